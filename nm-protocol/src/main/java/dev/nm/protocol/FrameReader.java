@@ -1,0 +1,120 @@
+package dev.nm.protocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Objects;
+
+/**
+ * Reads native-messaging frames from a blocking byte source.
+ *
+ * <pre>
+ *  0               1               2               3
+ * +---------------+---------------+---------------+---------------+
+ * |        body length, unsigned 32-bit, native byte order        |
+ * +---------------+---------------+---------------+---------------+
+ * |                 body: that many bytes of UTF-8 JSON ...       |
+ * +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>On x86-64 and aarch64 the native order is little-endian, so a 5-byte body arrives as
+ * {@code 05 00 00 00} followed by the body.
+ *
+ * <p>The reader never trusts the declared length: a length over {@code maxFrameBytes} is rejected before a
+ * single body byte is read. It never uses {@link InputStream#available()}, which on a Linux pipe reports at
+ * most 64 KiB and reports 0 at end of stream. Not thread-safe: one reader thread per connection.
+ */
+public final class FrameReader {
+  private final Source source;
+  private final int maxFrameBytes;
+  private final ByteOrder order;
+  private final byte[] header = new byte[4];
+
+  private FrameReader(Source source, int maxFrameBytes, ByteOrder order) {
+    if (maxFrameBytes < 0) {
+      throw new IllegalArgumentException("maxFrameBytes < 0: " + maxFrameBytes);
+    }
+    this.source = source;
+    this.maxFrameBytes = maxFrameBytes;
+    this.order = Objects.requireNonNull(order, "order");
+  }
+
+  /** A reader of browser-to-host frames: native byte order, at most 64 MiB a frame. */
+  public static FrameReader of(InputStream in) {
+    return of(in, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+  }
+
+  public static FrameReader of(InputStream in, int maxFrameBytes, ByteOrder order) {
+    Objects.requireNonNull(in, "in");
+    return new FrameReader(in::read, maxFrameBytes, order);
+  }
+
+  /** A reader over a blocking channel (a pipe, or a Unix-domain socket in blocking mode). */
+  public static FrameReader of(ReadableByteChannel channel) {
+    return of(channel, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+  }
+
+  public static FrameReader of(ReadableByteChannel channel, int maxFrameBytes, ByteOrder order) {
+    Objects.requireNonNull(channel, "channel");
+    return new FrameReader((b, off, len) -> channel.read(ByteBuffer.wrap(b, off, len)), maxFrameBytes, order);
+  }
+
+  /**
+   * Reads the next frame's body.
+   *
+   * @return the body, possibly empty; {@code null} when the stream ended cleanly at a frame boundary
+   * @throws FrameException {@link ErrorCode#INVALID_FRAME} if the stream ends inside a frame,
+   *     {@link ErrorCode#MESSAGE_TOO_LARGE} if the declared length exceeds the limit. The stream is out of
+   *     sync afterwards.
+   */
+  public byte[] nextFrame() throws IOException {
+    int headerRead = readAtMost(header, 0, 4);
+    if (headerRead == 0) {
+      return null;
+    }
+    if (headerRead < 4) {
+      throw new FrameException(
+          ErrorCode.INVALID_FRAME,
+          "stream ended inside a length prefix after " + headerRead + " of 4 bytes");
+    }
+    long length = Integer.toUnsignedLong(ByteBuffer.wrap(header).order(order).getInt());
+    if (length > maxFrameBytes) {
+      throw new FrameException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "frame length " + length + " exceeds the limit of " + maxFrameBytes + " bytes");
+    }
+    byte[] body = new byte[(int) length];
+    int bodyRead = readAtMost(body, 0, body.length);
+    if (bodyRead < body.length) {
+      throw new FrameException(
+          ErrorCode.INVALID_FRAME,
+          "stream ended inside a frame after " + bodyRead + " of " + length + " body bytes");
+    }
+    return body;
+  }
+
+  /** Reads until {@code len} bytes arrived or the stream ended; returns how many arrived. */
+  private int readAtMost(byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int n = source.read(b, off + total, len - total);
+      if (n < 0) {
+        return total;
+      }
+      if (n == 0) {
+        // A blocking source never returns 0 for a non-empty request; a non-blocking channel would spin.
+        throw new EOFException("source returned 0 bytes: is the channel in non-blocking mode?");
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  @FunctionalInterface
+  private interface Source {
+    int read(byte[] b, int off, int len) throws IOException;
+  }
+}

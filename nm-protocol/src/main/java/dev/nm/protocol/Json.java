@@ -1,0 +1,54 @@
+package dev.nm.protocol;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Map;
+
+/**
+ * The one Jackson configuration of the wire protocol. Route request and response records bind through it,
+ * so Java's {@code maxTokens} is the wire's {@code max_tokens} everywhere (the route processor derives
+ * JSON Schemas with the same rule).
+ */
+public final class Json {
+  private static final ObjectMapper MAPPER = newMapper();
+
+  /** {@code Map<String, Object>}, for reading JSON objects whose shape is open. */
+  public static final TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() {};
+
+  private Json() {}
+
+  /** The shared, fully configured mapper. Do not reconfigure it; call {@link #newMapper()} for a copy. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * A new mapper with the protocol's rules: snake_case property names, unknown properties rejected, trailing
+   * tokens after a JSON value rejected, nulls refused for primitives, nesting bounded by
+   * {@link ProtocolLimits#MAX_JSON_NESTING_DEPTH} and strings by the inbound frame limit.
+   */
+  public static ObjectMapper newMapper() {
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .findAndAddModules()
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
+                .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
+                .build());
+    return mapper;
+  }
+}

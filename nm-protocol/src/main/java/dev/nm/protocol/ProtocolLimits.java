@@ -1,0 +1,21 @@
+package dev.nm.protocol;
+
+/** The limits browsers impose on native messaging, and the ones nm adds. */
+public final class ProtocolLimits {
+  /** Version of the envelope protocol described in {@code docs/protocol.md}. */
+  public static final String PROTOCOL_VERSION = "1.0";
+
+  /** Largest frame a browser sends to a host: 64 MiB (67,108,864 bytes pass in Chromium). */
+  public static final int MAX_INBOUND_FRAME_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * Largest frame a host may send to a browser: 1 MiB. Chromium closes the port on 1,048,577 bytes.
+   * Replies above this are split into chunk frames by {@link MessageWriter}.
+   */
+  public static final int MAX_OUTBOUND_FRAME_BYTES = 1024 * 1024;
+
+  /** Deepest JSON nesting accepted in an inbound frame; deeper input is {@link ErrorCode#INVALID_JSON}. */
+  public static final int MAX_JSON_NESTING_DEPTH = 64;
+
+  private ProtocolLimits() {}
+}

@@ -1,0 +1,44 @@
+package dev.nm.route;
+
+import java.util.Optional;
+
+/** What a handler knows about the call it serves. One context per call; valid until the call completes. */
+public interface RouteContext {
+  /** The caller's {@code request_id}. */
+  String requestId();
+
+  /** The route's wire name. */
+  String route();
+
+  /**
+   * Who is calling: the browser's origin for the extension ({@code chrome-extension://ID/},
+   * {@code moz-extension} add-on ids as {@code firefox:ADDON_ID}), or a host-defined name for local clients.
+   */
+  String origin();
+
+  /** Fires when the caller sends {@code cancel}, closes its port, or the host shuts down. */
+  Cancellation cancellation();
+
+  /**
+   * Emits stream events before the final reply. Only routes declared {@code streaming = true} may emit; for
+   * others this throws {@link IllegalStateException}.
+   */
+  EventSink events();
+
+  /**
+   * The host's service of that type (a backend, a store). Services are registered by whoever builds the host
+   * or the test, never looked up globally.
+   *
+   * @throws RouteException {@code NOT_IMPLEMENTED} if this host provides no such service
+   */
+  default <T> T service(Class<T> type) {
+    return findService(type)
+        .orElseThrow(
+            () ->
+                RouteException.notImplemented(
+                    "this host provides no " + type.getSimpleName() + ", which route '" + route() + "' needs"));
+  }
+
+  /** The host's service of that type, if it provides one. */
+  <T> Optional<T> findService(Class<T> type);
+}
