@@ -1,0 +1,91 @@
+package dev.nm.host;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a host keeps its files. Everything hangs off one home directory, so a test or a portable install
+ * gets a hermetic host by setting {@code NM_HOST_HOME}.
+ *
+ * <pre>
+ * $NM_HOST_HOME/            default: $XDG_DATA_HOME/nm-host, else ~/.local/share/nm-host
+ *   config.json             allowed origins, scopes, limits (see HostConfig)
+ *   data/                   nm.db (SQLite), audit.log (append-only JSON lines)
+ *   run/                    daemon.sock, daemon.lock, daemon.pid; mode 0700
+ *   logs/                   host.log, daemon.log
+ *   models/                 default models directory; NM_HOST_MODELS_DIR or config models_dir override it
+ * </pre>
+ */
+public record HostPaths(Path home, Path modelsDir) {
+  public static final String HOME_ENV = "NM_HOST_HOME";
+  public static final String MODELS_DIR_ENV = "NM_HOST_MODELS_DIR";
+
+  public HostPaths {
+    home = home.toAbsolutePath().normalize();
+    modelsDir = Objects.requireNonNull(modelsDir, "modelsDir").toAbsolutePath().normalize();
+  }
+
+  /** Paths for this process: {@code NM_HOST_HOME}, {@code NM_HOST_MODELS_DIR}, else the defaults. */
+  public static HostPaths fromEnvironment() {
+    return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  static HostPaths fromEnvironment(Map<String, String> env, Path userHome) {
+    Path home;
+    if (notBlank(env.get(HOME_ENV))) {
+      home = Path.of(env.get(HOME_ENV));
+    } else if (notBlank(env.get("XDG_DATA_HOME"))) {
+      home = Path.of(env.get("XDG_DATA_HOME"), "nm-host");
+    } else {
+      home = userHome.resolve(".local/share/nm-host");
+    }
+    Path models = notBlank(env.get(MODELS_DIR_ENV)) ? Path.of(env.get(MODELS_DIR_ENV)) : home.resolve("models");
+    return new HostPaths(home, models);
+  }
+
+  /** The same home with another models directory (from the config file's {@code models_dir}). */
+  public HostPaths withModelsDir(Path modelsDir) {
+    return new HostPaths(home, modelsDir);
+  }
+
+  public Path configFile() {
+    return home.resolve("config.json");
+  }
+
+  public Path dataDir() {
+    return home.resolve("data");
+  }
+
+  public Path database() {
+    return dataDir().resolve("nm.db");
+  }
+
+  public Path auditLog() {
+    return dataDir().resolve("audit.log");
+  }
+
+  public Path runDir() {
+    return home.resolve("run");
+  }
+
+  public Path socket() {
+    return runDir().resolve("daemon.sock");
+  }
+
+  public Path daemonLock() {
+    return runDir().resolve("daemon.lock");
+  }
+
+  public Path daemonPidFile() {
+    return runDir().resolve("daemon.pid");
+  }
+
+  public Path logDir() {
+    return home.resolve("logs");
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+}
