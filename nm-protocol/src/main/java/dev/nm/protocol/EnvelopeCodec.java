@@ -77,7 +77,7 @@ public final class EnvelopeCodec {
     }
     if (root.has("event")) {
       String requestId = requestId(root);
-      return new Message.Event(requestId, nonEmptyText(root, "event", requestId), root.get("data"));
+      return new Message.Event(requestId, nonEmptyText(root, "event", requestId), data(root));
     }
     if (root.has("success")) {
       return reply(root);
@@ -141,7 +141,7 @@ public final class EnvelopeCodec {
           optionalRequestId(root), "success", "\"success\" must be true or false, got " + kind(success));
     }
     if (success.booleanValue()) {
-      return new Message.Success(requestId(root), root.get("data"));
+      return new Message.Success(requestId(root), data(root));
     }
     String requestId = optionalRequestId(root);
     JsonNode error = root.get("error");
@@ -178,6 +178,12 @@ public final class EnvelopeCodec {
           "\"chunk.seq\" must be an integer from 0 to " + (total.intValue() - 1) + ", got " + kind(seq));
     }
     return new Message.Chunk(requestId, seq.intValue(), total.intValue(), text(root, "data", requestId, "data"));
+  }
+
+  /** {@code data} as a tree; absent and JSON null both read as Java null, as {@link #encode} writes null. */
+  private static JsonNode data(ObjectNode root) {
+    JsonNode data = root.get("data");
+    return data == null || data.isNull() ? null : data;
   }
 
   private ObjectNode parseObject(byte[] body) throws ProtocolException {
