@@ -244,7 +244,7 @@ public final class EnvelopeCodec {
     }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     ByteBuffer in = ByteBuffer.wrap(body);
-    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 8192));
+    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 1024));
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {
