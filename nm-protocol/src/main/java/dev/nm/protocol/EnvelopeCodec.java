@@ -248,8 +248,9 @@ public final class EnvelopeCodec {
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {
-        throw invalidJson(String.format(
-            Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[in.position()] & 0xff, in.position()));
+        int at = in.position();
+        throw invalidJson(
+            String.format(Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[at] & 0xff, at));
       }
       if (result.isUnderflow()) {
         return;
