@@ -58,7 +58,7 @@ public class ProtocolBenchmark {
     return loopback.size();
   }
 
-  /** Frame read, then envelope decode. */
+  /** Frame read, then envelope decode (after copying the frame into the loopback, as a pipe would). */
   @Benchmark
   public Message.Request readAndDecode() throws IOException, ProtocolException {
     loopback.rewind();

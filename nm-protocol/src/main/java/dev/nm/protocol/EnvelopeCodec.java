@@ -60,7 +60,7 @@ public final class EnvelopeCodec {
    *     nested bodies; {@link ErrorCode#INVALID_REQUEST} for JSON that is not a request envelope
    */
   public Message.Request decodeRequest(byte[] body) throws ProtocolException {
-    return request(parseObject(body));
+    return request(parseObject(body, "a request"));
   }
 
   /**
@@ -71,7 +71,7 @@ public final class EnvelopeCodec {
    *     event or reply whose fields are missing or mistyped
    */
   public Message decode(byte[] body) throws ProtocolException {
-    ObjectNode root = parseObject(body);
+    ObjectNode root = parseObject(body, "an envelope");
     if (root.has("chunk")) {
       return chunk(root);
     }
@@ -186,13 +186,12 @@ public final class EnvelopeCodec {
     return data == null || data.isNull() ? null : data;
   }
 
-  private ObjectNode parseObject(byte[] body) throws ProtocolException {
+  private ObjectNode parseObject(byte[] body, String what) throws ProtocolException {
     JsonNode root = parse(body);
     if (root instanceof ObjectNode object) {
       return object;
     }
-    throw new ProtocolException(
-        ErrorCode.INVALID_REQUEST, null, "an envelope must be a JSON object, got " + kind(root));
+    throw new ProtocolException(ErrorCode.INVALID_REQUEST, null, what + " must be a JSON object, got " + kind(root));
   }
 
   private JsonNode parse(byte[] body) throws ProtocolException {
