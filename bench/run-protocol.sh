@@ -37,6 +37,6 @@ awk -F, '
   END {
     for (i = 1; i <= n; i++) {
       k = order[i]; split(k, part, ",")
-      printf "| %s | %s B | %\047.0f | %\047.0f | %\047.0f |\n", part[1], part[2], score[k], error[k], alloc[k]
+      printf "| %s | %s B | %.0f | %.0f | %.0f |\n", part[1], part[2], score[k], error[k], alloc[k]
     }
   }' "$results"

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -87,7 +87,8 @@ public final class EnvelopeCodec {
 
   /** Encodes a message as the UTF-8 JSON body of one frame, whatever its size. */
   public byte[] encode(Message message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    // Grows in segments, not by copying the whole buffer as ByteArrayOutputStream does.
+    ByteArrayBuilder out = new ByteArrayBuilder();
     try (JsonGenerator g = mapper.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("request_id", message.requestId());
