@@ -8,14 +8,14 @@ import dev.nm.route.DeclaredCase;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** The server, pipe and client that the declared cases of one test factory share; started by the first case. */
+/** The server and client that the declared cases of one test factory share; started by the first case. */
 final class CaseSession implements AutoCloseable {
   private final Supplier<NativeMessagingServer> serverFactory;
   private final String origin;
   private final Duration timeout;
   private NativeMessagingServer server;
-  private FramedPipe pipe;
   private NmClient client;
+  private RuntimeException startFailure;
 
   CaseSession(Supplier<NativeMessagingServer> serverFactory, String origin, Duration timeout) {
     this.serverFactory = serverFactory;
@@ -29,12 +29,19 @@ final class CaseSession implements AutoCloseable {
     DeclaredCaseAssertions.assertHolds(declared, client().call(route, payload(declared)), label);
   }
 
+  /** Starts the server on first use; a server that failed to start fails every case, without new attempts. */
   private synchronized NmClient client() {
+    if (startFailure != null) {
+      throw startFailure;
+    }
     if (client == null) {
-      server = serverFactory.get();
-      pipe = FramedPipe.open();
-      server.open(pipe.host().reader(), pipe.host().writer(), origin, pipe.host());
-      client = NmClient.over(pipe.browser()).callTimeout(timeout);
+      try {
+        server = serverFactory.get();
+        client = NmClient.connect(server, origin).callTimeout(timeout);
+      } catch (RuntimeException e) {
+        startFailure = e;
+        throw e;
+      }
     }
     return client;
   }
@@ -62,7 +69,6 @@ final class CaseSession implements AutoCloseable {
       client.close();
     } finally {
       server.close();
-      pipe.close();
     }
   }
 }

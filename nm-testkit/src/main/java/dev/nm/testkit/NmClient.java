@@ -3,6 +3,7 @@ package dev.nm.testkit;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.ChunkAssembler;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.FrameException;
@@ -34,8 +35,7 @@ import org.apiguardian.api.API;
  * reply. Requests may be pipelined; replies may come back in any order.
  *
  * <pre>{@code
- * try (FramedPipe pipe = FramedPipe.open(); NmClient client = NmClient.over(pipe.browser())) {
- *   server.open(pipe.host().reader(), pipe.host().writer(), "chrome-extension://abc/");
+ * try (NmClient client = NmClient.connect(server, "chrome-extension://abc/")) {
  *   Reply hello = client.call("hello", Map.of());
  *   CompletableFuture<Reply> slow = client.callAsync("job-1", "generate", Map.of("prompt", "hi"));
  *   client.cancel("job-1");
@@ -74,6 +74,16 @@ public final class NmClient implements AutoCloseable {
     this.reader = Objects.requireNonNull(reader, "reader");
     this.writer = Objects.requireNonNull(writer, "writer");
     this.transport = Objects.requireNonNull(transport, "transport");
+  }
+
+  /**
+   * A client on a new in-memory connection to {@code server}, as a browser port of {@code origin} would be.
+   * Closing the client ends the connection.
+   */
+  public static NmClient connect(NativeMessagingServer server, String origin) {
+    FramedPipe pipe = FramedPipe.open();
+    server.open(pipe.host().reader(), pipe.host().writer(), origin, pipe.host());
+    return over(pipe.browser());
   }
 
   /** A client on the browser end of a pipe; closing the client closes that end. */

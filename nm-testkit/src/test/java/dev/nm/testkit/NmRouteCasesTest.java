@@ -2,12 +2,12 @@ package dev.nm.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.route.DeclaredCase;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
 import dev.nm.testkit.fixture.EchoRoute;
-import dev.nm.testkit.fixture.NmRouteTable;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 class NmRouteCasesTest {
-  /** The runner as a route author uses it, on the fixture routes' generated table. */
+  /** The runner as a route author uses it: the fixture routes, found through their generated table. */
   @TestFactory
   Stream<DynamicNode> declaredCases() {
-    return NmRouteCases.of(new NmRouteTable()).dynamicTests();
+    return NmRouteCases.fromClassPath().routes("echo", "count").dynamicTests();
   }
 
   @Test
@@ -76,6 +76,17 @@ class NmRouteCasesTest {
               + " the test class path",
           e.getMessage());
     }
+  }
+
+  @Test
+  void aServerThatCannotStartFailsEveryCaseWithItsReason() {
+    RouteTable clash = () -> List.of(echoDeclaring(new DeclaredCase.Expectation("/length", "2", "")));
+
+    List<Throwable> failures = run(NmRouteCases.of(clash, clash::routes));
+
+    assertEquals(2, failures.size());
+    assertEquals(failures.get(0), failures.get(1));
+    assertTrue(failures.get(0).getMessage().startsWith("route 'echo_wrong' is declared by both"), failures.get(0).getMessage());
   }
 
   private static RouteDescriptor<?, ?> echoDeclaring(DeclaredCase.Expectation expectation) {
