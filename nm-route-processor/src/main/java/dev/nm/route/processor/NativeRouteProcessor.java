@@ -15,6 +15,7 @@ import dev.nm.route.processor.validation.Finding;
 import dev.nm.route.processor.validation.RouteValidator;
 import dev.nm.route.processor.validation.ValidationReport;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -95,7 +96,9 @@ public final class NativeRouteProcessor extends AbstractProcessor {
       } else {
         processRound(round);
       }
-    } catch (RuntimeException | IOException e) {
+    } catch (IOException e) {
+      error(ErrorMessages.writeFailed(String.valueOf(e.getMessage())), null);
+    } catch (RuntimeException e) {
       StringWriter stack = new StringWriter();
       e.printStackTrace(new PrintWriter(stack));
       error(ErrorMessages.fatal(stack.toString()), null);
@@ -149,12 +152,11 @@ public final class NativeRouteProcessor extends AbstractProcessor {
     if (tableName.isEmpty()) {
       return;
     }
-    ClassName generated = ClassName.bestGuess(GENERATED);
     RouteTableWriter writer =
         new RouteTableWriter(
             processingEnv.getTypeUtils(),
             new JsonSchemaGenerator(processingEnv.getElementUtils(), processingEnv.getTypeUtils()),
-            Optional.ofNullable(processingEnv.getElementUtils().getTypeElement(GENERATED)).map(ignored -> generated),
+            Optional.ofNullable(processingEnv.getElementUtils().getTypeElement(GENERATED)).map(ClassName::get),
             getClass().getName());
     JavaFile table = writer.write(tableName.get(), cleanRoutes);
     table.writeTo(processingEnv.getFiler());
@@ -193,7 +195,7 @@ public final class NativeRouteProcessor extends AbstractProcessor {
     }
     Element[] origins = cleanRoutes.stream().map(RouteModel::element).toArray(Element[]::new);
     FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH, origins);
-    try (Writer writer = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+    try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
       writer.write(ServicesFile.merge(existing, tableName));
     }
   }

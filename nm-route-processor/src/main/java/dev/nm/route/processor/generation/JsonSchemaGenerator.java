@@ -75,7 +75,7 @@ public final class JsonSchemaGenerator {
 
     ObjectNode schema(TypeMirror type, List<? extends AnnotationMirror> annotations) {
       ObjectNode schema = typeSchema(type);
-      new Constraints(schema, values).apply(annotations);
+      new ConstraintKeywords(schema, values).apply(annotations);
       return schema;
     }
 
@@ -173,7 +173,7 @@ public final class JsonSchemaGenerator {
         DocComments.param(doc, component.getSimpleName().toString()).ifPresent(text -> property.put("description", text));
         property.setAll(schema(component.asType(), annotations));
         properties.set(wireName, property);
-        if (component.asType().getKind().isPrimitive() || Constraints.requiresPresence(annotations)) {
+        if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
           required.add(wireName);
         }
       }
@@ -207,12 +207,12 @@ public final class JsonSchemaGenerator {
   }
 
   /** Jakarta constraints written as schema keywords on one schema, by the JSON type it has. */
-  private static final class Constraints {
+  private static final class ConstraintKeywords {
     private final ObjectNode schema;
     private final AnnotationValues values;
     private final String jsonType;
 
-    Constraints(ObjectNode schema, AnnotationValues values) {
+    ConstraintKeywords(ObjectNode schema, AnnotationValues values) {
       this.schema = schema;
       this.values = values;
       this.jsonType = schema.path("type").asText("");
