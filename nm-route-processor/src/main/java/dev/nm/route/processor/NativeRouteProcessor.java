@@ -174,7 +174,8 @@ public final class NativeRouteProcessor extends AbstractProcessor {
       error(ErrorMessages.badTableName(ROUTE_TABLE_OPTION, option), null);
       return Optional.empty();
     }
-    return Optional.of(ClassName.bestGuess(option));
+    int lastDot = option.lastIndexOf('.');
+    return Optional.of(ClassName.get(lastDot < 0 ? "" : option.substring(0, lastDot), option.substring(lastDot + 1)));
   }
 
   private void finish() throws IOException {
@@ -189,12 +190,17 @@ public final class NativeRouteProcessor extends AbstractProcessor {
   private void writeServicesFile(String tableName) throws IOException {
     String existing;
     try {
-      existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH).getCharContent(true).toString();
+      existing =
+          processingEnv.getFiler()
+              .getResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH)
+              .getCharContent(true)
+              .toString();
     } catch (IOException noFileYet) {
       existing = "";
     }
     Element[] origins = cleanRoutes.stream().map(RouteModel::element).toArray(Element[]::new);
-    FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH, origins);
+    FileObject file =
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH, origins);
     try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
       writer.write(ServicesFile.merge(existing, tableName));
     }
