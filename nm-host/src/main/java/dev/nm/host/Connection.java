@@ -17,6 +17,13 @@ public interface Connection extends AutoCloseable {
   /** Blocks until the stream has ended or the connection was closed, and its calls were cancelled. */
   void await() throws InterruptedException;
 
+  /**
+   * Like {@link #await()}, for at most {@code timeout}.
+   *
+   * @return false if the connection is still being served
+   */
+  boolean await(java.time.Duration timeout) throws InterruptedException;
+
   /** Cancels every call of this connection, stops reading, and closes its transport if it owns one. */
   @Override
   void close();

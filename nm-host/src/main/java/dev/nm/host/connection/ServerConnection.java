@@ -89,6 +89,11 @@ public final class ServerConnection implements Connection {
   }
 
   @Override
+  public boolean await(java.time.Duration timeout) throws InterruptedException {
+    return done.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void close() {
     open.set(false);
     end();
