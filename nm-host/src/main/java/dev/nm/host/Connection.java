@@ -1,5 +1,7 @@
 package dev.nm.host;
 
+import java.time.Duration;
+
 /**
  * One served connection: a browser port, a relayed socket, or an in-memory pipe. It reads requests on its
  * own thread until the stream ends or it is closed, and answers each on the server's pools.
@@ -22,7 +24,7 @@ public interface Connection extends AutoCloseable {
    *
    * @return false if the connection is still being served
    */
-  boolean await(java.time.Duration timeout) throws InterruptedException;
+  boolean await(Duration timeout) throws InterruptedException;
 
   /** Cancels every call of this connection, stops reading, and closes its transport if it owns one. */
   @Override

@@ -14,12 +14,14 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -89,8 +91,8 @@ public final class ServerConnection implements Connection {
   }
 
   @Override
-  public boolean await(java.time.Duration timeout) throws InterruptedException {
-    return done.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+  public boolean await(Duration timeout) throws InterruptedException {
+    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
