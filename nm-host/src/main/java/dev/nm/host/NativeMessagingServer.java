@@ -229,9 +229,7 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void updateConfig(HostConfig next) {
     HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
-    if (!previous.equals(next)) {
-      auditLog.append("config_changed", changes(previous, next));
-    }
+    auditLog.configChanged(previous, next);
   }
 
   /**
@@ -257,26 +255,6 @@ public final class NativeMessagingServer implements AutoCloseable {
     lightPool.shutdown();
     heavyPool.shutdown();
     touch();
-  }
-
-  private static Map<String, Object> changes(HostConfig previous, HostConfig next) {
-    Map<String, Object> changes = new LinkedHashMap<>();
-    List<String> added = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    next.origins().forEach(
-        (origin, grant) -> {
-          if (!previous.origins().containsKey(origin)) {
-            added.add(origin);
-          } else if (!previous.origins().get(origin).equals(grant)) {
-            changed.add(origin);
-          }
-        });
-    List<String> removed = previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList();
-    changes.put("origins_added", added);
-    changes.put("origins_removed", removed);
-    changes.put("scopes_changed", changed);
-    changes.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
-    return changes;
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
