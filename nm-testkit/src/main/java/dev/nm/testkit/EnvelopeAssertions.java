@@ -33,6 +33,15 @@ import org.apiguardian.api.API;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class EnvelopeAssertions {
+  /** Compares JSON values, numbers by value: {@code 1} equals {@code 1.0}. */
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
+
   private EnvelopeAssertions() {}
 
   /** Asserts the reply is a success, and returns assertions on its {@code data}. */
@@ -175,14 +184,6 @@ public final class EnvelopeAssertions {
       return context.reply;
     }
   }
-
-  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
 
   private static String pointer(String path) {
     if (!path.isEmpty() && !path.startsWith("/")) {

@@ -79,10 +79,17 @@ public final class NmClient implements AutoCloseable {
   /**
    * A client on a new in-memory connection to {@code server}, as a browser port of {@code origin} would be.
    * Closing the client ends the connection.
+   *
+   * @throws IllegalStateException if the server is closed
    */
   public static NmClient connect(NativeMessagingServer server, String origin) {
     FramedPipe pipe = FramedPipe.open();
-    server.open(pipe.host().reader(), pipe.host().writer(), origin, pipe.host());
+    try {
+      server.open(pipe.host().reader(), pipe.host().writer(), origin, pipe.host());
+    } catch (RuntimeException e) {
+      pipe.close();
+      throw e;
+    }
     return over(pipe.browser());
   }
 
