@@ -1,0 +1,31 @@
+package dev.nm.routes.embeddings;
+
+import dev.nm.host.HostEnvironment;
+import dev.nm.host.HostModule;
+import dev.nm.route.Services;
+
+/**
+ * Registers an {@link OnnxEmbeddingBackend} over the host's models directory as the {@link EmbeddingBackend}.
+ * Models load on first use, so a host without embedding models starts as fast as one with them.
+ *
+ * <p>{@code NM_EMBEDDING_THREADS} sets the threads of one inference (default: one per processor).
+ */
+public final class EmbeddingsModule implements HostModule {
+  public static final String THREADS_ENV = "NM_EMBEDDING_THREADS";
+
+  @Override
+  public void configure(HostEnvironment environment, Services.Builder services) {
+    OnnxEmbeddingBackend.Options options = OnnxEmbeddingBackend.Options.defaults();
+    String threads = System.getenv(THREADS_ENV);
+    if (threads != null && !threads.isBlank()) {
+      try {
+        options = options.withThreads(Integer.parseInt(threads.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(THREADS_ENV + " must be a positive integer, was '" + threads + "'", e);
+      }
+    }
+    OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options);
+    environment.closeOnShutdown(backend);
+    services.add(EmbeddingBackend.class, backend);
+  }
+}
