@@ -9,16 +9,21 @@ import dev.nm.route.DeclaredCase;
 final class DeclaredCaseAssertions {
   private DeclaredCaseAssertions() {}
 
-  static void assertHolds(DeclaredCase declared, Reply reply) {
+  /**
+   * Asserts the reply is what the case declares.
+   *
+   * @param label starts every failure message, so that it names the route and the case in any test report
+   */
+  static void assertHolds(DeclaredCase declared, Reply reply, String label) {
     if (declared instanceof DeclaredCase.Valid valid) {
-      assertValid(valid, reply);
+      assertValid(valid, reply, label);
     } else if (declared instanceof DeclaredCase.Invalid invalid) {
-      assertInvalid(invalid, reply);
+      assertInvalid(invalid, reply, label);
     }
   }
 
-  private static void assertValid(DeclaredCase.Valid valid, Reply reply) {
-    EnvelopeAssertions.SuccessAssert success = assertSuccess(reply);
+  private static void assertValid(DeclaredCase.Valid valid, Reply reply, String label) {
+    EnvelopeAssertions.SuccessAssert success = assertSuccess(reply, label);
     for (DeclaredCase.Expectation expect : valid.expectations()) {
       if (!expect.equalTo().isEmpty()) {
         success.hasData(expect.path(), expect.equalTo());
@@ -33,8 +38,8 @@ final class DeclaredCaseAssertions {
     success.hasAtLeastEvents(valid.minEvents());
   }
 
-  private static void assertInvalid(DeclaredCase.Invalid invalid, Reply reply) {
-    EnvelopeAssertions.FailureAssert failure = assertFailure(reply, invalid.code());
+  private static void assertInvalid(DeclaredCase.Invalid invalid, Reply reply, String label) {
+    EnvelopeAssertions.FailureAssert failure = assertFailure(reply, invalid.code(), label);
     if (!invalid.field().isEmpty()) {
       failure.hasField(invalid.field());
     }

@@ -37,37 +37,52 @@ public final class EnvelopeAssertions {
 
   /** Asserts the reply is a success, and returns assertions on its {@code data}. */
   public static SuccessAssert assertSuccess(Reply reply) {
+    return assertSuccess(reply, null);
+  }
+
+  /**
+   * Like {@link #assertSuccess(Reply)}; every failure message starts with {@code message}, as in JUnit's
+   * {@code assertEquals(expected, actual, message)}.
+   */
+  public static SuccessAssert assertSuccess(Reply reply, String message) {
     Objects.requireNonNull(reply, "reply");
+    Context context = new Context(reply, message);
     if (!reply.succeeded()) {
       ErrorBody error = reply.error();
-      throw failure("expected a success but the host failed with " + error.code() + ": " + error.message(), reply);
+      throw context.failure("expected a success but the host failed with " + error.code() + ": " + error.message());
     }
-    return new SuccessAssert(reply);
+    return new SuccessAssert(context);
   }
 
   /** Asserts the reply is a failure with that code, and returns assertions on its {@code error}. */
   public static FailureAssert assertFailure(Reply reply, ErrorCode code) {
+    return assertFailure(reply, code, null);
+  }
+
+  /** Like {@link #assertFailure(Reply, ErrorCode)}; every failure message starts with {@code message}. */
+  public static FailureAssert assertFailure(Reply reply, ErrorCode code, String message) {
     Objects.requireNonNull(reply, "reply");
     Objects.requireNonNull(code, "code");
+    Context context = new Context(reply, message);
     if (reply.succeeded()) {
-      throw failure("expected a failure with " + code + " but the host succeeded", reply);
+      throw context.failure("expected a failure with " + code + " but the host succeeded");
     }
     String actual = reply.error().code();
     if (!actual.equals(code.name())) {
-      throw failure("expected error code " + code + " but was " + actual + ": " + reply.error().message(), code.name(), actual, reply);
+      throw context.failure("expected error code " + code + " but was " + actual + ": " + reply.error().message(), code.name(), actual);
     }
-    return new FailureAssert(reply);
+    return new FailureAssert(context);
   }
 
   /** Assertions on the {@code data} of a successful {@link Reply}. */
   @API(status = EXPERIMENTAL, since = "0.1")
   public static final class SuccessAssert {
-    private final Reply reply;
+    private final Context context;
     private final JsonNode data;
 
-    private SuccessAssert(Reply reply) {
-      this.reply = reply;
-      this.data = reply.data();
+    private SuccessAssert(Context context) {
+      this.context = context;
+      this.data = context.reply.data();
     }
 
     /** Asserts a value is present at {@code path} and is not JSON null. */
@@ -81,10 +96,10 @@ public final class EnvelopeAssertions {
       JsonNode expected = parseExpected(expectedJson);
       JsonNode actual = data.at(pointer(path));
       if (actual.isMissingNode()) {
-        throw failure("expected " + describe(path) + " to be " + expected + " but there is no such value", reply);
+        throw context.failure("expected " + describe(path) + " to be " + expected + " but there is no such value");
       }
       if (!expected.equals(NUMBERS_BY_VALUE, actual)) {
-        throw failure("expected " + describe(path) + " to be " + expected + " but was " + actual, expected.toString(), actual.toString(), reply);
+        throw context.failure("expected " + describe(path) + " to be " + expected + " but was " + actual, expected.toString(), actual.toString());
       }
       return this;
     }
@@ -97,31 +112,32 @@ public final class EnvelopeAssertions {
       JsonNode actual = valueAt(path);
       String text = actual.isTextual() ? actual.textValue() : actual.toString();
       if (!Pattern.compile(regex).matcher(text).matches()) {
-        throw failure("expected " + describe(path) + " to match /" + regex + "/ but was " + actual, regex, text, reply);
+        throw context.failure("expected " + describe(path) + " to match /" + regex + "/ but was " + actual, regex, text);
       }
       return this;
     }
 
     /** Asserts at least {@code count} events preceded the final reply. */
     public SuccessAssert hasAtLeastEvents(int count) {
-      if (reply.events().size() < count) {
-        throw failure("expected at least " + count + " events but the host sent " + reply.events().size(), reply);
+      int events = context.reply.events().size();
+      if (events < count) {
+        throw context.failure("expected at least " + count + " events but the host sent " + events);
       }
       return this;
     }
 
     /** The reply under test. */
     public Reply reply() {
-      return reply;
+      return context.reply;
     }
 
     private JsonNode valueAt(String path) {
       JsonNode value = data.at(pointer(path));
       if (value.isMissingNode()) {
-        throw failure("expected a value at " + describe(path) + " but there is none", reply);
+        throw context.failure("expected a value at " + describe(path) + " but there is none");
       }
       if (value.isNull()) {
-        throw failure("expected a value at " + describe(path) + " but it is null", reply);
+        throw context.failure("expected a value at " + describe(path) + " but it is null");
       }
       return value;
     }
@@ -130,18 +146,18 @@ public final class EnvelopeAssertions {
   /** Assertions on the {@code error} of a failed {@link Reply}. */
   @API(status = EXPERIMENTAL, since = "0.1")
   public static final class FailureAssert {
-    private final Reply reply;
+    private final Context context;
     private final ErrorBody error;
 
-    private FailureAssert(Reply reply) {
-      this.reply = reply;
-      this.error = reply.error();
+    private FailureAssert(Context context) {
+      this.context = context;
+      this.error = context.reply.error();
     }
 
     /** Asserts {@code error.details.field} names {@code field}, the wire path of the rejected field. */
     public FailureAssert hasField(String field) {
       if (!Objects.equals(field, error.field())) {
-        throw failure("expected details.field " + field + " but was " + error.field(), field, error.field(), reply);
+        throw context.failure("expected details.field " + field + " but was " + error.field(), field, error.field());
       }
       return this;
     }
@@ -149,14 +165,14 @@ public final class EnvelopeAssertions {
     /** Asserts {@code error.message} contains {@code text}. */
     public FailureAssert messageContains(String text) {
       if (!error.message().contains(text)) {
-        throw failure("expected the error message to contain \"" + text + "\" but it is \"" + error.message() + "\"", reply);
+        throw context.failure("expected the error message to contain \"" + text + "\" but it is \"" + error.message() + "\"");
       }
       return this;
     }
 
     /** The reply under test. */
     public Reply reply() {
-      return reply;
+      return context.reply;
     }
   }
 
@@ -194,16 +210,20 @@ public final class EnvelopeAssertions {
     return path.isEmpty() ? "data" : "data" + path;
   }
 
-  private static AssertionError failure(String reason, Reply reply) {
-    return assertionFailure().reason(reason + "\nreply:\n" + reply.toJson()).build();
-  }
+  /** The reply under test and the caller's message, for failures. */
+  private record Context(Reply reply, String message) {
+    AssertionError failure(String reason) {
+      return assertionFailure().message(message).reason(reason + "\nreply:\n" + reply.toJson()).build();
+    }
 
-  private static AssertionError failure(String reason, Object expected, Object actual, Reply reply) {
-    return assertionFailure()
-        .reason(reason + "\nreply:\n" + reply.toJson())
-        .expected(expected)
-        .actual(actual)
-        .includeValuesInMessage(false)
-        .build();
+    AssertionError failure(String reason, Object expected, Object actual) {
+      return assertionFailure()
+          .message(message)
+          .reason(reason + "\nreply:\n" + reply.toJson())
+          .expected(expected)
+          .actual(actual)
+          .includeValuesInMessage(false)
+          .build();
+    }
   }
 }

@@ -132,20 +132,28 @@ public final class HostProcess implements AutoCloseable {
 
   /**
    * Closes stdin, gives the host a few seconds to exit on its own, then kills it and its descendants.
+   * Interrupted, it kills at once.
    *
    * @throws AssertionError if the host violated the protocol (see {@link NmClient#close()})
    */
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       closeStdin();
       if (!process.waitFor(GRACE_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor();
+        kill();
       }
+    } catch (InterruptedException e) {
+      kill();
+      Thread.currentThread().interrupt();
     } finally {
       client.close();
     }
+  }
+
+  private void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   /** How to start a {@link HostProcess}. */

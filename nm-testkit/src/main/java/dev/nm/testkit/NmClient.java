@@ -164,12 +164,16 @@ public final class NmClient implements AutoCloseable {
    * @throws AssertionError if the host violated the protocol at any point, even after the last call
    */
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (closedBecause == null) {
       closedBecause = "the client was closed";
     }
     failAll(new AssertionError("the client was closed before the host replied"));
-    transport.close();
+    try {
+      transport.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close the client's transport " + transport, e);
+    }
     if (violation != null) {
       throw new AssertionError(violation.getMessage(), violation);
     }

@@ -27,44 +27,45 @@ class DeclaredCaseAssertionsTest {
             "{}",
             List.of(new Expectation("/text", "\"hi\"", ""), new Expectation("/length", "", "[0-9]"), new Expectation("/text", "", "")),
             1),
-        ECHO);
+        ECHO,
+        "case");
   }
 
   @Test
   void anExpectationWithNeitherValueNorPatternOnlyNeedsAValue() {
     AssertionError e =
-        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(new Expectation("/missing", "", "")), 0), ECHO));
-    assertEquals("expected a value at data/missing but there is none\nreply:\n" + ECHO.toJson(), e.getMessage());
+        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(new Expectation("/missing", "", "")), 0), ECHO, "case"));
+    assertEquals("case ==> expected a value at data/missing but there is none\nreply:\n" + ECHO.toJson(), e.getMessage());
   }
 
   @Test
   void aValidCaseFailsOnTheFirstWrongExpectation() {
     AssertionError e =
-        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(new Expectation("/length", "3", "")), 0), ECHO));
-    assertEquals("expected data/length to be 3 but was 2\nreply:\n" + ECHO.toJson(), e.getMessage());
+        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(new Expectation("/length", "3", "")), 0), ECHO, "case"));
+    assertEquals("case ==> expected data/length to be 3 but was 2\nreply:\n" + ECHO.toJson(), e.getMessage());
   }
 
   @Test
   void aValidCaseCountsEvents() {
-    AssertionError e = assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(), 2), ECHO));
-    assertEquals("expected at least 2 events but the host sent 1\nreply:\n" + ECHO.toJson(), e.getMessage());
+    AssertionError e = assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Valid("c", "{}", List.of(), 2), ECHO, "case"));
+    assertEquals("case ==> expected at least 2 events but the host sent 1\nreply:\n" + ECHO.toJson(), e.getMessage());
   }
 
   @Test
   void anInvalidCaseChecksCodeAndField() {
-    assertHolds(new DeclaredCase.Invalid("empty", "{}", ErrorCode.VALIDATION_ERROR, "text"), EMPTY_TEXT);
+    assertHolds(new DeclaredCase.Invalid("empty", "{}", ErrorCode.VALIDATION_ERROR, "text"), EMPTY_TEXT, "case");
 
     AssertionError e =
-        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Invalid("empty", "{}", ErrorCode.VALIDATION_ERROR, "top"), EMPTY_TEXT));
-    assertEquals("expected details.field top but was text\nreply:\n" + EMPTY_TEXT.toJson(), e.getMessage());
+        assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Invalid("empty", "{}", ErrorCode.VALIDATION_ERROR, "top"), EMPTY_TEXT, "case"));
+    assertEquals("case ==> expected details.field top but was text\nreply:\n" + EMPTY_TEXT.toJson(), e.getMessage());
   }
 
   @Test
   void anInvalidCaseWithoutAFieldChecksOnlyTheCode() {
     Reply notFound = new Reply(Message.Failure.of("r3", ErrorCode.NOT_FOUND, "no model named 'x'"), List.of());
-    assertHolds(new DeclaredCase.Invalid("unknown model", "{}", ErrorCode.NOT_FOUND, ""), notFound);
+    assertHolds(new DeclaredCase.Invalid("unknown model", "{}", ErrorCode.NOT_FOUND, ""), notFound, "case");
 
-    AssertionError e = assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Invalid("c", "{}", ErrorCode.NOT_FOUND, ""), ECHO));
-    assertEquals("expected a failure with NOT_FOUND but the host succeeded\nreply:\n" + ECHO.toJson(), e.getMessage());
+    AssertionError e = assertThrows(AssertionError.class, () -> assertHolds(new DeclaredCase.Invalid("c", "{}", ErrorCode.NOT_FOUND, ""), ECHO, "case"));
+    assertEquals("case ==> expected a failure with NOT_FOUND but the host succeeded\nreply:\n" + ECHO.toJson(), e.getMessage());
   }
 }

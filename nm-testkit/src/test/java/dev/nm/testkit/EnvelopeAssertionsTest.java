@@ -53,6 +53,15 @@ class EnvelopeAssertionsTest {
   }
 
   @Test
+  void aMessageStartsTheFailureAsInJUnit() {
+    AssertionError success = assertThrows(AssertionError.class, () -> assertSuccess(STATS, "stats of 'a b a'").hasData("/words", "4"));
+    assertEquals("stats of 'a b a' ==> expected data/words to be 4 but was 3\nreply:\n" + STATS_JSON, success.getMessage());
+
+    AssertionError failure = assertThrows(AssertionError.class, () -> assertFailure(INVALID, ErrorCode.VALIDATION_ERROR, "no text").hasField("top"));
+    assertEquals("no text ==> expected details.field top but was text\nreply:\n" + INVALID_JSON, failure.getMessage());
+  }
+
+  @Test
   void typesMatterWhenComparing() {
     AssertionError e = assertThrows(AssertionError.class, () -> assertSuccess(STATS).hasData("/words", "\"3\""));
     assertEquals("expected data/words to be \"3\" but was 3\nreply:\n" + STATS_JSON, e.getMessage());
