@@ -7,13 +7,13 @@
 # Environment:
 #   NM_BENCH_PYTHON     the Python to run sentence-transformers with   (default python3)
 #   NM_BENCH_THREADS    threads for both sides                         (default: all processors)
-#   NM_BENCH_RUNS       timed runs per side, after one warm-up         (default 5)
+#   NM_BENCH_RUNS       timed runs per side, alternating, after a warm-up (default 7)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 python="${NM_BENCH_PYTHON:-python3}"
 threads="${NM_BENCH_THREADS:-$(nproc)}"
-runs="${NM_BENCH_RUNS:-5}"
+runs="${NM_BENCH_RUNS:-7}"
 models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

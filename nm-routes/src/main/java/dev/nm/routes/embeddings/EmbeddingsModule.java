@@ -3,6 +3,7 @@ package dev.nm.routes.embeddings;
 import dev.nm.host.HostEnvironment;
 import dev.nm.host.HostModule;
 import dev.nm.route.Services;
+import java.util.Map;
 
 /**
  * Registers an {@link OnnxEmbeddingBackend} over the host's models directory as the {@link EmbeddingBackend}.
@@ -15,17 +16,21 @@ public final class EmbeddingsModule implements HostModule {
 
   @Override
   public void configure(HostEnvironment environment, Services.Builder services) {
-    OnnxEmbeddingBackend.Options options = OnnxEmbeddingBackend.Options.defaults();
-    String threads = System.getenv(THREADS_ENV);
-    if (threads != null && !threads.isBlank()) {
-      try {
-        options = options.withThreads(Integer.parseInt(threads.strip()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(THREADS_ENV + " must be a positive integer, was '" + threads + "'", e);
-      }
-    }
-    OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options);
+    OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options(System.getenv()));
     environment.closeOnShutdown(backend);
     services.add(EmbeddingBackend.class, backend);
+  }
+
+  static OnnxEmbeddingBackend.Options options(Map<String, String> env) {
+    OnnxEmbeddingBackend.Options options = OnnxEmbeddingBackend.Options.defaults();
+    String threads = env.get(THREADS_ENV);
+    if (threads == null || threads.isBlank()) {
+      return options;
+    }
+    try {
+      return options.withThreads(Integer.parseInt(threads.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(THREADS_ENV + " must be a positive integer, was '" + threads + "'", e);
+    }
   }
 }

@@ -87,14 +87,6 @@ final class OnnxEmbeddingModel implements AutoCloseable {
     }
   }
 
-  String name() {
-    return name;
-  }
-
-  int dimensions() {
-    return dimensions;
-  }
-
   /** Tokenizes, runs and pools {@code texts}; vectors come back in input order. */
   EmbeddingResult embed(List<String> texts) throws OrtException {
     int[][] ids = new int[texts.size()][];
