@@ -1,0 +1,30 @@
+// The host under test: the repository's bin/nm-host (the built distribution).
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const NM_HOST = join(REPO, 'bin/nm-host');
+export const TEST_EXTENSION = join(REPO, 'test-extension');
+
+/** The wire protocol version, read from its one definition in nm-protocol. */
+export const PROTOCOL_VERSION = readFileSync(
+  join(REPO, 'nm-protocol/src/main/java/dev/nm/protocol/ProtocolLimits.java'), 'utf8',
+).match(/PROTOCOL_VERSION = "([^"]+)"/)[1];
+
+export function assertHostBuilt() {
+  if (!existsSync(NM_HOST)) {
+    throw new Error(`${NM_HOST} is missing: build the distribution first (mvn -q -o package -DskipTests)`);
+  }
+}
+
+/** Runs `bin/nm-host args...` with env; resolves to {stdout, stderr}, rejects with both on a non-zero exit. */
+export async function nmHost(args, env) {
+  try {
+    return await promisify(execFile)(NM_HOST, args, { env, timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`nm-host ${args.join(' ')} failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
+  }
+}
