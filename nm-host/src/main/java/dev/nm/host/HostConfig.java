@@ -1,0 +1,261 @@
+package dev.nm.host;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.nm.protocol.Json;
+import dev.nm.route.RateTier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What a host allows and how hard it works: the origins that may call it and their scopes, per-tier rate
+ * limits, and pool sizes. Stored as {@code $NM_HOST_HOME/config.json} (snake_case keys); immutable, changed
+ * through {@code with*} methods.
+ *
+ * <pre>{@code
+ * { "host_name": "nm_host",
+ *   "origins": { "chrome-extension://abcdefghijklmnopabcdefghijklmnop/": { "scopes": ["models.manage"] } },
+ *   "rate_limits": { "LIGHT": {"capacity": 600, "refill_per_minute": 600}, "STANDARD": {...}, "HEAVY": {...} },
+ *   "workers": 8, "max_in_flight_per_connection": 64, "idle_timeout_seconds": 600, "models_dir": null }
+ * }</pre>
+ *
+ * Missing keys take the defaults above; unknown keys are refused so that a typo cannot silently weaken the
+ * policy.
+ *
+ * @param hostName the native-messaging host name written into browser manifests
+ * @param origins the allowed caller origins, each with the scopes it holds
+ * @param rateLimits one token bucket per origin and tier; {@link RateTier#UNLIMITED} is never limited
+ * @param workers threads of each request pool (one pool for HEAVY routes, one for all others)
+ * @param maxInFlightPerConnection requests a connection may have running before its reader waits
+ * @param idleTimeoutSeconds how long a resident host with no connections stays up
+ * @param modelsDir overrides the default models directory; null keeps it
+ * @param allowsAnyOrigin true only for {@link #permissive()}; never read from or written to a file
+ */
+public record HostConfig(
+    String hostName,
+    Map<String, OriginGrant> origins,
+    Map<RateTier, RateLimit> rateLimits,
+    int workers,
+    int maxInFlightPerConnection,
+    int idleTimeoutSeconds,
+    String modelsDir,
+    @JsonIgnore boolean allowsAnyOrigin) implements AccessPolicy {
+
+  /** The host name browsers know when none is configured. */
+  public static final String DEFAULT_HOST_NAME = "nm_host";
+
+  private static final Map<RateTier, RateLimit> DEFAULT_RATE_LIMITS =
+      Collections.unmodifiableMap(
+          new EnumMap<>(
+              Map.of(
+                  RateTier.LIGHT, new RateLimit(600, 600),
+                  RateTier.STANDARD, new RateLimit(300, 300),
+                  RateTier.HEAVY, new RateLimit(60, 60))));
+
+  public HostConfig {
+    hostName = hostName == null ? DEFAULT_HOST_NAME : hostName;
+    if (!hostName.matches("[a-z0-9_]+(\\.[a-z0-9_]+)*")) {
+      throw new IllegalArgumentException(
+          "host_name '" + hostName + "' is not a valid native-messaging host name: use lowercase letters, digits, '_' and '.'");
+    }
+    origins = Collections.unmodifiableMap(new TreeMap<>(origins == null ? Map.of() : origins));
+    EnumMap<RateTier, RateLimit> limits = new EnumMap<>(DEFAULT_RATE_LIMITS);
+    if (rateLimits != null) {
+      if (rateLimits.containsKey(RateTier.UNLIMITED)) {
+        throw new IllegalArgumentException("rate_limits.UNLIMITED: the UNLIMITED tier is never limited; remove the key");
+      }
+      limits.putAll(rateLimits);
+    }
+    rateLimits = Collections.unmodifiableMap(limits);
+    workers = workers == 0 ? 8 : requirePositive("workers", workers);
+    maxInFlightPerConnection =
+        maxInFlightPerConnection == 0 ? 64 : requirePositive("max_in_flight_per_connection", maxInFlightPerConnection);
+    idleTimeoutSeconds = idleTimeoutSeconds == 0 ? 600 : requirePositive("idle_timeout_seconds", idleTimeoutSeconds);
+  }
+
+  /** The scopes one origin holds. */
+  public record OriginGrant(List<String> scopes) {
+    public OriginGrant {
+      scopes = scopes == null ? List.of() : List.copyOf(new java.util.TreeSet<>(scopes));
+    }
+  }
+
+  /** A token bucket: {@code capacity} calls at once, refilled by {@code refillPerMinute} a minute. */
+  public record RateLimit(long capacity, long refillPerMinute) {
+    public RateLimit {
+      requirePositive("capacity", capacity);
+      requirePositive("refill_per_minute", refillPerMinute);
+    }
+  }
+
+  /** A config with every default and no allowed origin: a fresh install. */
+  public static HostConfig defaults() {
+    return new HostConfig(null, null, null, 0, 0, 0, null, false);
+  }
+
+  /**
+   * A config that lets any origin call any route with every scope, for tests and trusted embedders. It cannot
+   * be saved.
+   */
+  public static HostConfig permissive() {
+    return new HostConfig(null, null, null, 0, 0, 0, null, true);
+  }
+
+  @Override
+  public boolean allows(String origin) {
+    return allowsAnyOrigin || origins.containsKey(origin);
+  }
+
+  @Override
+  public boolean grants(String origin, String scope) {
+    if (!allows(origin)) {
+      return false;
+    }
+    return scope.isEmpty() || allowsAnyOrigin || origins.get(origin).scopes().contains(scope);
+  }
+
+  /** The rate limit of a tier; empty for {@link RateTier#UNLIMITED}. */
+  public java.util.Optional<RateLimit> rateLimit(RateTier tier) {
+    return java.util.Optional.ofNullable(rateLimits.get(tier));
+  }
+
+  /** This config with {@code origin} allowed and holding exactly {@code scopes}. */
+  public HostConfig withOrigin(String origin, List<String> scopes) {
+    Objects.requireNonNull(origin, "origin");
+    Map<String, OriginGrant> next = new LinkedHashMap<>(origins);
+    next.put(origin, new OriginGrant(scopes));
+    return withOrigins(next);
+  }
+
+  /** This config without {@code origin}. */
+  public HostConfig withoutOrigin(String origin) {
+    Map<String, OriginGrant> next = new LinkedHashMap<>(origins);
+    next.remove(origin);
+    return withOrigins(next);
+  }
+
+  public HostConfig withOrigins(Map<String, OriginGrant> origins) {
+    return new HostConfig(
+        hostName, origins, rateLimits, workers, maxInFlightPerConnection, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withRateLimit(RateTier tier, RateLimit limit) {
+    Map<RateTier, RateLimit> next = new EnumMap<>(rateLimits);
+    next.put(tier, limit);
+    return new HostConfig(
+        hostName, origins, next, workers, maxInFlightPerConnection, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withHostName(String hostName) {
+    return new HostConfig(
+        hostName, origins, rateLimits, workers, maxInFlightPerConnection, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withWorkers(int workers) {
+    return new HostConfig(
+        hostName, origins, rateLimits, workers, maxInFlightPerConnection, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withMaxInFlightPerConnection(int max) {
+    return new HostConfig(hostName, origins, rateLimits, workers, max, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withIdleTimeoutSeconds(int seconds) {
+    return new HostConfig(
+        hostName, origins, rateLimits, workers, maxInFlightPerConnection, seconds, modelsDir, allowsAnyOrigin);
+  }
+
+  public HostConfig withModelsDir(String modelsDir) {
+    return new HostConfig(
+        hostName, origins, rateLimits, workers, maxInFlightPerConnection, idleTimeoutSeconds, modelsDir, allowsAnyOrigin);
+  }
+
+  /**
+   * Reads a config file; a missing file reads as {@link #defaults()}.
+   *
+   * @throws IOException if the file cannot be read or is not a valid config; the message names the file,
+   *     the offending key and what is allowed
+   */
+  public static HostConfig load(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return defaults();
+    }
+    try {
+      return MAPPER.readValue(file.toFile(), HostConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      List<String> known = new ArrayList<>();
+      e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+      Collections.sort(known);
+      throw new IOException(
+          file + ": unknown key '" + e.getPropertyName() + "' at " + location(e) + "; known keys there: " + String.join(", ", known), e);
+    } catch (InvalidFormatException e) {
+      throw new IOException(
+          file + ": " + location(e) + " has value " + e.getValue() + ", which is not a " + e.getTargetType().getSimpleName(), e);
+    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+      throw new IOException(file + ": " + e.getCause().getMessage(), e);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(file + " is not a valid host config: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Writes this config to {@code file} atomically (temporary file, then rename), creating its directory.
+   *
+   * @throws IllegalStateException for a {@link #permissive()} config, which must never reach a file
+   */
+  public void save(Path file) throws IOException {
+    if (allowsAnyOrigin) {
+      throw new IllegalStateException("a permissive config allows any origin and is never saved");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
+    try {
+      MAPPER.writeValue(tmp.toFile(), this);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static final ObjectMapper MAPPER = Json.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static String location(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "the top level" : "'" + path + "'";
+  }
+
+  private static int requirePositive(String key, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static long requirePositive(String key, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+}

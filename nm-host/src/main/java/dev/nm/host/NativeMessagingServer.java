@@ -1,0 +1,345 @@
+package dev.nm.host;
+
+import dev.nm.host.connection.ServerConnection;
+import dev.nm.host.connection.ServingContext;
+import dev.nm.host.connection.UnixSocketListener;
+import dev.nm.host.dispatch.Dispatcher;
+import dev.nm.host.middleware.Audit;
+import dev.nm.host.middleware.AuditLog;
+import dev.nm.host.middleware.Metrics;
+import dev.nm.host.middleware.Middleware;
+import dev.nm.host.middleware.OriginAllowlist;
+import dev.nm.host.middleware.RateLimit;
+import dev.nm.host.middleware.RequestLogging;
+import dev.nm.host.middleware.Scopes;
+import dev.nm.host.routes.BuiltinRouteTable;
+import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.MessageWriter;
+import dev.nm.route.RouteTable;
+import dev.nm.route.Services;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The serving side of the nm protocol, embeddable in any Java application: it reads request frames from a
+ * browser port (or a relay), passes each through the middleware chain (logging, metrics, audit, origin
+ * allowlist, scopes, rate limits) to its route's handler, and writes the reply, chunked if large.
+ *
+ * <pre>{@code
+ * NativeMessagingServer server = NativeMessagingServer.builder()
+ *     .routesFromClassPath(getClass().getClassLoader())
+ *     .services(services)
+ *     .config(HostConfig.load(paths.configFile()))
+ *     .paths(paths)
+ *     .hostVersion("1.2.0")
+ *     .build();
+ * server.serve(System.in, System.out, origin);   // one browser port, until it closes
+ * }</pre>
+ *
+ * One server serves any number of connections at once; requests run on two bounded daemon pools of
+ * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest. Thread-safe.
+ */
+public final class NativeMessagingServer implements AutoCloseable {
+  private final RouteCatalog catalog;
+  private final AtomicReference<HostConfig> config;
+  private final AuditLog auditLog;
+  private final ServingContext serving;
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final List<UnixSocketListener> listeners = new ArrayList<>();
+  private final ExecutorService lightPool;
+  private final ExecutorService heavyPool;
+  private volatile boolean closed;
+
+  private NativeMessagingServer(Builder builder) {
+    this.catalog = RouteCatalog.of(builder.tables.values());
+    this.config = new AtomicReference<>(builder.config);
+    this.auditLog = builder.paths == null ? AuditLog.disabled() : AuditLog.to(builder.paths.auditLog());
+    RouteStats stats = new RouteStats();
+    AtomicInteger inFlightCalls = new AtomicInteger();
+    HostStatus status = new LiveStatus(builder.hostVersion, builder.mode, Instant.now(), connections::size, inFlightCalls::get);
+    AccessPolicy policy = new LiveAccessPolicy(config::get);
+    Services services =
+        builder.services.toBuilder()
+            .add(RouteCatalog.class, catalog)
+            .add(RouteStats.class, stats)
+            .add(HostStatus.class, status)
+            .add(AccessPolicy.class, policy)
+            .build();
+    List<Middleware> middlewares =
+        List.of(
+            new RequestLogging(),
+            new Metrics(stats),
+            new Audit(auditLog),
+            new OriginAllowlist(config::get),
+            new Scopes(config::get),
+            new RateLimit(config::get));
+    this.lightPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-worker-"));
+    this.heavyPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-heavy-"));
+    this.serving =
+        new ServingContext(
+            catalog,
+            Middleware.chain(middlewares, new Dispatcher(catalog)),
+            services,
+            lightPool,
+            heavyPool,
+            builder.config.maxInFlightPerConnection(),
+            inFlightCalls,
+            connections::remove);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Serves one connection on this thread until the input ends or the connection is closed; at the end every
+   * unanswered call of the connection is cancelled. Returns promptly after end of input.
+   *
+   * @param origin the caller, e.g. the {@code chrome-extension://ID/} the browser passed to the host
+   */
+  public void serve(InputStream in, OutputStream out, String origin) {
+    Connection connection = open(FrameReader.of(in), FrameWriter.of(out), origin, in);
+    try {
+      connection.await();
+    } catch (InterruptedException e) {
+      connection.close();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts serving one connection on its own reader thread; the caller owns (and closes) the streams. */
+  public Connection open(FrameReader in, FrameWriter out, String origin) {
+    return open(in, out, origin, null);
+  }
+
+  /**
+   * Starts serving one connection on its own reader thread.
+   *
+   * @param transport closed when the connection ends, which also unblocks its reader; null if the caller owns
+   *     the streams
+   * @throws IllegalStateException if the server is closed
+   */
+  public Connection open(FrameReader in, FrameWriter out, String origin, AutoCloseable transport) {
+    if (closed) {
+      throw new IllegalStateException("the server is closed");
+    }
+    ServerConnection connection =
+        new ServerConnection(in, new MessageWriter(out, new EnvelopeCodec()), origin, transport, serving);
+    connections.add(connection);
+    connection.start();
+    return connection;
+  }
+
+  /**
+   * Accepts relay connections on a Unix-domain socket, on daemon threads; returns once listening. The
+   * socket's directory is created with mode 0700. Each connection starts with a relay handshake
+   * ({@code {"relay": {"version": 1, "origin": "..."}}}) and then carries ordinary frames.
+   *
+   * @throws IOException if the socket cannot be bound or another server listens there
+   */
+  public void listen(Path socketPath) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the server is closed");
+    }
+    UnixSocketListener listener = UnixSocketListener.start(socketPath, this::open);
+    synchronized (listeners) {
+      listeners.add(listener);
+    }
+  }
+
+  /** Connections being served now. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** The routes this server serves. */
+  public RouteCatalog catalog() {
+    return catalog;
+  }
+
+  /** The config in force. */
+  public HostConfig config() {
+    return config.get();
+  }
+
+  /**
+   * Puts a new config in force for every connection's next call (pool sizes keep their values from
+   * {@link Builder#config}), and records the change in the audit log.
+   */
+  public void updateConfig(HostConfig next) {
+    HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
+    if (!previous.equals(next)) {
+      auditLog.append("config_changed", changes(previous, next));
+    }
+  }
+
+  /**
+   * Stops listening, cancels every in-flight call and ends every connection, without waiting for handlers
+   * that ignore cancellation (their threads are daemons and their results are dropped).
+   */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (listeners) {
+      for (UnixSocketListener listener : listeners) {
+        try {
+          listener.close();
+        } catch (IOException e) {
+          org.slf4j.LoggerFactory.getLogger(NativeMessagingServer.class).warn("cannot close {}: {}", listener.socketPath(), e.toString());
+        }
+      }
+      listeners.clear();
+    }
+    for (ServerConnection connection : List.copyOf(connections)) {
+      connection.close();
+    }
+    lightPool.shutdown();
+    heavyPool.shutdown();
+  }
+
+  private static Map<String, Object> changes(HostConfig previous, HostConfig next) {
+    Map<String, Object> changes = new LinkedHashMap<>();
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    next.origins().forEach(
+        (origin, grant) -> {
+          if (!previous.origins().containsKey(origin)) {
+            added.add(origin);
+          } else if (!previous.origins().get(origin).equals(grant)) {
+            changed.add(origin);
+          }
+        });
+    List<String> removed = previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList();
+    changes.put("origins_added", added);
+    changes.put("origins_removed", removed);
+    changes.put("scopes_changed", changed);
+    changes.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
+    return changes;
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Assembles a server; every setting has a default except the routes beyond the built-ins. */
+  public static final class Builder {
+    private final Map<Class<?>, RouteTable> tables = new LinkedHashMap<>();
+    private Services services = Services.empty();
+    private HostConfig config = HostConfig.defaults();
+    private HostPaths paths;
+    private String hostVersion = "development";
+    private HostStatus.Mode mode = HostStatus.Mode.EMBEDDED;
+
+    private Builder() {
+      add(new BuiltinRouteTable());
+    }
+
+    /** Adds every {@link RouteTable} registered on {@code loader}'s class path ({@code META-INF/services}). */
+    public Builder routesFromClassPath(ClassLoader loader) {
+      ServiceLoader.load(RouteTable.class, loader).forEach(this::add);
+      return this;
+    }
+
+    /** Adds these route tables; a table already added (by class) is not added twice. */
+    public Builder routes(RouteTable... tables) {
+      for (RouteTable table : tables) {
+        add(table);
+      }
+      return this;
+    }
+
+    /** The services routes reach through {@code context.service(Type.class)}. */
+    public Builder services(Services services) {
+      this.services = Objects.requireNonNull(services, "services");
+      return this;
+    }
+
+    /** Allowed origins, scopes, rate limits and pool sizes; default {@link HostConfig#defaults()}, which allows no origin. */
+    public Builder config(HostConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Where the audit log goes; without paths nothing is written to disk. */
+    public Builder paths(HostPaths paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+      return this;
+    }
+
+    /** The version {@code hello} and {@code health} report; default {@code development}. */
+    public Builder hostVersion(String hostVersion) {
+      this.hostVersion = Objects.requireNonNull(hostVersion, "hostVersion");
+      return this;
+    }
+
+    /** How the host runs, as {@link HostStatus#mode()} reports it; default {@link HostStatus.Mode#EMBEDDED}. */
+    public Builder mode(HostStatus.Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if two tables declare the same route name
+     */
+    public NativeMessagingServer build() {
+      return new NativeMessagingServer(this);
+    }
+
+    private void add(RouteTable table) {
+      tables.putIfAbsent(table.getClass(), table);
+    }
+  }
+
+  private record LiveStatus(
+      String hostVersion,
+      Mode mode,
+      Instant startedAt,
+      java.util.function.IntSupplier connections,
+      java.util.function.IntSupplier inFlight)
+      implements HostStatus {
+    @Override
+    public int openConnections() {
+      return connections.getAsInt();
+    }
+
+    @Override
+    public int inFlightCalls() {
+      return inFlight.getAsInt();
+    }
+  }
+
+  private record LiveAccessPolicy(java.util.function.Supplier<HostConfig> config) implements AccessPolicy {
+    @Override
+    public boolean allows(String origin) {
+      return config.get().allows(origin);
+    }
+
+    @Override
+    public boolean grants(String origin, String scope) {
+      return config.get().grants(origin, scope);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.nm.host.connection;
+
+import dev.nm.host.Connection;
+import dev.nm.host.RouteCatalog;
+import dev.nm.host.middleware.Call;
+import dev.nm.protocol.ErrorBody;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.FrameException;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.Message;
+import dev.nm.protocol.MessageWriter;
+import dev.nm.protocol.ProtocolException;
+import dev.nm.route.RateTier;
+import dev.nm.route.RouteDescriptor;
+import dev.nm.route.RouteException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection: a reader thread that decodes frames and hands each request to a pool, and a
+ * {@link MessageWriter} shared by all its calls. A request waits for one of {@code maxInFlight} permits
+ * before it is read further, so a flooding caller is slowed, not dropped. Protocol errors are answered and
+ * reading goes on; a framing error gets one failure with a null {@code request_id}, then the connection
+ * closes. At end of stream every unanswered call is cancelled and the connection ends at once.
+ */
+public final class ServerConnection implements Connection {
+  private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final FrameReader frames;
+  private final MessageWriter writer;
+  private final String origin;
+  private final AutoCloseable transport;
+  private final ServingContext context;
+  private final CallRegistry calls = new CallRegistry();
+  private final Semaphore permits;
+  private final AtomicBoolean open = new AtomicBoolean(true);
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Thread reader;
+
+  /**
+   * @param transport closed when the connection ends, to release the stream; null if the caller owns it
+   */
+  public ServerConnection(
+      FrameReader frames, MessageWriter writer, String origin, AutoCloseable transport, ServingContext context) {
+    this.frames = Objects.requireNonNull(frames, "frames");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.origin = Objects.requireNonNull(origin, "origin");
+    this.transport = transport;
+    this.context = Objects.requireNonNull(context, "context");
+    this.permits = new Semaphore(context.maxInFlight());
+    this.reader = new Thread(this::readLoop, "nm-connection-" + IDS.incrementAndGet());
+    reader.setDaemon(true);
+  }
+
+  /** Starts the reader thread. */
+  public void start() {
+    reader.start();
+  }
+
+  @Override
+  public String origin() {
+    return origin;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open.get();
+  }
+
+  @Override
+  public int inFlight() {
+    return calls.size();
+  }
+
+  @Override
+  public void await() throws InterruptedException {
+    done.await();
+  }
+
+  @Override
+  public void close() {
+    open.set(false);
+    end();
+    if (Thread.currentThread() != reader) {
+      // Unblocks a reader waiting for a permit or on an interruptible channel.
+      reader.interrupt();
+    }
+  }
+
+  CallRegistry calls() {
+    return calls;
+  }
+
+  ServingContext context() {
+    return context;
+  }
+
+  /**
+   * Writes one message unless the connection has ended.
+   *
+   * @return false if it was not written because the connection ended or the peer is gone
+   */
+  boolean deliver(Message message) {
+    if (!open.get()) {
+      return false;
+    }
+    try {
+      writer.send(message);
+      return true;
+    } catch (IOException e) {
+      log.debug("cannot write to {}, closing: {}", origin, e.toString());
+      open.set(false);
+      // Not inline: this thread may hold a call's lock, and ending cancels (and locks) every call.
+      Thread closer = new Thread(this::close, reader.getName() + "-close");
+      closer.setDaemon(true);
+      closer.start();
+      return false;
+    } catch (RuntimeException e) {
+      // The codec could not write the route's data; the caller still gets exactly one reply.
+      log.error("cannot encode the reply to request {}", message.requestId(), e);
+      return deliver(
+          Message.Failure.of(
+              message.requestId(),
+              ErrorCode.INTERNAL_ERROR,
+              "the reply could not be encoded as JSON; the host log has the details under request_id " + message.requestId()));
+    }
+  }
+
+  private void readLoop() {
+    try {
+      while (open.get()) {
+        byte[] body = frames.nextFrame();
+        if (body == null) {
+          break;
+        }
+        accept(body);
+      }
+    } catch (FrameException e) {
+      deliver(
+          new Message.Failure(
+              null,
+              ErrorBody.of(e.code(), e.getMessage() + "; the stream is out of sync, so the host closes this connection")));
+    } catch (IOException e) {
+      if (open.get()) {
+        log.debug("connection from {} failed: {}", origin, e.toString());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      open.set(false);
+      end();
+    }
+  }
+
+  private void accept(byte[] body) throws InterruptedException {
+    Message.Request request;
+    try {
+      request = writer.codec().decodeRequest(body);
+    } catch (ProtocolException e) {
+      deliver(e.toFailure());
+      return;
+    }
+    permits.acquire();
+    RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
+    InFlightCall call = new InFlightCall(request, route, this);
+    if (!open.get()) {
+      permits.release();
+      return;
+    }
+    if (!calls.register(call)) {
+      permits.release();
+      deliver(
+          new Message.Failure(
+              request.requestId(),
+              ErrorBody.of(
+                  ErrorCode.INVALID_REQUEST,
+                  "request_id '" + request.requestId() + "' is already in flight on this connection; give every request its own id",
+                  Map.of("field", "request_id"))));
+      return;
+    }
+    context.inFlightCalls().incrementAndGet();
+    ExecutorService pool = route != null && route.rateTier() == RateTier.HEAVY ? context.heavyPool() : context.lightPool();
+    try {
+      pool.execute(() -> run(call));
+    } catch (RejectedExecutionException e) {
+      finished();
+      call.answer(Message.Failure.of(request.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
+    }
+  }
+
+  private void run(InFlightCall call) {
+    String requestId = call.requestId();
+    try {
+      Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call));
+      call.answer(new Message.Success(requestId, data));
+    } catch (RouteException e) {
+      call.answer(new Message.Failure(requestId, e.toErrorBody()));
+    } catch (RuntimeException | Error e) {
+      log.error("middleware failed on request {}", requestId, e);
+      call.answer(
+          Message.Failure.of(
+              requestId,
+              ErrorCode.INTERNAL_ERROR,
+              "the host failed to serve this request; its log has the details under request_id " + requestId));
+    } finally {
+      finished();
+    }
+  }
+
+  private void finished() {
+    permits.release();
+    context.inFlightCalls().decrementAndGet();
+  }
+
+  private void end() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    calls.cancelAll();
+    if (transport != null) {
+      try {
+        transport.close();
+      } catch (Exception e) {
+        log.debug("closing the transport of {} failed: {}", origin, e.toString());
+      }
+    }
+    context.onClosed().accept(this);
+    done.countDown();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.nm.host.connection;
+
+import dev.nm.host.RouteCatalog;
+import dev.nm.host.middleware.Middleware;
+import dev.nm.route.Services;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * What every connection of one server shares.
+ *
+ * @param chain the middleware chain ending in the dispatcher
+ * @param services the services routes reach through their context
+ * @param lightPool runs UNLIMITED, LIGHT and STANDARD routes (and unknown names)
+ * @param heavyPool runs HEAVY routes, so that they never hold up cheap ones
+ * @param maxInFlight unanswered requests a connection may have before its reader waits
+ * @param inFlightCalls calls running on all connections
+ * @param onClosed told once when a connection ends
+ */
+public record ServingContext(
+    RouteCatalog catalog,
+    Middleware.Next chain,
+    Services services,
+    ExecutorService lightPool,
+    ExecutorService heavyPool,
+    int maxInFlight,
+    AtomicInteger inFlightCalls,
+    Consumer<ServerConnection> onClosed) {}

@@ -1,0 +1,142 @@
+package dev.nm.host.connection;
+
+import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.ErrorBody;
+import dev.nm.protocol.FrameException;
+import dev.nm.protocol.Message;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.ProtocolException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts relay connections on a Unix-domain socket. Each accepted socket is read for its
+ * {@link RelayHandshake} on its own thread, then served as an ordinary connection; a bad handshake gets one
+ * {@code INVALID_REQUEST} failure and a close.
+ */
+public final class UnixSocketListener implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UnixSocketListener.class);
+
+  /** Serves one relayed connection. */
+  @FunctionalInterface
+  public interface Opener {
+    void open(FrameReader in, FrameWriter out, String origin, AutoCloseable transport);
+  }
+
+  private final Path socketPath;
+  private final ServerSocketChannel server;
+  private final Opener opener;
+  private final EnvelopeCodec codec = new EnvelopeCodec();
+
+  private UnixSocketListener(Path socketPath, ServerSocketChannel server, Opener opener) {
+    this.socketPath = socketPath;
+    this.server = server;
+    this.opener = opener;
+  }
+
+  /**
+   * Binds {@code socketPath} (creating its directory with mode 0700, replacing a stale socket file) and
+   * starts accepting on a daemon thread.
+   *
+   * @throws IOException if the socket cannot be bound, or another server already listens there
+   */
+  public static UnixSocketListener start(Path socketPath, Opener opener) throws IOException {
+    Objects.requireNonNull(opener, "opener");
+    Path dir = socketPath.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socketPath);
+    if (Files.exists(socketPath)) {
+      if (isListening(address)) {
+        throw new IOException("another server is already listening on " + socketPath);
+      }
+      Files.delete(socketPath);
+    }
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(address);
+    UnixSocketListener listener = new UnixSocketListener(socketPath, server, opener);
+    Thread acceptor = new Thread(listener::acceptLoop, "nm-listener");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return listener;
+  }
+
+  private static boolean isListening(UnixDomainSocketAddress address) {
+    try (SocketChannel probe = SocketChannel.open(address)) {
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  public Path socketPath() {
+    return socketPath;
+  }
+
+  private void acceptLoop() {
+    while (server.isOpen()) {
+      try {
+        SocketChannel socket = server.accept();
+        Thread handshake = new Thread(() -> handshake(socket), "nm-relay-handshake");
+        handshake.setDaemon(true);
+        handshake.start();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("accept on {} failed: {}", socketPath, e.toString());
+      }
+    }
+  }
+
+  private void handshake(SocketChannel socket) {
+    FrameReader in = FrameReader.of(socket);
+    FrameWriter out = FrameWriter.of(socket);
+    try {
+      byte[] first = in.nextFrame();
+      if (first == null) {
+        socket.close();
+        return;
+      }
+      opener.open(in, out, RelayHandshake.origin(first), socket);
+    } catch (ProtocolException e) {
+      refuse(socket, out, e.toFailure());
+    } catch (FrameException e) {
+      refuse(socket, out, new Message.Failure(null, ErrorBody.of(e.code(), e.getMessage())));
+    } catch (IOException e) {
+      log.debug("relay handshake failed: {}", e.toString());
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Already failing; nothing more to tell the peer.
+      }
+    }
+  }
+
+  private void refuse(SocketChannel socket, FrameWriter out, Message.Failure failure) {
+    try (socket) {
+      out.writeFrame(codec.encode(failure));
+    } catch (IOException e) {
+      log.debug("cannot refuse a relay handshake: {}", e.toString());
+    }
+  }
+
+  /** Stops accepting and removes the socket file; served connections stay up. */
+  @Override
+  public void close() throws IOException {
+    server.close();
+    Files.deleteIfExists(socketPath);
+  }
+}

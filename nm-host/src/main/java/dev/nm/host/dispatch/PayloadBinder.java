@@ -1,0 +1,87 @@
+package dev.nm.host.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.nm.protocol.Json;
+import dev.nm.route.RouteException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Binds a request payload to the route's request record with {@link Json#mapper()}, turning every Jackson
+ * error into a {@code VALIDATION_ERROR} whose {@code details.field} is the wire path of the bad value.
+ */
+final class PayloadBinder {
+  private PayloadBinder() {}
+
+  static <Q> Q bind(JsonNode payload, Class<Q> type) {
+    try {
+      return Json.mapper().treeToValue(payload, type);
+    } catch (UnrecognizedPropertyException e) {
+      String field = WirePath.of(e);
+      TreeSet<String> known = new TreeSet<>();
+      e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+      throw RouteException.validation(
+              field,
+              "unknown field '" + e.getPropertyName() + "'"
+                  + (known.isEmpty() ? "; this request takes no fields" : "; known fields are " + String.join(", ", known)))
+          .withDetail("known_fields", known.stream().toList());
+    } catch (InvalidFormatException e) {
+      throw RouteException.validation(
+          WirePath.of(e), "expected " + describe(e.getTargetType()) + ", got " + quote(e.getValue()));
+    } catch (MismatchedInputException e) {
+      throw RouteException.validation(WirePath.of(e), "expected " + describe(e.getTargetType()));
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw RouteException.validation(WirePath.of(e), String.valueOf(cause.getMessage()));
+    } catch (JsonMappingException e) {
+      throw RouteException.validation(WirePath.of(e), e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw RouteException.validation(WirePath.ROOT, e.getOriginalMessage());
+    }
+  }
+
+  /** A JSON-minded name for a Java type: "a string", "an integer", "one of user, assistant". */
+  static String describe(Class<?> type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants()).map(c -> Json.mapper().convertValue(c, String.class)).collect(Collectors.joining(", "));
+    }
+    if (type == String.class || type == char.class || type == Character.class) {
+      return "a string";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "a boolean";
+    }
+    if (type == int.class || type == long.class || type == short.class || type == byte.class
+        || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+        || type == java.math.BigInteger.class) {
+      return "an integer";
+    }
+    if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String quote(Object value) {
+    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+  }
+}

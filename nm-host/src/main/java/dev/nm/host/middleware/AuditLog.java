@@ -1,0 +1,68 @@
+package dev.nm.host.middleware;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.nm.protocol.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's append-only record of security-relevant events, one JSON object per line: refused calls and
+ * configuration changes. Lines are only ever appended, never rewritten. Thread-safe.
+ *
+ * <pre>{@code
+ * {"timestamp":"2026-11-23T23:59:01.123Z","event":"denied","code":"FORBIDDEN","origin":"chrome-extension://abc/","route":"chat","request_id":"7","message":"..."}
+ * }</pre>
+ */
+public final class AuditLog {
+  private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+  private static final AuditLog DISABLED = new AuditLog(null);
+
+  private final Path file;
+
+  private AuditLog(Path file) {
+    this.file = file;
+  }
+
+  /** A log appending to {@code file}, whose directory is created on the first write. */
+  public static AuditLog to(Path file) {
+    return new AuditLog(Objects.requireNonNull(file, "file"));
+  }
+
+  /** A log that records nothing, for hosts without a home directory. */
+  public static AuditLog disabled() {
+    return DISABLED;
+  }
+
+  /** Records one event; {@code fields} follow {@code timestamp} and {@code event} in the line. */
+  public void append(String event, Map<String, ?> fields) {
+    if (file == null) {
+      return;
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("timestamp", Instant.now().toString());
+    line.put("event", event);
+    line.putAll(fields);
+    try {
+      byte[] bytes = (Json.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      synchronized (this) {
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      }
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    } catch (IOException e) {
+      // Losing an audit line must not fail the call it describes; the log says why it was lost.
+      log.error("cannot append to audit log {}: {}", file, e.toString());
+    }
+  }
+}

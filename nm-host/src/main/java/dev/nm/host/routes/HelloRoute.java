@@ -1,0 +1,69 @@
+package dev.nm.host.routes;
+
+import dev.nm.host.AccessPolicy;
+import dev.nm.host.HostStatus;
+import dev.nm.host.RouteCatalog;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.ProtocolLimits;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RateTier;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Introduces the host to a caller: protocol and host versions, frame limits, the routes it serves, and what
+ * the caller itself is allowed.
+ */
+@NativeRoute(
+    name = "hello",
+    description = "Describes the host: protocol and host versions, frame limits, route names, and the caller's origin and granted scopes.",
+    tags = {"system"},
+    rateTier = RateTier.UNLIMITED)
+@ValidCase(
+    name = "describes the protocol",
+    request = "{}",
+    expect = {
+      @Expect(path = "/protocol_version", equalTo = "\"1.0\""),
+      @Expect(path = "/limits/max_outbound_frame_bytes", equalTo = "1048576"),
+      @Expect(path = "/host_version")
+    })
+@InvalidCase(name = "takes no fields", request = "{\"verbose\": true}", code = ErrorCode.VALIDATION_ERROR, field = "verbose")
+public final class HelloRoute implements RouteHandler<HelloRoute.Request, HelloRoute.Reply> {
+  /** Takes no fields. */
+  public record Request() {}
+
+  /**
+   * @param routes every route name, sorted
+   * @param scopes the scopes the caller holds among those this host's routes require, sorted
+   */
+  public record Reply(
+      String protocolVersion, String hostVersion, Limits limits, List<String> routes, String origin, List<String> scopes) {}
+
+  /** Frame size limits, in bytes. */
+  public record Limits(int maxInboundFrameBytes, int maxOutboundFrameBytes) {}
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    RouteCatalog catalog = context.service(RouteCatalog.class);
+    AccessPolicy policy = context.service(AccessPolicy.class);
+    TreeSet<String> scopes = new TreeSet<>();
+    for (RouteCatalog.Entry entry : catalog.entries()) {
+      String scope = entry.descriptor().scope();
+      if (!scope.isEmpty() && policy.grants(context.origin(), scope)) {
+        scopes.add(scope);
+      }
+    }
+    return new Reply(
+        ProtocolLimits.PROTOCOL_VERSION,
+        context.service(HostStatus.class).hostVersion(),
+        new Limits(ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES),
+        catalog.names(),
+        context.origin(),
+        List.copyOf(scopes));
+  }
+}

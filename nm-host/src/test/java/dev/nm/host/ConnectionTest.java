@@ -1,0 +1,216 @@
+package dev.nm.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Json;
+import dev.nm.protocol.Message;
+import dev.nm.protocol.ProtocolLimits;
+import dev.nm.route.Services;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class ConnectionTest {
+  static final String ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
+
+  final TestRoutes.Gate gate = new TestRoutes.Gate();
+  NativeMessagingServer server = server(HostConfig.permissive());
+  PipeClient client = PipeClient.connect(server, ORIGIN);
+
+  NativeMessagingServer server(HostConfig config) {
+    return NativeMessagingServer.builder()
+        .routes(new TestRoutes())
+        .services(Services.builder().add(TestRoutes.Gate.class, gate).build())
+        .config(config)
+        .hostVersion("9.8.7")
+        .build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    gate.release.countDown();
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void helloDescribesHostAndCaller() {
+    JsonNode hello = client.ok("1", "hello", "{}");
+    assertEquals("1.0", hello.get("protocol_version").asText());
+    assertEquals("9.8.7", hello.get("host_version").asText());
+    assertEquals(ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES, hello.at("/limits/max_outbound_frame_bytes").asInt());
+    assertEquals(ProtocolLimits.MAX_INBOUND_FRAME_BYTES, hello.at("/limits/max_inbound_frame_bytes").asInt());
+    assertEquals(ORIGIN, hello.get("origin").asText());
+    assertEquals("[\"models.manage\"]", hello.get("scopes").toString());
+    List<String> routes = new ArrayList<>();
+    hello.get("routes").forEach(name -> routes.add(name.asText()));
+    assertEquals(
+        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes"),
+        routes);
+  }
+
+  @Test
+  void routesListsContractsWithParsedSchemas() {
+    JsonNode routes = client.ok("1", "routes", "{}").get("routes");
+    JsonNode cancel = routes.get(2);
+    assertEquals("cancel", cancel.get("name").asText());
+    assertEquals("UNLIMITED", cancel.get("rate_tier").asText());
+    assertEquals("string", cancel.at("/request_schema/properties/request_id/type").asText());
+    assertEquals("models.manage", routes.get(11).get("scope").asText());
+    assertTrue(routes.get(4).get("streaming").asBoolean());
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredByRequestId() {
+    for (int i = 0; i < 200; i++) {
+      client.send("r" + i, "echo", "{\"text\": \"t" + i + "\"}");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Message.Success reply = assertInstanceOf(Message.Success.class, client.next());
+      String id = reply.requestId();
+      assertEquals("t" + id.substring(1), ((JsonNode) reply.data()).get("text").asText());
+      assertTrue(seen.add(id), "answered twice: " + id);
+    }
+    assertEquals(200, seen.size());
+  }
+
+  @Test
+  void cancelAnswersTheCallAtOnceEvenIfItsHandlerIgnoresIt() throws Exception {
+    client.send("slow", "hold", "{}");
+    gate.awaitEntered(1);
+    client.send("c", "cancel", "{\"request_id\": \"slow\"}");
+    List<Message> replies = List.of(client.next(), client.next());
+    Message.Failure cancelled = (Message.Failure) replies.stream().filter(m -> m.requestId().equals("slow")).findFirst().orElseThrow();
+    assertEquals("CANCELLED", cancelled.error().code());
+    Message.Success ack = (Message.Success) replies.stream().filter(m -> m.requestId().equals("c")).findFirst().orElseThrow();
+    assertTrue(((JsonNode) ack.data()).get("cancelled").asBoolean());
+    assertTrue(gate.cancelHookRan.await(5, java.util.concurrent.TimeUnit.SECONDS));
+
+    gate.release.countDown();
+    // The handler's late result is dropped: the next message on the wire answers the next request.
+    assertEquals("second", client.ok("2", "echo", "{\"text\": \"second\"}").get("text").asText());
+    assertEquals(false, client.ok("3", "cancel", "{\"request_id\": \"slow\"}").get("cancelled").asBoolean());
+  }
+
+  @Test
+  void largeReplyArrivesInChunksOfAtMostOneMebibyte() {
+    int chars = 750_000; // "é" is 2 UTF-8 bytes: a 1.5 MB reply
+    JsonNode data = client.ok("big", "big", "{\"chars\": " + chars + "}");
+    assertEquals("é".repeat(chars), data.get("value").asText());
+    assertEquals(2, client.rawFrames().size());
+    for (byte[] frame : client.rawFrames()) {
+      assertTrue(frame.length <= ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES, "frame of " + frame.length + " bytes");
+    }
+  }
+
+  @Test
+  void streamingRouteSendsEventsBeforeItsReply() {
+    client.send("s", "count_up", "{\"chars\": 3}");
+    for (int i = 1; i <= 3; i++) {
+      Message.Event event = assertInstanceOf(Message.Event.class, client.next());
+      assertEquals("tick", event.event());
+      assertEquals(i, ((JsonNode) event.data()).asInt());
+    }
+    assertEquals("counted", ((JsonNode) assertInstanceOf(Message.Success.class, client.next()).data()).get("value").asText());
+  }
+
+  @Test
+  void nonStreamingRouteCannotEmit() {
+    Message.Failure failure = client.fail("1", "emit_without_streaming", "{}");
+    assertEquals("INTERNAL_ERROR", failure.error().code());
+  }
+
+  @Test
+  void handlerBugIsAnsweredWithoutItsDetails() {
+    Message.Failure failure = client.fail("b1", "boom", "{}");
+    assertEquals("INTERNAL_ERROR", failure.error().code());
+    assertEquals("route 'boom' failed unexpectedly; the host log has the details under request_id b1", failure.error().message());
+    assertTrue(failure.error().details().isEmpty());
+  }
+
+  @Test
+  void heavyCallDoesNotDelayALightOne() throws Exception {
+    server.close();
+    server = server(HostConfig.permissive().withWorkers(1));
+    client = PipeClient.connect(server, ORIGIN);
+    client.send("heavy", "heavy_hold", "{}");
+    gate.awaitEntered(1);
+    client.send("light", "light", "{}");
+    assertEquals("light", client.next().requestId());
+    gate.release.countDown();
+    assertEquals("heavy", client.next().requestId());
+  }
+
+  @Test
+  void readerWaitsForAPermitWhenTooManyCallsAreInFlight() throws Exception {
+    server.close();
+    server = server(HostConfig.permissive().withMaxInFlightPerConnection(2));
+    client = PipeClient.connect(server, ORIGIN);
+    for (int i = 0; i < 3; i++) {
+      client.send("h" + i, "hold", "{}");
+    }
+    gate.awaitEntered(2);
+    assertEquals(2, client.connection.inFlight());
+    gate.release.countDown();
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      answered.add(client.next().requestId());
+    }
+    assertEquals(Set.of("h0", "h1", "h2"), answered);
+  }
+
+  @Test
+  void endOfStreamCancelsInFlightCallsAndEndsTheConnection() throws Exception {
+    client.send("slow", "hold", "{}");
+    gate.awaitEntered(1);
+    client.closeOutput();
+    client.connection.await();
+    assertTrue(gate.cancelHookRan.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, server.connectionCount());
+    assertNull(client.next(), "nothing is sent after the caller left");
+  }
+
+  @Test
+  void serverCloseEndsConnectionsAndCancelsCalls() throws Exception {
+    client.send("slow", "hold", "{}");
+    gate.awaitEntered(1);
+    server.close();
+    client.connection.await();
+    assertTrue(gate.cancelHookRan.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, server.connectionCount());
+  }
+
+  @Test
+  void serveAnswersOverStreamsAndReturnsAtEndOfInput() throws Exception {
+    PipedOutputStream browserOut = new PipedOutputStream();
+    PipedInputStream hostIn = new PipedInputStream(browserOut, 1 << 16);
+    PipedInputStream browserIn = new PipedInputStream(1 << 16);
+    PipedOutputStream hostOut = new PipedOutputStream(browserIn);
+    Thread host = new Thread(() -> server.serve(hostIn, hostOut, ORIGIN));
+    host.start();
+
+    FrameWriter.of(browserOut).writeFrame("{\"request_id\":\"1\",\"route\":\"echo\",\"payload\":{\"text\":\"hi\"}}".getBytes(StandardCharsets.UTF_8));
+    JsonNode reply = Json.mapper().readTree(FrameReader.of(browserIn).nextFrame());
+    assertEquals("hi", reply.at("/data/text").asText());
+
+    browserOut.close();
+    host.join(5_000);
+    assertFalse(host.isAlive(), "serve returned after end of input");
+  }
+}
