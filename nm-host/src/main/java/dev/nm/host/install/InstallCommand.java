@@ -52,7 +52,7 @@ public final class InstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (extensionIds.isEmpty() && firefoxIds.isEmpty()) {
@@ -68,7 +68,7 @@ public final class InstallCommand implements Callable<Integer> {
       }
       out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed()));
       return 0;
-    } catch (InstallException e) {
+    } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
       return 1;
     }

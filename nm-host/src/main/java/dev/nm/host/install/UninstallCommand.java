@@ -43,7 +43,7 @@ public final class UninstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
       List<Path> changed =
@@ -56,7 +56,7 @@ public final class UninstallCommand implements Callable<Integer> {
         out.println((Files.exists(file) ? "updated " : "removed ") + file);
       }
       return 0;
-    } catch (InstallException e) {
+    } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host uninstall: " + e.getMessage());
       return 1;
     }
