@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, serviceWorker } from './browser.mjs';
 import { copyWithNewKey, extensionId, manifestKey, origin } from './extensions.mjs';
-import { assertHostBuilt, nmHost, TEST_EXTENSION } from './nm-host.mjs';
+import { assertHostBuilt, NM_HOST, nmHost, TEST_EXTENSION } from './nm-host.mjs';
 
 export async function startSession() {
   assertHostBuilt();
@@ -29,7 +29,8 @@ export async function startSession() {
   };
 
   await nmHost(
-    ['install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--extension-id', ids.allowed, '--extension-id', ids.hostless],
+    ['install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--host-path', NM_HOST,
+      '--extension-id', ids.allowed, '--extension-id', ids.hostless],
     env,
   );
   const configFile = join(hostHome, 'config.json');

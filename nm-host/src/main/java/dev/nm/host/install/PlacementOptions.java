@@ -64,6 +64,6 @@ final class PlacementOptions {
     } else if (selected.isEmpty()) {
       selected = EnumSet.allOf(Browser.class);
     }
-    return new Placement(selected, Callers.hostName(hostName), system, userDataDir);
+    return new Placement(selected, hostName, system, userDataDir);
   }
 }
