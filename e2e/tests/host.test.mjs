@@ -99,7 +99,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   test('two pages share one daemon', async (t) => {
     if (!needsRoute(t, 'health')) return;
     const pages = [await session.page('chat.html'), await session.page('chat.html')];
-    const health = () => import('./nm-client.js').then(async ({ NmClient }) => {
+    const health = () => import(chrome.runtime.getURL('nm-client.js')).then(async ({ NmClient }) => {
       const client = new NmClient();
       try {
         return await client.call('health');
