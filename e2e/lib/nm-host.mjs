@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const NM_HOST = join(REPO, 'bin/nm-host');
+/** The launcher under test; NM_E2E_HOST points the suite at another one (an unpacked release, say). */
+export const NM_HOST = process.env.NM_E2E_HOST ?? join(REPO, 'bin/nm-host');
 export const TEST_EXTENSION = join(REPO, 'test-extension');
 
 /** The wire protocol version, read from its one definition in nm-protocol. */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
-    description = "Check the browser manifests, the daemon and the models, and say how to fix each problem.")
+    description = "Checks the browser manifests, the daemon and the models, and says how to fix each problem.")
 public final class DoctorCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 

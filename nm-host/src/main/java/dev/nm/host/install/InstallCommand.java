@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "install",
     mixinStandardHelpOptions = true,
-    description = "Register the host with browsers and allow extensions to use it.")
+    description = "Registers the host with browsers and allows extensions to use it.")
 public final class InstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "uninstall",
     mixinStandardHelpOptions = true,
-    description = "Remove the host's browser manifests and the extensions they allowed.")
+    description = "Removes the host's browser manifests and the extensions they allowed.")
 public final class UninstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
