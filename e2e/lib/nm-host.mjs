@@ -21,11 +21,22 @@ export function assertHostBuilt() {
   }
 }
 
-/** Runs `bin/nm-host args...` with env; resolves to {stdout, stderr}, rejects with both on a non-zero exit. */
-export async function nmHost(args, env) {
+/** Runs `nm-host args...` with env; resolves to {status, stdout, stderr} whatever the exit status. */
+export async function runNmHost(args, env) {
   try {
-    return await promisify(execFile)(NM_HOST, args, { env, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(NM_HOST, args, { env, timeout: 60_000 });
+    return { status: 0, stdout, stderr };
   } catch (error) {
-    throw new Error(`nm-host ${args.join(' ')} failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
+    if (typeof error.code !== 'number') throw error;
+    return { status: error.code, stdout: error.stdout, stderr: error.stderr };
   }
+}
+
+/** Runs `nm-host args...` with env; resolves to {stdout, stderr}, rejects with both on a non-zero exit. */
+export async function nmHost(args, env) {
+  const result = await runNmHost(args, env);
+  if (result.status !== 0) {
+    throw new Error(`nm-host ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
 }

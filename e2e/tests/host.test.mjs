@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { origin } from '../lib/extensions.mjs';
-import { PROTOCOL_VERSION } from '../lib/nm-host.mjs';
+import { NM_HOST, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
 import { alive, pidsWith, startSession } from '../lib/session.mjs';
 
 const FORBIDDEN_BY_BROWSER = 'Access to the specified native messaging host is forbidden.';
@@ -132,6 +132,26 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
     assert.equal(reply.success, false);
     assert.equal(reply.error.code, 'FORBIDDEN');
     assert.ok(reply.error.message.includes(origin(session.ids.hostless)), reply.error.message);
+  });
+
+  test('doctor finds the extension the manifest allows but the host does not', async () => {
+    const { userDataDir, ids, env } = session;
+
+    const { status, stdout } = await runNmHost(['doctor', '--user-data-dir', userDataDir], env);
+
+    const manifest = join(userDataDir, 'NativeMessagingHosts/nm_host.json');
+    assert.equal(status, 1, stdout);
+    assert.ok(
+      stdout.includes(
+        `[problem] chromium  ${origin(ids.hostless)} may start the host but the host's config (${join(session.hostHome, 'config.json')})`
+          + ` does not allow it, so every request gets FORBIDDEN\n`
+          + `                    fix: nm-host install --browser chromium --user-data-dir ${userDataDir} --extension-id ${ids.hostless}`
+          + ` --host-path ${NM_HOST}\n`,
+      ),
+      stdout,
+    );
+    assert.ok(stdout.includes(`[ok]      daemon    answering at ${join(session.hostHome, 'run/daemon.sock')}\n`), stdout);
+    assert.ok(stdout.endsWith('1 problem found\n'), `${stdout} (manifest ${manifest})`);
   });
 
   test('the chat page streams a real answer token by token', async (t) => {
