@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The one Jackson configuration of the wire protocol. Route request and response records bind through it,
  * so Java's {@code maxTokens} is the wire's {@code max_tokens} everywhere (the route processor derives
- * JSON Schemas with the same rule).
+ * JSON Schemas with the same rule). It registers no Jackson modules found on the class path, so the wire
+ * format does not change with what else an application bundles; add modules to a {@link #newMapper()} copy.
  */
 public final class Json {
   private static final ObjectMapper MAPPER = newMapper();
@@ -40,7 +41,6 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .findAndAddModules()
             .build();
     mapper
         .getFactory()
