@@ -33,7 +33,9 @@ public final class HostConfigAllowlist implements OriginAllowlist {
       }
     }
     config.withOrigin(origin, granted.stream().toList()).save(paths.configFile());
-    audit.append("config_changed", Map.of("change", "origin_allowed", "origin", origin, "scopes", granted, "by", "nm-host install"));
+    audit.append(
+        "config_changed",
+        Map.of("change", "origin_allowed", "origin", origin, "scopes", granted, "by", "nm-host install"));
   }
 
   @Override

@@ -27,16 +27,28 @@ import picocli.CommandLine.Spec;
 public final class InstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
-  @Option(names = "--extension-id", paramLabel = "ID", description = "a Chromium extension id (32 letters a-p); repeatable")
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "a Chromium extension id (32 letters a-p); repeatable")
   List<String> extensionIds = new ArrayList<>();
 
-  @Option(names = "--firefox-extension-id", paramLabel = "ID", description = "a Firefox add-on id (name@example.org or {UUID}); repeatable")
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "a Firefox add-on id (name@example.org or {UUID}); repeatable")
   List<String> firefoxIds = new ArrayList<>();
 
-  @Option(names = "--scope", paramLabel = "SCOPE", description = "a scope to grant the extensions, e.g. models.manage; repeatable")
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      description = "a scope to grant the extensions, e.g. models.manage; repeatable")
   List<String> scopes = new ArrayList<>();
 
-  @Option(names = "--host-path", paramLabel = "PATH", description = "the executable browsers start (default: this launcher)")
+  @Option(
+      names = "--host-path",
+      paramLabel = "PATH",
+      description = "the executable browsers start (default: this launcher)")
   Path hostPath;
 
   @Spec CommandSpec spec;
@@ -56,7 +68,8 @@ public final class InstallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (extensionIds.isEmpty() && firefoxIds.isEmpty()) {
-        throw new InstallException("name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
+        throw new InstallException(
+            "name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
       }
       Placement where = withIds(placement.placement());
       List<InstallTarget> written =

@@ -93,7 +93,8 @@ public final class Installer {
         continue;
       }
       List<String> callers = existingCallers(target);
-      List<String> remaining = named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
+      List<String> remaining =
+          named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
       callers.stream().filter(c -> !remaining.contains(c)).forEach(removed::add);
       if (remaining.isEmpty()) {
         Files.delete(target.manifestFile());
@@ -103,7 +104,8 @@ public final class Installer {
       } else {
         JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
         Path hostPath = Path.of(json.path("path").asText());
-        write(target.manifestFile(), new HostManifest(target.browser().family(), where.hostName(), hostPath, remaining).toText());
+        HostManifest rest = new HostManifest(target.browser().family(), where.hostName(), hostPath, remaining);
+        write(target.manifestFile(), rest.toText());
       }
       changed.add(target.manifestFile());
     }

@@ -24,10 +24,16 @@ import picocli.CommandLine.Spec;
 public final class UninstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
-  @Option(names = "--extension-id", paramLabel = "ID", description = "remove only this Chromium extension; repeatable")
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "remove only this Chromium extension; repeatable")
   List<String> extensionIds = new ArrayList<>();
 
-  @Option(names = "--firefox-extension-id", paramLabel = "ID", description = "remove only this Firefox add-on; repeatable")
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "remove only this Firefox add-on; repeatable")
   List<String> firefoxIds = new ArrayList<>();
 
   @Spec CommandSpec spec;
