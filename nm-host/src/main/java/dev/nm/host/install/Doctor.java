@@ -155,9 +155,9 @@ public final class Doctor {
       }
       for (String caller : wellFormedCallers()) {
         try {
-          if (!allowlist.allows(caller)) {
+          if (!allowlist.allows(Callers.hostOrigin(caller))) {
             problem(
-                caller + " may start the host but the host's config (" + paths.configFile()
+                Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
                     + ") does not allow it, so every request gets FORBIDDEN",
                 installCommand(target, where, List.of(caller), json));
           }

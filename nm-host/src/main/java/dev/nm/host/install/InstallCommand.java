@@ -113,7 +113,7 @@ public final class InstallCommand implements Callable<Integer> {
   private List<String> allowed() {
     List<String> allowed = new ArrayList<>();
     extensionIds.stream().map(Callers::chromeOrigin).forEach(allowed::add);
-    allowed.addAll(firefoxIds);
+    firefoxIds.stream().map(Callers::hostOrigin).forEach(allowed::add);
     return allowed;
   }
 }

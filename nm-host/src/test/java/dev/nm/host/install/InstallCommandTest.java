@@ -82,7 +82,8 @@ class InstallCommandTest {
             + "  \"allowed_extensions\" : [ \"" + ADDON + "\" ]\n"
             + "}\n",
         Files.readString(machine.home.resolve(".mozilla/native-messaging-hosts/dev.nm.host.json")));
-    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has(ADDON));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("firefox:" + ADDON));
+    assertTrue(result.out().endsWith(": firefox:" + ADDON + "\n"), result.out());
   }
 
   @Test
