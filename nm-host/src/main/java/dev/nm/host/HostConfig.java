@@ -50,11 +50,14 @@ public record HostConfig(
     String hostName,
     Map<String, OriginGrant> origins,
     Map<RateTier, RateLimit> rateLimits,
-    int workers,
-    int maxInFlightPerConnection,
-    int idleTimeoutSeconds,
+    Integer workers,
+    Integer maxInFlightPerConnection,
+    Integer idleTimeoutSeconds,
     String modelsDir,
     @JsonIgnore boolean allowsAnyOrigin) implements AccessPolicy {
+
+  /** The record component that {@link #permissive()} sets; kept out of files. */
+  private static final String PERMISSIVE_KEY = "allows_any_origin";
 
   /** The host name browsers know when none is configured. */
   public static final String DEFAULT_HOST_NAME = "nm_host";
@@ -82,10 +85,10 @@ public record HostConfig(
       limits.putAll(rateLimits);
     }
     rateLimits = Collections.unmodifiableMap(limits);
-    workers = workers == 0 ? 8 : requirePositive("workers", workers);
+    workers = workers == null ? 8 : requirePositive("workers", workers);
     maxInFlightPerConnection =
-        maxInFlightPerConnection == 0 ? 64 : requirePositive("max_in_flight_per_connection", maxInFlightPerConnection);
-    idleTimeoutSeconds = idleTimeoutSeconds == 0 ? 600 : requirePositive("idle_timeout_seconds", idleTimeoutSeconds);
+        maxInFlightPerConnection == null ? 64 : requirePositive("max_in_flight_per_connection", maxInFlightPerConnection);
+    idleTimeoutSeconds = idleTimeoutSeconds == null ? 600 : requirePositive("idle_timeout_seconds", idleTimeoutSeconds);
   }
 
   /**
@@ -134,7 +137,7 @@ public record HostConfig(
 
   /** A config with every default and no allowed origin: a fresh install. */
   public static HostConfig defaults() {
-    return new HostConfig(null, null, null, 0, 0, 0, null, false);
+    return new HostConfig(null, null, null, null, null, null, null, false);
   }
 
   /**
@@ -142,7 +145,7 @@ public record HostConfig(
    * be saved.
    */
   public static HostConfig permissive() {
-    return new HostConfig(null, null, null, 0, 0, 0, null, true);
+    return new HostConfig(null, null, null, null, null, null, null, true);
   }
 
   @Override
@@ -225,10 +228,16 @@ public record HostConfig(
       return defaults();
     }
     try {
-      return MAPPER.readValue(file.toFile(), HostConfig.class);
+      com.fasterxml.jackson.databind.JsonNode root = MAPPER.readTree(file.toFile());
+      if (root.has(PERMISSIVE_KEY)) {
+        throw new IOException(
+            file + ": unknown key '" + PERMISSIVE_KEY + "' at the top level; a config file cannot allow every origin, list them under origins");
+      }
+      return MAPPER.treeToValue(root, HostConfig.class);
     } catch (UnrecognizedPropertyException e) {
       List<String> known = new ArrayList<>();
       e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
+      known.remove(PERMISSIVE_KEY);
       Collections.sort(known);
       throw new IOException(
           file + ": unknown key '" + e.getPropertyName() + "' at " + location(e) + "; known keys there: " + String.join(", ", known), e);
@@ -262,11 +271,24 @@ public record HostConfig(
     }
   }
 
-  private static final ObjectMapper MAPPER = Json.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // The file never carries allows_any_origin, so the primitive must be allowed to be absent.
+  private static final ObjectMapper MAPPER =
+      Json.newMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  private static String location(com.fasterxml.jackson.databind.JsonMappingException e) {
+  private static String location(UnrecognizedPropertyException e) {
+    List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+    return location(path.subList(0, path.size() - 1));
+  }
+
+  private static String location(InvalidFormatException e) {
+    return location(e.getPath());
+  }
+
+  private static String location(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
     StringBuilder path = new StringBuilder();
-    for (var ref : e.getPath()) {
+    for (var ref : refs) {
       if (ref.getFieldName() != null) {
         path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
       } else {
@@ -276,7 +298,7 @@ public record HostConfig(
     return path.length() == 0 ? "the top level" : "'" + path + "'";
   }
 
-  private static int requirePositive(String key, int value) {
+  private static Integer requirePositive(String key, Integer value) {
     if (value < 1) {
       throw new IllegalArgumentException(key + " must be at least 1, got " + value);
     }

@@ -15,11 +15,12 @@ import java.util.Optional;
  *
  * Browsers may add arguments in later versions, so anything after the recognised ones is ignored.
  *
- * @param origin the caller as the host's origin policy knows it: {@code chrome-extension://ID/} or the
- *     Firefox add-on id
+ * @param origin the caller as routes see it ({@link dev.nm.route.RouteContext#origin()}):
+ *     {@code chrome-extension://ID/}, or {@code firefox:ADDON_ID}
  */
 record BrowserLaunch(String origin) {
   static final String CHROMIUM_ORIGIN_PREFIX = "chrome-extension://";
+  static final String FIREFOX_ORIGIN_PREFIX = "firefox:";
 
   /** The launch the arguments describe, or empty when they are a command line for a person. */
   static Optional<BrowserLaunch> detect(String[] args) {
@@ -30,7 +31,7 @@ record BrowserLaunch(String origin) {
       return Optional.of(new BrowserLaunch(args[0]));
     }
     if (args.length >= 2 && args[0].endsWith(".json") && isFirefoxAddonId(args[1])) {
-      return Optional.of(new BrowserLaunch(args[1]));
+      return Optional.of(new BrowserLaunch(FIREFOX_ORIGIN_PREFIX + args[1]));
     }
     return Optional.empty();
   }

@@ -14,10 +14,10 @@ class BrowserLaunchTest {
       {"Chrome on Linux and macOS", new String[] {CHROME}, CHROME},
       {"Chrome on Windows", new String[] {CHROME, "--parent-window=6620"}, CHROME},
       {"Chrome with an argument a later version adds", new String[] {CHROME, "--parent-window=0", "--future-flag"}, CHROME},
-      {"Firefox, email-like add-on id", new String[] {"/home/u/.mozilla/native-messaging-hosts/nm_host.json", "nm@example.org"}, "nm@example.org"},
-      {"Firefox, UUID add-on id", new String[] {"/usr/lib/mozilla/native-messaging-hosts/nm_host.json", "{9a2f6e1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b}"}, "{9a2f6e1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b}"},
-      {"Firefox on Windows", new String[] {"C:\\Program Files\\nm\\nm_host.json", "nm@example.org"}, "nm@example.org"},
-      {"Firefox with a trailing argument", new String[] {"/x/nm_host.json", "nm@example.org", "extra"}, "nm@example.org"},
+      {"Firefox, email-like add-on id", new String[] {"/home/u/.mozilla/native-messaging-hosts/nm_host.json", "nm@example.org"}, "firefox:nm@example.org"},
+      {"Firefox, UUID add-on id", new String[] {"/usr/lib/mozilla/native-messaging-hosts/nm_host.json", "{9a2f6e1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b}"}, "firefox:{9a2f6e1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b}"},
+      {"Firefox on Windows", new String[] {"C:\\Program Files\\nm\\nm_host.json", "nm@example.org"}, "firefox:nm@example.org"},
+      {"Firefox with a trailing argument", new String[] {"/x/nm_host.json", "nm@example.org", "extra"}, "firefox:nm@example.org"},
     };
   }
 

@@ -1,0 +1,126 @@
+package dev.nm.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.ErrorBody;
+import dev.nm.protocol.Json;
+import dev.nm.route.RateTier;
+import dev.nm.route.Services;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(20)
+class PolicyTest {
+  static final String ALLOWED = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
+  static final String STRANGER = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba/";
+
+  @TempDir Path home;
+  NativeMessagingServer server;
+
+  NativeMessagingServer start(HostConfig config) {
+    server =
+        NativeMessagingServer.builder()
+            .routes(new TestRoutes())
+            .services(Services.builder().add(TestRoutes.Gate.class, new TestRoutes.Gate()).build())
+            .config(config)
+            .paths(new HostPaths(home, home.resolve("models")))
+            .build();
+    return server;
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  List<JsonNode> auditLines() throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(home.resolve("data/audit.log"))) {
+      lines.add(Json.mapper().readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void unknownOriginIsForbiddenAndAudited() throws Exception {
+    start(HostConfig.defaults().withOrigin(ALLOWED, List.of()));
+    try (PipeClient client = PipeClient.connect(server, STRANGER)) {
+      ErrorBody error = client.fail("f1", "echo", "{\"text\": \"x\"}").error();
+      assertEquals("FORBIDDEN", error.code());
+      assertEquals(
+          "origin " + STRANGER + " is not allowed to use this host; allow it with "
+              + "`nm-host install --extension-id ponmlkjihgfedcbaponmlkjihgfedcba`",
+          error.message());
+      assertEquals("FORBIDDEN", client.fail("f2", "hello", "{}").error().code());
+    }
+    List<JsonNode> lines = auditLines();
+    assertEquals(2, lines.size());
+    JsonNode first = lines.get(0);
+    assertEquals("denied", first.get("event").asText());
+    assertEquals("FORBIDDEN", first.get("code").asText());
+    assertEquals(STRANGER, first.get("origin").asText());
+    assertEquals("echo", first.get("route").asText());
+    assertEquals("f1", first.get("request_id").asText());
+    assertTrue(first.get("timestamp").asText().endsWith("Z"));
+  }
+
+  @Test
+  void missingScopeIsUnauthorizedAndAudited() throws Exception {
+    start(HostConfig.defaults().withOrigin(ALLOWED, List.of("chat")));
+    try (PipeClient client = PipeClient.connect(server, ALLOWED)) {
+      ErrorBody error = client.fail("u1", "manage", "{}").error();
+      assertEquals("UNAUTHORIZED", error.code());
+      assertEquals("models.manage", error.details().get("scope"));
+      assertEquals("x", client.ok("ok", "echo", "{\"text\": \"x\"}").get("text").asText());
+      assertEquals("[]", client.ok("h", "hello", "{}").get("scopes").toString());
+    }
+    server.updateConfig(server.config().withOrigin(ALLOWED, List.of("models.manage")));
+    try (PipeClient client = PipeClient.connect(server, ALLOWED)) {
+      assertEquals("managed", client.ok("u2", "manage", "{}").get("value").asText());
+    }
+    List<JsonNode> lines = auditLines();
+    assertEquals(List.of("denied", "config_changed"), lines.stream().map(l -> l.get("event").asText()).toList());
+    assertEquals("UNAUTHORIZED", lines.get(0).get("code").asText());
+    assertEquals("[\"" + ALLOWED + "\"]", lines.get(1).get("scopes_changed").toString());
+  }
+
+  @Test
+  void exhaustedBucketIsRateLimitedPerOriginAndTier() throws Exception {
+    start(HostConfig.defaults().withOrigin(ALLOWED, List.of()).withRateLimit(RateTier.LIGHT, new HostConfig.RateLimit(2, 1)));
+    try (PipeClient client = PipeClient.connect(server, ALLOWED)) {
+      client.ok("1", "light", "{}");
+      client.ok("2", "light", "{}");
+      ErrorBody error = client.fail("3", "light", "{}").error();
+      assertEquals("RATE_LIMITED", error.code());
+      long retryAfter = ((Number) error.details().get("retry_after_ms")).longValue();
+      assertTrue(retryAfter > 50_000 && retryAfter <= 60_000, "one token a minute: " + retryAfter);
+      // Other tiers have their own buckets, and UNLIMITED routes are never limited.
+      client.ok("4", "echo", "{\"text\": \"x\"}");
+      for (int i = 0; i < 5; i++) {
+        client.ok("h" + i, "hello", "{}");
+      }
+    }
+    List<JsonNode> lines = auditLines();
+    assertEquals(1, lines.size());
+    assertEquals("RATE_LIMITED", lines.get(0).get("code").asText());
+    assertEquals("3", lines.get(0).get("request_id").asText());
+  }
+
+  @Test
+  void withoutPathsNothingIsWritten() {
+    server =
+        NativeMessagingServer.builder().routes(new TestRoutes()).config(HostConfig.defaults()).build();
+    try (PipeClient client = PipeClient.connect(server, STRANGER)) {
+      assertEquals("FORBIDDEN", client.fail("1", "hello", "{}").error().code());
+    }
+    assertTrue(Files.notExists(home.resolve("data")));
+  }
+}

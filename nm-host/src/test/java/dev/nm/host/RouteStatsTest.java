@@ -1,0 +1,39 @@
+package dev.nm.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteStatsTest {
+  @Test
+  void countsCallsAndErrorsAndBucketsLatencies() {
+    RouteStats stats = new RouteStats();
+    for (int i = 1; i <= 100; i++) {
+      stats.record("chat", i * 1_000_000L, i % 10 == 0 ? "BACKEND_ERROR" : null);
+    }
+    stats.record("hello", 50_000L, null);
+    List<RouteStats.Snapshot> snapshot = stats.snapshot();
+    assertEquals(List.of("chat", "hello"), snapshot.stream().map(RouteStats.Snapshot::route).toList());
+    RouteStats.Snapshot chat = snapshot.get(0);
+    assertEquals(100, chat.calls());
+    assertEquals(Map.of("BACKEND_ERROR", 10L), chat.errors());
+    // Each percentile is the upper bound of its bucket: within 10% above the true value.
+    assertWithinBucket(50, chat.p50Millis());
+    assertWithinBucket(90, chat.p90Millis());
+    assertWithinBucket(99, chat.p99Millis());
+    assertWithinBucket(0.05, snapshot.get(1).p50Millis());
+  }
+
+  @Test
+  void noCallsNoPercentiles() {
+    assertEquals(List.of(), new RouteStats().snapshot());
+  }
+
+  private static void assertWithinBucket(double expectedMillis, double actualMillis) {
+    if (actualMillis < expectedMillis || actualMillis > expectedMillis * 1.1) {
+      throw new AssertionError("expected " + expectedMillis + " ms within one bucket, got " + actualMillis);
+    }
+  }
+}

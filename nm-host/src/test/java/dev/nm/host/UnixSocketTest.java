@@ -1,0 +1,89 @@
+package dev.nm.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.connection.RelayHandshake;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Json;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(20)
+class UnixSocketTest {
+  @TempDir Path home;
+  final NativeMessagingServer server =
+      NativeMessagingServer.builder().routes(new TestRoutes()).config(HostConfig.permissive()).build();
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  @Test
+  void relayHandshakeThenOrdinaryFrames() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter out = FrameWriter.of(channel);
+      FrameReader in = FrameReader.of(channel);
+      out.writeFrame(RelayHandshake.frame(ConnectionTest.ORIGIN));
+      out.writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+      JsonNode reply = Json.mapper().readTree(in.nextFrame());
+      assertEquals("1", reply.get("request_id").asText());
+      assertEquals(ConnectionTest.ORIGIN, reply.at("/data/origin").asText());
+      assertEquals(1, server.connectionCount());
+    }
+  }
+
+  @Test
+  void malformedHandshakeGetsOneFailureAndAClose() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter.of(channel).writeFrame(utf8("{\"relay\": {\"version\": 2, \"origin\": \"x\"}}"));
+      FrameReader in = FrameReader.of(channel);
+      JsonNode failure = Json.mapper().readTree(in.nextFrame());
+      assertEquals("INVALID_REQUEST", failure.at("/error/code").asText());
+      assertEquals("relay version 2 is not supported; this host speaks version 1", failure.at("/error/message").asText());
+      assertNull(in.nextFrame());
+    }
+  }
+
+  @Test
+  void secondServerOnTheSameSocketIsRefusedAndStaleSocketsAreReplaced() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    try (NativeMessagingServer other = NativeMessagingServer.builder().config(HostConfig.permissive()).build()) {
+      IOException refused = assertThrows(IOException.class, () -> other.listen(socket));
+      assertEquals("another server is already listening on " + socket, refused.getMessage());
+    }
+    server.close();
+    Files.createFile(socket);
+    try (NativeMessagingServer next = NativeMessagingServer.builder().config(HostConfig.permissive()).build()) {
+      next.listen(socket);
+      try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        FrameWriter.of(channel).writeFrame(RelayHandshake.frame("local:test"));
+        FrameWriter.of(channel).writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+        assertEquals("local:test", Json.mapper().readTree(FrameReader.of(channel).nextFrame()).at("/data/origin").asText());
+      }
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
