@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,6 +67,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final List<UnixSocketListener> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
   private final ExecutorService heavyPool;
+  private final Object activity = new Object();
+  private long lastActivityNanos = System.nanoTime();
   private volatile boolean closed;
 
   private NativeMessagingServer(Builder builder) {
@@ -102,7 +105,7 @@ public final class NativeMessagingServer implements AutoCloseable {
             heavyPool,
             builder.config.maxInFlightPerConnection(),
             inFlightCalls,
-            connections::remove);
+            this::ended);
   }
 
   public static Builder builder() {
@@ -144,6 +147,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     ServerConnection connection =
         new ServerConnection(in, new MessageWriter(out, new EnvelopeCodec()), origin, transport, serving);
     connections.add(connection);
+    touch();
     connection.start();
     return connection;
   }
@@ -162,6 +166,39 @@ public final class NativeMessagingServer implements AutoCloseable {
     UnixSocketListener listener = UnixSocketListener.start(socketPath, this::open);
     synchronized (listeners) {
       listeners.add(listener);
+    }
+  }
+
+  /**
+   * Blocks until no connection has been open for the config's {@code idle_timeout_seconds}, or the server is
+   * closed. A resident host calls it after {@link #listen} and exits when it returns.
+   */
+  public void awaitIdle() throws InterruptedException {
+    synchronized (activity) {
+      while (!closed) {
+        if (!connections.isEmpty()) {
+          activity.wait();
+          continue;
+        }
+        long idleFor = System.nanoTime() - lastActivityNanos;
+        long remaining = TimeUnit.SECONDS.toNanos(config().idleTimeoutSeconds()) - idleFor;
+        if (remaining <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(activity, remaining);
+      }
+    }
+  }
+
+  private void ended(ServerConnection connection) {
+    connections.remove(connection);
+    touch();
+  }
+
+  private void touch() {
+    synchronized (activity) {
+      lastActivityNanos = System.nanoTime();
+      activity.notifyAll();
     }
   }
 
@@ -213,6 +250,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     }
     lightPool.shutdown();
     heavyPool.shutdown();
+    touch();
   }
 
   private static Map<String, Object> changes(HostConfig previous, HostConfig next) {

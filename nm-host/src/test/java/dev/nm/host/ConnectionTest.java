@@ -213,4 +213,37 @@ class ConnectionTest {
     host.join(5_000);
     assertFalse(host.isAlive(), "serve returned after end of input");
   }
+
+  @Test
+  void awaitIdleReturnsOnceNoConnectionHasBeenOpenForTheTimeout() throws Exception {
+    server.close();
+    server = server(HostConfig.permissive().withIdleTimeoutSeconds(1));
+    client = PipeClient.connect(server, ORIGIN);
+    Thread waiter = new Thread(() -> {
+      try {
+        server.awaitIdle();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    client.ok("1", "hello", "{}");
+    assertTrue(waiter.isAlive(), "a connection is open");
+    client.close();
+    waiter.join(10_000);
+    assertFalse(waiter.isAlive());
+    assertEquals(0, server.connectionCount());
+  }
+
+  @Test
+  void cancelNeverCancelsItself() {
+    assertEquals(false, client.ok("self", "cancel", "{\"request_id\": \"self\"}").get("cancelled").asBoolean());
+  }
+
+  @Test
+  void aRequestIdIsFreeAgainOnceAnswered() {
+    for (int i = 0; i < 50; i++) {
+      assertEquals("again", client.ok("same", "echo", "{\"text\": \"again\"}").get("text").asText());
+    }
+  }
 }

@@ -74,8 +74,13 @@ public final class ErrorMessages {
         + " Choose another name.";
   }
 
-  public static String unbindable(String route, String type, String reason) {
-    return "[NmRouteUnbindable] Route '" + route + "': Jackson cannot bind " + type + ": " + reason + ".";
+  public static String unbindable(String route, String reason) {
+    return "[NmRouteUnbindable] Route '" + route + "': Jackson cannot bind " + reason + ".";
+  }
+
+  /** The reason part of {@link #unbindable}: where the type occurs, what is wrong, the fix. */
+  public static String unbindableReason(String where, String reason) {
+    return where + ": " + reason;
   }
 
   public static String notHandler(String routeClass) {

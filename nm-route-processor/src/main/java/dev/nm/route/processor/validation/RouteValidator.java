@@ -10,7 +10,15 @@ public final class RouteValidator {
   private final List<RouteRule> rules;
 
   public RouteValidator(Elements elements, Types types) {
-    this.rules = List.of(new DocumentationRule());
+    this.rules =
+        List.of(
+            new HandlerRule(),
+            new NameRule(elements),
+            new DocumentationRule(),
+            new BindableTypesRule(elements, types),
+            new RequestValidationRule(types),
+            new TestCasesRule(),
+            new CaseRule());
   }
 
   public ValidationReport validate(RouteModel route) {
