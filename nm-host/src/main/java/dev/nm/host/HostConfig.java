@@ -1,8 +1,6 @@
 package dev.nm.host;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -89,35 +87,6 @@ public record HostConfig(
     maxInFlightPerConnection =
         maxInFlightPerConnection == null ? 64 : requirePositive("max_in_flight_per_connection", maxInFlightPerConnection);
     idleTimeoutSeconds = idleTimeoutSeconds == null ? 600 : requirePositive("idle_timeout_seconds", idleTimeoutSeconds);
-  }
-
-  /**
-   * Reads a config file's keys; missing keys take the defaults. {@code allowsAnyOrigin} is never in a file,
-   * so a config read from a file is never permissive.
-   */
-  @JsonCreator
-  static HostConfig fromFile(
-      @JsonProperty("host_name") String hostName,
-      @JsonProperty("origins") Map<String, OriginGrant> origins,
-      @JsonProperty("rate_limits") Map<RateTier, RateLimit> rateLimits,
-      @JsonProperty("workers") Integer workers,
-      @JsonProperty("max_in_flight_per_connection") Integer maxInFlightPerConnection,
-      @JsonProperty("idle_timeout_seconds") Integer idleTimeoutSeconds,
-      @JsonProperty("models_dir") String modelsDir) {
-    return new HostConfig(
-        hostName,
-        origins,
-        rateLimits,
-        orDefault(workers),
-        orDefault(maxInFlightPerConnection),
-        orDefault(idleTimeoutSeconds),
-        modelsDir,
-        false);
-  }
-
-  /** A missing number reads as 0, which the canonical constructor turns into the default. */
-  private static int orDefault(Integer value) {
-    return value == null ? 0 : value;
   }
 
   /** The scopes one origin holds. */
