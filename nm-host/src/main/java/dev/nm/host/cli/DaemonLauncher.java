@@ -38,7 +38,7 @@ final class DaemonLauncher {
     setsid().ifPresent(command::add);
     command.add(javaExecutable());
     // The JVM's own messages belong in the log, like everything else the daemon says.
-    command.addAll(List.of("-Xlog:disable", "-Xlog:all=warning:stderr"));
+    command.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr"));
     String extra = System.getenv(JAVA_OPTS_ENV);
     if (extra != null && !extra.isBlank()) {
       command.addAll(Arrays.asList(extra.trim().split("\\s+")));

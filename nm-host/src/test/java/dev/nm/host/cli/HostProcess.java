@@ -84,7 +84,8 @@ final class HostProcess implements AutoCloseable {
     String classPath = home.resolve("test-routes") + File.pathSeparator + System.getProperty("java.class.path");
     return new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
         "-cp", classPath, NmHostMain.class.getName()));
   }
 
