@@ -65,8 +65,10 @@ public final class ErrorMessages {
   }
 
   public static String badName(String route) {
+    String suggestion =
+        route.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase().replaceAll("[^a-z0-9_]", "_").replaceFirst("^[^a-z]+", "");
     return "[NmRouteBadName] Route name '" + route + "' is not lowercase snake_case ([a-z][a-z0-9_]*)."
-        + " Rename it, e.g. '" + route.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase().replaceAll("[^a-z0-9_]", "_") + "'.";
+        + " Rename it" + (suggestion.isEmpty() ? "" : ", e.g. to '" + suggestion + "'") + ".";
   }
 
   public static String reservedName(String route) {
