@@ -154,6 +154,7 @@ class CaseRuleTest {
             "@InvalidCase(name = \"zero\", request = \"{\\\"max_tokens\\\": 0}\", field = \"max_tokens\")",
             "@InvalidCase(name = \"nested\", request = \"{\\\"t\\\": 1}\", field = \"t[0].x\")",
             "@InvalidCase(name = \"busy\", request = \"{}\", code = ErrorCode.BACKEND_ERROR)",
+            "@InvalidCase(name = \"unknown property\", request = \"{\\\"maxTokens\\\": 2}\", field = \"maxTokens\")",
             "public final class Stream implements RouteHandler<Stream.Q, Stream.R> {",
             "  public record Q(@Positive int maxTokens, @JsonProperty(\"t\") String text) {}",
             "  public record R(int n) {}",

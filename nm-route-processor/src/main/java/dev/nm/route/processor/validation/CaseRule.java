@@ -25,7 +25,8 @@ import javax.lang.model.type.DeclaredType;
  * [NmRouteBadCase]: each declared case can run. Requests are JSON objects; {@code @Expect} paths are JSON
  * Pointers, {@code equalTo} is JSON and {@code matches} a regular expression; a {@code VALIDATION_ERROR}
  * case names a field whose first segment is a wire name of the request record; only streaming routes
- * expect events.
+ * expect events. (A field may also name a property the case's own request adds, for the host reports an
+ * unknown property at its name.)
  */
 final class CaseRule implements RouteRule {
   private static final String VALIDATION_ERROR = "VALIDATION_ERROR";
@@ -108,12 +109,20 @@ final class CaseRule implements RouteRule {
     }
     List<String> wireNames = record.get().getRecordComponents().stream().map(WireNames::property).sorted().toList();
     String firstSegment = FIELD_SEGMENT_END.split(invalid.field(), 2)[0];
-    return wireNames.contains(firstSegment)
+    return wireNames.contains(firstSegment) || requestHasProperty(invalid.request(), firstSegment)
         ? Optional.empty()
         : Optional.of(
             at(route, invalid.mirror(), "field",
                 ErrorMessages.unknownField(
                     invalid.name(), invalid.field(), record.get().getSimpleName().toString(), wireNames.toString())));
+  }
+
+  private static boolean requestHasProperty(String request, String name) {
+    try {
+      return JSON.readTree(request).has(name);
+    } catch (JsonProcessingException notJson) {
+      return false;
+    }
   }
 
   private static Finding at(RouteModel route, AnnotationMirror mirror, String member, String message) {
