@@ -95,6 +95,25 @@ class CaseRuleTest {
   }
 
   @Test
+  void validRequestWithAPropertyTheRecordLacks() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of(
+                "@ValidCase(name = \"camel\", request = \"{\\\"maxTokens\\\": 1}\")",
+                "@InvalidCase(name = \"zero\", request = \"{\\\"max_tokens\\\": 0}\", field = \"max_tokens\")"),
+            "  public record Q(@Positive int maxTokens) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.unknownRequestProperty("camel", "maxTokens", "Q", "[max_tokens]"))
+        .inFile(source)
+        .onLineContaining("request = \"{\\\"maxTokens\\\": 1}\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void validationErrorWithoutField() {
     JavaFileObject source =
         Fixtures.route("Count", "count", List.of(VALID, "@InvalidCase(name = \"no n\", request = \"{}\")"));

@@ -54,6 +54,11 @@ public final class ErrorMessages {
         + requestType + ". Use a wire name (snake_case): one of " + properties + ".";
   }
 
+  public static String unknownRequestProperty(String caseName, String property, String requestType, String properties) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request property \"" + property + "\" is not a property of "
+        + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
+  }
+
   public static String eventsWithoutStreaming(String caseName, String route) {
     return "[NmRouteBadCase] Case '" + caseName + "' expects events, but route '" + route + "' is not streaming."
         + " Set @NativeRoute(streaming = true), or remove minEvents.";
