@@ -57,6 +57,22 @@ class CaseRuleTest {
   }
 
   @Test
+  void expectPathWithABadEscape() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of("@ValidCase(name = \"counts\", request = \"{\\\"n\\\": 1}\",", "    expect = @Expect(path = \"/a~2\"))", INVALID));
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.pathNotPointer("counts", "/a~2"))
+        .inFile(source)
+        .onLineContaining("path = \"/a~2\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void equalToThatIsNotJson() {
     JavaFileObject source =
         Fixtures.route(

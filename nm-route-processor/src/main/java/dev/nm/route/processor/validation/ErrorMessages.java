@@ -30,8 +30,11 @@ public final class ErrorMessages {
   }
 
   public static String pathNotPointer(String caseName, String path) {
-    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" is not a JSON Pointer."
-        + " Use \"\" for the whole value, or segments each starting with '/', e.g. \"/" + path + "\".";
+    String fix =
+        path.startsWith("/")
+            ? "Inside a segment, write '~' as ~0 and '/' as ~1."
+            : "Use \"\" for the whole value, or segments each starting with '/', e.g. \"/" + path + "\".";
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" is not a JSON Pointer. " + fix;
   }
 
   public static String equalToNotJson(String caseName, String equalTo) {
