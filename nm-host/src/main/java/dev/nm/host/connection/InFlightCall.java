@@ -25,6 +25,7 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
   private final Message.Request request;
   private final RouteDescriptor<?, ?> route;
   private final ServerConnection connection;
+  private final long receivedNanos = System.nanoTime();
   private final List<Runnable> cancelHooks = new ArrayList<>();
   private volatile boolean cancelled;
   private boolean answered;
@@ -41,6 +42,11 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
 
   RouteDescriptor<?, ?> descriptor() {
     return route;
+  }
+
+  /** {@link System#nanoTime()} when the request was read. */
+  long receivedNanos() {
+    return receivedNanos;
   }
 
   @Override

@@ -202,7 +202,7 @@ public final class ServerConnection implements Connection {
   private void run(InFlightCall call) {
     String requestId = call.requestId();
     try {
-      Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call));
+      Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call, call.receivedNanos()));
       call.answer(new Message.Success(requestId, data));
     } catch (RouteException e) {
       call.answer(new Message.Failure(requestId, e.toErrorBody()));
