@@ -1,6 +1,7 @@
 package dev.nm.host.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -203,7 +204,7 @@ public final class Doctor {
   }
 
   private List<Finding> examineModels() {
-    Path dir = paths.modelsDir();
+    Path dir = modelsDir();
     if (!Files.isDirectory(dir)) {
       return List.of(
           Finding.problem(
@@ -234,6 +235,16 @@ public final class Doctor {
                 "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir,
                 "scripts/models/fetch-embedding-model.sh")
             : Finding.ok("models", "embedding model " + describe(embedding)));
+  }
+
+  /** The directory the daemon reads models from: the config's {@code models_dir} when set, else the paths'. */
+  private Path modelsDir() {
+    try {
+      String configured = HostConfig.load(paths.configFile()).modelsDir();
+      return configured == null ? paths.modelsDir() : Path.of(configured);
+    } catch (IOException e) {
+      return paths.modelsDir();
+    }
   }
 
   private static String describe(List<Path> models) {
