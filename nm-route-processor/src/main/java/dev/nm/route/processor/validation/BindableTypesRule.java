@@ -19,6 +19,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -73,6 +74,9 @@ final class BindableTypesRule implements RouteRule {
         return Optional.empty();
       case ARRAY:
         return problem(((ArrayType) type).getComponentType(), where + "[]", visited);
+      case WILDCARD:
+        TypeMirror bound = ((WildcardType) type).getExtendsBound();
+        return bound == null ? Optional.empty() : problem(bound, where, visited);
       case TYPEVAR:
         return reason(where, "its type " + type + " is a type variable, whose class Jackson cannot know. Use a concrete type");
       case DECLARED:
