@@ -43,6 +43,25 @@ class ManifestLocationsTest {
   }
 
   @Test
+  void systemWideWithoutNamedBrowsersSkipsThoseWithNoSystemDirectory(@TempDir Path root) throws IOException {
+    InstallFixture mac = new InstallFixture(root, OperatingSystem.MACOS);
+
+    var doctor = mac.doctor("--system");
+    var namedBrave = mac.doctor("--system", "--browser", "brave");
+
+    assertEquals("", doctor.err());
+    assertEquals(
+        List.of("chrome", "chromium", "edge", "firefox"),
+        doctor.out().lines().filter(line -> line.startsWith("[note]") && line.contains("not installed"))
+            .map(line -> line.substring(10).split(" ")[0])
+            .toList());
+    assertEquals(
+        "nm-host doctor: Brave has no known system-wide manifest directory on MACOS; install for the current user"
+            + " instead (drop --system)\n",
+        namedBrave.err());
+  }
+
+  @Test
   void windowsWritesAFileAndARegistryKey() {
     ManifestLocations windows = new ManifestLocations(OperatingSystem.WINDOWS, HOME, Path.of("/appdata/local"), Path.of("/programdata"));
 
