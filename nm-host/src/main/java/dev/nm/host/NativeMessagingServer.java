@@ -38,6 +38,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The serving side of the nm protocol, embeddable in any Java application: it reads request frames from a
@@ -59,6 +63,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest. Thread-safe.
  */
 public final class NativeMessagingServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NativeMessagingServer.class);
+
   private final RouteCatalog catalog;
   private final AtomicReference<HostConfig> config;
   private final AuditLog auditLog;
@@ -223,9 +229,7 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void updateConfig(HostConfig next) {
     HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
-    if (!previous.equals(next)) {
-      auditLog.append("config_changed", changes(previous, next));
-    }
+    auditLog.configChanged(previous, next);
   }
 
   /**
@@ -240,7 +244,7 @@ public final class NativeMessagingServer implements AutoCloseable {
         try {
           listener.close();
         } catch (IOException e) {
-          org.slf4j.LoggerFactory.getLogger(NativeMessagingServer.class).warn("cannot close {}: {}", listener.socketPath(), e.toString());
+          log.warn("cannot close {}: {}", listener.socketPath(), e.toString());
         }
       }
       listeners.clear();
@@ -251,26 +255,6 @@ public final class NativeMessagingServer implements AutoCloseable {
     lightPool.shutdown();
     heavyPool.shutdown();
     touch();
-  }
-
-  private static Map<String, Object> changes(HostConfig previous, HostConfig next) {
-    Map<String, Object> changes = new LinkedHashMap<>();
-    List<String> added = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    next.origins().forEach(
-        (origin, grant) -> {
-          if (!previous.origins().containsKey(origin)) {
-            added.add(origin);
-          } else if (!previous.origins().get(origin).equals(grant)) {
-            changed.add(origin);
-          }
-        });
-    List<String> removed = previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList();
-    changes.put("origins_added", added);
-    changes.put("origins_removed", removed);
-    changes.put("scopes_changed", changed);
-    changes.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
-    return changes;
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
@@ -355,8 +339,8 @@ public final class NativeMessagingServer implements AutoCloseable {
       String hostVersion,
       Mode mode,
       Instant startedAt,
-      java.util.function.IntSupplier connections,
-      java.util.function.IntSupplier inFlight)
+      IntSupplier connections,
+      IntSupplier inFlight)
       implements HostStatus {
     @Override
     public int openConnections() {
@@ -369,7 +353,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     }
   }
 
-  private record LiveAccessPolicy(java.util.function.Supplier<HostConfig> config) implements AccessPolicy {
+  private record LiveAccessPolicy(Supplier<HostConfig> config) implements AccessPolicy {
     @Override
     public boolean allows(String origin) {
       return config.get().allows(origin);

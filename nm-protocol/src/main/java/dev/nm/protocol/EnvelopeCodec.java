@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -60,7 +60,7 @@ public final class EnvelopeCodec {
    *     nested bodies; {@link ErrorCode#INVALID_REQUEST} for JSON that is not a request envelope
    */
   public Message.Request decodeRequest(byte[] body) throws ProtocolException {
-    return request(parseObject(body));
+    return request(parseObject(body, "a request"));
   }
 
   /**
@@ -71,7 +71,7 @@ public final class EnvelopeCodec {
    *     event or reply whose fields are missing or mistyped
    */
   public Message decode(byte[] body) throws ProtocolException {
-    ObjectNode root = parseObject(body);
+    ObjectNode root = parseObject(body, "an envelope");
     if (root.has("chunk")) {
       return chunk(root);
     }
@@ -87,7 +87,8 @@ public final class EnvelopeCodec {
 
   /** Encodes a message as the UTF-8 JSON body of one frame, whatever its size. */
   public byte[] encode(Message message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    // Grows in segments, not by copying the whole buffer as ByteArrayOutputStream does.
+    ByteArrayBuilder out = new ByteArrayBuilder();
     try (JsonGenerator g = mapper.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("request_id", message.requestId());
@@ -186,13 +187,12 @@ public final class EnvelopeCodec {
     return data == null || data.isNull() ? null : data;
   }
 
-  private ObjectNode parseObject(byte[] body) throws ProtocolException {
+  private ObjectNode parseObject(byte[] body, String what) throws ProtocolException {
     JsonNode root = parse(body);
     if (root instanceof ObjectNode object) {
       return object;
     }
-    throw new ProtocolException(
-        ErrorCode.INVALID_REQUEST, null, "an envelope must be a JSON object, got " + kind(root));
+    throw new ProtocolException(ErrorCode.INVALID_REQUEST, null, what + " must be a JSON object, got " + kind(root));
   }
 
   private JsonNode parse(byte[] body) throws ProtocolException {
@@ -244,12 +244,13 @@ public final class EnvelopeCodec {
     }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     ByteBuffer in = ByteBuffer.wrap(body);
-    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 8192));
+    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 1024));
     while (true) {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {
-        throw invalidJson(String.format(
-            Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[in.position()] & 0xff, in.position()));
+        int at = in.position();
+        throw invalidJson(
+            String.format(Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[at] & 0xff, at));
       }
       if (result.isUnderflow()) {
         return;

@@ -137,10 +137,10 @@ class EnvelopeCodecTest {
 
   @Test
   void nonObjectJson() {
-    assertFailure(utf8("[1,2]"), ErrorCode.INVALID_REQUEST, null, null, "an envelope must be a JSON object, got an array");
-    assertFailure(utf8("\"hi\""), ErrorCode.INVALID_REQUEST, null, null, "an envelope must be a JSON object, got a string");
-    assertFailure(utf8("null"), ErrorCode.INVALID_REQUEST, null, null, "an envelope must be a JSON object, got null");
-    assertFailure(utf8("7"), ErrorCode.INVALID_REQUEST, null, null, "an envelope must be a JSON object, got the number 7");
+    assertFailure(utf8("[1,2]"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got an array");
+    assertFailure(utf8("\"hi\""), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got a string");
+    assertFailure(utf8("null"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got null");
+    assertFailure(utf8("7"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got the number 7");
   }
 
   @Test
@@ -274,6 +274,14 @@ class EnvelopeCodecTest {
   void decodeTellsKindsApartByTheirKeys() throws ProtocolException {
     assertEquals(new Message.Event("r1", "done", null), codec.decode(utf8("{\"request_id\":\"r1\",\"event\":\"done\"}")));
     assertEquals(new Message.Request("r1", "x", json("{}")), codec.decode(utf8("{\"request_id\":\"r1\",\"route\":\"x\"}")));
+  }
+
+  @Test
+  void decodeRefusesNonObjectEnvelopes() {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(utf8("[]")));
+
+    assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    assertEquals("an envelope must be a JSON object, got an array", e.getMessage());
   }
 
   @Test

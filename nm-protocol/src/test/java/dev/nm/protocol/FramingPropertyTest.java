@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Framing properties over many seeded random cases: whatever the frames and however the transport splits
- * the bytes, the reader yields exactly the frames written. A failure message names the seed; to rerun one case
+ * the bytes, the reader yields exactly the frames written, and messages chunked to any frame limit
+ * reassemble to exactly the messages sent. A failure message names the seed; to rerun one case
  * alone, set {@link #FIRST_SEED} to it.
  */
 class FramingPropertyTest {
@@ -81,6 +85,37 @@ class FramingPropertyTest {
     }
   }
 
+  @Test
+  void messagesSurviveChunkingAndArbitraryReadBoundaries() throws IOException, ProtocolException {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      Random random = new Random(seed);
+      int frameLimit = 100 + random.nextInt(4000);
+      List<Message> messages = randomMessages(random);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      MessageWriter writer = new MessageWriter(FrameWriter.of(out, frameLimit, ByteOrder.BIG_ENDIAN), codec);
+      for (Message message : messages) {
+        writer.send(message);
+      }
+      FrameReader reader = FrameReader.of(
+          new ChoppyStream(out.toByteArray(), random, MAX_BYTES_PER_READ[random.nextInt(MAX_BYTES_PER_READ.length)]),
+          MAX_FRAME,
+          ByteOrder.BIG_ENDIAN);
+
+      ChunkAssembler assembler = new ChunkAssembler(codec);
+      List<Message> received = new ArrayList<>();
+      for (byte[] frame = reader.nextFrame(); frame != null; frame = reader.nextFrame()) {
+        assertTrue(frame.length <= frameLimit, "seed " + seed + ": frame of " + frame.length + " bytes");
+        Message message = codec.decode(frame);
+        Message whole = message instanceof Message.Chunk chunk ? assembler.accept(chunk) : message;
+        if (whole != null) {
+          received.add(whole);
+        }
+      }
+      assertEquals(messages, received, "seed " + seed);
+    }
+  }
+
   private static void assertReadsExactly(List<byte[]> frames, FrameReader reader, String label) throws IOException {
     for (int i = 0; i < frames.size(); i++) {
       assertArrayEquals(frames.get(i), reader.nextFrame(), label + ", frame " + i);
@@ -99,6 +134,31 @@ class FramingPropertyTest {
       frames.add(frame);
     }
     return frames;
+  }
+
+  /** Up to 8 replies and events whose text mixes every character class JSON escapes or UTF-8 widens. */
+  private static List<Message> randomMessages(Random random) {
+    List<Message> messages = new ArrayList<>();
+    int count = random.nextInt(9);
+    for (int i = 0; i < count; i++) {
+      String id = "r" + i;
+      TextNode text = new TextNode(randomText(random, random.nextInt(1500)));
+      messages.add(switch (random.nextInt(3)) {
+        case 0 -> new Message.Success(id, text);
+        case 1 -> new Message.Event(id, "token", text);
+        default -> new Message.Failure(id, ErrorBody.of(ErrorCode.BACKEND_ERROR, text.textValue()));
+      });
+    }
+    return messages;
+  }
+
+  private static String randomText(Random random, int tokens) {
+    String[] alphabet = {"a", "Z", " ", "\"", "\\", "/", "\n", "\u0000", "\u001f", "é", "中", "\uD83D\uDE00"};
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < tokens; i++) {
+      text.append(alphabet[random.nextInt(alphabet.length)]);
+    }
+    return text.toString();
   }
 
   private static byte[] write(List<byte[]> frames, ByteOrder order) throws IOException {

@@ -24,7 +24,7 @@ class NmRouteCasesTest {
   /** The runner as a route author uses it: the fixture routes, found through their generated table. */
   @TestFactory
   Stream<DynamicNode> declaredCases() {
-    return NmRouteCases.fromClassPath().routes("echo", "count").dynamicTests();
+    return NmRouteCases.fromClassPath().routes("echo", "count", "ticker").dynamicTests();
   }
 
   @Test
@@ -60,7 +60,7 @@ class NmRouteCasesTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath().routes("ehco", "count").dynamicTests());
     assertEquals(
-        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [cancel, count, echo, hello, routes]",
+        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [cancel, count, echo, hello, routes, ticker]",
         e.getMessage());
   }
 

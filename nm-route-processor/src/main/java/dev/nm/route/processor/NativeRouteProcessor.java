@@ -15,6 +15,7 @@ import dev.nm.route.processor.validation.Finding;
 import dev.nm.route.processor.validation.RouteValidator;
 import dev.nm.route.processor.validation.ValidationReport;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -95,7 +96,9 @@ public final class NativeRouteProcessor extends AbstractProcessor {
       } else {
         processRound(round);
       }
-    } catch (RuntimeException | IOException e) {
+    } catch (IOException e) {
+      error(ErrorMessages.writeFailed(String.valueOf(e.getMessage())), null);
+    } catch (RuntimeException e) {
       StringWriter stack = new StringWriter();
       e.printStackTrace(new PrintWriter(stack));
       error(ErrorMessages.fatal(stack.toString()), null);
@@ -149,12 +152,11 @@ public final class NativeRouteProcessor extends AbstractProcessor {
     if (tableName.isEmpty()) {
       return;
     }
-    ClassName generated = ClassName.bestGuess(GENERATED);
     RouteTableWriter writer =
         new RouteTableWriter(
             processingEnv.getTypeUtils(),
             new JsonSchemaGenerator(processingEnv.getElementUtils(), processingEnv.getTypeUtils()),
-            Optional.ofNullable(processingEnv.getElementUtils().getTypeElement(GENERATED)).map(ignored -> generated),
+            Optional.ofNullable(processingEnv.getElementUtils().getTypeElement(GENERATED)).map(ClassName::get),
             getClass().getName());
     JavaFile table = writer.write(tableName.get(), cleanRoutes);
     table.writeTo(processingEnv.getFiler());
@@ -172,7 +174,8 @@ public final class NativeRouteProcessor extends AbstractProcessor {
       error(ErrorMessages.badTableName(ROUTE_TABLE_OPTION, option), null);
       return Optional.empty();
     }
-    return Optional.of(ClassName.bestGuess(option));
+    int lastDot = option.lastIndexOf('.');
+    return Optional.of(ClassName.get(lastDot < 0 ? "" : option.substring(0, lastDot), option.substring(lastDot + 1)));
   }
 
   private void finish() throws IOException {
@@ -187,13 +190,18 @@ public final class NativeRouteProcessor extends AbstractProcessor {
   private void writeServicesFile(String tableName) throws IOException {
     String existing;
     try {
-      existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH).getCharContent(true).toString();
+      existing =
+          processingEnv.getFiler()
+              .getResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH)
+              .getCharContent(true)
+              .toString();
     } catch (IOException noFileYet) {
       existing = "";
     }
     Element[] origins = cleanRoutes.stream().map(RouteModel::element).toArray(Element[]::new);
-    FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH, origins);
-    try (Writer writer = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+    FileObject file =
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", ServicesFile.PATH, origins);
+    try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
       writer.write(ServicesFile.merge(existing, tableName));
     }
   }

@@ -52,7 +52,9 @@ class JsonSchemaTest {
                 "      JsonNode extra,",
                 "      Object anything,",
                 "      byte[] blob,",
-                "      @Email String email) {}",
+                "      @Email String email,",
+                "      Page<Item> page) {}",
+                "  public record Page<T>(List<T> items) {}",
                 "  public enum Color { RED, @JsonProperty(\"verdant\") GREEN }",
                 "  public record Item(@NotNull String id) {}",
                 "  public record Node(String name, List<Node> children) {}",
@@ -78,7 +80,7 @@ class JsonSchemaTest {
     assertThat(names(properties))
         .containsExactly(
             "name", "max_tokens", "temperature", "seed", "offset", "stream", "ratio", "stop", "colors", "labels",
-            "counts", "kind", "item", "tree", "extra", "anything", "blob", "email")
+            "counts", "kind", "item", "tree", "extra", "anything", "blob", "email", "page")
         .inOrder();
   }
 
@@ -143,6 +145,13 @@ class JsonSchemaTest {
     assertThat(item.get("additionalProperties").asBoolean(true)).isFalse();
     assertThat(properties.get("extra").size()).isEqualTo(0);
     assertThat(properties.get("anything").size()).isEqualTo(0);
+  }
+
+  @Test
+  void genericRecordHasItsTypeArgumentsSubstituted() {
+    JsonNode items = properties.get("page").get("properties").get("items");
+    assertThat(items.get("type").asText()).isEqualTo("array");
+    assertThat(items.get("items").get("properties").get("id").get("type").asText()).isEqualTo("string");
   }
 
   @Test

@@ -61,6 +61,23 @@ class ProcessorRoundsTest {
   }
 
   @Test
+  void routeWhoseRequestContainsAGeneratedTypeWaitsForIt() {
+    JavaFileObject route =
+        Fixtures.route(
+            "Count", "count", List.of(),
+            "  public record Q(@jakarta.validation.Valid @NotNull GeneratedRequest n) {}");
+
+    Compilation compilation =
+        javac(new SourceWriter("test.GeneratedRequest", GENERATED_REQUEST)).compile(route);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("test.NmRouteTable")
+        .contentsAsUtf8String()
+        .contains("\\\"n\\\":{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"n\\\":{\\\"type\\\":\\\"integer\\\"}}");
+  }
+
+  @Test
   void routeNamingATypeThatNeverExistsIsReported() {
     JavaFileObject route =
         Fixtures.source(

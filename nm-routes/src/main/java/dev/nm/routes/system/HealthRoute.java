@@ -10,6 +10,7 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import jakarta.validation.constraints.Pattern;
+import java.util.Locale;
 
 /**
  * Says whether the host is up, and how busy: for monitors and for an extension deciding whether to start a
@@ -64,7 +65,7 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
         host.hostVersion(),
         host.uptime().toSeconds(),
         host.pid(),
-        host.mode().name().toLowerCase(java.util.Locale.ROOT),
+        host.mode().name().toLowerCase(Locale.ROOT),
         host.openConnections(),
         host.inFlightCalls());
   }

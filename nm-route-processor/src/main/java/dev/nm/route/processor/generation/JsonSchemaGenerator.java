@@ -20,6 +20,7 @@ import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -54,14 +55,14 @@ public final class JsonSchemaGenerator {
   /** One schema's derivation: tracks the records being expanded, to cut cycles with {@code $ref}. */
   private final class Derivation {
     private final Deque<String> expanding = new ArrayDeque<>();
-    private final Map<String, TypeElement> referenced = new TreeMap<>();
+    private final Map<String, DeclaredType> referenced = new TreeMap<>();
 
     ObjectNode root(TypeMirror type) {
       ObjectNode root = NODES.objectNode().put("$schema", DIALECT);
       root.setAll(schema(type, List.of()));
       Map<String, ObjectNode> defs = new TreeMap<>();
       while (defs.size() < referenced.size()) {
-        for (Map.Entry<String, TypeElement> entry : new TreeMap<>(referenced).entrySet()) {
+        for (Map.Entry<String, DeclaredType> entry : new TreeMap<>(referenced).entrySet()) {
           if (!defs.containsKey(entry.getKey())) {
             defs.put(entry.getKey(), record(entry.getValue()));
           }
@@ -75,7 +76,7 @@ public final class JsonSchemaGenerator {
 
     ObjectNode schema(TypeMirror type, List<? extends AnnotationMirror> annotations) {
       ObjectNode schema = typeSchema(type);
-      new Constraints(schema, values).apply(annotations);
+      new ConstraintKeywords(schema, values).apply(annotations);
       return schema;
     }
 
@@ -152,15 +153,16 @@ public final class JsonSchemaGenerator {
       if (element.getKind() == ElementKind.RECORD) {
         String name = element.getQualifiedName().toString();
         if (expanding.contains(name)) {
-          referenced.put(name, element);
+          referenced.put(name, type);
           return NODES.objectNode().put("$ref", "#/$defs/" + name);
         }
-        return record(element);
+        return record(type);
       }
       return typed("object");
     }
 
-    private ObjectNode record(TypeElement record) {
+    private ObjectNode record(DeclaredType type) {
+      TypeElement record = (TypeElement) type.asElement();
       String name = record.getQualifiedName().toString();
       expanding.push(name);
       String doc = elements.getDocComment(record);
@@ -171,9 +173,9 @@ public final class JsonSchemaGenerator {
         String wireName = WireNames.property(component);
         ObjectNode property = NODES.objectNode();
         DocComments.param(doc, component.getSimpleName().toString()).ifPresent(text -> property.put("description", text));
-        property.setAll(schema(component.asType(), annotations));
+        property.setAll(schema(componentType(type, component), annotations));
         properties.set(wireName, property);
-        if (component.asType().getKind().isPrimitive() || Constraints.requiresPresence(annotations)) {
+        if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
           required.add(wireName);
         }
       }
@@ -188,6 +190,13 @@ public final class JsonSchemaGenerator {
         schema.set("required", required);
       }
       return schema.put("additionalProperties", false);
+    }
+
+    /** The component's type, with the record's type arguments substituted if it has any. */
+    private TypeMirror componentType(DeclaredType record, RecordComponentElement component) {
+      return record.getTypeArguments().isEmpty()
+          ? component.asType()
+          : ((ExecutableType) types.asMemberOf(record, component.getAccessor())).getReturnType();
     }
 
     private ObjectNode array(TypeMirror elementType) {
@@ -207,12 +216,12 @@ public final class JsonSchemaGenerator {
   }
 
   /** Jakarta constraints written as schema keywords on one schema, by the JSON type it has. */
-  private static final class Constraints {
+  private static final class ConstraintKeywords {
     private final ObjectNode schema;
     private final AnnotationValues values;
     private final String jsonType;
 
-    Constraints(ObjectNode schema, AnnotationValues values) {
+    ConstraintKeywords(ObjectNode schema, AnnotationValues values) {
       this.schema = schema;
       this.values = values;
       this.jsonType = schema.path("type").asText("");

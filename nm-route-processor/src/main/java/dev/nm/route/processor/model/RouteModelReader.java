@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -36,7 +38,12 @@ public final class RouteModelReader {
     Optional<List<? extends TypeMirror>> handlerArguments = supertypeArguments(routeClass, AnnotationNames.ROUTE_HANDLER);
     Optional<List<? extends TypeMirror>> validatorArguments =
         supertypeArguments(routeClass, AnnotationNames.REQUEST_VALIDATOR);
-    if (hasErrorType(routeClass.asType()) || handlerArguments.stream().flatMap(List::stream).anyMatch(this::hasErrorType)) {
+    Set<String> visited = new HashSet<>();
+    boolean unresolved =
+        routeClass.getSuperclass().getKind() == TypeKind.ERROR
+            || routeClass.getInterfaces().stream().anyMatch(type -> type.getKind() == TypeKind.ERROR)
+            || handlerArguments.stream().flatMap(List::stream).anyMatch(type -> unresolved(type, visited));
+    if (unresolved) {
       return Optional.empty();
     }
     return Optional.of(
@@ -80,11 +87,28 @@ public final class RouteModelReader {
     return Optional.empty();
   }
 
-  private boolean hasErrorType(TypeMirror type) {
-    if (type.getKind() == TypeKind.ERROR) {
-      return true;
+  /**
+   * Whether {@code type}, or a type it is built from (type arguments, array elements, record components),
+   * cannot be resolved yet.
+   */
+  private static boolean unresolved(TypeMirror type, Set<String> visited) {
+    switch (type.getKind()) {
+      case ERROR:
+        return true;
+      case ARRAY:
+        return unresolved(((ArrayType) type).getComponentType(), visited);
+      case DECLARED:
+        DeclaredType declared = (DeclaredType) type;
+        if (declared.getTypeArguments().stream().anyMatch(argument -> unresolved(argument, visited))) {
+          return true;
+        }
+        TypeElement element = (TypeElement) declared.asElement();
+        return element.getKind() == ElementKind.RECORD
+            && visited.add(element.getQualifiedName().toString())
+            && element.getRecordComponents().stream().anyMatch(component -> unresolved(component.asType(), visited));
+      default:
+        return false;
     }
-    return type instanceof DeclaredType declared && declared.getTypeArguments().stream().anyMatch(this::hasErrorType);
   }
 
   private List<ValidCaseModel> validCases(TypeElement routeClass) {

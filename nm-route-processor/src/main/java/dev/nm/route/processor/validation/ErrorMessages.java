@@ -117,6 +117,11 @@ public final class ErrorMessages {
         + " Pass a name such as com.example.MyRouteTable.";
   }
 
+  public static String writeFailed(String problem) {
+    return "[NmRouteWriteFailed] nm-route-processor could not write its output: " + problem
+        + ". Check that the build's output directories are writable, clean them and build again.";
+  }
+
   public static String fatal(String stackTrace) {
     return "[NmRouteFatal] nm-route-processor failed unexpectedly; please report this with the stack trace:\n"
         + stackTrace;

@@ -22,6 +22,6 @@ public final class RouteValidator {
   }
 
   public ValidationReport validate(RouteModel route) {
-    return new ValidationReport(route, rules.stream().flatMap(rule -> rule.check(route).stream()).toList());
+    return new ValidationReport(rules.stream().flatMap(rule -> rule.check(route).stream()).toList());
   }
 }

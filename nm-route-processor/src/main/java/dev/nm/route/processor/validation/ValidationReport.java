@@ -1,16 +1,14 @@
 package dev.nm.route.processor.validation;
 
-import dev.nm.route.processor.model.RouteModel;
 import java.util.List;
 import javax.annotation.processing.Messager;
 
 /**
  * What the rules found about one route. A route is generated only if its report {@link #isClean()}.
  *
- * @param route the route checked
  * @param findings its problems, in rule order
  */
-public record ValidationReport(RouteModel route, List<Finding> findings) {
+public record ValidationReport(List<Finding> findings) {
 
   public ValidationReport {
     findings = List.copyOf(findings);

@@ -1,0 +1,128 @@
+package dev.nm.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The built distribution's {@code bin/nm-host}, started as a browser starts it, on every Java this machine
+ * has: whatever state the class-data archive is in (missing, being recorded, present, corrupt), stdout
+ * carries the host's frames and nothing else.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("target/nm-host/bin/nm-host").toAbsolutePath();
+  private static final String ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
+
+  @TempDir Path home;
+  @TempDir Path cds;
+
+  /** Java 17 (the build's) and, where installed, Java 25, which has the AOT cache. */
+  static Stream<Path> javas() {
+    return Stream.of(Path.of(System.getProperty("java.home")), Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"))
+        .map(javaHome -> javaHome.resolve("bin/java"))
+        .filter(Files::isExecutable)
+        .distinct();
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
+  void stdoutCarriesOnlyFramesWhateverStateTheArchiveIsIn(Path java) throws Exception {
+    Map<String, String> env = Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString());
+
+    assertHelloIsTheOnlyOutput(env);
+    Path archive = awaitArchive();
+    assertHelloIsTheOnlyOutput(env);
+
+    Files.write(archive, "not an archive".getBytes(StandardCharsets.US_ASCII));
+    assertHelloIsTheOnlyOutput(env);
+  }
+
+  @Test
+  void refusesAJavaOlderThan17AndSaysWhatToDo() throws Exception {
+    Path oldJava = home.resolve("jdk-11/bin/java");
+    Files.createDirectories(oldJava.getParent());
+    Files.writeString(oldJava, "#!/bin/sh\necho must not run\n");
+    Files.setPosixFilePermissions(oldJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(home.resolve("jdk-11/release"), "JAVA_VERSION=\"11.0.22\"\nJAVA_RUNTIME_VERSION=\"11.0.22+7\"\n");
+
+    Process launcher = start(Map.of("NM_HOST_JAVA", oldJava.toString()));
+    launcher.getOutputStream().close();
+    assertTrue(launcher.waitFor(10, TimeUnit.SECONDS));
+
+    assertEquals(1, launcher.exitValue());
+    assertEquals("", new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(
+        "nm-host: " + oldJava + " is Java 11.0.22+7; nm-host needs Java 17 or later: install one and set NM_HOST_JAVA\n",
+        Files.readString(home.resolve("stderr.log")));
+  }
+
+  /** Sends hello, closes stdin, and checks that every stdout byte was the one reply frame. */
+  private void assertHelloIsTheOnlyOutput(Map<String, String> env) throws Exception {
+    Process host = start(env);
+    try (OutputStream stdin = host.getOutputStream()) {
+      FrameWriter.of(stdin).writeFrame("{\"request_id\":\"1\",\"route\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
+      FrameReader replies = FrameReader.of(host.getInputStream());
+      JsonNode hello = Json.mapper().readTree(replies.nextFrame());
+      assertTrue(hello.path("success").asBoolean(), hello::toString);
+      assertEquals(ORIGIN, hello.path("data").path("origin").asText());
+    }
+    assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host did not exit after EOF");
+    byte[] rest = host.getInputStream().readAllBytes();
+    assertEquals(List.of(), frames(rest), "stdout after the reply");
+  }
+
+  private Process start(Map<String, String> env) throws IOException {
+    Files.writeString(home.resolve("config.json"), "{\"origins\": {\"" + ORIGIN + "\": {\"scopes\": []}}}");
+    ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), ORIGIN)
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("stderr.log").toFile()));
+    builder.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_MODE", "standalone"));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /** The archive the background job renames into place after the first launch. */
+  private Path awaitArchive() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      try (Stream<Path> files = Files.list(cds)) {
+        List<Path> archives = files.filter(f -> f.toString().matches(".*\\.(jsa|aot)$")).toList();
+        if (!archives.isEmpty()) {
+          return archives.get(0);
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    throw new AssertionError("no class-data archive in " + cds + " two minutes after the first launch");
+  }
+
+  /** Every byte parsed as frames; fails on bytes that are not. */
+  private static List<String> frames(byte[] bytes) throws IOException {
+    FrameReader reader = FrameReader.of(new ByteArrayInputStream(bytes));
+    List<String> frames = new ArrayList<>();
+    byte[] frame;
+    while ((frame = reader.nextFrame()) != null) {
+      frames.add(new String(frame, StandardCharsets.UTF_8));
+    }
+    return frames;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.nm.host.cli;
+
+import dev.nm.host.HostPaths;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+/** {@code nm-host daemon run|start|stop|status}: the resident server shared by every browser port. */
+@Command(name = "daemon", description = "Runs, starts, stops or reports the resident nm daemon.")
+final class DaemonCommand {
+  /** LSB's "program is not running" status. */
+  static final int NOT_RUNNING = 3;
+
+  private static final long STOP_TIMEOUT_SECONDS = 10;
+
+  private final HostPaths paths = HostPaths.fromEnvironment();
+
+  @Command(name = "run", description = "Runs the daemon in the foreground until it is stopped or idle.")
+  int run() throws Exception {
+    return Daemon.run(paths);
+  }
+
+  @Command(name = "start", description = "Starts the daemon in the background unless it is running.")
+  int start() throws IOException {
+    try (SocketChannel ignored = DaemonConnector.connectOrStart(paths)) {
+      System.out.println("nm daemon running (pid " + pid().map(String::valueOf).orElse("?") + ") on " + paths.socket());
+      return 0;
+    }
+  }
+
+  @Command(name = "stop", description = "Stops the daemon: SIGTERM, then SIGKILL after 10 s.")
+  int stop() throws IOException, InterruptedException {
+    Optional<ProcessHandle> daemon = runningDaemon();
+    if (daemon.isEmpty()) {
+      System.out.println("nm daemon not running");
+      return 0;
+    }
+    ProcessHandle process = daemon.get();
+    process.destroy();
+    try {
+      process.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      System.err.println("nm daemon (pid " + process.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
+      process.destroyForcibly();
+      process.onExit().join();
+    }
+    System.out.println("nm daemon stopped (pid " + process.pid() + ")");
+    return 0;
+  }
+
+  @Command(name = "status", description = "Says whether the daemon runs; exit status 0 if it does, 3 if not.")
+  int status() throws IOException {
+    Optional<ProcessHandle> daemon = runningDaemon();
+    if (daemon.isEmpty()) {
+      System.out.println("nm daemon not running (home " + paths.home() + ")");
+      return NOT_RUNNING;
+    }
+    boolean answering = false;
+    try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
+      answering = channel != null;
+    }
+    System.out.println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
+        + (answering ? "" : ", not accepting connections yet"));
+    return 0;
+  }
+
+  /** The daemon process, if one holds the lock; its pid file is trusted only then. */
+  private Optional<ProcessHandle> runningDaemon() throws IOException {
+    if (!DaemonLock.isHeld(paths)) {
+      return Optional.empty();
+    }
+    return pid().flatMap(ProcessHandle::of);
+  }
+
+  private Optional<Long> pid() throws IOException {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(paths.daemonPidFile()).trim()));
+    } catch (NoSuchFileException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.nm.host.cli;
+
+import dev.nm.host.HostPaths;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+
+/**
+ * Serves one browser port on stdin/stdout, either relayed to the resident daemon (the default: one engine
+ * and one model cache for every port) or in this process ({@code NM_HOST_MODE=standalone}: nothing is
+ * shared and nothing outlives the port).
+ */
+enum HostMode {
+  RELAY,
+  STANDALONE;
+
+  static final String MODE_ENV = "NM_HOST_MODE";
+
+  /** The mode {@code NM_HOST_MODE} asks for; relay when unset. */
+  static HostMode fromEnvironment() {
+    String mode = System.getenv(MODE_ENV);
+    if (mode == null || mode.isBlank()) {
+      return RELAY;
+    }
+    try {
+      return valueOf(mode.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(MODE_ENV + "=" + mode + " is not a host mode; use relay or standalone");
+    }
+  }
+
+  /** Serves the port in the mode the environment asks for; returns the process exit code. */
+  static int serve(String origin, OutputStream frames) {
+    HostPaths paths = HostPaths.fromEnvironment();
+    LogSetup.forHost(paths);
+    HostMode mode;
+    try {
+      mode = fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println("nm-host: " + e.getMessage());
+      return 2;
+    }
+    return mode.serve(origin, new FileInputStream(FileDescriptor.in), frames, paths);
+  }
+
+  int serve(String origin, InputStream in, OutputStream out, HostPaths paths) {
+    return switch (this) {
+      case RELAY -> new RelayHost(origin, in, out).run(paths);
+      case STANDALONE -> StandaloneHost.serve(origin, in, out, paths);
+    };
+  }
+}

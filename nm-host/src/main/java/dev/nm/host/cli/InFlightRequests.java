@@ -1,0 +1,141 @@
+package dev.nm.host.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The requests a relay forwarded to the daemon and has not yet delivered a final reply for, so that each
+ * can be failed if the daemon dies. Frames are forwarded verbatim; this class reads only the top-level keys
+ * it needs with a streaming parser and stops as soon as it knows the frame's kind (the host writes
+ * {@code request_id} first, then {@code success}, {@code event} or {@code chunk}).
+ *
+ * <p>Ids are counted, not just remembered: a duplicate id is refused by the daemon with its own final reply
+ * while the first request stays in flight. A reply too large for one frame arrives as chunks; it is final
+ * when its first chunk's text starts a {@code success} envelope and its last chunk has been delivered.
+ *
+ * <p>{@link #sent} runs on the browser-reading thread, {@link #delivered} on the daemon-reading thread.
+ */
+final class InFlightRequests {
+  private final JsonFactory json = new JsonFactory();
+  private final Map<String, Integer> pending = new HashMap<>();
+  /** Request ids whose chunk series being delivered is a final reply; daemon-reading thread only. */
+  private final Set<String> finalChunkSeries = new HashSet<>();
+
+  /** Records a browser request; call before forwarding it, so its reply cannot overtake it. */
+  void sent(byte[] requestFrame) {
+    String requestId = scan(requestFrame).requestId();
+    if (requestId != null) {
+      synchronized (pending) {
+        pending.merge(requestId, 1, Integer::sum);
+      }
+    }
+  }
+
+  /** Records a frame delivered to the browser. */
+  void delivered(byte[] replyFrame) {
+    Envelope reply = scan(replyFrame);
+    if (reply.requestId() == null) {
+      return;
+    }
+    boolean finished = reply.finalReply();
+    if (reply.chunkSeq() == 0 && reply.chunkText() != null) {
+      if (scan(reply.chunkText().getBytes(StandardCharsets.UTF_8)).finalReply()) {
+        finalChunkSeries.add(reply.requestId());
+      }
+    }
+    if (reply.chunkSeq() >= 0 && reply.chunkSeq() == reply.chunkTotal() - 1) {
+      finished = finalChunkSeries.remove(reply.requestId());
+    }
+    if (finished) {
+      synchronized (pending) {
+        pending.computeIfPresent(reply.requestId(), (id, count) -> count == 1 ? null : count - 1);
+      }
+    }
+  }
+
+  /** Every request still waiting for its final reply, once per time it was sent; forgets them. */
+  List<String> drain() {
+    synchronized (pending) {
+      List<String> ids = new ArrayList<>();
+      pending.forEach((id, count) -> {
+        for (int i = 0; i < count; i++) {
+          ids.add(id);
+        }
+      });
+      pending.clear();
+      return ids;
+    }
+  }
+
+  private Envelope scan(byte[] frame) {
+    try (JsonParser parser = json.createParser(frame)) {
+      return scan(parser);
+    } catch (IOException e) {
+      // Not JSON, or a chunk's text cut mid-envelope: nothing to track; the daemon answers bad requests.
+      return Envelope.UNKNOWN;
+    }
+  }
+
+  private static Envelope scan(JsonParser parser) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      return Envelope.UNKNOWN;
+    }
+    String requestId = null;
+    int seq = -1;
+    int total = -1;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "request_id" -> requestId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        case "success" -> {
+          return new Envelope(requestId, true, -1, -1, null);
+        }
+        case "event" -> {
+          return new Envelope(requestId, false, -1, -1, null);
+        }
+        case "chunk" -> {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (field.equals("seq")) {
+              seq = parser.getValueAsInt(-1);
+            } else if (field.equals("total")) {
+              total = parser.getValueAsInt(-1);
+            } else {
+              parser.skipChildren();
+            }
+          }
+        }
+        case "data" -> {
+          if (seq >= 0 && value == JsonToken.VALUE_STRING) {
+            return new Envelope(requestId, false, seq, total, seq == 0 ? parser.getText() : null);
+          }
+          parser.skipChildren();
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    return new Envelope(requestId, false, seq, total, null);
+  }
+
+  /**
+   * What {@link #scan} learnt of one envelope.
+   *
+   * @param finalReply whether it carries {@code success}, i.e. is the one final reply of its request
+   * @param chunkSeq the chunk's {@code seq}, or -1 when it is not a chunk
+   * @param chunkText the text of chunk 0, the only one whose text says what the chunks make up
+   */
+  private record Envelope(String requestId, boolean finalReply, int chunkSeq, int chunkTotal, String chunkText) {
+    static final Envelope UNKNOWN = new Envelope(null, false, -1, -1, null);
+  }
+}

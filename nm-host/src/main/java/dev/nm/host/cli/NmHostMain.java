@@ -1,0 +1,20 @@
+package dev.nm.host.cli;
+
+import java.util.Optional;
+
+/**
+ * The {@code nm-host} executable. A browser launch ({@link BrowserLaunch}) goes straight to host mode, with
+ * stdout claimed for frames before anything else runs and without loading the command-line parser; every
+ * other command line is parsed by {@link NmHostCommand}.
+ */
+public final class NmHostMain {
+  private NmHostMain() {}
+
+  public static void main(String[] args) {
+    Optional<BrowserLaunch> launch = BrowserLaunch.detect(args);
+    int exitCode = launch.isPresent()
+        ? HostMode.serve(launch.get().origin(), StdoutGuard.claim())
+        : NmHostCommand.execute(args);
+    System.exit(exitCode);
+  }
+}

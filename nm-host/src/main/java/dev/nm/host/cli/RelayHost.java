@@ -1,0 +1,135 @@
+package dev.nm.host.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.nm.host.HostPaths;
+import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Message;
+import dev.nm.protocol.ProtocolLimits;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Host mode's default: one browser port relayed to the resident daemon. After the relay handshake, frames
+ * pass verbatim in both directions; the daemon's replies are already cut to the browser's 1 MiB limit. The
+ * relay exits as soon as the browser closes stdin, and fails every request still in flight with
+ * {@link ErrorCode#BACKEND_ERROR} if the daemon goes away; the next host start restarts it.
+ *
+ * <p>This is the path every browser launch takes, so it loads as few classes as it can: no JSON binding
+ * and no logging unless something goes wrong.
+ */
+final class RelayHost {
+  static final int RELAY_PROTOCOL_VERSION = 1;
+  static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
+
+  private final String origin;
+  private final InputStream browserIn;
+  private final OutputStream browserOut;
+  private final InFlightRequests inFlight = new InFlightRequests();
+  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+
+  RelayHost(String origin, InputStream browserIn, OutputStream browserOut) {
+    this.origin = origin;
+    this.browserIn = browserIn;
+    this.browserOut = browserOut;
+  }
+
+  /** Relays until the browser leaves or the daemon dies; returns the process exit code. */
+  int run(HostPaths paths) {
+    SocketChannel daemon;
+    FrameWriter toDaemon;
+    try {
+      daemon = DaemonConnector.connectOrStart(paths);
+      toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+      toDaemon.writeFrame(handshake(origin));
+    } catch (IOException e) {
+      Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
+      return 1;
+    }
+    Thread replies = new Thread(() -> pumpReplies(FrameReader.of(daemon), FrameWriter.of(browserOut)), "nm-relay-replies");
+    replies.setDaemon(true);
+    replies.start();
+    Thread requests = new Thread(() -> pumpRequests(FrameReader.of(browserIn), toDaemon), "nm-relay-requests");
+    requests.setDaemon(true);
+    requests.start();
+    return exitCode.join();
+  }
+
+  private void pumpRequests(FrameReader fromBrowser, FrameWriter toDaemon) {
+    try {
+      byte[] frame;
+      while ((frame = fromBrowser.nextFrame()) != null) {
+        inFlight.sent(frame);
+        toDaemon.writeFrame(frame);
+      }
+    } catch (IOException e) {
+      // A broken browser stream ends the port; a dead daemon is reported by the reply side.
+      if (!exitCode.isDone()) {
+        Log.LOG.debug("relay request side ended: {}", e.toString());
+      }
+    }
+    exitCode.complete(0);
+  }
+
+  private void pumpReplies(FrameReader fromDaemon, FrameWriter toBrowser) {
+    try {
+      byte[] frame;
+      while ((frame = fromDaemon.nextFrame()) != null) {
+        toBrowser.writeFrame(frame);
+        inFlight.delivered(frame);
+      }
+    } catch (IOException e) {
+      if (exitCode.isDone()) {
+        return;
+      }
+      Log.LOG.warn("lost the nm daemon: {}", e.toString());
+    }
+    if (!exitCode.isDone()) {
+      failInFlight(toBrowser);
+      exitCode.complete(1);
+    }
+  }
+
+  private void failInFlight(FrameWriter toBrowser) {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    for (String requestId : inFlight.drain()) {
+      try {
+        toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, DAEMON_EXITED)));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  /** {@code {"relay":{"version":1,"origin":"..."}}}, the first frame on a daemon connection. */
+  static byte[] handshake(String origin) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream(96);
+    try (JsonGenerator json = new JsonFactory().createGenerator(body)) {
+      json.writeStartObject();
+      json.writeObjectFieldStart("relay");
+      json.writeNumberField("version", RELAY_PROTOCOL_VERSION);
+      json.writeStringField("origin", origin);
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return body.toByteArray();
+  }
+
+  /** Loaded on first use only: starting logging costs more than a whole relayed request. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(RelayHost.class);
+  }
+}

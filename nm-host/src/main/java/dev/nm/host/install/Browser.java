@@ -1,0 +1,173 @@
+package dev.nm.host.install;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * A browser that can start a native-messaging host, and where it looks for host manifests.
+ *
+ * <p>User-level directories are relative to the user's home; system-level ones are absolute. A browser with
+ * no known system-level directory on a platform has {@code null} there, and installing it system-wide on that
+ * platform is refused.
+ */
+public enum Browser {
+  CHROME(
+      "chrome",
+      "Google Chrome",
+      Family.CHROMIUM,
+      ".config/google-chrome/NativeMessagingHosts",
+      "/etc/opt/chrome/native-messaging-hosts",
+      "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+      "/Library/Google/Chrome/NativeMessagingHosts",
+      "Software\\Google\\Chrome\\NativeMessagingHosts"),
+  CHROMIUM(
+      "chromium",
+      "Chromium",
+      Family.CHROMIUM,
+      ".config/chromium/NativeMessagingHosts",
+      "/etc/chromium/native-messaging-hosts",
+      "Library/Application Support/Chromium/NativeMessagingHosts",
+      "/Library/Application Support/Chromium/NativeMessagingHosts",
+      "Software\\Chromium\\NativeMessagingHosts"),
+  EDGE(
+      "edge",
+      "Microsoft Edge",
+      Family.CHROMIUM,
+      ".config/microsoft-edge/NativeMessagingHosts",
+      "/etc/opt/edge/native-messaging-hosts",
+      "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
+      "/Library/Microsoft/Edge/NativeMessagingHosts",
+      "Software\\Microsoft\\Edge\\NativeMessagingHosts"),
+  BRAVE(
+      "brave",
+      "Brave",
+      Family.CHROMIUM,
+      ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+      // Brave on Linux reads Chrome's system-wide directory; it has no macOS one of its own that we know of.
+      "/etc/opt/chrome/native-messaging-hosts",
+      "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+      null,
+      "Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts"),
+  VIVALDI(
+      "vivaldi",
+      "Vivaldi",
+      Family.CHROMIUM,
+      ".config/vivaldi/NativeMessagingHosts",
+      "/etc/opt/vivaldi/native-messaging-hosts",
+      "Library/Application Support/Vivaldi/NativeMessagingHosts",
+      null,
+      "Software\\Vivaldi\\NativeMessagingHosts"),
+  FIREFOX(
+      "firefox",
+      "Firefox",
+      Family.FIREFOX,
+      ".mozilla/native-messaging-hosts",
+      "/usr/lib/mozilla/native-messaging-hosts",
+      "Library/Application Support/Mozilla/NativeMessagingHosts",
+      "/Library/Application Support/Mozilla/NativeMessagingHosts",
+      "Software\\Mozilla\\NativeMessagingHosts");
+
+  /** Browsers sharing a manifest format and a way of naming callers. */
+  public enum Family {
+    /** {@code allowed_origins}: {@code chrome-extension://ID/}. */
+    CHROMIUM("allowed_origins", "dev/nm/manifests/chromium.json"),
+    /** {@code allowed_extensions}: add-on ids. */
+    FIREFOX("allowed_extensions", "dev/nm/manifests/firefox.json");
+
+    private final String callersKey;
+    private final String template;
+
+    Family(String callersKey, String template) {
+      this.callersKey = callersKey;
+      this.template = template;
+    }
+
+    /** The manifest key that lists the callers allowed to start the host. */
+    public String callersKey() {
+      return callersKey;
+    }
+
+    /** The class-path resource (module nm-manifests) holding this family's manifest template. */
+    String template() {
+      return template;
+    }
+  }
+
+  private final String id;
+  private final String displayName;
+  private final Family family;
+  private final String linuxUserDir;
+  private final String linuxSystemDir;
+  private final String macUserDir;
+  private final String macSystemDir;
+  private final String windowsKey;
+
+  Browser(
+      String id,
+      String displayName,
+      Family family,
+      String linuxUserDir,
+      String linuxSystemDir,
+      String macUserDir,
+      String macSystemDir,
+      String windowsKey) {
+    this.id = id;
+    this.displayName = displayName;
+    this.family = family;
+    this.linuxUserDir = linuxUserDir;
+    this.linuxSystemDir = linuxSystemDir;
+    this.macUserDir = macUserDir;
+    this.macSystemDir = macSystemDir;
+    this.windowsKey = windowsKey;
+  }
+
+  /** The name used on the command line: {@code chrome}, {@code firefox}... */
+  public String id() {
+    return id;
+  }
+
+  public String displayName() {
+    return displayName;
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  String userDir(OperatingSystem os) {
+    return switch (os) {
+      case LINUX -> linuxUserDir;
+      case MACOS -> macUserDir;
+      case WINDOWS -> throw new IllegalArgumentException("Windows finds manifests through the registry");
+    };
+  }
+
+  /** Null where this browser has no known system-wide directory on {@code os}. */
+  String systemDir(OperatingSystem os) {
+    return switch (os) {
+      case LINUX -> linuxSystemDir;
+      case MACOS -> macSystemDir;
+      case WINDOWS -> throw new IllegalArgumentException("Windows finds manifests through the registry");
+    };
+  }
+
+  /** The registry key, under HKCU or HKLM, whose subkeys name host manifests on Windows. */
+  String windowsKey() {
+    return windowsKey;
+  }
+
+  /** The browser with this command-line id, case-insensitively. */
+  public static Browser fromId(String id) {
+    for (Browser browser : values()) {
+      if (browser.id.equalsIgnoreCase(id)) {
+        return browser;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown browser '" + id + "'; expected one of " + ids() + " or all");
+  }
+
+  static String ids() {
+    return Arrays.stream(values()).map(Browser::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,286 @@
+package dev.nm.host.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostPaths;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Checks an installation the way a browser and the host will see it, and says how to fix each problem: per
+ * browser, the manifest (present, valid JSON, name, absolute executable path, well-formed callers without
+ * wildcards, each caller allowed by the host); then the daemon's socket and the models directory.
+ */
+public final class Doctor {
+  private static final String NOT_FOUND = "\"Specified native messaging host not found.\"";
+
+  private final ManifestLocations locations;
+  private final HostPaths paths;
+  private final OriginAllowlist allowlist;
+  private final Path defaultHostPath;
+
+  /**
+   * @param defaultHostPath the launcher that fix commands name when a manifest has no usable path; may be null
+   */
+  public Doctor(ManifestLocations locations, HostPaths paths, OriginAllowlist allowlist, Path defaultHostPath) {
+    this.locations = locations;
+    this.paths = paths;
+    this.allowlist = allowlist;
+    this.defaultHostPath = defaultHostPath;
+  }
+
+  /**
+   * Examines every browser of {@code where}. A missing manifest is a problem where the user pointed at it
+   * ({@code targeted}: named the browser or the profile) and a note otherwise; no manifest at all is always a
+   * problem.
+   */
+  public List<Finding> examine(Placement where, boolean targeted) {
+    List<Finding> findings = new ArrayList<>();
+    boolean anyInstalled = false;
+    for (InstallTarget target : where.targets(locations)) {
+      String subject = target.browser().id();
+      Path file = target.manifestFile();
+      if (Files.exists(file)) {
+        anyInstalled = true;
+        new ManifestCheck(target, where, findings).run();
+      } else if (targeted) {
+        String fix = installCommand(target, where, List.of(), null);
+        findings.add(Finding.problem(subject, "no manifest at " + file, fix));
+      } else {
+        findings.add(Finding.note(subject, "not installed (no " + file + ")", null));
+      }
+    }
+    if (!anyInstalled && !targeted) {
+      findings.add(
+          Finding.problem(
+              "browsers",
+              "no browser has a manifest for host '" + where.hostName() + "'",
+              "nm-host install --browser chrome --extension-id <EXTENSION_ID>"));
+    }
+    findings.add(examineDaemon());
+    findings.addAll(examineModels());
+    return findings;
+  }
+
+  /** The checks of one manifest file, adding to {@code findings}; an OK finding when none fails. */
+  private final class ManifestCheck {
+    private final InstallTarget target;
+    private final Placement where;
+    private final List<Finding> findings;
+    private final String subject;
+    private final Browser.Family family;
+    private JsonNode json;
+    private List<String> callers = List.of();
+
+    ManifestCheck(InstallTarget target, Placement where, List<Finding> findings) {
+      this.target = target;
+      this.where = where;
+      this.findings = findings;
+      this.subject = target.browser().id();
+      this.family = target.browser().family();
+    }
+
+    void run() {
+      Path file = target.manifestFile();
+      try {
+        json = HostManifest.parse(Files.readString(file));
+      } catch (IOException e) {
+        problem("cannot read " + file + ": " + e.getMessage(), "ls -l " + file);
+        return;
+      }
+      if (json == null || !json.isObject()) {
+        json = null;
+        problem(file + " is not a JSON object, so the browser ignores it (" + NOT_FOUND + ")", reinstall());
+        return;
+      }
+      callers = HostManifest.callersOf(json, family);
+      int before = findings.size();
+      checkName();
+      checkPath();
+      checkCallers();
+      if (findings.size() == before) {
+        String path = json.path("path").asText();
+        findings.add(Finding.ok(subject, file + " starts " + path + " for " + String.join(", ", callers)));
+      }
+    }
+
+    private void checkName() {
+      String name = json.path("name").asText("");
+      if (!name.equals(where.hostName())) {
+        problem(
+            "\"name\" is '" + name + "' but the file is " + target.manifestFile().getFileName()
+                + "; browsers require them to match",
+            reinstall());
+      }
+      String type = json.path("type").asText("");
+      if (!type.equals("stdio")) {
+        problem("\"type\" must be \"stdio\", got '" + type + "'", reinstall());
+      }
+    }
+
+    private void checkPath() {
+      String text = json.path("path").asText("");
+      Path path = Path.of(text);
+      if (text.isEmpty()) {
+        problem("\"path\" is missing", reinstallWithDefaultPath());
+      } else if (!path.isAbsolute()) {
+        problem("\"path\" '" + text + "' is relative; browsers require an absolute path", reinstallWithDefaultPath());
+      } else if (!Files.isRegularFile(path)) {
+        problem("\"path\" " + text + " does not exist", reinstallWithDefaultPath());
+      } else if (!Files.isExecutable(path)) {
+        problem("\"path\" " + text + " is not executable", "chmod +x " + text);
+      }
+    }
+
+    private void checkCallers() {
+      String key = "\"" + family.callersKey() + "\"";
+      if (callers.isEmpty()) {
+        problem(key + " lists no extension", reinstall());
+      }
+      for (String caller : callers) {
+        if (caller.contains("*")) {
+          problem(key + " holds the wildcard '" + caller + "'; browsers reject the whole manifest", reinstall());
+        } else if (!wellFormed(caller, family)) {
+          String expected =
+              family == Browser.Family.CHROMIUM
+                  ? "of the form chrome-extension://ID/ (32 letters a-p, final slash)"
+                  : "a Firefox add-on id";
+          problem("'" + caller + "' is not " + expected, reinstall());
+        }
+      }
+      for (String caller : wellFormedCallers()) {
+        try {
+          if (!allowlist.allows(Callers.hostOrigin(caller))) {
+            problem(
+                Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
+                    + ") does not allow it, so every request gets FORBIDDEN",
+                installCommand(target, where, List.of(caller), json));
+          }
+        } catch (IOException | RuntimeException e) {
+          String message = "cannot read " + paths.configFile() + ": " + e.getMessage();
+          findings.add(Finding.problem("config", message, "nm-host config show"));
+          return;
+        }
+      }
+    }
+
+    private List<String> wellFormedCallers() {
+      return callers.stream().filter(caller -> wellFormed(caller, family)).toList();
+    }
+
+    /** Rewrites the manifest with its well-formed callers and its path, if usable. */
+    private String reinstall() {
+      return installCommand(target, where, wellFormedCallers(), json);
+    }
+
+    /** Rewrites the manifest with its well-formed callers and the default host path. */
+    private String reinstallWithDefaultPath() {
+      return installCommand(target, where, wellFormedCallers(), null);
+    }
+
+    private void problem(String message, String fix) {
+      findings.add(Finding.problem(subject, message, fix));
+    }
+  }
+
+  private Finding examineDaemon() {
+    Path socket = paths.socket();
+    if (!Files.exists(socket)) {
+      return Finding.note(
+          "daemon", "not running (no " + socket + "); the first browser connection starts it", "nm-host daemon start");
+    }
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return Finding.ok("daemon", "answering at " + socket);
+    } catch (IOException e) {
+      String message = socket + " exists but nothing answers (" + e.getMessage() + "); the daemon died";
+      return Finding.problem("daemon", message, "nm-host daemon start");
+    }
+  }
+
+  private List<Finding> examineModels() {
+    Path dir = paths.modelsDir();
+    if (!Files.isDirectory(dir)) {
+      return List.of(
+          Finding.problem(
+              "models",
+              "models directory " + dir + " does not exist",
+              "scripts/models/fetch-chat-model.sh && scripts/models/fetch-embedding-model.sh"));
+    }
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(dir)) {
+      entries = list.sorted().toList();
+    } catch (IOException e) {
+      return List.of(Finding.problem("models", "cannot list " + dir + ": " + e.getMessage(), "ls -ld " + dir));
+    }
+    List<Path> chat =
+        entries.stream().filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".gguf")).toList();
+    List<Path> embedding =
+        entries.stream()
+            .filter(p -> Files.isRegularFile(p.resolve("model.onnx")))
+            .filter(p -> Files.isRegularFile(p.resolve("tokenizer.json")))
+            .toList();
+    return List.of(
+        chat.isEmpty()
+            ? Finding.problem("models", "no chat model (*.gguf) in " + dir, "scripts/models/fetch-chat-model.sh")
+            : Finding.ok("models", "chat model " + describe(chat)),
+        embedding.isEmpty()
+            ? Finding.problem(
+                "models",
+                "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir,
+                "scripts/models/fetch-embedding-model.sh")
+            : Finding.ok("models", "embedding model " + describe(embedding)));
+  }
+
+  private static String describe(List<Path> models) {
+    String first = models.get(0).getFileName().toString();
+    return models.size() == 1 ? first : first + " and " + (models.size() - 1) + " more";
+  }
+
+  private static boolean wellFormed(String caller, Browser.Family family) {
+    return family == Browser.Family.CHROMIUM ? Callers.isChromeOrigin(caller) : Callers.isFirefoxId(caller);
+  }
+
+  /**
+   * The install command that rewrites a target's manifest allowing {@code callers} (a placeholder if none),
+   * starting the manifest's own path when it is usable, else the default launcher.
+   */
+  private String installCommand(InstallTarget target, Placement where, List<String> callers, JsonNode manifest) {
+    StringBuilder command = new StringBuilder("nm-host install --browser ").append(target.browser().id());
+    if (where.userDataDir() != null) {
+      command.append(" --user-data-dir ").append(where.userDataDir());
+    }
+    if (where.system()) {
+      command.append(" --system");
+    }
+    if (!where.hostName().equals(Defaults.HOST_NAME)) {
+      command.append(" --host-name ").append(where.hostName());
+    }
+    boolean chromium = target.browser().family() == Browser.Family.CHROMIUM;
+    String option = chromium ? " --extension-id " : " --firefox-extension-id ";
+    if (callers.isEmpty()) {
+      command.append(option).append(chromium ? "<EXTENSION_ID>" : "<ADDON_ID>");
+    }
+    callers.forEach(caller -> command.append(option).append(chromium ? Callers.chromeId(caller) : caller));
+    Path hostPath = usableHostPath(manifest);
+    if (hostPath != null) {
+      command.append(" --host-path ").append(hostPath);
+    } else if (defaultHostPath == null) {
+      command.append(" --host-path <ABSOLUTE_PATH_TO_nm-host>");
+    }
+    return command.toString();
+  }
+
+  private static Path usableHostPath(JsonNode manifest) {
+    String text = manifest == null ? "" : manifest.path("path").asText("");
+    if (text.isEmpty()) {
+      return null;
+    }
+    Path path = Path.of(text);
+    return path.isAbsolute() && Files.isExecutable(path) ? path : null;
+  }
+}

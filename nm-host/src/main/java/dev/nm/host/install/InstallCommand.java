@@ -1,0 +1,119 @@
+package dev.nm.host.install;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nm-host install}: writes the host manifest for each browser and allows the extensions in the host's
+ * config. Without {@code --browser}, installs for every Chromium-family browser when extension ids are given
+ * and for Firefox when add-on ids are given.
+ */
+@Command(
+    name = "install",
+    mixinStandardHelpOptions = true,
+    description = "Registers the host with browsers and allows extensions to use it.")
+public final class InstallCommand implements Callable<Integer> {
+  @Mixin PlacementOptions placement;
+
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "a Chromium extension id (32 letters a-p); repeatable")
+  List<String> extensionIds = new ArrayList<>();
+
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "a Firefox add-on id (name@example.org or {UUID}); repeatable")
+  List<String> firefoxIds = new ArrayList<>();
+
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      description = "a scope to grant the extensions, e.g. models.manage; repeatable")
+  List<String> scopes = new ArrayList<>();
+
+  @Option(
+      names = "--host-path",
+      paramLabel = "PATH",
+      description = "the executable browsers start (default: this launcher)")
+  Path hostPath;
+
+  @Spec CommandSpec spec;
+
+  private final InstallContext context;
+
+  public InstallCommand() {
+    this(InstallContext.current());
+  }
+
+  InstallCommand(InstallContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      if (extensionIds.isEmpty() && firefoxIds.isEmpty()) {
+        throw new InstallException(
+            "name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
+      }
+      Placement where = withIds(placement.placement());
+      List<InstallTarget> written =
+          new Installer(context.locations(), context.allowlist())
+              .install(where, hostPath(), extensionIds, firefoxIds, new LinkedHashSet<>(scopes));
+      for (InstallTarget target : written) {
+        out.println("installed " + target.browser().id() + ": " + target.manifestFile()
+            + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")"));
+      }
+      out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed()));
+      return 0;
+    } catch (InstallException | IOException e) {
+      spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Without named browsers, only the families for which ids were given. */
+  private Placement withIds(Placement where) {
+    if (placement.browsersNamed()) {
+      return where;
+    }
+    Set<Browser> browsers = EnumSet.noneOf(Browser.class);
+    for (Browser browser : where.browsers()) {
+      boolean chromium = browser.family() == Browser.Family.CHROMIUM;
+      if (chromium ? !extensionIds.isEmpty() : !firefoxIds.isEmpty()) {
+        browsers.add(browser);
+      }
+    }
+    return new Placement(browsers, where.hostName(), where.system(), where.userDataDir());
+  }
+
+  private Path hostPath() {
+    Path path = hostPath != null ? hostPath.toAbsolutePath().normalize() : context.launcher();
+    if (path == null) {
+      throw new InstallException("cannot tell where nm-host is: pass --host-path /absolute/path/to/bin/nm-host");
+    }
+    return path;
+  }
+
+  private List<String> allowed() {
+    List<String> allowed = new ArrayList<>();
+    extensionIds.stream().map(Callers::chromeOrigin).forEach(allowed::add);
+    firefoxIds.stream().map(Callers::hostOrigin).forEach(allowed::add);
+    return allowed;
+  }
+}

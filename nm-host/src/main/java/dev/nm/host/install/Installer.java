@@ -1,0 +1,162 @@
+package dev.nm.host.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Installs and removes host manifests, and keeps the host's allowlist in step: every caller a manifest lets
+ * start the host is allowed by the host (under its {@link Callers#hostOrigin host origin}), and a caller no
+ * manifest lists any more is revoked.
+ *
+ * <p>Installing again adds callers to an existing manifest; uninstalling with callers named removes just
+ * those, and removes the file once none is left.
+ */
+public final class Installer {
+  private final ManifestLocations locations;
+  private final OriginAllowlist allowlist;
+  private final WindowsRegistry registry;
+
+  public Installer(ManifestLocations locations, OriginAllowlist allowlist) {
+    this(locations, allowlist, new WindowsRegistry());
+  }
+
+  Installer(ManifestLocations locations, OriginAllowlist allowlist, WindowsRegistry registry) {
+    this.locations = locations;
+    this.allowlist = allowlist;
+    this.registry = registry;
+  }
+
+  /**
+   * Writes one manifest per browser of {@code where}, starting {@code hostPath}, and allows the callers.
+   *
+   * @param extensionIds Chromium extension ids, for Chromium-family browsers
+   * @param firefoxIds Firefox add-on ids, for Firefox
+   * @param scopes scopes granted to every caller in the host's config
+   * @return the manifests written
+   */
+  public List<InstallTarget> install(
+      Placement where, Path hostPath, List<String> extensionIds, List<String> firefoxIds, Set<String> scopes)
+      throws IOException {
+    if (!hostPath.isAbsolute()) {
+      throw new InstallException("--host-path must be absolute, got '" + hostPath + "'");
+    }
+    List<String> origins = extensionIds.stream().map(Callers::chromeOrigin).toList();
+    List<String> addons = firefoxIds.stream().map(Callers::firefoxId).toList();
+    List<InstallTarget> targets = where.targets(locations);
+    for (InstallTarget target : targets) {
+      Browser.Family family = target.browser().family();
+      List<String> callers = family == Browser.Family.CHROMIUM ? origins : addons;
+      if (callers.isEmpty()) {
+        throw new InstallException(
+            target.browser().displayName() + " needs the extension allowed to start the host: add "
+                + (family == Browser.Family.CHROMIUM ? "--extension-id ID" : "--firefox-extension-id ID"));
+      }
+      HostManifest manifest =
+          new HostManifest(family, where.hostName(), hostPath, existingCallers(target)).withCallers(callers);
+      write(target.manifestFile(), manifest.toText());
+      if (target.registryKey() != null) {
+        registry.register(target.registryKey(), target.manifestFile());
+      }
+    }
+    Set<String> allowed = new LinkedHashSet<>();
+    for (InstallTarget target : targets) {
+      allowed.addAll(target.browser().family() == Browser.Family.CHROMIUM ? origins : addons);
+    }
+    for (String caller : allowed) {
+      allowlist.allow(Callers.hostOrigin(caller), scopes);
+    }
+    return targets;
+  }
+
+  /**
+   * Removes callers from the manifests of {@code where}, or whole manifests when no caller is named, and
+   * revokes each removed caller that no other manifest at the same level still lists.
+   *
+   * @return the manifest files changed or deleted
+   */
+  public List<Path> uninstall(Placement where, List<String> extensionIds, List<String> firefoxIds)
+      throws IOException {
+    List<String> named = new ArrayList<>();
+    extensionIds.stream().map(Callers::chromeOrigin).forEach(named::add);
+    firefoxIds.stream().map(Callers::firefoxId).forEach(named::add);
+    List<Path> changed = new ArrayList<>();
+    Set<String> removed = new LinkedHashSet<>();
+    for (InstallTarget target : where.targets(locations)) {
+      if (!Files.exists(target.manifestFile())) {
+        continue;
+      }
+      List<String> callers = existingCallers(target);
+      List<String> remaining =
+          named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
+      callers.stream().filter(c -> !remaining.contains(c)).forEach(removed::add);
+      if (remaining.isEmpty()) {
+        Files.delete(target.manifestFile());
+        if (target.registryKey() != null) {
+          registry.unregister(target.registryKey());
+        }
+      } else {
+        JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
+        Path hostPath = Path.of(json.path("path").asText());
+        HostManifest rest = new HostManifest(target.browser().family(), where.hostName(), hostPath, remaining);
+        write(target.manifestFile(), rest.toText());
+      }
+      changed.add(target.manifestFile());
+    }
+    removed.addAll(named);
+    for (String caller : removed) {
+      if (!listedByAnyManifest(caller, where)) {
+        allowlist.revoke(Callers.hostOrigin(caller));
+      }
+    }
+    return changed;
+  }
+
+  /** The well-formed callers of the manifest already at {@code target}; empty if none or unreadable. */
+  private static List<String> existingCallers(InstallTarget target) throws IOException {
+    if (!Files.exists(target.manifestFile())) {
+      return List.of();
+    }
+    JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
+    if (json == null || !json.isObject()) {
+      return List.of();
+    }
+    Browser.Family family = target.browser().family();
+    return HostManifest.callersOf(json, family).stream()
+        .filter(family == Browser.Family.CHROMIUM ? Callers::isChromeOrigin : Callers::isFirefoxId)
+        .toList();
+  }
+
+  private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
+    for (Browser browser : Browser.values()) {
+      InstallTarget target;
+      try {
+        target = new Placement(Set.of(browser), where.hostName(), where.system(), where.userDataDir())
+            .targets(locations).get(0);
+      } catch (InstallException notApplicable) {
+        continue;
+      }
+      if (existingCallers(target).contains(caller)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    Files.writeString(temp, text);
+    if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.nm.host.install;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where each browser looks for a host manifest on one machine.
+ *
+ * <ul>
+ *   <li>Linux and macOS: a file {@code <name>.json} in the browser's user or system directory, or in
+ *       {@code <user-data-dir>/NativeMessagingHosts/} for a Chromium profile started with
+ *       {@code --user-data-dir} (the only place such a profile reads user-level manifests).
+ *   <li>Windows: the file lives under {@code %LOCALAPPDATA%} (user) or {@code %ProgramData%} (system), and a
+ *       registry key under HKCU or HKLM points to it.
+ * </ul>
+ *
+ * @param os the platform whose conventions apply
+ * @param userHome the user's home directory
+ * @param windowsDataDir {@code %LOCALAPPDATA%} for user installs on Windows; unused elsewhere
+ * @param windowsSystemDataDir {@code %ProgramData%} for system installs on Windows; unused elsewhere
+ */
+public record ManifestLocations(
+    OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir) {
+  public ManifestLocations {
+    Objects.requireNonNull(os, "os");
+    Objects.requireNonNull(userHome, "userHome");
+  }
+
+  /** The locations for this machine and user. */
+  public static ManifestLocations current() {
+    Path home = Path.of(System.getProperty("user.home"));
+    String localAppData = System.getenv("LOCALAPPDATA");
+    String programData = System.getenv("ProgramData");
+    return new ManifestLocations(
+        OperatingSystem.current(),
+        home,
+        localAppData == null ? home.resolve("AppData/Local") : Path.of(localAppData),
+        programData == null ? Path.of("C:\\ProgramData") : Path.of(programData));
+  }
+
+  /** A user-level (or, with {@code system}, machine-wide) install for one browser. */
+  public InstallTarget target(Browser browser, String hostName, boolean system) {
+    String fileName = hostName + ".json";
+    if (os == OperatingSystem.WINDOWS) {
+      Path base = system ? windowsSystemDataDir : windowsDataDir;
+      String hive = system ? "HKLM\\" : "HKCU\\";
+      return new InstallTarget(
+          browser,
+          base.resolve("nm-host").resolve("NativeMessagingHosts").resolve(browser.id()).resolve(fileName),
+          hive + browser.windowsKey() + "\\" + hostName);
+    }
+    if (!system) {
+      return new InstallTarget(browser, userHome.resolve(browser.userDir(os)).resolve(fileName), null);
+    }
+    String systemDir = browser.systemDir(os);
+    if (systemDir == null) {
+      throw new InstallException(
+          browser.displayName() + " has no known system-wide manifest directory on " + os
+              + "; install for the current user instead (drop --system)");
+    }
+    return new InstallTarget(browser, Path.of(systemDir).resolve(fileName), null);
+  }
+
+  /** The install for a Chromium-family profile started with {@code --user-data-dir=userDataDir}. */
+  public InstallTarget target(Browser browser, String hostName, Path userDataDir) {
+    if (browser.family() != Browser.Family.CHROMIUM) {
+      throw new InstallException(
+          "--user-data-dir applies to Chromium-family browsers only, not to " + browser.displayName());
+    }
+    if (os == OperatingSystem.WINDOWS) {
+      throw new InstallException(
+          "--user-data-dir is not supported on Windows, where browsers find hosts through the registry only");
+    }
+    Path dir = userDataDir.toAbsolutePath().normalize().resolve("NativeMessagingHosts");
+    return new InstallTarget(browser, dir.resolve(hostName + ".json"), null);
+  }
+}

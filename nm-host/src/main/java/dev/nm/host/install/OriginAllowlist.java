@@ -1,0 +1,20 @@
+package dev.nm.host.install;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * The host's own list of callers allowed to use it (the {@code origins} of {@code config.json}), which the
+ * installer keeps in step with the browsers' manifests. A manifest lets a browser start the host; this list
+ * lets the host serve the caller.
+ */
+public interface OriginAllowlist {
+  /** Allows {@code origin}, adding {@code scopes} to any it already has. */
+  void allow(String origin, Set<String> scopes) throws IOException;
+
+  /** Removes {@code origin} and its scopes; does nothing if it is not listed. */
+  void revoke(String origin) throws IOException;
+
+  /** Whether {@code origin} is listed. */
+  boolean allows(String origin) throws IOException;
+}

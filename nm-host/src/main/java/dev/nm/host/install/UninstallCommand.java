@@ -1,0 +1,70 @@
+package dev.nm.host.install;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nm-host uninstall}: the reverse of {@code install}. With extension ids, removes just those from the
+ * manifests; without, removes the manifests. Callers no manifest lists any more leave the host's allowlist.
+ */
+@Command(
+    name = "uninstall",
+    mixinStandardHelpOptions = true,
+    description = "Removes the host's browser manifests and the extensions they allowed.")
+public final class UninstallCommand implements Callable<Integer> {
+  @Mixin PlacementOptions placement;
+
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "remove only this Chromium extension; repeatable")
+  List<String> extensionIds = new ArrayList<>();
+
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "remove only this Firefox add-on; repeatable")
+  List<String> firefoxIds = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  private final InstallContext context;
+
+  public UninstallCommand() {
+    this(InstallContext.current());
+  }
+
+  UninstallCommand(InstallContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      List<Path> changed =
+          new Installer(context.locations(), context.allowlist())
+              .uninstall(placement.placement(), extensionIds, firefoxIds);
+      if (changed.isEmpty()) {
+        out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
+      }
+      for (Path file : changed) {
+        out.println((Files.exists(file) ? "updated " : "removed ") + file);
+      }
+      return 0;
+    } catch (InstallException | IOException e) {
+      spec.commandLine().getErr().println("nm-host uninstall: " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.nm.host.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host as browsers run it: real processes, real pipes, a real daemon on a Unix socket. Each test has its
+ * own {@code NM_HOST_HOME}, and stops the daemon it started with {@code nm-host daemon stop}.
+ */
+class HostProcessTest {
+  /** Browsers SIGKILL a host still alive about 2 s after closing its stdin. */
+  private static final Duration BROWSER_KILL_DELAY = Duration.ofSeconds(2);
+
+  @TempDir Path home;
+
+  @BeforeEach
+  void allowTheTestOrigin() throws IOException {
+    Files.writeString(home.resolve("config.json"),
+        "{\"origins\": {\"" + HostProcess.ORIGIN + "\": {\"scopes\": []}}, \"idle_timeout_seconds\": 120}");
+  }
+
+  @AfterEach
+  void stopTheDaemon() throws Exception {
+    HostProcess.run(home, "daemon", "stop");
+  }
+
+  @Test
+  void relaysHelloThroughTheDaemonAndExitsOnEof() throws Exception {
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      JsonNode hello = host.call("h1", "hello", "{}");
+
+      assertEquals("h1", hello.path("request_id").asText());
+      assertTrue(hello.path("success").asBoolean(), hello::toString);
+      assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
+      assertTrue(DaemonLockView.daemonPid(home).isPresent(), "the relay started a daemon");
+      Duration exit = host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertTrue(exit.compareTo(BROWSER_KILL_DELAY) < 0, "exit took " + exit.toMillis() + " ms after EOF");
+      assertEquals(0, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+  }
+
+  @Test
+  void standaloneServesInProcessAndExitsOnEof() throws Exception {
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(HostMode.MODE_ENV, "standalone"))) {
+      JsonNode hello = host.call("h1", "hello", "{}");
+
+      assertTrue(hello.path("success").asBoolean(), hello::toString);
+      assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
+      assertFalse(Files.exists(home.resolve("run/daemon.sock")), "standalone mode must not start a daemon");
+      Duration exit = host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertTrue(exit.compareTo(BROWSER_KILL_DELAY) < 0, "exit took " + exit.toMillis() + " ms after EOF");
+      assertEquals(List.of(), host.remainingFrames());
+    }
+  }
+
+  @Test
+  void twoHostsStartingAtOnceShareOneDaemon() throws Exception {
+    try (HostProcess first = HostProcess.browserLaunch(home, Map.of());
+        HostProcess second = HostProcess.browserLaunch(home, Map.of())) {
+      first.send("{\"request_id\":\"a\",\"route\":\"hello\"}");
+      second.send("{\"request_id\":\"b\",\"route\":\"hello\"}");
+
+      assertTrue(first.receive(Duration.ofSeconds(60)).path("success").asBoolean());
+      assertTrue(second.receive(Duration.ofSeconds(60)).path("success").asBoolean());
+      long daemon = DaemonLockView.daemonPid(home).orElseThrow();
+      assertEquals(List.of(daemon), DaemonLockView.awaitSingleDaemon(home, Duration.ofSeconds(10)));
+    }
+  }
+
+  @Test
+  void aDaemonKilledMidRequestFailsTheRequestAndTheNextHostRestartsIt() throws Exception {
+    long killed;
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
+      killed = DaemonLockView.daemonPid(home).orElseThrow();
+      host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
+      host.send("{\"request_id\":\"slow-2\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
+      Thread.sleep(300);
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+      JsonNode first = host.receive(Duration.ofSeconds(10));
+      JsonNode second = host.receive(Duration.ofSeconds(10));
+      assertEquals(List.of("slow", "slow-2"), List.of(first.path("request_id").asText(), second.path("request_id").asText()).stream().sorted().toList());
+      for (JsonNode failure : List.of(first, second)) {
+        assertFalse(failure.path("success").asBoolean(true));
+        assertEquals("BACKEND_ERROR", failure.path("error").path("code").asText());
+        assertEquals(RelayHost.DAEMON_EXITED, failure.path("error").path("message").asText());
+      }
+      assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
+      assertEquals(1, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+    try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(next.call("again", "hello", "{}").path("success").asBoolean());
+      long restarted = DaemonLockView.daemonPid(home).orElseThrow();
+      assertTrue(restarted != killed, "a new daemon serves the next host");
+    }
+  }
+
+  @Test
+  void daemonCommandsReportStartAndStop() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon not running"));
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    long pid = DaemonLockView.daemonPid(home).orElseThrow();
+    assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon running (pid " + pid + ")"));
+
+    assertEquals("nm daemon stopped (pid " + pid + ")\n", HostProcess.run(home, "daemon", "stop"));
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
+    assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
+  }
+
+  /** The daemon as the files under {@code run/} describe it, and the processes that claim to be it. */
+  private static final class DaemonLockView {
+    static Optional<Long> daemonPid(Path home) throws IOException {
+      try {
+        return Optional.of(Long.parseLong(Files.readString(home.resolve("run/daemon.pid")).trim()));
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    }
+
+    /**
+     * Waits until exactly one {@code daemon run} process serves {@code home} (a daemon that lost the race for
+     * the lock exits on its own) and returns the pids still running.
+     */
+    static List<Long> awaitSingleDaemon(Path home, Duration limit) throws InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      List<Long> daemons;
+      do {
+        daemons = ProcessHandle.allProcesses()
+            .filter(p -> p.info().commandLine().orElse("").contains("NmHostMain daemon run"))
+            .filter(p -> servesHome(p.pid(), home))
+            .map(ProcessHandle::pid)
+            .toList();
+        if (daemons.size() == 1) {
+          return daemons;
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      } while (System.nanoTime() < deadline);
+      return daemons;
+    }
+
+    private static boolean servesHome(long pid, Path home) {
+      try {
+        String environment = Files.readString(Path.of("/proc", Long.toString(pid), "environ"));
+        return List.of(environment.split("\0")).contains("NM_HOST_HOME=" + home);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+}

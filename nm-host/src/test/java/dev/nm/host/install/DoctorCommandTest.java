@@ -1,0 +1,188 @@
+package dev.nm.host.install;
+
+import static dev.nm.host.install.InstallFixture.ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DoctorCommandTest {
+  @TempDir Path root;
+  private InstallFixture machine;
+  private Path profile;
+  private Path manifest;
+
+  @BeforeEach
+  void installHealthyHost() throws IOException {
+    machine = new InstallFixture(root);
+    profile = root.resolve("profile");
+    manifest = profile.resolve("NativeMessagingHosts/nm_host.json");
+    assertEquals(0, machine.install("--user-data-dir", profile.toString(), "--extension-id", ID).status());
+    Path models = Files.createDirectories(machine.context.paths().modelsDir());
+    Files.writeString(models.resolve("SmolLM2-135M-Instruct.Q4_1.gguf"), "GGUF");
+    Path embedding = Files.createDirectories(models.resolve("all-minilm-l6-v2"));
+    Files.writeString(embedding.resolve("model.onnx"), "onnx");
+    Files.writeString(embedding.resolve("tokenizer.json"), "{}");
+  }
+
+  @Test
+  void aHealthyInstallHasNoProblems() {
+    var result = doctor();
+
+    assertEquals(0, result.status(), result.out());
+    assertEquals(
+        "[ok]      chromium  " + manifest + " starts " + machine.launcher + " for chrome-extension://" + ID + "/\n"
+            + "[note]    daemon    not running (no " + machine.context.paths().socket() + "); the first browser connection starts it\n"
+            + "                    fix: nm-host daemon start\n"
+            + "[ok]      models    chat model SmolLM2-135M-Instruct.Q4_1.gguf\n"
+            + "[ok]      models    embedding model all-minilm-l6-v2\n"
+            + "no problems found\n",
+        result.out());
+  }
+
+  @Test
+  void missingManifest() throws IOException {
+    Files.delete(manifest);
+
+    assertProblem(
+        "no manifest at " + manifest,
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
+  }
+
+  @Test
+  void invalidJson() throws IOException {
+    Files.writeString(manifest, "{\"name\": \"nm_host\",");
+
+    assertProblem(
+        manifest + " is not a JSON object, so the browser ignores it (\"Specified native messaging host not found.\")",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
+  }
+
+  @Test
+  void relativePath() throws IOException {
+    rewrite("\"path\" : \"" + machine.launcher + "\"", "\"path\" : \"bin/nm-host\"");
+
+    assertProblem(
+        "\"path\" 'bin/nm-host' is relative; browsers require an absolute path",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
+  }
+
+  @Test
+  void wildcardOrigin() throws IOException {
+    rewrite("\"chrome-extension://" + ID + "/\"", "\"chrome-extension://" + ID + "/\", \"chrome-extension://*/\"");
+
+    assertProblem(
+        "\"allowed_origins\" holds the wildcard 'chrome-extension://*/'; browsers reject the whole manifest",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+  }
+
+  @Test
+  void nonExecutableHost() throws IOException {
+    Files.setPosixFilePermissions(machine.launcher, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertProblem("\"path\" " + machine.launcher + " is not executable", "chmod +x " + machine.launcher);
+  }
+
+  @Test
+  void missingHostExecutable() throws IOException {
+    Files.delete(machine.launcher);
+
+    assertProblem(
+        "\"path\" " + machine.launcher + " does not exist",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
+  }
+
+  @Test
+  void nameDoesNotMatchTheFile() throws IOException {
+    rewrite("\"name\" : \"nm_host\"", "\"name\" : \"other_host\"");
+
+    assertProblem(
+        "\"name\" is 'other_host' but the file is nm_host.json; browsers require them to match",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+  }
+
+  @Test
+  void originAllowedByTheManifestButNotByTheHost() throws IOException {
+    new HostConfigAllowlist(machine.context.paths()).revoke("chrome-extension://" + ID + "/");
+
+    assertProblem(
+        "chrome-extension://" + ID + "/ may start the host but the host's config (" + machine.context.paths().configFile()
+            + ") does not allow it, so every request gets FORBIDDEN",
+        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+  }
+
+  @Test
+  void missingModels() throws IOException {
+    Files.delete(machine.context.paths().modelsDir().resolve("SmolLM2-135M-Instruct.Q4_1.gguf"));
+    Files.delete(machine.context.paths().modelsDir().resolve("all-minilm-l6-v2/tokenizer.json"));
+
+    List<Finding> problems = problems();
+
+    assertEquals(2, problems.size(), problems.toString());
+    assertEquals("no chat model (*.gguf) in " + machine.context.paths().modelsDir(), problems.get(0).message());
+    assertEquals("scripts/models/fetch-chat-model.sh", problems.get(0).fix());
+    assertEquals("scripts/models/fetch-embedding-model.sh", problems.get(1).fix());
+  }
+
+  @Test
+  void daemonAnsweringAndStaleSocket() throws IOException {
+    Path socket = machine.context.paths().socket();
+    Files.createDirectories(socket.getParent());
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      assertTrue(doctor().out().contains("[ok]      daemon    answering at " + socket + "\n"), doctor().out());
+    }
+    assertProblem(socket + " exists but nothing answers (Connection refused); the daemon died", "nm-host daemon start");
+  }
+
+  @Test
+  void noManifestAnywhereIsAProblem() {
+    var result = machine.doctor();
+
+    assertEquals(1, result.status());
+    assertTrue(
+        result.out().contains(
+            "[problem] browsers  no browser has a manifest for host 'nm_host'\n"
+                + "                    fix: nm-host install --browser chrome --extension-id <EXTENSION_ID>\n"),
+        result.out());
+  }
+
+  private InstallFixture.Result doctor() {
+    return machine.doctor("--user-data-dir", profile.toString());
+  }
+
+  private void rewrite(String from, String to) throws IOException {
+    String text = Files.readString(manifest);
+    assertTrue(text.contains(from), text);
+    Files.writeString(manifest, text.replace(from, to));
+  }
+
+  private List<Finding> problems() {
+    Doctor doctor = new Doctor(machine.context.locations(), machine.context.paths(), machine.context.allowlist(), machine.launcher);
+    return doctor.examine(new Placement(Set.of(Browser.CHROMIUM), "nm_host", false, profile), true).stream()
+        .filter(f -> f.severity() == Finding.Severity.PROBLEM)
+        .toList();
+  }
+
+  private void assertProblem(String message, String fix) {
+    List<Finding> problems = problems();
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals(message, problems.get(0).message());
+    assertEquals(fix, problems.get(0).fix());
+    var result = doctor();
+    assertEquals(1, result.status());
+    assertTrue(result.out().contains(message + "\n                    fix: " + fix + "\n"), result.out());
+    assertTrue(result.out().endsWith("1 problem found\n"), result.out());
+  }
+}

@@ -1,0 +1,147 @@
+package dev.nm.host.install;
+
+import static dev.nm.host.install.InstallFixture.ADDON;
+import static dev.nm.host.install.InstallFixture.ID;
+import static dev.nm.host.install.InstallFixture.OTHER_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstallCommandTest {
+  @TempDir Path root;
+
+  @Test
+  void installIntoUserDataDirWritesTheExactManifestAndAllowsTheOrigin() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path profile = root.resolve("profile");
+
+    var result = machine.install("--browser", "chromium", "--user-data-dir", profile.toString(), "--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    Path manifest = profile.resolve("NativeMessagingHosts/nm_host.json");
+    assertEquals(
+        "{\n"
+            + "  \"name\" : \"nm_host\",\n"
+            + "  \"description\" : \"nm: local AI for browser extensions\",\n"
+            + "  \"path\" : \"" + machine.launcher + "\",\n"
+            + "  \"type\" : \"stdio\",\n"
+            + "  \"allowed_origins\" : [ \"chrome-extension://" + ID + "/\" ]\n"
+            + "}\n",
+        Files.readString(manifest));
+    JsonNode config = Json.mapper().readTree(machine.config());
+    assertEquals(List.of("chrome-extension://" + ID + "/"), fieldNames(config.get("origins")));
+    assertEquals(0, config.at("/origins/chrome-extension:~1~1" + ID + "~1/scopes").size());
+    assertEquals(
+        "installed chromium: " + manifest + "\nallowed in " + machine.context.paths().configFile() + ": chrome-extension://" + ID + "/\n",
+        result.out());
+  }
+
+  @Test
+  void installWithoutBrowsersCoversEveryChromiumBrowserGivenOnlyAnExtensionId() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    var result = machine.install("--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    for (String dir :
+        List.of(
+            ".config/google-chrome/NativeMessagingHosts",
+            ".config/chromium/NativeMessagingHosts",
+            ".config/microsoft-edge/NativeMessagingHosts",
+            ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+            ".config/vivaldi/NativeMessagingHosts")) {
+      JsonNode manifest = Json.mapper().readTree(machine.home.resolve(dir).resolve("nm_host.json").toFile());
+      assertEquals("chrome-extension://" + ID + "/", manifest.at("/allowed_origins/0").asText(), dir);
+      assertEquals(machine.launcher.toString(), manifest.get("path").asText());
+    }
+    assertFalse(Files.exists(machine.home.resolve(".mozilla/native-messaging-hosts/nm_host.json")));
+  }
+
+  @Test
+  void firefoxGetsAllowedExtensions() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    var result = machine.install("--browser", "firefox", "--firefox-extension-id", ADDON, "--host-name", "dev.nm.host");
+
+    assertEquals(0, result.status(), result.err());
+    assertEquals(
+        "{\n"
+            + "  \"name\" : \"dev.nm.host\",\n"
+            + "  \"description\" : \"nm: local AI for browser extensions\",\n"
+            + "  \"path\" : \"" + machine.launcher + "\",\n"
+            + "  \"type\" : \"stdio\",\n"
+            + "  \"allowed_extensions\" : [ \"" + ADDON + "\" ]\n"
+            + "}\n",
+        Files.readString(machine.home.resolve(".mozilla/native-messaging-hosts/dev.nm.host.json")));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("firefox:" + ADDON));
+    assertTrue(result.out().endsWith(": firefox:" + ADDON + "\n"), result.out());
+  }
+
+  @Test
+  void installingAgainAddsCallersAndGrantsScopes() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    machine.install("--browser", "chrome", "--extension-id", ID);
+    var result = machine.install("--browser", "chrome", "--extension-id", OTHER_ID, "--scope", "models.manage");
+
+    assertEquals(0, result.status(), result.err());
+    JsonNode manifest = Json.mapper().readTree(machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host.json").toFile());
+    assertEquals("[\"chrome-extension://" + ID + "/\",\"chrome-extension://" + OTHER_ID + "/\"]", manifest.get("allowed_origins").toString());
+    JsonNode origins = Json.mapper().readTree(machine.config()).get("origins");
+    assertEquals("[]", origins.get("chrome-extension://" + ID + "/").get("scopes").toString());
+    assertEquals("[\"models.manage\"]", origins.get("chrome-extension://" + OTHER_ID + "/").get("scopes").toString());
+  }
+
+  @Test
+  void installKeepsOtherConfigKeys() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Files.createDirectories(machine.hostHome);
+    Files.writeString(machine.context.paths().configFile(), "{\"host_name\":\"nm_host\",\"workers\":3}");
+
+    var result = machine.install("--browser", "chrome", "--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    JsonNode config = Json.mapper().readTree(machine.config());
+    assertEquals(3, config.get("workers").asInt());
+    assertEquals("nm_host", config.get("host_name").asText());
+    assertTrue(config.get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
+  @Test
+  void badInputIsRefusedWithTheFix() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    assertEquals(
+        "nm-host install: 'ABC' is not a Chromium extension id: an id is 32 letters from a to p, as shown on"
+            + " chrome://extensions with Developer mode on\n",
+        machine.install("--browser", "chrome", "--extension-id", "ABC").err());
+    assertEquals(
+        "nm-host install: Firefox needs the extension allowed to start the host: add --firefox-extension-id ID\n",
+        machine.install("--browser", "firefox", "--extension-id", ID).err());
+    assertEquals(
+        "nm-host install: unknown browser 'opera'; expected one of chrome, chromium, edge, brave, vivaldi, firefox or all\n",
+        machine.install("--browser", "opera", "--extension-id", ID).err());
+    assertEquals(
+        "nm-host install: 'Bad-Name' is not a valid native-messaging host name: use lowercase letters, digits and _,"
+            + " optionally in dot-separated parts (e.g. nm_host or dev.nm.host)\n",
+        machine.install("--host-name", "Bad-Name", "--extension-id", ID).err());
+    assertEquals(1, machine.install("--browser", "chrome").status());
+    assertFalse(Files.exists(machine.home.resolve(".config")));
+    assertFalse(Files.exists(machine.context.paths().configFile()));
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new java.util.ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

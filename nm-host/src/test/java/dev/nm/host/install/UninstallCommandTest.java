@@ -1,0 +1,88 @@
+package dev.nm.host.install;
+
+import static dev.nm.host.install.InstallFixture.ID;
+import static dev.nm.host.install.InstallFixture.OTHER_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UninstallCommandTest {
+  @TempDir Path root;
+
+  @Test
+  void uninstallRemovesTheManifestAndTheOrigin() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path profile = root.resolve("profile");
+    machine.install("--user-data-dir", profile.toString(), "--extension-id", ID);
+
+    var result = machine.uninstall("--user-data-dir", profile.toString());
+
+    assertEquals(0, result.status(), result.err());
+    Path manifest = profile.resolve("NativeMessagingHosts/nm_host.json");
+    assertFalse(Files.exists(manifest));
+    assertEquals("removed " + manifest + "\n", result.out());
+    assertEquals("{}", Json.mapper().readTree(machine.config()).get("origins").toString());
+  }
+
+  @Test
+  void uninstallingOneExtensionKeepsTheOthers() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    machine.install("--browser", "chrome", "--extension-id", ID, "--extension-id", OTHER_ID);
+
+    var result = machine.uninstall("--browser", "chrome", "--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    JsonNode manifest = Json.mapper().readTree(machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host.json").toFile());
+    assertEquals("[\"chrome-extension://" + OTHER_ID + "/\"]", manifest.get("allowed_origins").toString());
+    assertEquals(machine.launcher.toString(), manifest.get("path").asText());
+    JsonNode origins = Json.mapper().readTree(machine.config()).get("origins");
+    assertFalse(origins.has("chrome-extension://" + ID + "/"));
+    assertTrue(origins.has("chrome-extension://" + OTHER_ID + "/"));
+  }
+
+  @Test
+  void anOriginStillListedByAnotherBrowserStaysAllowed() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    machine.install("--browser", "chrome,chromium", "--extension-id", ID);
+
+    machine.uninstall("--browser", "chrome");
+
+    assertFalse(Files.exists(machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host.json")));
+    assertTrue(Files.exists(machine.home.resolve(".config/chromium/NativeMessagingHosts/nm_host.json")));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+
+    machine.uninstall("--browser", "chromium");
+
+    assertFalse(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
+  @Test
+  void firefoxAddonsAreRevokedUnderTheirHostOrigin() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    machine.install("--browser", "firefox", "--firefox-extension-id", InstallFixture.ADDON);
+
+    var result = machine.uninstall("--browser", "firefox");
+
+    assertEquals(0, result.status(), result.err());
+    assertFalse(Files.exists(machine.home.resolve(".mozilla/native-messaging-hosts/nm_host.json")));
+    assertEquals("{}", Json.mapper().readTree(machine.config()).get("origins").toString());
+  }
+
+  @Test
+  void uninstallWithNothingInstalledSaysSo() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    var result = machine.uninstall();
+
+    assertEquals(0, result.status());
+    assertEquals("nothing to uninstall: no manifest for host 'nm_host' found\n", result.out());
+  }
+}
