@@ -224,6 +224,16 @@ class InferenceRoutesTest {
   }
 
   @Test
+  void withoutAnyModelTheErrorSaysWhereToPutOne() throws Exception {
+    Files.delete(models.resolve(TestModels.CHAT_MODEL_FILE));
+    Reply reply = client.call("chat", Map.of("messages", List.of(Map.of("role", "user", "content", "hi"))));
+    assertEquals(ErrorCode.NOT_FOUND.name(), reply.error().code());
+    assertEquals(
+        "no generation model in " + models + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there",
+        reply.error().message());
+  }
+
+  @Test
   void paramsAndTheSelectedModelSurviveARestart() {
     Map<String, Object> params = Map.of("temperature", 0.0, "max_tokens", 3);
     assertTrue(client.call("set_params", Map.of("session_id", "kept", "params", params)).succeeded());
