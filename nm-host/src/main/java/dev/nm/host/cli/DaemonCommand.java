@@ -6,7 +6,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 
 /** {@code nm-host daemon run|start|stop|status}: the resident server shared by every browser port. */
@@ -43,7 +45,7 @@ final class DaemonCommand {
     process.destroy();
     try {
       process.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       System.err.println("nm daemon (pid " + process.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
       process.destroyForcibly();
       process.onExit().join();

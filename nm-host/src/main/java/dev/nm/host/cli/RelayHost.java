@@ -11,10 +11,11 @@ import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.channels.Channel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,12 +35,16 @@ final class RelayHost {
   static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
 
   private final String origin;
-  private final InputStream browserIn;
+  private final ReadableByteChannel browserIn;
   private final OutputStream browserOut;
   private final InFlightRequests inFlight = new InFlightRequests();
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
-  RelayHost(String origin, InputStream browserIn, OutputStream browserOut) {
+  /**
+   * @param browserIn stdin as a channel: closing it releases a thread blocked reading it, and the JVM waits
+   *     up to 300 ms at exit for any thread still blocked in a native read
+   */
+  RelayHost(String origin, ReadableByteChannel browserIn, OutputStream browserOut) {
     this.origin = origin;
     this.browserIn = browserIn;
     this.browserOut = browserOut;
@@ -57,16 +62,17 @@ final class RelayHost {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
       return 1;
     }
-    Thread replies = new Thread(() -> pumpReplies(FrameReader.of(daemon), FrameWriter.of(browserOut)), "nm-relay-replies");
+    Thread replies = new Thread(() -> pumpReplies(daemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
-    Thread requests = new Thread(() -> pumpRequests(FrameReader.of(browserIn), toDaemon), "nm-relay-requests");
+    Thread requests = new Thread(() -> pumpRequests(daemon, toDaemon), "nm-relay-requests");
     requests.setDaemon(true);
     requests.start();
     return exitCode.join();
   }
 
-  private void pumpRequests(FrameReader fromBrowser, FrameWriter toDaemon) {
+  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon) {
+    FrameReader fromBrowser = FrameReader.of(browserIn);
     try {
       byte[] frame;
       while ((frame = fromBrowser.nextFrame()) != null) {
@@ -79,10 +85,11 @@ final class RelayHost {
         Log.LOG.debug("relay request side ended: {}", e.toString());
       }
     }
-    exitCode.complete(0);
+    finish(0, daemon);
   }
 
-  private void pumpReplies(FrameReader fromDaemon, FrameWriter toBrowser) {
+  private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
+    FrameReader fromDaemon = FrameReader.of(daemon);
     try {
       byte[] frame;
       while ((frame = fromDaemon.nextFrame()) != null) {
@@ -97,8 +104,18 @@ final class RelayHost {
     }
     if (!exitCode.isDone()) {
       failInFlight(toBrowser);
-      exitCode.complete(1);
+      finish(1, browserIn);
     }
+  }
+
+  /** Sets the exit code, after releasing the other pump's blocked read so that the JVM exits at once. */
+  private void finish(int code, Channel otherSide) {
+    try {
+      otherSide.close();
+    } catch (IOException e) {
+      // Closing only releases a blocked reader; the process exits either way.
+    }
+    exitCode.complete(code);
   }
 
   private void failInFlight(FrameWriter toBrowser) {
