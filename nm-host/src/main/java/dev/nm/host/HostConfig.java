@@ -1,10 +1,15 @@
 package dev.nm.host;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.nm.protocol.Json;
 import dev.nm.route.RateTier;
 import java.io.IOException;
@@ -18,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a host allows and how hard it works: the origins that may call it and their scopes, per-tier rate
@@ -57,6 +64,12 @@ public record HostConfig(
   /** The record component that {@link #permissive()} sets; kept out of files. */
   private static final String PERMISSIVE_KEY = "allows_any_origin";
 
+  // The file never carries allows_any_origin, so the primitive must be allowed to be absent.
+  private static final ObjectMapper MAPPER =
+      Json.newMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
   /** The host name browsers know when none is configured. */
   public static final String DEFAULT_HOST_NAME = "nm_host";
 
@@ -92,7 +105,7 @@ public record HostConfig(
   /** The scopes one origin holds. */
   public record OriginGrant(List<String> scopes) {
     public OriginGrant {
-      scopes = scopes == null ? List.of() : List.copyOf(new java.util.TreeSet<>(scopes));
+      scopes = scopes == null ? List.of() : List.copyOf(new TreeSet<>(scopes));
     }
   }
 
@@ -131,8 +144,8 @@ public record HostConfig(
   }
 
   /** The rate limit of a tier; empty for {@link RateTier#UNLIMITED}. */
-  public java.util.Optional<RateLimit> rateLimit(RateTier tier) {
-    return java.util.Optional.ofNullable(rateLimits.get(tier));
+  public Optional<RateLimit> rateLimit(RateTier tier) {
+    return Optional.ofNullable(rateLimits.get(tier));
   }
 
   /** This config with {@code origin} allowed and holding exactly {@code scopes}. */
@@ -197,7 +210,7 @@ public record HostConfig(
       return defaults();
     }
     try {
-      com.fasterxml.jackson.databind.JsonNode root = MAPPER.readTree(file.toFile());
+      JsonNode root = MAPPER.readTree(file.toFile());
       if (root.has(PERMISSIVE_KEY)) {
         throw new IOException(
             file + ": unknown key '" + PERMISSIVE_KEY + "' at the top level; a config file cannot allow every origin, list them under origins");
@@ -213,9 +226,9 @@ public record HostConfig(
     } catch (InvalidFormatException e) {
       throw new IOException(
           file + ": " + location(e) + " has value " + e.getValue() + ", which is not a " + e.getTargetType().getSimpleName(), e);
-    } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+    } catch (ValueInstantiationException e) {
       throw new IOException(file + ": " + e.getCause().getMessage(), e);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       throw new IOException(file + " is not a valid host config: " + e.getOriginalMessage(), e);
     }
   }
@@ -240,14 +253,8 @@ public record HostConfig(
     }
   }
 
-  // The file never carries allows_any_origin, so the primitive must be allowed to be absent.
-  private static final ObjectMapper MAPPER =
-      Json.newMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private static String location(UnrecognizedPropertyException e) {
-    List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+    List<JsonMappingException.Reference> path = e.getPath();
     return location(path.subList(0, path.size() - 1));
   }
 
@@ -255,7 +262,7 @@ public record HostConfig(
     return location(e.getPath());
   }
 
-  private static String location(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
+  private static String location(List<JsonMappingException.Reference> refs) {
     StringBuilder path = new StringBuilder();
     for (var ref : refs) {
       if (ref.getFieldName() != null) {

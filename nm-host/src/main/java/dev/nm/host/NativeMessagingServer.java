@@ -35,8 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The serving side of the nm protocol, embeddable in any Java application: it reads request frames from a
@@ -58,6 +63,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest. Thread-safe.
  */
 public final class NativeMessagingServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NativeMessagingServer.class);
+
   private final RouteCatalog catalog;
   private final AtomicReference<HostConfig> config;
   private final AuditLog auditLog;
@@ -66,6 +73,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final List<UnixSocketListener> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
   private final ExecutorService heavyPool;
+  private final Object activity = new Object();
+  private long lastActivityNanos = System.nanoTime();
   private volatile boolean closed;
 
   private NativeMessagingServer(Builder builder) {
@@ -102,7 +111,7 @@ public final class NativeMessagingServer implements AutoCloseable {
             heavyPool,
             builder.config.maxInFlightPerConnection(),
             inFlightCalls,
-            connections::remove);
+            this::ended);
   }
 
   public static Builder builder() {
@@ -144,6 +153,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     ServerConnection connection =
         new ServerConnection(in, new MessageWriter(out, new EnvelopeCodec()), origin, transport, serving);
     connections.add(connection);
+    touch();
     connection.start();
     return connection;
   }
@@ -162,6 +172,39 @@ public final class NativeMessagingServer implements AutoCloseable {
     UnixSocketListener listener = UnixSocketListener.start(socketPath, this::open);
     synchronized (listeners) {
       listeners.add(listener);
+    }
+  }
+
+  /**
+   * Blocks until no connection has been open for the config's {@code idle_timeout_seconds}, or the server is
+   * closed. A resident host calls it after {@link #listen} and exits when it returns.
+   */
+  public void awaitIdle() throws InterruptedException {
+    synchronized (activity) {
+      while (!closed) {
+        if (!connections.isEmpty()) {
+          activity.wait();
+          continue;
+        }
+        long idleFor = System.nanoTime() - lastActivityNanos;
+        long remaining = TimeUnit.SECONDS.toNanos(config().idleTimeoutSeconds()) - idleFor;
+        if (remaining <= 0) {
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(activity, remaining);
+      }
+    }
+  }
+
+  private void ended(ServerConnection connection) {
+    connections.remove(connection);
+    touch();
+  }
+
+  private void touch() {
+    synchronized (activity) {
+      lastActivityNanos = System.nanoTime();
+      activity.notifyAll();
     }
   }
 
@@ -186,9 +229,7 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void updateConfig(HostConfig next) {
     HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
-    if (!previous.equals(next)) {
-      auditLog.append("config_changed", changes(previous, next));
-    }
+    auditLog.configChanged(previous, next);
   }
 
   /**
@@ -203,7 +244,7 @@ public final class NativeMessagingServer implements AutoCloseable {
         try {
           listener.close();
         } catch (IOException e) {
-          org.slf4j.LoggerFactory.getLogger(NativeMessagingServer.class).warn("cannot close {}: {}", listener.socketPath(), e.toString());
+          log.warn("cannot close {}: {}", listener.socketPath(), e.toString());
         }
       }
       listeners.clear();
@@ -213,26 +254,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     }
     lightPool.shutdown();
     heavyPool.shutdown();
-  }
-
-  private static Map<String, Object> changes(HostConfig previous, HostConfig next) {
-    Map<String, Object> changes = new LinkedHashMap<>();
-    List<String> added = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    next.origins().forEach(
-        (origin, grant) -> {
-          if (!previous.origins().containsKey(origin)) {
-            added.add(origin);
-          } else if (!previous.origins().get(origin).equals(grant)) {
-            changed.add(origin);
-          }
-        });
-    List<String> removed = previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList();
-    changes.put("origins_added", added);
-    changes.put("origins_removed", removed);
-    changes.put("scopes_changed", changed);
-    changes.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
-    return changes;
+    touch();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
@@ -317,8 +339,8 @@ public final class NativeMessagingServer implements AutoCloseable {
       String hostVersion,
       Mode mode,
       Instant startedAt,
-      java.util.function.IntSupplier connections,
-      java.util.function.IntSupplier inFlight)
+      IntSupplier connections,
+      IntSupplier inFlight)
       implements HostStatus {
     @Override
     public int openConnections() {
@@ -331,7 +353,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     }
   }
 
-  private record LiveAccessPolicy(java.util.function.Supplier<HostConfig> config) implements AccessPolicy {
+  private record LiveAccessPolicy(Supplier<HostConfig> config) implements AccessPolicy {
     @Override
     public boolean allows(String origin) {
       return config.get().allows(origin);

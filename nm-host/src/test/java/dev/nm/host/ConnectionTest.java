@@ -60,7 +60,7 @@ class ConnectionTest {
     List<String> routes = new ArrayList<>();
     hello.get("routes").forEach(name -> routes.add(name.asText()));
     assertEquals(
-        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes"),
+        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes", "ticker"),
         routes);
   }
 
@@ -180,7 +180,8 @@ class ConnectionTest {
     client.send("slow", "hold", "{}");
     gate.awaitEntered(1);
     client.closeOutput();
-    client.connection.await();
+    // A standalone host must exit within about two seconds of its browser port closing.
+    assertTrue(client.connection.await(java.time.Duration.ofSeconds(2)), "connection ended after end of stream");
     assertTrue(gate.cancelHookRan.await(5, java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(0, server.connectionCount());
     assertNull(client.next(), "nothing is sent after the caller left");
@@ -212,5 +213,63 @@ class ConnectionTest {
     browserOut.close();
     host.join(5_000);
     assertFalse(host.isAlive(), "serve returned after end of input");
+  }
+
+  @Test
+  void awaitIdleReturnsOnceNoConnectionHasBeenOpenForTheTimeout() throws Exception {
+    server.close();
+    server = server(HostConfig.permissive().withIdleTimeoutSeconds(1));
+    client = PipeClient.connect(server, ORIGIN);
+    Thread waiter = new Thread(() -> {
+      try {
+        server.awaitIdle();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    client.ok("1", "hello", "{}");
+    assertTrue(waiter.isAlive(), "a connection is open");
+    client.close();
+    waiter.join(10_000);
+    assertFalse(waiter.isAlive());
+    assertEquals(0, server.connectionCount());
+  }
+
+  @Test
+  void cancelNeverCancelsItself() {
+    assertEquals(false, client.ok("self", "cancel", "{\"request_id\": \"self\"}").get("cancelled").asBoolean());
+  }
+
+  @Test
+  void aRequestIdIsFreeAgainOnceAnswered() {
+    for (int i = 0; i < 50; i++) {
+      assertEquals("again", client.ok("same", "echo", "{\"text\": \"again\"}").get("text").asText());
+    }
+  }
+
+  @Test
+  void cancelledStreamAnswersOnceAndEmitsNothingAfter() throws Exception {
+    client.send("t", "ticker", "{}");
+    gate.awaitEntered(1);
+    client.send("c", "cancel", "{\"request_id\": \"t\"}");
+    Message.Failure cancelled = null;
+    boolean acknowledged = false;
+    while (cancelled == null || !acknowledged) {
+      Message message = client.next();
+      if (message instanceof Message.Event event) {
+        assertNull(cancelled, "an event after the reply: " + event);
+      } else if (message instanceof Message.Failure failure) {
+        cancelled = failure;
+      } else {
+        acknowledged = message.requestId().equals("c");
+      }
+    }
+    assertEquals("t", cancelled.requestId());
+    assertEquals("CANCELLED", cancelled.error().code());
+    assertTrue(gate.release.await(5, java.util.concurrent.TimeUnit.SECONDS), "the handler stopped");
+    assertTrue(gate.sawCancellation, "emit threw CANCELLED");
+    // The next message on the wire answers the next request: no stray tick followed the reply.
+    assertEquals("after", client.ok("after", "echo", "{\"text\": \"after\"}").get("text").asText());
   }
 }

@@ -60,9 +60,11 @@ class PolicyTest {
               + "`nm-host install --extension-id ponmlkjihgfedcbaponmlkjihgfedcba`",
           error.message());
       assertEquals("FORBIDDEN", client.fail("f2", "hello", "{}").error().code());
+      // Policy runs before routing: a stranger learns nothing about which routes exist.
+      assertEquals("FORBIDDEN", client.fail("f3", "no_such_route", "{}").error().code());
     }
     List<JsonNode> lines = auditLines();
-    assertEquals(2, lines.size());
+    assertEquals(3, lines.size());
     JsonNode first = lines.get(0);
     assertEquals("denied", first.get("event").asText());
     assertEquals("FORBIDDEN", first.get("code").asText());

@@ -1,9 +1,11 @@
 package dev.nm.host;
 
+import dev.nm.protocol.ErrorCode;
 import dev.nm.route.RateTier;
 import dev.nm.route.RequestValidator;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
+import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.RouteTable;
 import dev.nm.route.Violations;
@@ -65,6 +67,30 @@ final class TestRoutes implements RouteTable {
     }
   }
 
+  /** Emits ticks until emitting fails, then records why. */
+  static final class Ticker implements RouteHandler<Empty, Reply> {
+    @Override
+    public Reply handle(Empty request, RouteContext context) {
+      Gate gate = context.service(Gate.class);
+      try {
+        for (int i = 0; ; i++) {
+          context.events().emit("tick", i);
+          if (i == 0) {
+            gate.entered.release();
+          }
+          Thread.sleep(1);
+        }
+      } catch (RouteException e) {
+        gate.sawCancellation = e.code() == ErrorCode.CANCELLED;
+        gate.release.countDown();
+        throw e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Reply("interrupted");
+      }
+    }
+  }
+
   static final class Range implements RouteHandler<RangeRequest, Reply>, RequestValidator<RangeRequest> {
     @Override
     public void validate(RangeRequest request, Violations violations) {
@@ -103,6 +129,7 @@ final class TestRoutes implements RouteTable {
               return new Reply("unreachable");
             })
             .build(),
+        route("ticker", Empty.class, Reply.class, Ticker::new).streaming(true).build(),
         route("boom", Empty.class, Reply.class, () -> (request, context) -> {
               throw new IllegalStateException("secret internal detail");
             })

@@ -8,12 +8,13 @@ import java.util.Objects;
 /**
  * Client side of chunking: collects {@link Message.Chunk}s per request id and yields the whole message once
  * the last chunk arrives. Chunks of one message arrive in order (the host's writer guarantees it); anything
- * else is a protocol error. Not thread-safe: use it from the connection's reader thread.
+ * else is a protocol error, after which the partial message is dropped. Not thread-safe: use it from the connection's reader thread.
  */
 public final class ChunkAssembler {
   private final EnvelopeCodec codec;
   private final Map<String, Partial> partials = new HashMap<>();
 
+  /** An assembler that decodes reassembled messages with {@code codec}. */
   public ChunkAssembler(EnvelopeCodec codec) {
     this.codec = Objects.requireNonNull(codec, "codec");
   }
@@ -25,24 +26,24 @@ public final class ChunkAssembler {
    * @throws ProtocolException {@link ErrorCode#INVALID_FRAME} if a chunk is out of order or changes its total
    */
   public Message accept(Message.Chunk chunk) throws ProtocolException {
-    String key = String.valueOf(chunk.requestId());
-    Partial partial = partials.get(key);
+    String requestId = chunk.requestId();
+    Partial partial = partials.get(requestId);
     if (partial == null) {
       if (chunk.seq() != 0) {
-        throw outOfOrder(chunk, 0);
+        throw outOfOrder(chunk, 0, chunk.total());
       }
       partial = new Partial(chunk.total());
-      partials.put(key, partial);
+      partials.put(requestId, partial);
     } else if (chunk.seq() != partial.next || chunk.total() != partial.total) {
-      partials.remove(key);
-      throw outOfOrder(chunk, partial.next);
+      partials.remove(requestId);
+      throw outOfOrder(chunk, partial.next, partial.total);
     }
     partial.text.append(chunk.data());
     partial.next++;
     if (partial.next < partial.total) {
       return null;
     }
-    partials.remove(key);
+    partials.remove(requestId);
     return codec.decode(partial.text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -51,11 +52,20 @@ public final class ChunkAssembler {
     return partials.size();
   }
 
-  private static ProtocolException outOfOrder(Message.Chunk chunk, int expected) {
+  private static ProtocolException outOfOrder(Message.Chunk chunk, int expectedSeq, int expectedTotal) {
     return new ProtocolException(
         ErrorCode.INVALID_FRAME,
         chunk.requestId(),
-        "chunk " + chunk.seq() + "/" + chunk.total() + " of request " + chunk.requestId() + " arrived; expected seq " + expected);
+        "chunk "
+            + chunk.seq()
+            + "/"
+            + chunk.total()
+            + " of request "
+            + chunk.requestId()
+            + " arrived; expected chunk "
+            + expectedSeq
+            + "/"
+            + expectedTotal);
   }
 
   private static final class Partial {

@@ -1,34 +1,54 @@
 package dev.nm.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Turns frame bodies into {@link Message}s and back. Stateless and thread-safe. Key order on the wire is
  * fixed: {@code request_id} always comes first, so a reader can route a frame after a few bytes.
+ *
+ * <p>Decoding is strict: a body must be well-formed UTF-8 (no overlong forms, no encoded surrogates, which
+ * Jackson alone lets through, and no UTF-16 or UTF-32, which Jackson alone detects and accepts) holding
+ * exactly one JSON object.
  */
 public final class EnvelopeCodec {
   /** Request ids longer than this are refused: they are echoed in every reply and logged. */
   public static final int MAX_REQUEST_ID_LENGTH = 256;
 
   private final ObjectMapper mapper;
+  private final ObjectReader treeReader;
 
+  /** A codec over {@link Json#mapper()}. */
   public EnvelopeCodec() {
     this(Json.mapper());
   }
 
+  /** A codec over a mapper configured like {@link Json#newMapper()}. */
   public EnvelopeCodec(ObjectMapper mapper) {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
+  /** The mapper that reads and writes payloads and data. */
   public ObjectMapper mapper() {
     return mapper;
   }
@@ -40,58 +60,35 @@ public final class EnvelopeCodec {
    *     nested bodies; {@link ErrorCode#INVALID_REQUEST} for JSON that is not a request envelope
    */
   public Message.Request decodeRequest(byte[] body) throws ProtocolException {
-    JsonNode root = parse(body);
-    if (!root.isObject()) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_REQUEST, null, "a request must be a JSON object, got " + kind(root));
-    }
-    String requestId = requestId(root);
-    JsonNode route = root.get("route");
-    if (route == null || !route.isTextual() || route.textValue().isEmpty()) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_REQUEST,
-          requestId,
-          "\"route\" must be a non-empty string, got " + kind(route),
-          Map.of("field", "route"));
-    }
-    JsonNode payload = root.get("payload");
-    if (payload == null || payload.isNull()) {
-      payload = mapper.createObjectNode();
-    }
-    return new Message.Request(requestId, route.textValue(), payload);
+    return request(parseObject(body, "a request"));
   }
 
-  /** Decodes any envelope; used by clients reading host-to-browser frames. */
+  /**
+   * Decodes any envelope; used by clients reading host-to-browser frames. A frame with a {@code chunk} key
+   * is a chunk, one with {@code event} an event, one with {@code success} a reply, anything else a request.
+   *
+   * @throws ProtocolException as {@link #decodeRequest}, and {@link ErrorCode#INVALID_REQUEST} for a chunk,
+   *     event or reply whose fields are missing or mistyped
+   */
   public Message decode(byte[] body) throws ProtocolException {
-    JsonNode root = parse(body);
-    if (!root.isObject()) {
-      throw new ProtocolException(ErrorCode.INVALID_REQUEST, null, "an envelope must be a JSON object, got " + kind(root));
-    }
-    JsonNode idNode = root.get("request_id");
-    String requestId = idNode == null || idNode.isNull() ? null : idNode.asText();
+    ObjectNode root = parseObject(body, "an envelope");
     if (root.has("chunk")) {
-      JsonNode chunk = root.get("chunk");
-      return new Message.Chunk(requestId, chunk.path("seq").asInt(-1), chunk.path("total").asInt(-1), root.path("data").asText());
+      return chunk(root);
     }
     if (root.has("event")) {
-      return new Message.Event(requestId, root.get("event").asText(), root.get("data"));
+      String requestId = requestId(root);
+      return new Message.Event(requestId, nonEmptyText(root, "event", requestId), data(root));
     }
     if (root.has("success")) {
-      if (root.get("success").asBoolean()) {
-        return new Message.Success(requestId, root.get("data"));
-      }
-      JsonNode error = root.path("error");
-      Map<String, Object> details =
-          error.has("details") ? mapper.convertValue(error.get("details"), Json.MAP_TYPE) : Map.of();
-      return new Message.Failure(
-          requestId, new ErrorBody(error.path("code").asText(), error.path("message").asText(), details));
+      return reply(root);
     }
-    return decodeRequest(body);
+    return request(root);
   }
 
   /** Encodes a message as the UTF-8 JSON body of one frame, whatever its size. */
   public byte[] encode(Message message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    // Grows in segments, not by copying the whole buffer as ByteArrayOutputStream does.
+    ByteArrayBuilder out = new ByteArrayBuilder();
     try (JsonGenerator g = mapper.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("request_id", message.requestId());
@@ -126,59 +123,203 @@ public final class EnvelopeCodec {
     return out.toByteArray();
   }
 
+  private Message.Request request(ObjectNode root) throws ProtocolException {
+    String requestId = requestId(root);
+    String route = nonEmptyText(root, "route", requestId);
+    JsonNode payload = root.get("payload");
+    if (payload == null || payload.isNull()) {
+      payload = mapper.createObjectNode();
+    } else if (!payload.isObject()) {
+      throw invalidRequest(requestId, "payload", "\"payload\" must be an object, got " + kind(payload));
+    }
+    return new Message.Request(requestId, route, payload);
+  }
+
+  private Message reply(ObjectNode root) throws ProtocolException {
+    JsonNode success = root.get("success");
+    if (!success.isBoolean()) {
+      throw invalidRequest(
+          optionalRequestId(root), "success", "\"success\" must be true or false, got " + kind(success));
+    }
+    if (success.booleanValue()) {
+      return new Message.Success(requestId(root), data(root));
+    }
+    String requestId = optionalRequestId(root);
+    JsonNode error = root.get("error");
+    if (error == null || !error.isObject()) {
+      throw invalidRequest(requestId, "error", "\"error\" must be an object, got " + kind(error));
+    }
+    JsonNode details = error.get("details");
+    if (details != null && !details.isObject()) {
+      throw invalidRequest(requestId, "error.details", "\"error.details\" must be an object, got " + kind(details));
+    }
+    return new Message.Failure(
+        requestId,
+        new ErrorBody(
+            nonEmptyText(error, "code", requestId, "error.code"),
+            text(error, "message", requestId, "error.message"),
+            details == null ? Map.of() : mapper.convertValue(details, Json.MAP_TYPE)));
+  }
+
+  private static Message.Chunk chunk(ObjectNode root) throws ProtocolException {
+    String requestId = requestId(root);
+    JsonNode chunk = root.get("chunk");
+    if (!chunk.isObject()) {
+      throw invalidRequest(requestId, "chunk", "\"chunk\" must be an object, got " + kind(chunk));
+    }
+    JsonNode total = chunk.get("total");
+    if (total == null || !total.isInt() || total.intValue() < 1) {
+      throw invalidRequest(requestId, "chunk.total", "\"chunk.total\" must be a positive integer, got " + kind(total));
+    }
+    JsonNode seq = chunk.get("seq");
+    if (seq == null || !seq.isInt() || seq.intValue() < 0 || seq.intValue() >= total.intValue()) {
+      throw invalidRequest(
+          requestId,
+          "chunk.seq",
+          "\"chunk.seq\" must be an integer from 0 to " + (total.intValue() - 1) + ", got " + kind(seq));
+    }
+    return new Message.Chunk(requestId, seq.intValue(), total.intValue(), text(root, "data", requestId, "data"));
+  }
+
+  /** {@code data} as a tree; absent and JSON null both read as Java null, as {@link #encode} writes null. */
+  private static JsonNode data(ObjectNode root) {
+    JsonNode data = root.get("data");
+    return data == null || data.isNull() ? null : data;
+  }
+
+  private ObjectNode parseObject(byte[] body, String what) throws ProtocolException {
+    JsonNode root = parse(body);
+    if (root instanceof ObjectNode object) {
+      return object;
+    }
+    throw new ProtocolException(ErrorCode.INVALID_REQUEST, null, what + " must be a JSON object, got " + kind(root));
+  }
+
   private JsonNode parse(byte[] body) throws ProtocolException {
     if (body.length == 0) {
-      throw new ProtocolException(ErrorCode.INVALID_JSON, null, "empty frame: a frame must carry a JSON object");
+      throw invalidJson("empty frame: a frame must carry a JSON object");
     }
-    try {
-      JsonNode root = mapper.readTree(body);
-      if (root == null || root.isMissingNode()) {
-        throw new ProtocolException(ErrorCode.INVALID_JSON, null, "frame holds no JSON value");
+    requireUtf8(body);
+    try (JsonParser parser = mapper.createParser(body)) {
+      try {
+        return readOneValue(parser);
+      } catch (StreamConstraintsException e) {
+        if (parser.getParsingContext().getNestingDepth() > ProtocolLimits.MAX_JSON_NESTING_DEPTH) {
+          throw invalidJson("JSON nests deeper than " + ProtocolLimits.MAX_JSON_NESTING_DEPTH + " levels");
+        }
+        throw invalidJson("frame exceeds a JSON limit: " + e.getOriginalMessage());
       }
-      return root;
-    } catch (StreamConstraintsException e) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_JSON,
-          null,
-          "JSON nests deeper than " + ProtocolLimits.MAX_JSON_NESTING_DEPTH + " levels");
     } catch (JsonProcessingException e) {
-      throw new ProtocolException(ErrorCode.INVALID_JSON, null, "frame is not valid UTF-8 JSON: " + e.getOriginalMessage());
+      JsonLocation location = e.getLocation();
+      throw invalidJson(
+          "frame is not valid JSON: "
+              + e.getOriginalMessage()
+              + (location == null ? "" : " (at byte " + location.getByteOffset() + ")"));
     } catch (IOException e) {
-      throw new ProtocolException(ErrorCode.INVALID_JSON, null, "frame is not valid UTF-8 JSON: " + e.getMessage());
+      throw new UncheckedIOException("reading JSON from memory failed", e);
+    }
+  }
+
+  private JsonNode readOneValue(JsonParser parser) throws IOException, ProtocolException {
+    JsonNode root = treeReader.readTree(parser);
+    if (root == null || root.isMissingNode()) {
+      throw invalidJson("frame holds only whitespace: a frame must carry a JSON object");
+    }
+    if (parser.nextToken() != null) {
+      throw invalidJson("unexpected data after the JSON value at byte " + parser.currentTokenLocation().getByteOffset());
+    }
+    return root;
+  }
+
+  /**
+   * Refuses what Jackson would otherwise accept: overlong forms, encoded surrogates and code points past
+   * U+10FFFF (which the JDK's strict decoder reports), and a NUL byte among the first four, from which
+   * Jackson would guess UTF-16 or UTF-32. UTF-8 JSON never holds a raw NUL.
+   */
+  private static void requireUtf8(byte[] body) throws ProtocolException {
+    for (int i = 0; i < Math.min(4, body.length); i++) {
+      if (body[i] == 0) {
+        throw invalidJson("frame is not UTF-8: byte " + i + " is 0x00 (UTF-16 or UTF-32 text?)");
+      }
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(Math.min(body.length, 1024));
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        int at = in.position();
+        throw invalidJson(
+            String.format(Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[at] & 0xff, at));
+      }
+      if (result.isUnderflow()) {
+        return;
+      }
+      out.clear();
     }
   }
 
   private static String requestId(JsonNode root) throws ProtocolException {
     JsonNode id = root.get("request_id");
     if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_REQUEST,
-          null,
-          "\"request_id\" must be a non-empty string, got " + kind(id),
-          Map.of("field", "request_id"));
+      throw invalidRequest(null, "request_id", "\"request_id\" must be a non-empty string, got " + kind(id));
     }
     if (id.textValue().length() > MAX_REQUEST_ID_LENGTH) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_REQUEST,
+      throw invalidRequest(
           null,
-          "\"request_id\" is " + id.textValue().length() + " characters; the limit is " + MAX_REQUEST_ID_LENGTH,
-          Map.of("field", "request_id"));
+          "request_id",
+          "\"request_id\" is " + id.textValue().length() + " characters; the limit is " + MAX_REQUEST_ID_LENGTH);
     }
     return id.textValue();
   }
 
+  /** A failure to an unparseable frame carries {@code "request_id": null}. */
+  private static String optionalRequestId(JsonNode root) throws ProtocolException {
+    JsonNode id = root.get("request_id");
+    return id == null || id.isNull() ? null : requestId(root);
+  }
+
+  private static String nonEmptyText(JsonNode node, String name, String requestId) throws ProtocolException {
+    return nonEmptyText(node, name, requestId, name);
+  }
+
+  private static String nonEmptyText(JsonNode node, String name, String requestId, String field)
+      throws ProtocolException {
+    JsonNode value = node.get(name);
+    if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+      throw invalidRequest(requestId, field, "\"" + field + "\" must be a non-empty string, got " + kind(value));
+    }
+    return value.textValue();
+  }
+
+  private static String text(JsonNode node, String name, String requestId, String field) throws ProtocolException {
+    JsonNode value = node.get(name);
+    if (value == null || !value.isTextual()) {
+      throw invalidRequest(requestId, field, "\"" + field + "\" must be a string, got " + kind(value));
+    }
+    return value.textValue();
+  }
+
+  private static ProtocolException invalidJson(String message) {
+    return new ProtocolException(ErrorCode.INVALID_JSON, null, message);
+  }
+
+  private static ProtocolException invalidRequest(String requestId, String field, String message) {
+    return new ProtocolException(ErrorCode.INVALID_REQUEST, requestId, message, Map.of("field", field));
+  }
+
   private static String kind(JsonNode node) {
-    if (node == null) {
+    if (node == null || node.isMissingNode()) {
       return "nothing";
     }
     return switch (node.getNodeType()) {
       case STRING -> node.textValue().isEmpty() ? "an empty string" : "a string";
-      case NUMBER -> "a number";
+      case NUMBER -> "the number " + node.asText();
       case BOOLEAN -> "a boolean";
       case ARRAY -> "an array";
       case OBJECT -> "an object";
       case NULL -> "null";
-      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+      default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
     };
   }
 }

@@ -5,13 +5,19 @@ package dev.nm.protocol;
  * {@code error.code}; codes are never renamed or removed, only added.
  */
 public enum ErrorCode {
-  /** The byte stream broke framing: a truncated frame or a length prefix that cannot be honoured. */
+  /**
+   * The byte stream broke framing (a truncated frame), or a client received chunks out of order. The
+   * connection cannot continue.
+   */
   INVALID_FRAME(false),
   /** A frame or a reply exceeded a size limit. */
   MESSAGE_TOO_LARGE(false),
   /** The frame's body is not well-formed UTF-8 JSON, or nests deeper than the limit. */
   INVALID_JSON(false),
-  /** The JSON is well-formed but is not a request envelope (missing or mistyped {@code request_id}/{@code route}). */
+  /**
+   * The JSON is well-formed but is not a valid envelope (missing or mistyped {@code request_id}, {@code route},
+   * {@code payload}); {@code details.field} names the field.
+   */
   INVALID_REQUEST(false),
   /** No route of that name is registered. */
   ROUTE_NOT_FOUND(false),
@@ -29,8 +35,8 @@ public enum ErrorCode {
   CANCELLED(false),
   /** The engine behind the route failed. */
   BACKEND_ERROR(true),
-  /** A bug in the host or a route. */
-  INTERNAL_ERROR(true),
+  /** A bug in the host or a route; sending the same request again would hit it again. */
+  INTERNAL_ERROR(false),
   /** The route exists but cannot do its job in this build or configuration. */
   NOT_IMPLEMENTED(false);
 

@@ -47,6 +47,7 @@ public final class FrameReader {
     return of(in, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
+  /** A reader with an explicit limit and byte order (tests, and peers on another machine). */
   public static FrameReader of(InputStream in, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(in, "in");
     return new FrameReader(in::read, maxFrameBytes, order);
@@ -57,6 +58,7 @@ public final class FrameReader {
     return of(channel, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
+  /** A reader over a blocking channel with an explicit limit and byte order. */
   public static FrameReader of(ReadableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
     return new FrameReader((b, off, len) -> channel.read(ByteBuffer.wrap(b, off, len)), maxFrameBytes, order);

@@ -15,12 +15,15 @@ import java.util.Objects;
 public final class FrameWriter {
   private final Sink sink;
   private final int maxFrameBytes;
-  private final ByteOrder order;
+  private final ByteBuffer header;
 
   private FrameWriter(Sink sink, int maxFrameBytes, ByteOrder order) {
+    if (maxFrameBytes < 0) {
+      throw new IllegalArgumentException("maxFrameBytes < 0: " + maxFrameBytes);
+    }
     this.sink = sink;
     this.maxFrameBytes = maxFrameBytes;
-    this.order = Objects.requireNonNull(order, "order");
+    this.header = ByteBuffer.allocate(4).order(Objects.requireNonNull(order, "order"));
   }
 
   /** A writer of host-to-browser frames: native byte order, at most 1 MiB a frame. */
@@ -28,11 +31,13 @@ public final class FrameWriter {
     return of(out, ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
+  /** A writer with an explicit limit and byte order (tests, and peers on another machine). */
   public static FrameWriter of(OutputStream out, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(out, "out");
     return new FrameWriter(
-        frame -> {
-          out.write(frame.array(), frame.arrayOffset(), frame.remaining());
+        (header, body) -> {
+          out.write(header.array(), 0, header.limit());
+          out.write(body);
           out.flush();
         },
         maxFrameBytes,
@@ -44,13 +49,13 @@ public final class FrameWriter {
     return of(channel, ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
+  /** A writer over a blocking channel with an explicit limit and byte order. */
   public static FrameWriter of(WritableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
     return new FrameWriter(
-        frame -> {
-          while (frame.hasRemaining()) {
-            channel.write(frame);
-          }
+        (header, body) -> {
+          writeFully(channel, header);
+          writeFully(channel, ByteBuffer.wrap(body));
         },
         maxFrameBytes,
         order);
@@ -73,13 +78,19 @@ public final class FrameWriter {
           ErrorCode.MESSAGE_TOO_LARGE,
           "frame of " + body.length + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
     }
-    ByteBuffer frame = ByteBuffer.allocate(4 + body.length).order(order);
-    frame.putInt(body.length).put(body).flip();
-    sink.write(frame);
+    header.clear();
+    header.putInt(body.length).flip();
+    sink.write(header, body);
+  }
+
+  private static void writeFully(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
   }
 
   @FunctionalInterface
   private interface Sink {
-    void write(ByteBuffer frame) throws IOException;
+    void write(ByteBuffer header, byte[] body) throws IOException;
   }
 }

@@ -1,5 +1,6 @@
 package dev.nm.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * The one Jackson configuration of the wire protocol. Route request and response records bind through it,
  * so Java's {@code maxTokens} is the wire's {@code max_tokens} everywhere (the route processor derives
- * JSON Schemas with the same rule).
+ * JSON Schemas with the same rule). It registers no Jackson modules found on the class path, so the wire
+ * format does not change with what else an application bundles; add modules to a {@link #newMapper()} copy.
  */
 public final class Json {
   private static final ObjectMapper MAPPER = newMapper();
@@ -33,22 +35,20 @@ public final class Json {
    * {@link ProtocolLimits#MAX_JSON_NESTING_DEPTH} and strings by the inbound frame limit.
    */
   public static ObjectMapper newMapper() {
-    JsonMapper mapper =
-        JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .findAndAddModules()
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
+                    .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
+                    .build())
             .build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
-                .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
-                .build());
-    return mapper;
+    return JsonMapper.builder(factory)
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .build();
   }
 }

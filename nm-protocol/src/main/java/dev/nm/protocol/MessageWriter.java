@@ -8,12 +8,19 @@ import java.util.Objects;
 
 /**
  * Sends {@link Message}s as frames, splitting any message whose frame would exceed the writer's limit into
- * {@link Message.Chunk} frames. Thread-safe: the chunks of one message are never interleaved with another
- * message's frames.
+ * {@link Message.Chunk} frames. Thread-safe: messages are encoded on the caller's thread, and the chunks of
+ * one message are never interleaved with another message's frames.
  */
 public final class MessageWriter {
+  /** The most bytes one UTF-16 unit can take in a chunk's {@code data}: a {@code \}{@code uXXXX} escape. */
+  private static final int MAX_ESCAPED_UNIT_BYTES = 6;
+
+  /** Room for the digits of {@code seq} and {@code total}, each at most 10 digits. */
+  private static final int CHUNK_NUMBER_DIGITS = 2 * 10;
+
   private final FrameWriter frames;
   private final EnvelopeCodec codec;
+  private final Object writeLock = new Object();
 
   public MessageWriter(FrameWriter frames, EnvelopeCodec codec) {
     this.frames = Objects.requireNonNull(frames, "frames");
@@ -25,47 +32,54 @@ public final class MessageWriter {
   }
 
   /** Writes the message as one frame, or as chunk frames if it is too large for one. */
-  public synchronized void send(Message message) throws IOException {
+  public void send(Message message) throws IOException {
     byte[] body = codec.encode(message);
     if (body.length <= frames.maxFrameBytes()) {
-      frames.writeFrame(body);
+      synchronized (writeLock) {
+        frames.writeFrame(body);
+      }
       return;
     }
     String text = new String(body, StandardCharsets.UTF_8);
+    List<byte[]> chunkFrames = new ArrayList<>();
     for (Message.Chunk chunk : split(message.requestId(), text, frames.maxFrameBytes(), codec)) {
-      frames.writeFrame(codec.encode(chunk));
+      chunkFrames.add(codec.encode(chunk));
+    }
+    synchronized (writeLock) {
+      for (byte[] chunkFrame : chunkFrames) {
+        frames.writeFrame(chunkFrame);
+      }
     }
   }
 
   /**
    * Splits the JSON text of a frame into chunks whose own frames each fit in {@code maxFrameBytes}. Slices
-   * never split a surrogate pair. The per-slice budget is computed from an upper bound of each character's
-   * escaped UTF-8 size, so no chunk can overflow.
+   * never split a surrogate pair. The per-slice budget adds up an upper bound of each character's escaped
+   * UTF-8 size, as {@link Json#mapper()} writes strings (non-ASCII as UTF-8, surrogates and control
+   * characters as {@code \}{@code uXXXX}), so no chunk can overflow.
    */
   static List<Message.Chunk> split(String requestId, String text, int maxFrameBytes, EnvelopeCodec codec) {
-    int overhead = codec.encode(new Message.Chunk(requestId, 0, 1, "")).length + 2 * 10;
+    int overhead = codec.encode(new Message.Chunk(requestId, 0, 1, "")).length + CHUNK_NUMBER_DIGITS;
     int budget = maxFrameBytes - overhead;
-    if (budget < 6) {
+    if (budget < 2 * MAX_ESCAPED_UNIT_BYTES) {
       throw new IllegalArgumentException("frame limit " + maxFrameBytes + " leaves no room for chunk data");
     }
     List<String> slices = new ArrayList<>();
     int start = 0;
     int used = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      int cost = escapedUtf8Bound(c);
-      boolean pairStart = Character.isHighSurrogate(c) && i + 1 < text.length();
-      int needed = pairStart ? cost + escapedUtf8Bound(text.charAt(i + 1)) : cost;
-      if (used + needed > budget) {
+    for (int i = 0; i < text.length(); ) {
+      int units = Character.isHighSurrogate(text.charAt(i)) && i + 1 < text.length() ? 2 : 1;
+      int cost = 0;
+      for (int j = i; j < i + units; j++) {
+        cost += escapedUtf8Bound(text.charAt(j));
+      }
+      if (used + cost > budget) {
         slices.add(text.substring(start, i));
         start = i;
         used = 0;
       }
       used += cost;
-      if (pairStart) {
-        i++;
-        used += escapedUtf8Bound(text.charAt(i));
-      }
+      i += units;
     }
     slices.add(text.substring(start));
     List<Message.Chunk> chunks = new ArrayList<>(slices.size());
@@ -80,14 +94,11 @@ public final class MessageWriter {
     if (c == '"' || c == '\\') {
       return 2;
     }
-    if (c < 0x20) {
-      return 6;
+    if (c < 0x20 || Character.isSurrogate(c)) {
+      return MAX_ESCAPED_UNIT_BYTES;
     }
     if (c < 0x80) {
       return 1;
-    }
-    if (Character.isSurrogate(c)) {
-      return 2;
     }
     return c < 0x800 ? 2 : 3;
   }

@@ -114,9 +114,10 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
         return;
       }
       answered = true;
+      // Before the reply leaves: a caller may reuse the id as soon as it has the reply.
+      connection.calls().remove(this);
       connection.deliver(reply);
     }
-    connection.calls().remove(this);
   }
 
   /**
@@ -132,13 +133,13 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
       }
       cancelled = true;
       answered = true;
+      connection.calls().remove(this);
       if (reply) {
         connection.deliver(Message.Failure.of(requestId(), ErrorCode.CANCELLED, "the request was cancelled"));
       }
       hooks = List.copyOf(cancelHooks);
       cancelHooks.clear();
     }
-    connection.calls().remove(this);
     hooks.forEach(InFlightCall::runHook);
     return true;
   }

@@ -1,10 +1,11 @@
 package dev.nm.host.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.ProtocolException;
-import dev.nm.protocol.ErrorCode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The first frame a relay sends on the resident host's Unix-domain socket, naming the browser origin it
@@ -51,7 +52,7 @@ public final class RelayHandshake {
         .createObjectNode()
         .set("relay", Json.mapper().createObjectNode().put("version", VERSION).put("origin", origin))
         .toString()
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static ProtocolException invalid(String message) {

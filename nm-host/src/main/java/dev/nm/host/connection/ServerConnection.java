@@ -14,12 +14,14 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -86,6 +88,11 @@ public final class ServerConnection implements Connection {
   @Override
   public void await() throws InterruptedException {
     done.await();
+  }
+
+  @Override
+  public boolean await(Duration timeout) throws InterruptedException {
+    return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class UnixSocketListener implements AutoCloseable {
   }
 
   /**
-   * Binds {@code socketPath} (creating its directory with mode 0700, replacing a stale socket file) and
+   * Binds {@code socketPath} (creating a missing directory with mode 0700, replacing a stale socket file) and
    * starts accepting on a daemon thread.
    *
    * @throws IOException if the socket cannot be bound, or another server already listens there
@@ -55,9 +55,10 @@ public final class UnixSocketListener implements AutoCloseable {
     Objects.requireNonNull(opener, "opener");
     Path dir = socketPath.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(dir);
+      // Only a directory we created is narrowed: the socket's safety rests on its parent being private.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socketPath);
     if (Files.exists(socketPath)) {
       if (isListening(address)) {

@@ -1,5 +1,6 @@
 package dev.nm.host.dispatch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.RouteCatalog;
 import dev.nm.host.middleware.Call;
 import dev.nm.host.middleware.Middleware;
@@ -78,7 +79,7 @@ public final class Dispatcher implements Middleware.Next {
       return new BoundRoute<>(descriptor, descriptor.newHandler());
     }
 
-    Object invoke(com.fasterxml.jackson.databind.JsonNode payload, RouteContext context, RequestChecks checks) throws Exception {
+    Object invoke(JsonNode payload, RouteContext context, RequestChecks checks) throws Exception {
       Q request = PayloadBinder.bind(payload, descriptor.requestType());
       checks.check(request, handler);
       context.cancellation().throwIfCancelled();

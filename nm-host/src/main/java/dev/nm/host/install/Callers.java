@@ -12,6 +12,7 @@ public final class Callers {
   /** Firefox add-on ids are either email-like ({@code name@example.org}) or a braced UUID. */
   private static final Pattern FIREFOX_ID =
       Pattern.compile("[A-Za-z0-9._+-]*@[A-Za-z0-9.-]+|\\{[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}}");
+  private static final String FIREFOX_ORIGIN_PREFIX = "firefox:";
   /** Chromium's rule: lowercase alphanumerics and {@code _}, dot-separated, no leading, trailing or double dot. */
   private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
 
@@ -53,6 +54,14 @@ public final class Callers {
 
   public static boolean isFirefoxId(String addonId) {
     return FIREFOX_ID.matcher(addonId).matches();
+  }
+
+  /**
+   * The origin the host knows a manifest caller by: a Chromium origin as it is, a Firefox add-on id as
+   * {@code firefox:ADDON_ID} (Firefox starts hosts with the add-on id, which the host prefixes so).
+   */
+  public static String hostOrigin(String caller) {
+    return isChromeOrigin(caller) ? caller : FIREFOX_ORIGIN_PREFIX + caller;
   }
 
   /** The host name, checked against the browsers' rule. */

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  * wildcards, each caller allowed by the host); then the daemon's socket and the models directory.
  */
 public final class Doctor {
+  private static final String NOT_FOUND = "\"Specified native messaging host not found.\"";
+
   private final ManifestLocations locations;
   private final HostPaths paths;
   private final OriginAllowlist allowlist;
@@ -41,13 +43,16 @@ public final class Doctor {
     List<Finding> findings = new ArrayList<>();
     boolean anyInstalled = false;
     for (InstallTarget target : where.targets(locations)) {
-      if (Files.exists(target.manifestFile())) {
+      String subject = target.browser().id();
+      Path file = target.manifestFile();
+      if (Files.exists(file)) {
         anyInstalled = true;
-        examineManifest(target, where, findings);
+        new ManifestCheck(target, where, findings).run();
       } else if (targeted) {
-        findings.add(Finding.problem(subject(target), "no manifest at " + target.manifestFile(), installCommand(target, where, List.of(), null)));
+        String fix = installCommand(target, where, List.of(), null);
+        findings.add(Finding.problem(subject, "no manifest at " + file, fix));
       } else {
-        findings.add(Finding.note(subject(target), "not installed (no " + target.manifestFile() + ")", null));
+        findings.add(Finding.note(subject, "not installed (no " + file + ")", null));
       }
     }
     if (!anyInstalled && !targeted) {
@@ -62,101 +67,124 @@ public final class Doctor {
     return findings;
   }
 
-  private void examineManifest(InstallTarget target, Placement where, List<Finding> findings) {
-    String subject = subject(target);
-    Path file = target.manifestFile();
-    Browser.Family family = target.browser().family();
-    JsonNode json;
-    try {
-      json = HostManifest.parse(Files.readString(file));
-    } catch (IOException e) {
-      findings.add(Finding.problem(subject, "cannot read " + file + ": " + e.getMessage(), "ls -l " + file));
-      return;
-    }
-    if (json == null || !json.isObject()) {
-      findings.add(
-          Finding.problem(
-              subject,
-              file + " is not a JSON object, so the browser ignores it (\"Specified native messaging host not found.\")",
-              installCommand(target, where, List.of(), null)));
-      return;
-    }
-    List<String> callers = HostManifest.callersOf(json, family);
-    int before = findings.size();
+  /** The checks of one manifest file, adding to {@code findings}; an OK finding when none fails. */
+  private final class ManifestCheck {
+    private final InstallTarget target;
+    private final Placement where;
+    private final List<Finding> findings;
+    private final String subject;
+    private final Browser.Family family;
+    private JsonNode json;
+    private List<String> callers = List.of();
 
-    String name = json.path("name").asText("");
-    if (!name.equals(where.hostName())) {
-      findings.add(
-          Finding.problem(
-              subject,
-              "\"name\" is '" + name + "' but the file is " + file.getFileName() + "; browsers require them to match",
-              installCommand(target, where, callers, json)));
+    ManifestCheck(InstallTarget target, Placement where, List<Finding> findings) {
+      this.target = target;
+      this.where = where;
+      this.findings = findings;
+      this.subject = target.browser().id();
+      this.family = target.browser().family();
     }
-    if (!"stdio".equals(json.path("type").asText())) {
-      findings.add(
-          Finding.problem(subject, "\"type\" must be \"stdio\", got '" + json.path("type").asText() + "'", installCommand(target, where, callers, json)));
-    }
-    examinePath(target, where, json, callers, findings);
-    examineCallers(target, where, json, callers, findings);
 
-    if (findings.size() == before) {
-      findings.add(Finding.ok(subject, file + " starts " + json.path("path").asText() + " for " + String.join(", ", callers)));
-    }
-  }
-
-  private void examinePath(InstallTarget target, Placement where, JsonNode json, List<String> callers, List<Finding> findings) {
-    String subject = subject(target);
-    String text = json.path("path").asText("");
-    if (text.isEmpty()) {
-      findings.add(Finding.problem(subject, "\"path\" is missing", installCommand(target, where, callers, null)));
-      return;
-    }
-    Path path = Path.of(text);
-    if (!path.isAbsolute()) {
-      findings.add(
-          Finding.problem(subject, "\"path\" '" + text + "' is relative; browsers require an absolute path", installCommand(target, where, callers, null)));
-    } else if (!Files.isRegularFile(path)) {
-      findings.add(Finding.problem(subject, "\"path\" " + text + " does not exist", installCommand(target, where, callers, null)));
-    } else if (!Files.isExecutable(path)) {
-      findings.add(Finding.problem(subject, "\"path\" " + text + " is not executable", "chmod +x " + text));
-    }
-  }
-
-  private void examineCallers(InstallTarget target, Placement where, JsonNode json, List<String> callers, List<Finding> findings) {
-    String subject = subject(target);
-    Browser.Family family = target.browser().family();
-    List<String> wellFormed = callers.stream().filter(c -> wellFormed(c, family)).toList();
-    if (callers.isEmpty()) {
-      findings.add(Finding.problem(subject, "\"" + family.callersKey() + "\" lists no extension", installCommand(target, where, List.of(), json)));
-    }
-    for (String caller : callers) {
-      if (caller.contains("*")) {
-        findings.add(
-            Finding.problem(
-                subject,
-                "\"" + family.callersKey() + "\" holds the wildcard '" + caller + "'; browsers reject the whole manifest",
-                installCommand(target, where, wellFormed, json)));
-      } else if (!wellFormed(caller, family)) {
-        findings.add(
-            Finding.problem(
-                subject,
-                "'" + caller + "' is not " + (family == Browser.Family.CHROMIUM ? "of the form chrome-extension://ID/ (32 letters a-p, final slash)" : "a Firefox add-on id"),
-                installCommand(target, where, wellFormed, json)));
-      }
-    }
-    for (String caller : wellFormed) {
+    void run() {
+      Path file = target.manifestFile();
       try {
-        if (!allowlist.allows(caller)) {
-          findings.add(
-              Finding.problem(
-                  subject,
-                  caller + " may start the host but the host's config (" + paths.configFile() + ") does not allow it, so every request gets FORBIDDEN",
-                  installCommand(target, where, List.of(caller), json)));
-        }
-      } catch (IOException | RuntimeException e) {
-        findings.add(Finding.problem("config", "cannot read " + paths.configFile() + ": " + e.getMessage(), "nm-host config show"));
+        json = HostManifest.parse(Files.readString(file));
+      } catch (IOException e) {
+        problem("cannot read " + file + ": " + e.getMessage(), "ls -l " + file);
         return;
       }
+      if (json == null || !json.isObject()) {
+        json = null;
+        problem(file + " is not a JSON object, so the browser ignores it (" + NOT_FOUND + ")", reinstall());
+        return;
+      }
+      callers = HostManifest.callersOf(json, family);
+      int before = findings.size();
+      checkName();
+      checkPath();
+      checkCallers();
+      if (findings.size() == before) {
+        String path = json.path("path").asText();
+        findings.add(Finding.ok(subject, file + " starts " + path + " for " + String.join(", ", callers)));
+      }
+    }
+
+    private void checkName() {
+      String name = json.path("name").asText("");
+      if (!name.equals(where.hostName())) {
+        problem(
+            "\"name\" is '" + name + "' but the file is " + target.manifestFile().getFileName()
+                + "; browsers require them to match",
+            reinstall());
+      }
+      String type = json.path("type").asText("");
+      if (!type.equals("stdio")) {
+        problem("\"type\" must be \"stdio\", got '" + type + "'", reinstall());
+      }
+    }
+
+    private void checkPath() {
+      String text = json.path("path").asText("");
+      Path path = Path.of(text);
+      if (text.isEmpty()) {
+        problem("\"path\" is missing", reinstallWithDefaultPath());
+      } else if (!path.isAbsolute()) {
+        problem("\"path\" '" + text + "' is relative; browsers require an absolute path", reinstallWithDefaultPath());
+      } else if (!Files.isRegularFile(path)) {
+        problem("\"path\" " + text + " does not exist", reinstallWithDefaultPath());
+      } else if (!Files.isExecutable(path)) {
+        problem("\"path\" " + text + " is not executable", "chmod +x " + text);
+      }
+    }
+
+    private void checkCallers() {
+      String key = "\"" + family.callersKey() + "\"";
+      if (callers.isEmpty()) {
+        problem(key + " lists no extension", reinstall());
+      }
+      for (String caller : callers) {
+        if (caller.contains("*")) {
+          problem(key + " holds the wildcard '" + caller + "'; browsers reject the whole manifest", reinstall());
+        } else if (!wellFormed(caller, family)) {
+          String expected =
+              family == Browser.Family.CHROMIUM
+                  ? "of the form chrome-extension://ID/ (32 letters a-p, final slash)"
+                  : "a Firefox add-on id";
+          problem("'" + caller + "' is not " + expected, reinstall());
+        }
+      }
+      for (String caller : wellFormedCallers()) {
+        try {
+          if (!allowlist.allows(Callers.hostOrigin(caller))) {
+            problem(
+                Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
+                    + ") does not allow it, so every request gets FORBIDDEN",
+                installCommand(target, where, List.of(caller), json));
+          }
+        } catch (IOException | RuntimeException e) {
+          String message = "cannot read " + paths.configFile() + ": " + e.getMessage();
+          findings.add(Finding.problem("config", message, "nm-host config show"));
+          return;
+        }
+      }
+    }
+
+    private List<String> wellFormedCallers() {
+      return callers.stream().filter(caller -> wellFormed(caller, family)).toList();
+    }
+
+    /** Rewrites the manifest with its well-formed callers and its path, if usable. */
+    private String reinstall() {
+      return installCommand(target, where, wellFormedCallers(), json);
+    }
+
+    /** Rewrites the manifest with its well-formed callers and the default host path. */
+    private String reinstallWithDefaultPath() {
+      return installCommand(target, where, wellFormedCallers(), null);
+    }
+
+    private void problem(String message, String fix) {
+      findings.add(Finding.problem(subject, message, fix));
     }
   }
 
@@ -169,46 +197,59 @@ public final class Doctor {
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       return Finding.ok("daemon", "answering at " + socket);
     } catch (IOException e) {
-      return Finding.problem(
-          "daemon", socket + " exists but nothing answers (" + e.getMessage() + "); the daemon died", "nm-host daemon start");
+      String message = socket + " exists but nothing answers (" + e.getMessage() + "); the daemon died";
+      return Finding.problem("daemon", message, "nm-host daemon start");
     }
   }
 
   private List<Finding> examineModels() {
     Path dir = paths.modelsDir();
-    List<Finding> findings = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
-      findings.add(Finding.problem("models", "models directory " + dir + " does not exist", "scripts/models/fetch-chat-model.sh && scripts/models/fetch-embedding-model.sh"));
-      return findings;
+      return List.of(
+          Finding.problem(
+              "models",
+              "models directory " + dir + " does not exist",
+              "scripts/models/fetch-chat-model.sh && scripts/models/fetch-embedding-model.sh"));
     }
-    try (Stream<Path> entries = Files.list(dir)) {
-      List<Path> all = entries.sorted().toList();
-      List<Path> chat = all.stream().filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".gguf")).toList();
-      List<Path> embedding = all.stream().filter(p -> Files.isRegularFile(p.resolve("model.onnx")) && Files.isRegularFile(p.resolve("tokenizer.json"))).toList();
-      findings.add(
-          chat.isEmpty()
-              ? Finding.problem("models", "no chat model (*.gguf) in " + dir, "scripts/models/fetch-chat-model.sh")
-              : Finding.ok("models", "chat model " + chat.get(0).getFileName() + (chat.size() > 1 ? " and " + (chat.size() - 1) + " more" : "")));
-      findings.add(
-          embedding.isEmpty()
-              ? Finding.problem("models", "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir, "scripts/models/fetch-embedding-model.sh")
-              : Finding.ok("models", "embedding model " + embedding.get(0).getFileName()));
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(dir)) {
+      entries = list.sorted().toList();
     } catch (IOException e) {
-      findings.add(Finding.problem("models", "cannot list " + dir + ": " + e.getMessage(), "ls -ld " + dir));
+      return List.of(Finding.problem("models", "cannot list " + dir + ": " + e.getMessage(), "ls -ld " + dir));
     }
-    return findings;
+    List<Path> chat =
+        entries.stream().filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".gguf")).toList();
+    List<Path> embedding =
+        entries.stream()
+            .filter(p -> Files.isRegularFile(p.resolve("model.onnx")))
+            .filter(p -> Files.isRegularFile(p.resolve("tokenizer.json")))
+            .toList();
+    return List.of(
+        chat.isEmpty()
+            ? Finding.problem("models", "no chat model (*.gguf) in " + dir, "scripts/models/fetch-chat-model.sh")
+            : Finding.ok("models", "chat model " + describe(chat)),
+        embedding.isEmpty()
+            ? Finding.problem(
+                "models",
+                "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir,
+                "scripts/models/fetch-embedding-model.sh")
+            : Finding.ok("models", "embedding model " + describe(embedding)));
+  }
+
+  private static String describe(List<Path> models) {
+    String first = models.get(0).getFileName().toString();
+    return models.size() == 1 ? first : first + " and " + (models.size() - 1) + " more";
   }
 
   private static boolean wellFormed(String caller, Browser.Family family) {
     return family == Browser.Family.CHROMIUM ? Callers.isChromeOrigin(caller) : Callers.isFirefoxId(caller);
   }
 
-  private static String subject(InstallTarget target) {
-    return target.browser().id();
-  }
-
-  /** The install command that rewrites this target's manifest with {@code callers} (a placeholder if none). */
-  private String installCommand(InstallTarget target, Placement where, List<String> callers, JsonNode json) {
+  /**
+   * The install command that rewrites a target's manifest allowing {@code callers} (a placeholder if none),
+   * starting the manifest's own path when it is usable, else the default launcher.
+   */
+  private String installCommand(InstallTarget target, Placement where, List<String> callers, JsonNode manifest) {
     StringBuilder command = new StringBuilder("nm-host install --browser ").append(target.browser().id());
     if (where.userDataDir() != null) {
       command.append(" --user-data-dir ").append(where.userDataDir());
@@ -221,12 +262,11 @@ public final class Doctor {
     }
     boolean chromium = target.browser().family() == Browser.Family.CHROMIUM;
     String option = chromium ? " --extension-id " : " --firefox-extension-id ";
-    List<String> valid = callers.stream().filter(c -> wellFormed(c, target.browser().family())).toList();
-    if (valid.isEmpty()) {
+    if (callers.isEmpty()) {
       command.append(option).append(chromium ? "<EXTENSION_ID>" : "<ADDON_ID>");
     }
-    valid.forEach(c -> command.append(option).append(chromium ? Callers.chromeId(c) : c));
-    Path hostPath = usableHostPath(json);
+    callers.forEach(caller -> command.append(option).append(chromium ? Callers.chromeId(caller) : caller));
+    Path hostPath = usableHostPath(manifest);
     if (hostPath != null) {
       command.append(" --host-path ").append(hostPath);
     } else if (defaultHostPath == null) {
@@ -235,11 +275,8 @@ public final class Doctor {
     return command.toString();
   }
 
-  private static Path usableHostPath(JsonNode json) {
-    if (json == null) {
-      return null;
-    }
-    String text = json.path("path").asText("");
+  private static Path usableHostPath(JsonNode manifest) {
+    String text = manifest == null ? "" : manifest.path("path").asText("");
     if (text.isEmpty()) {
       return null;
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
-    description = "Check the browser manifests, the daemon and the models, and say how to fix each problem.")
+    description = "Checks the browser manifests, the daemon and the models, and says how to fix each problem.")
 public final class DoctorCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
@@ -46,7 +46,8 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     long problems = findings.stream().filter(f -> f.severity() == Finding.Severity.PROBLEM).count();
     for (Finding finding : findings) {
-      out.printf("%-9s %-9s %s%n", "[" + finding.severity().name().toLowerCase(Locale.ROOT) + "]", finding.subject(), finding.message());
+      String severity = "[" + finding.severity().name().toLowerCase(Locale.ROOT) + "]";
+      out.printf("%-9s %-9s %s%n", severity, finding.subject(), finding.message());
       if (finding.fix() != null && finding.severity() != Finding.Severity.OK) {
         out.printf("%-19s fix: %s%n", "", finding.fix());
       }

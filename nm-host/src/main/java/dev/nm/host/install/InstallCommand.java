@@ -23,20 +23,32 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "install",
     mixinStandardHelpOptions = true,
-    description = "Register the host with browsers and allow extensions to use it.")
+    description = "Registers the host with browsers and allows extensions to use it.")
 public final class InstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
-  @Option(names = "--extension-id", paramLabel = "ID", description = "a Chromium extension id (32 letters a-p); repeatable")
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "a Chromium extension id (32 letters a-p); repeatable")
   List<String> extensionIds = new ArrayList<>();
 
-  @Option(names = "--firefox-extension-id", paramLabel = "ID", description = "a Firefox add-on id (name@example.org or {UUID}); repeatable")
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "a Firefox add-on id (name@example.org or {UUID}); repeatable")
   List<String> firefoxIds = new ArrayList<>();
 
-  @Option(names = "--scope", paramLabel = "SCOPE", description = "a scope to grant the extensions, e.g. models.manage; repeatable")
+  @Option(
+      names = "--scope",
+      paramLabel = "SCOPE",
+      description = "a scope to grant the extensions, e.g. models.manage; repeatable")
   List<String> scopes = new ArrayList<>();
 
-  @Option(names = "--host-path", paramLabel = "PATH", description = "the executable browsers start (default: this launcher)")
+  @Option(
+      names = "--host-path",
+      paramLabel = "PATH",
+      description = "the executable browsers start (default: this launcher)")
   Path hostPath;
 
   @Spec CommandSpec spec;
@@ -52,11 +64,12 @@ public final class InstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (extensionIds.isEmpty() && firefoxIds.isEmpty()) {
-        throw new InstallException("name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
+        throw new InstallException(
+            "name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
       }
       Placement where = withIds(placement.placement());
       List<InstallTarget> written =
@@ -68,7 +81,7 @@ public final class InstallCommand implements Callable<Integer> {
       }
       out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed()));
       return 0;
-    } catch (InstallException e) {
+    } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
       return 1;
     }
@@ -100,7 +113,7 @@ public final class InstallCommand implements Callable<Integer> {
   private List<String> allowed() {
     List<String> allowed = new ArrayList<>();
     extensionIds.stream().map(Callers::chromeOrigin).forEach(allowed::add);
-    allowed.addAll(firefoxIds);
+    firefoxIds.stream().map(Callers::hostOrigin).forEach(allowed::add);
     return allowed;
   }
 }

@@ -22,6 +22,6 @@ public record InstallContext(ManifestLocations locations, HostPaths paths, Path 
   }
 
   OriginAllowlist allowlist() {
-    return new ConfigFileAllowlist(paths.configFile());
+    return new HostConfigAllowlist(paths);
   }
 }

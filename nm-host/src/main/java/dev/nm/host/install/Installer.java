@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Installs and removes host manifests, and keeps the host's allowlist in step: every caller a manifest lets
- * start the host is allowed by the host, and a caller no manifest lists any more is revoked.
+ * start the host is allowed by the host (under its {@link Callers#hostOrigin host origin}), and a caller no
+ * manifest lists any more is revoked.
  *
  * <p>Installing again adds callers to an existing manifest; uninstalling with callers named removes just
  * those, and removes the file once none is left.
@@ -70,7 +71,7 @@ public final class Installer {
       allowed.addAll(target.browser().family() == Browser.Family.CHROMIUM ? origins : addons);
     }
     for (String caller : allowed) {
-      allowlist.allow(caller, scopes);
+      allowlist.allow(Callers.hostOrigin(caller), scopes);
     }
     return targets;
   }
@@ -93,7 +94,8 @@ public final class Installer {
         continue;
       }
       List<String> callers = existingCallers(target);
-      List<String> remaining = named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
+      List<String> remaining =
+          named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
       callers.stream().filter(c -> !remaining.contains(c)).forEach(removed::add);
       if (remaining.isEmpty()) {
         Files.delete(target.manifestFile());
@@ -103,14 +105,15 @@ public final class Installer {
       } else {
         JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
         Path hostPath = Path.of(json.path("path").asText());
-        write(target.manifestFile(), new HostManifest(target.browser().family(), where.hostName(), hostPath, remaining).toText());
+        HostManifest rest = new HostManifest(target.browser().family(), where.hostName(), hostPath, remaining);
+        write(target.manifestFile(), rest.toText());
       }
       changed.add(target.manifestFile());
     }
     removed.addAll(named);
     for (String caller : removed) {
       if (!listedByAnyManifest(caller, where)) {
-        allowlist.revoke(caller);
+        allowlist.revoke(Callers.hostOrigin(caller));
       }
     }
     return changed;

@@ -19,13 +19,18 @@ final class PlacementOptions {
   @Option(
       names = "--user-data-dir",
       paramLabel = "DIR",
-      description = "a Chromium profile started with --user-data-dir=DIR: the manifest goes to DIR/NativeMessagingHosts/")
+      description =
+          "a Chromium profile started with --user-data-dir=DIR: the manifest goes to DIR/NativeMessagingHosts/")
   Path userDataDir;
 
   @Option(names = "--system", description = "machine-wide manifests instead of the current user's (needs root)")
   boolean system;
 
-  @Option(names = "--host-name", paramLabel = "NAME", description = "the host's name (default: ${DEFAULT-VALUE})", defaultValue = Defaults.HOST_NAME)
+  @Option(
+      names = "--host-name",
+      paramLabel = "NAME",
+      description = "the host's name (default: ${DEFAULT-VALUE})",
+      defaultValue = Defaults.HOST_NAME)
   String hostName;
 
   /** Whether the user named browsers rather than taking the default. */
@@ -64,6 +69,6 @@ final class PlacementOptions {
     } else if (selected.isEmpty()) {
       selected = EnumSet.allOf(Browser.class);
     }
-    return new Placement(selected, Callers.hostName(hostName), system, userDataDir);
+    return new Placement(selected, hostName, system, userDataDir);
   }
 }

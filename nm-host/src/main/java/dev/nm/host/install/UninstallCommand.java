@@ -20,14 +20,20 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "uninstall",
     mixinStandardHelpOptions = true,
-    description = "Remove the host's browser manifests and the extensions they allowed.")
+    description = "Removes the host's browser manifests and the extensions they allowed.")
 public final class UninstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
-  @Option(names = "--extension-id", paramLabel = "ID", description = "remove only this Chromium extension; repeatable")
+  @Option(
+      names = "--extension-id",
+      paramLabel = "ID",
+      description = "remove only this Chromium extension; repeatable")
   List<String> extensionIds = new ArrayList<>();
 
-  @Option(names = "--firefox-extension-id", paramLabel = "ID", description = "remove only this Firefox add-on; repeatable")
+  @Option(
+      names = "--firefox-extension-id",
+      paramLabel = "ID",
+      description = "remove only this Firefox add-on; repeatable")
   List<String> firefoxIds = new ArrayList<>();
 
   @Spec CommandSpec spec;
@@ -43,7 +49,7 @@ public final class UninstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
       List<Path> changed =
@@ -56,7 +62,7 @@ public final class UninstallCommand implements Callable<Integer> {
         out.println((Files.exists(file) ? "updated " : "removed ") + file);
       }
       return 0;
-    } catch (InstallException e) {
+    } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host uninstall: " + e.getMessage());
       return 1;
     }

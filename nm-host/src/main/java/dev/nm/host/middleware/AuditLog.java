@@ -1,6 +1,7 @@
 package dev.nm.host.middleware;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.nm.host.HostConfig;
 import dev.nm.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -41,6 +44,32 @@ public final class AuditLog {
   /** A log that records nothing, for hosts without a home directory. */
   public static AuditLog disabled() {
     return DISABLED;
+  }
+
+  /**
+   * Records a change of the host config, if there is one: the origins added, removed or given other scopes,
+   * and whether rate limits changed. Whoever changes a host's config (the server, the installer) calls it.
+   */
+  public void configChanged(HostConfig previous, HostConfig next) {
+    if (previous.equals(next)) {
+      return;
+    }
+    List<String> added = new ArrayList<>();
+    List<String> rescoped = new ArrayList<>();
+    next.origins().forEach(
+        (origin, grant) -> {
+          if (!previous.origins().containsKey(origin)) {
+            added.add(origin);
+          } else if (!previous.origins().get(origin).equals(grant)) {
+            rescoped.add(origin);
+          }
+        });
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("origins_added", added);
+    fields.put("origins_removed", previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList());
+    fields.put("scopes_changed", rescoped);
+    fields.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
+    append("config_changed", fields);
   }
 
   /** Records one event; {@code fields} follow {@code timestamp} and {@code event} in the line. */

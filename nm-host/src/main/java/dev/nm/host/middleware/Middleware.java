@@ -1,5 +1,7 @@
 package dev.nm.host.middleware;
 
+import java.util.List;
+
 /**
  * One concern applied to every call (logging, metrics, policy). Middlewares form a chain whose last link is
  * the dispatcher; each either passes the call on with {@code next.proceed(call)} or ends it by throwing a
@@ -20,7 +22,7 @@ public interface Middleware {
   }
 
   /** {@code middlewares} in order, ending in {@code last}. */
-  static Next chain(java.util.List<? extends Middleware> middlewares, Next last) {
+  static Next chain(List<? extends Middleware> middlewares, Next last) {
     Next next = last;
     for (int i = middlewares.size() - 1; i >= 0; i--) {
       Middleware middleware = middlewares.get(i);

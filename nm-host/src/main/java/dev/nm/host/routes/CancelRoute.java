@@ -29,11 +29,14 @@ public final class CancelRoute implements RouteHandler<CancelRoute.Request, Canc
   /** @param requestId the {@code request_id} of the call to cancel */
   public record Request(@NotBlank String requestId) {}
 
-  /** @param cancelled false if no such call was unanswered on this connection */
+  /** @param cancelled false if no such call was unanswered on this connection (a cancel never cancels itself) */
   public record Reply(boolean cancelled) {}
 
   @Override
   public Reply handle(Request request, RouteContext context) {
+    if (request.requestId().equals(context.requestId())) {
+      return new Reply(false);
+    }
     return new Reply(context.service(CallRegistry.class).cancel(request.requestId()));
   }
 }

@@ -12,6 +12,7 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -32,10 +33,22 @@ import java.util.TreeSet;
       @Expect(path = "/limits/max_outbound_frame_bytes", equalTo = "1048576"),
       @Expect(path = "/host_version")
     })
-@InvalidCase(name = "takes no fields", request = "{\"verbose\": true}", code = ErrorCode.VALIDATION_ERROR, field = "verbose")
+@ValidCase(
+    name = "accepts a client of the same major version",
+    request = "{\"protocol_version\": \"1.7\"}",
+    expect = @Expect(path = "/protocol_version", equalTo = "\"1.0\""))
+@InvalidCase(
+    name = "refuses another major version",
+    request = "{\"protocol_version\": \"2.0\"}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "protocol_version")
 public final class HelloRoute implements RouteHandler<HelloRoute.Request, HelloRoute.Reply> {
-  /** Takes no fields. */
-  public record Request() {}
+  /**
+   * @param protocolVersion the protocol version the client speaks, if it says; the host speaks every 1.x
+   *     version, so only the major version must match
+   */
+  public record Request(
+      @Pattern(regexp = "1\\.[0-9]+", message = "must be 1.x: this host speaks protocol version 1") String protocolVersion) {}
 
   /**
    * @param routes every route name, sorted

@@ -11,6 +11,7 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import jakarta.validation.constraints.Pattern;
 import java.util.List;
 
 /** Lists every route the host serves with its contract, so a client can discover and validate calls. */
@@ -23,10 +24,14 @@ import java.util.List;
     name = "lists itself",
     request = "{}",
     expect = @Expect(path = "/routes/0/name"))
-@InvalidCase(name = "takes no fields", request = "{\"tag\": \"chat\"}", code = ErrorCode.VALIDATION_ERROR, field = "tag")
+@ValidCase(
+    name = "filters by tag",
+    request = "{\"tag\": \"system\"}",
+    expect = @Expect(path = "/routes/0/tags/0", equalTo = "\"system\""))
+@InvalidCase(name = "malformed tag", request = "{\"tag\": \"Not A Tag\"}", code = ErrorCode.VALIDATION_ERROR, field = "tag")
 public final class RoutesRoute implements RouteHandler<RoutesRoute.Request, RoutesRoute.Reply> {
-  /** Takes no fields. */
-  public record Request() {}
+  /** @param tag if set, only routes carrying this tag are listed */
+  public record Request(@Pattern(regexp = "[a-z][a-z0-9_.-]*", message = "must be a lowercase tag such as chat") String tag) {}
 
   /** @param routes sorted by name */
   public record Reply(List<Route> routes) {}
@@ -51,6 +56,7 @@ public final class RoutesRoute implements RouteHandler<RoutesRoute.Request, Rout
   public Reply handle(Request request, RouteContext context) {
     return new Reply(
         context.service(RouteCatalog.class).entries().stream()
+            .filter(entry -> request.tag() == null || entry.descriptor().tags().contains(request.tag()))
             .map(
                 entry -> {
                   RouteDescriptor<?, ?> route = entry.descriptor();

@@ -114,7 +114,7 @@ class DoctorCommandTest {
 
   @Test
   void originAllowedByTheManifestButNotByTheHost() throws IOException {
-    new ConfigFileAllowlist(machine.context.paths().configFile()).revoke("chrome-extension://" + ID + "/");
+    new HostConfigAllowlist(machine.context.paths()).revoke("chrome-extension://" + ID + "/");
 
     assertProblem(
         "chrome-extension://" + ID + "/ may start the host but the host's config (" + machine.context.paths().configFile()

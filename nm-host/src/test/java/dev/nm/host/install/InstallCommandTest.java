@@ -82,7 +82,8 @@ class InstallCommandTest {
             + "  \"allowed_extensions\" : [ \"" + ADDON + "\" ]\n"
             + "}\n",
         Files.readString(machine.home.resolve(".mozilla/native-messaging-hosts/dev.nm.host.json")));
-    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has(ADDON));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("firefox:" + ADDON));
+    assertTrue(result.out().endsWith(": firefox:" + ADDON + "\n"), result.out());
   }
 
   @Test
@@ -106,8 +107,9 @@ class InstallCommandTest {
     Files.createDirectories(machine.hostHome);
     Files.writeString(machine.context.paths().configFile(), "{\"host_name\":\"nm_host\",\"workers\":3}");
 
-    machine.install("--browser", "chrome", "--extension-id", ID);
+    var result = machine.install("--browser", "chrome", "--extension-id", ID);
 
+    assertEquals(0, result.status(), result.err());
     JsonNode config = Json.mapper().readTree(machine.config());
     assertEquals(3, config.get("workers").asInt());
     assertEquals("nm_host", config.get("host_name").asText());

@@ -68,7 +68,7 @@ class ManifestLocationsTest {
             calls.add("delete " + key);
           }
         };
-    Installer installer = new Installer(windows, new ConfigFileAllowlist(root.resolve("config.json")), registry);
+    Installer installer = new Installer(windows, new HostConfigAllowlist(new dev.nm.host.HostPaths(root.resolve("home"), root.resolve("models"))), registry);
     Placement chrome = new Placement(Set.of(Browser.CHROME), "nm_host", false, null);
 
     installer.install(chrome, root.resolve("nm-host.exe"), List.of(InstallFixture.ID), List.of(), Set.of());

@@ -65,6 +65,18 @@ class UninstallCommandTest {
   }
 
   @Test
+  void firefoxAddonsAreRevokedUnderTheirHostOrigin() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    machine.install("--browser", "firefox", "--firefox-extension-id", InstallFixture.ADDON);
+
+    var result = machine.uninstall("--browser", "firefox");
+
+    assertEquals(0, result.status(), result.err());
+    assertFalse(Files.exists(machine.home.resolve(".mozilla/native-messaging-hosts/nm_host.json")));
+    assertEquals("{}", Json.mapper().readTree(machine.config()).get("origins").toString());
+  }
+
+  @Test
   void uninstallWithNothingInstalledSaysSo() throws IOException {
     InstallFixture machine = new InstallFixture(root);
 

@@ -1,0 +1,40 @@
+// Ping round trip through Chromium over one connectNative port: our host (bin/nm-host, relay to the daemon)
+// vs the minimal Python host in peers/. n sequential `hello` requests per run, timed in the extension's
+// service worker with performance.now(); runs alternate between the hosts. Usage: node bench/ping.mjs [n] [runs]
+import { join } from 'node:path';
+import { nmHost, REPO } from '../lib/nm-host.mjs';
+import { startSession } from '../lib/session.mjs';
+
+const n = Number(process.argv[2] ?? 2000);
+const runs = Number(process.argv[3] ?? 3);
+const PEER = 'nm_peer_echo';
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+const session = await startSession();
+try {
+  await nmHost(
+    ['install', '--browser', 'chromium', '--user-data-dir', session.userDataDir, '--host-name', PEER,
+      '--host-path', join(REPO, 'e2e/peers/echo_host.py'), '--extension-id', session.ids.allowed],
+    session.env,
+  );
+  const results = { 'nm-host': [], 'python peer': [] };
+  for (let run = 0; run < runs; run++) {
+    for (const [name, host] of [['nm-host', 'nm_host'], ['python peer', PEER]]) {
+      const { times, error } = await session.workers.allowed.evaluate(([count, h]) => nm.ping(count, 'hello', {}, h), [n, host]);
+      if (error) throw new Error(`${name}: ${error}\n${session.log()}`);
+      const sorted = times.sort((a, b) => a - b);
+      results[name].push({ median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) });
+    }
+  }
+  console.log(`ping round trip over connectNative, n=${n} per run, ${runs} runs (ms)`);
+  console.log('| host | median per run | p99 per run |');
+  console.log('|---|---|---|');
+  for (const [name, list] of Object.entries(results)) {
+    console.log(`| ${name} | ${list.map((r) => r.median.toFixed(2)).join(', ')} | ${list.map((r) => r.p99.toFixed(2)).join(', ')} |`);
+  }
+} finally {
+  await session.close();
+}

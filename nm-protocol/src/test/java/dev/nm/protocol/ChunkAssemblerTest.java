@@ -1,0 +1,83 @@
+package dev.nm.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.junit.jupiter.api.Test;
+
+class ChunkAssemblerTest {
+  private final ChunkAssembler assembler = new ChunkAssembler(new EnvelopeCodec());
+
+  @Test
+  void reassemblesInterleavedMessagesByRequestId() throws ProtocolException {
+    assertNull(assembler.accept(new Message.Chunk("a", 0, 2, "{\"request_id\":\"a\",\"succ")));
+    assertNull(assembler.accept(new Message.Chunk("b", 0, 3, "{\"request_id\":\"b\",")));
+    assertEquals(2, assembler.pending());
+    assertEquals(
+        new Message.Success("a", new TextNode("A")),
+        assembler.accept(new Message.Chunk("a", 1, 2, "ess\":true,\"data\":\"A\"}")));
+    assertNull(assembler.accept(new Message.Chunk("b", 1, 3, "\"event\":\"token\",")));
+    assertEquals(
+        new Message.Event("b", "token", new TextNode("B")),
+        assembler.accept(new Message.Chunk("b", 2, 3, "\"data\":\"B\"}")));
+    assertEquals(0, assembler.pending());
+  }
+
+  @Test
+  void aSingleChunkIsAWholeMessage() throws ProtocolException {
+    assertEquals(
+        new Message.Success("a", null),
+        assembler.accept(new Message.Chunk("a", 0, 1, "{\"request_id\":\"a\",\"success\":true}")));
+  }
+
+  @Test
+  void refusesAFirstChunkOtherThanZero() {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 1, 3, "x")));
+
+    assertEquals(ErrorCode.INVALID_FRAME, e.code());
+    assertEquals("r1", e.requestId());
+    assertEquals("chunk 1/3 of request r1 arrived; expected chunk 0/3", e.getMessage());
+    assertEquals(0, assembler.pending());
+  }
+
+  @Test
+  void refusesAGapAndDropsThePartialMessage() throws ProtocolException {
+    assembler.accept(new Message.Chunk("r1", 0, 3, "{"));
+
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 2, 3, "}")));
+
+    assertEquals(ErrorCode.INVALID_FRAME, e.code());
+    assertEquals("chunk 2/3 of request r1 arrived; expected chunk 1/3", e.getMessage());
+    assertEquals(0, assembler.pending());
+  }
+
+  @Test
+  void refusesARepeatedChunk() throws ProtocolException {
+    assembler.accept(new Message.Chunk("r1", 0, 2, "{"));
+
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 0, 2, "{")));
+
+    assertEquals("chunk 0/2 of request r1 arrived; expected chunk 1/2", e.getMessage());
+  }
+
+  @Test
+  void refusesAChangedTotal() throws ProtocolException {
+    assembler.accept(new Message.Chunk("r1", 0, 3, "{"));
+
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 1, 4, "}")));
+
+    assertEquals("chunk 1/4 of request r1 arrived; expected chunk 1/3", e.getMessage());
+  }
+
+  @Test
+  void reassembledTextIsDecodedStrictly() throws ProtocolException {
+    assembler.accept(new Message.Chunk("r1", 0, 2, "{\"request_id\":\"r1\","));
+
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 1, 2, "[")));
+
+    assertEquals(ErrorCode.INVALID_JSON, e.code());
+    assertEquals(0, assembler.pending());
+  }
+}

@@ -1,0 +1,358 @@
+package dev.nm.protocol;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeCodecTest {
+  private final EnvelopeCodec codec = new EnvelopeCodec();
+  private final ObjectMapper mapper = Json.mapper();
+
+  // --- decodeRequest: the happy path
+
+  @Test
+  void decodesARequest() throws ProtocolException {
+    Message.Request request = codec.decodeRequest(utf8("{\"request_id\":\"r1\",\"route\":\"chat\",\"payload\":{\"max_tokens\":8}}"));
+
+    assertEquals("r1", request.requestId());
+    assertEquals("chat", request.route());
+    assertEquals(json("{\"max_tokens\":8}"), request.payload());
+  }
+
+  @Test
+  void missingOrNullPayloadReadsAsAnEmptyObject() throws ProtocolException {
+    assertEquals(json("{}"), codec.decodeRequest(utf8("{\"request_id\":\"r1\",\"route\":\"models\"}")).payload());
+    assertEquals(
+        json("{}"), codec.decodeRequest(utf8("{\"request_id\":\"r1\",\"route\":\"models\",\"payload\":null}")).payload());
+  }
+
+  @Test
+  void unknownEnvelopeKeysAreIgnored() throws ProtocolException {
+    Message.Request request = codec.decodeRequest(utf8("{\"route\":\"hello\",\"trace\":1,\"request_id\":\"r1\"}"));
+
+    assertEquals(new Message.Request("r1", "hello", json("{}")), request);
+  }
+
+  @Test
+  void acceptsRequestIdOfExactlyTheLimit() throws ProtocolException {
+    String id = "i".repeat(256);
+
+    assertEquals(id, codec.decodeRequest(utf8("{\"request_id\":\"" + id + "\",\"route\":\"x\"}")).requestId());
+  }
+
+  @Test
+  void acceptsNestingOfExactlySixtyFour() throws ProtocolException {
+    String payload = "[".repeat(62) + "]".repeat(62);
+
+    Message.Request request =
+        codec.decodeRequest(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\":" + payload + "}}"));
+
+    assertEquals(json("{\"a\":" + payload + "}"), request.payload());
+  }
+
+  // --- decodeRequest: every error
+
+  @Test
+  void emptyFrame() {
+    assertFailure(new byte[0], ErrorCode.INVALID_JSON, null, null, "empty frame: a frame must carry a JSON object");
+  }
+
+  @Test
+  void whitespaceOnlyFrame() {
+    assertFailure(utf8(" \n\t"), ErrorCode.INVALID_JSON, null, null,
+        "frame holds only whitespace: a frame must carry a JSON object");
+  }
+
+  @Test
+  void invalidUtf8StartByte() {
+    byte[] body = Bytes.concat(utf8("{\"request_id\":\""), Bytes.of(0xff), utf8("\",\"route\":\"x\"}"));
+
+    assertFailure(body, ErrorCode.INVALID_JSON, null, null, "frame is not valid UTF-8: malformed byte 0xff at byte 15");
+  }
+
+  @Test
+  void truncatedUtf8Sequence() {
+    byte[] body = Bytes.concat(utf8("{\"a\":\""), Bytes.of(0xe2, 0x82), utf8("\"}"));
+
+    assertFailure(body, ErrorCode.INVALID_JSON, null, null, "frame is not valid UTF-8: malformed byte 0xe2 at byte 6");
+  }
+
+  @Test
+  void overlongUtf8ThatJacksonWouldAccept() {
+    byte[] slashAsTwoBytes = Bytes.concat(utf8("{\"a\":\""), Bytes.of(0xc0, 0xaf), utf8("\"}"));
+
+    assertFailure(slashAsTwoBytes, ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid UTF-8: malformed byte 0xc0 at byte 6");
+  }
+
+  @Test
+  void encodedSurrogateThatJacksonWouldAccept() {
+    byte[] body = Bytes.concat(utf8("{\"a\":\""), Bytes.of(0xed, 0xa0, 0x80), utf8("\"}"));
+
+    assertFailure(body, ErrorCode.INVALID_JSON, null, null, "frame is not valid UTF-8: malformed byte 0xed at byte 6");
+  }
+
+  @Test
+  void utf16ThatJacksonWouldAccept() {
+    byte[] body = "{\"request_id\":\"r1\",\"route\":\"x\"}".getBytes(StandardCharsets.UTF_16LE);
+
+    assertFailure(body, ErrorCode.INVALID_JSON, null, null, "frame is not UTF-8: byte 1 is 0x00 (UTF-16 or UTF-32 text?)");
+  }
+
+  @Test
+  void malformedJson() {
+    assertFailure(utf8("{\"request_id\":\"r1\","), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: Unexpected end-of-input within/between Object entries (at byte 19)");
+  }
+
+  @Test
+  void trailingValue() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\"} {}"), ErrorCode.INVALID_JSON, null, null,
+        "unexpected data after the JSON value at byte 32");
+  }
+
+  @Test
+  void trailingGarbage() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\"}x"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token"
+            + " 'null', 'true' or 'false') (at byte 32)");
+  }
+
+  @Test
+  void nestingOfSixtyFiveIsInvalidJson() {
+    String payload = "[".repeat(63) + "]".repeat(63);
+
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\":" + payload + "}}"),
+        ErrorCode.INVALID_JSON, null, null, "JSON nests deeper than 64 levels");
+  }
+
+  @Test
+  void nonObjectJson() {
+    assertFailure(utf8("[1,2]"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got an array");
+    assertFailure(utf8("\"hi\""), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got a string");
+    assertFailure(utf8("null"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got null");
+    assertFailure(utf8("7"), ErrorCode.INVALID_REQUEST, null, null, "a request must be a JSON object, got the number 7");
+  }
+
+  @Test
+  void missingRequestId() {
+    assertFailure(utf8("{\"route\":\"x\"}"), ErrorCode.INVALID_REQUEST, null, "request_id",
+        "\"request_id\" must be a non-empty string, got nothing");
+  }
+
+  @Test
+  void nonStringRequestId() {
+    assertFailure(utf8("{\"request_id\":42,\"route\":\"x\"}"), ErrorCode.INVALID_REQUEST, null, "request_id",
+        "\"request_id\" must be a non-empty string, got the number 42");
+    assertFailure(utf8("{\"request_id\":null,\"route\":\"x\"}"), ErrorCode.INVALID_REQUEST, null, "request_id",
+        "\"request_id\" must be a non-empty string, got null");
+    assertFailure(utf8("{\"request_id\":\"\",\"route\":\"x\"}"), ErrorCode.INVALID_REQUEST, null, "request_id",
+        "\"request_id\" must be a non-empty string, got an empty string");
+  }
+
+  @Test
+  void overlongRequestId() {
+    String id = "i".repeat(257);
+
+    assertFailure(utf8("{\"request_id\":\"" + id + "\",\"route\":\"x\"}"), ErrorCode.INVALID_REQUEST, null, "request_id",
+        "\"request_id\" is 257 characters; the limit is 256");
+  }
+
+  @Test
+  void missingRouteKnowsTheRequestId() {
+    assertFailure(utf8("{\"request_id\":\"r1\"}"), ErrorCode.INVALID_REQUEST, "r1", "route",
+        "\"route\" must be a non-empty string, got nothing");
+  }
+
+  @Test
+  void nonStringRoute() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":[\"chat\"]}"), ErrorCode.INVALID_REQUEST, "r1", "route",
+        "\"route\" must be a non-empty string, got an array");
+  }
+
+  @Test
+  void nonObjectPayload() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":true}"), ErrorCode.INVALID_REQUEST, "r1",
+        "payload", "\"payload\" must be an object, got a boolean");
+  }
+
+  @Test
+  void failureReplyToAnUnparseableFrameCarriesANullRequestId() {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeRequest(utf8("{\"request_id\":\"r1\",}")));
+
+    assertEquals(
+        "{\"request_id\":null,\"success\":false,\"error\":{\"code\":\"INVALID_JSON\",\"message\":\"frame is not valid"
+            + " JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name (at byte 19)\","
+            + "\"details\":{}}}",
+        text(codec.encode(e.toFailure())));
+  }
+
+  // --- encode: exact text, request_id first
+
+  @Test
+  void encodesRequest() {
+    assertEquals("{\"request_id\":\"r1\",\"route\":\"chat\",\"payload\":{\"max_tokens\":8}}",
+        text(codec.encode(new Message.Request("r1", "chat", json("{\"max_tokens\":8}")))));
+  }
+
+  @Test
+  void encodesSuccessWithSnakeCaseData() {
+    record Usage(int promptTokens, int completionTokens) {}
+
+    assertEquals("{\"request_id\":\"r1\",\"success\":true,\"data\":{\"prompt_tokens\":3,\"completion_tokens\":5}}",
+        text(codec.encode(new Message.Success("r1", new Usage(3, 5)))));
+  }
+
+  @Test
+  void encodesSuccessWithoutData() {
+    assertEquals("{\"request_id\":\"r1\",\"success\":true,\"data\":null}",
+        text(codec.encode(new Message.Success("r1", null))));
+  }
+
+  @Test
+  void encodesFailure() {
+    Message.Failure failure = new Message.Failure(
+        "r1", ErrorBody.of(ErrorCode.VALIDATION_ERROR, "max_tokens must be at least 1", Map.of("field", "max_tokens")));
+
+    assertEquals(
+        "{\"request_id\":\"r1\",\"success\":false,\"error\":{\"code\":\"VALIDATION_ERROR\","
+            + "\"message\":\"max_tokens must be at least 1\",\"details\":{\"field\":\"max_tokens\"}}}",
+        text(codec.encode(failure)));
+  }
+
+  @Test
+  void encodesEvent() {
+    assertEquals("{\"request_id\":\"r1\",\"event\":\"token\",\"data\":{\"text\":\"Hel\"}}",
+        text(codec.encode(new Message.Event("r1", "token", Map.of("text", "Hel")))));
+  }
+
+  @Test
+  void encodesChunk() {
+    assertEquals("{\"request_id\":\"r1\",\"chunk\":{\"seq\":1,\"total\":3},\"data\":\"{\\\"request_id\\\"\"}",
+        text(codec.encode(new Message.Chunk("r1", 1, 3, "{\"request_id\""))));
+  }
+
+  @Test
+  void encodesNonAsciiAsUtf8AndSurrogatesAsEscapes() {
+    byte[] body = codec.encode(new Message.Success("r1", "é中\uD83D\uDE00\u0001"));
+
+    assertEquals("{\"request_id\":\"r1\",\"success\":true,\"data\":\"é中\\uD83D\\uDE00\\u0001\"}", text(body));
+    assertEquals(42 + 2 + 3 + 12 + 6 + 2, body.length);
+  }
+
+  // --- decode: every kind, round trips
+
+  @Test
+  void everyMessageKindRoundTrips() throws ProtocolException {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("field", "messages[0].role");
+    details.put("allowed", List.of("system", "user"));
+    List<Message> messages = List.of(
+        new Message.Request("r1", "chat", json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi \\\"you\\\"\"}]}")),
+        new Message.Success("r2", json("{\"text\":\"é中\uD83D\uDE00\"}")),
+        new Message.Success("r3", null),
+        new Message.Failure("r4", ErrorBody.of(ErrorCode.VALIDATION_ERROR, "role must be system or user", details)),
+        new Message.Failure(null, ErrorBody.of(ErrorCode.INVALID_JSON, "empty frame: a frame must carry a JSON object")),
+        new Message.Event("r5", "token", json("{\"text\":\"\\n\"}")),
+        new Message.Chunk("r6", 2, 3, "\"}}\u0000\\"));
+
+    for (Message message : messages) {
+      assertEquals(message, codec.decode(codec.encode(message)), message.toString());
+    }
+  }
+
+  @Test
+  void decodeTellsKindsApartByTheirKeys() throws ProtocolException {
+    assertEquals(new Message.Event("r1", "done", null), codec.decode(utf8("{\"request_id\":\"r1\",\"event\":\"done\"}")));
+    assertEquals(new Message.Request("r1", "x", json("{}")), codec.decode(utf8("{\"request_id\":\"r1\",\"route\":\"x\"}")));
+  }
+
+  @Test
+  void decodeRefusesNonObjectEnvelopes() {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(utf8("[]")));
+
+    assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    assertEquals("an envelope must be a JSON object, got an array", e.getMessage());
+  }
+
+  @Test
+  void decodeRefusesMalformedReplies() {
+    assertDecodeFailure("{\"success\":true,\"data\":1}", null, "request_id",
+        "\"request_id\" must be a non-empty string, got nothing");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"success\":\"yes\"}", "r1", "success",
+        "\"success\" must be true or false, got a string");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"success\":false}", "r1", "error",
+        "\"error\" must be an object, got nothing");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"success\":false,\"error\":{\"message\":\"m\"}}", "r1", "error.code",
+        "\"error.code\" must be a non-empty string, got nothing");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"success\":false,\"error\":{\"code\":\"X\"}}", "r1", "error.message",
+        "\"error.message\" must be a string, got nothing");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"success\":false,\"error\":{\"code\":\"X\",\"message\":\"m\",\"details\":[]}}",
+        "r1", "error.details", "\"error.details\" must be an object, got an array");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"event\":7}", "r1", "event",
+        "\"event\" must be a non-empty string, got the number 7");
+  }
+
+  @Test
+  void decodeRefusesMalformedChunks() {
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":[0,2],\"data\":\"x\"}", "r1", "chunk",
+        "\"chunk\" must be an object, got an array");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":{\"seq\":0},\"data\":\"x\"}", "r1", "chunk.total",
+        "\"chunk.total\" must be a positive integer, got nothing");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":{\"seq\":0,\"total\":0},\"data\":\"x\"}", "r1", "chunk.total",
+        "\"chunk.total\" must be a positive integer, got the number 0");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":{\"seq\":2,\"total\":2},\"data\":\"x\"}", "r1", "chunk.seq",
+        "\"chunk.seq\" must be an integer from 0 to 1, got the number 2");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":{\"seq\":\"0\",\"total\":2},\"data\":\"x\"}", "r1", "chunk.seq",
+        "\"chunk.seq\" must be an integer from 0 to 1, got a string");
+    assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":{\"seq\":0,\"total\":2},\"data\":{}}", "r1", "data",
+        "\"data\" must be a string, got an object");
+  }
+
+  private void assertDecodeFailure(String body, String requestId, String field, String message) {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(utf8(body)), body);
+    assertEquals(ErrorCode.INVALID_REQUEST, e.code(), body);
+    assertEquals(requestId, e.requestId(), body);
+    assertEquals(field, e.toFailure().error().field(), body);
+    assertEquals(message, e.getMessage(), body);
+  }
+
+  private void assertFailure(byte[] body, ErrorCode code, String requestId, String field, String message) {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeRequest(body));
+    assertEquals(code, e.code());
+    assertEquals(requestId, e.requestId());
+    assertEquals(message, e.getMessage());
+    Message.Failure failure = e.toFailure();
+    assertEquals(requestId, failure.requestId());
+    assertEquals(code.name(), failure.error().code());
+    assertEquals(field, failure.error().field());
+    if (field == null) {
+      assertNull(failure.error().details().get("field"));
+    }
+  }
+
+  private JsonNode json(String text) {
+    try {
+      return mapper.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(UTF_8);
+  }
+
+  private static String text(byte[] body) {
+    return new String(body, UTF_8);
+  }
+}

@@ -1,0 +1,289 @@
+package dev.nm.route.processor.generation;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nm.route.processor.model.AnnotationNames;
+import dev.nm.route.processor.model.AnnotationValues;
+import dev.nm.route.processor.model.ComponentAnnotations;
+import dev.nm.route.processor.model.DocComments;
+import dev.nm.route.processor.model.WireNames;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Derives the JSON Schema (draft 2020-12) of a request or response type from its declaration, by the rules
+ * {@code Json.mapper()} binds with: snake_case wire names, unknown properties rejected (so records are
+ * closed with {@code additionalProperties: false}), Jakarta constraints as schema keywords. A record that
+ * contains itself is written once under {@code $defs} and referenced.
+ */
+public final class JsonSchemaGenerator {
+  static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final Elements elements;
+  private final Types types;
+  private final AnnotationValues values;
+
+  public JsonSchemaGenerator(Elements elements, Types types) {
+    this.elements = elements;
+    this.types = types;
+    this.values = new AnnotationValues(elements);
+  }
+
+  /** The schema of {@code type} as compact JSON text. */
+  public String schemaOf(TypeMirror type) {
+    return new Derivation().root(type).toString();
+  }
+
+  /** One schema's derivation: tracks the records being expanded, to cut cycles with {@code $ref}. */
+  private final class Derivation {
+    private final Deque<String> expanding = new ArrayDeque<>();
+    private final Map<String, DeclaredType> referenced = new TreeMap<>();
+
+    ObjectNode root(TypeMirror type) {
+      ObjectNode root = NODES.objectNode().put("$schema", DIALECT);
+      root.setAll(schema(type, List.of()));
+      Map<String, ObjectNode> defs = new TreeMap<>();
+      while (defs.size() < referenced.size()) {
+        for (Map.Entry<String, DeclaredType> entry : new TreeMap<>(referenced).entrySet()) {
+          if (!defs.containsKey(entry.getKey())) {
+            defs.put(entry.getKey(), record(entry.getValue()));
+          }
+        }
+      }
+      if (!defs.isEmpty()) {
+        defs.forEach(root.putObject("$defs")::set);
+      }
+      return root;
+    }
+
+    ObjectNode schema(TypeMirror type, List<? extends AnnotationMirror> annotations) {
+      ObjectNode schema = typeSchema(type);
+      new ConstraintKeywords(schema, values).apply(annotations);
+      return schema;
+    }
+
+    private ObjectNode typeSchema(TypeMirror type) {
+      switch (type.getKind()) {
+        case BOOLEAN:
+          return typed("boolean");
+        case BYTE: case SHORT: case INT: case LONG:
+          return typed("integer");
+        case FLOAT: case DOUBLE:
+          return typed("number");
+        case CHAR:
+          return typed("string").put("minLength", 1).put("maxLength", 1);
+        case ARRAY:
+          TypeMirror component = ((ArrayType) type).getComponentType();
+          if (component.getKind() == TypeKind.BYTE) {
+            return typed("string").put("contentEncoding", "base64");
+          }
+          return array(component);
+        case DECLARED:
+          return declared((DeclaredType) type);
+        default:
+          return NODES.objectNode();
+      }
+    }
+
+    private ObjectNode declared(DeclaredType type) {
+      TypeElement element = (TypeElement) type.asElement();
+      switch (element.getQualifiedName().toString()) {
+        case "java.lang.String": case "java.lang.CharSequence":
+          return typed("string");
+        case "java.lang.Character":
+          return typed("string").put("minLength", 1).put("maxLength", 1);
+        case "java.util.UUID":
+          return typed("string").put("format", "uuid");
+        case "java.lang.Boolean":
+          return typed("boolean");
+        case "java.lang.Byte": case "java.lang.Short": case "java.lang.Integer": case "java.lang.Long":
+        case "java.math.BigInteger":
+          return typed("integer");
+        case "java.lang.Float": case "java.lang.Double": case "java.lang.Number": case "java.math.BigDecimal":
+          return typed("number");
+        case "com.fasterxml.jackson.databind.node.ObjectNode":
+          return typed("object");
+        case "com.fasterxml.jackson.databind.node.ArrayNode":
+          return typed("array");
+        case "java.lang.Object": case AnnotationNames.JSON_NODE:
+          return NODES.objectNode();
+        default:
+          break;
+      }
+      if (element.getKind() == ElementKind.ENUM) {
+        ArrayNode constants = NODES.arrayNode();
+        ElementFilter.fieldsIn(element.getEnclosedElements()).stream()
+            .filter(field -> field.getKind() == ElementKind.ENUM_CONSTANT)
+            .map(WireNames::enumConstant)
+            .forEach(constants::add);
+        ObjectNode schema = typed("string");
+        schema.set("enum", constants);
+        return schema;
+      }
+      List<? extends TypeMirror> arguments = type.getTypeArguments();
+      if (isA(type, "java.util.Map")) {
+        ObjectNode schema = typed("object");
+        if (arguments.size() == 2) {
+          schema.set("additionalProperties", schema(arguments.get(1), arguments.get(1).getAnnotationMirrors()));
+        }
+        return schema;
+      }
+      if (isA(type, "java.lang.Iterable")) {
+        ObjectNode schema = arguments.size() == 1 ? array(arguments.get(0)) : typed("array");
+        return isA(type, "java.util.Set") ? schema.put("uniqueItems", true) : schema;
+      }
+      if (element.getKind() == ElementKind.RECORD) {
+        String name = element.getQualifiedName().toString();
+        if (expanding.contains(name)) {
+          referenced.put(name, type);
+          return NODES.objectNode().put("$ref", "#/$defs/" + name);
+        }
+        return record(type);
+      }
+      return typed("object");
+    }
+
+    private ObjectNode record(DeclaredType type) {
+      TypeElement record = (TypeElement) type.asElement();
+      String name = record.getQualifiedName().toString();
+      expanding.push(name);
+      String doc = elements.getDocComment(record);
+      ObjectNode properties = NODES.objectNode();
+      ArrayNode required = NODES.arrayNode();
+      for (RecordComponentElement component : record.getRecordComponents()) {
+        List<AnnotationMirror> annotations = ComponentAnnotations.of(component);
+        String wireName = WireNames.property(component);
+        ObjectNode property = NODES.objectNode();
+        DocComments.param(doc, component.getSimpleName().toString()).ifPresent(text -> property.put("description", text));
+        property.setAll(schema(componentType(type, component), annotations));
+        properties.set(wireName, property);
+        if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
+          required.add(wireName);
+        }
+      }
+      expanding.pop();
+      ObjectNode schema = typed("object");
+      String description = DocComments.firstParagraph(doc);
+      if (!description.isEmpty()) {
+        schema.put("description", description);
+      }
+      schema.set("properties", properties);
+      if (!required.isEmpty()) {
+        schema.set("required", required);
+      }
+      return schema.put("additionalProperties", false);
+    }
+
+    /** The component's type, with the record's type arguments substituted if it has any. */
+    private TypeMirror componentType(DeclaredType record, RecordComponentElement component) {
+      return record.getTypeArguments().isEmpty()
+          ? component.asType()
+          : ((ExecutableType) types.asMemberOf(record, component.getAccessor())).getReturnType();
+    }
+
+    private ObjectNode array(TypeMirror elementType) {
+      ObjectNode schema = typed("array");
+      schema.set("items", schema(elementType, elementType.getAnnotationMirrors()));
+      return schema;
+    }
+
+    private boolean isA(DeclaredType type, String qualifiedName) {
+      TypeElement target = elements.getTypeElement(qualifiedName);
+      return target != null && types.isAssignable(types.erasure(type), types.erasure(target.asType()));
+    }
+  }
+
+  private static ObjectNode typed(String jsonType) {
+    return NODES.objectNode().put("type", jsonType);
+  }
+
+  /** Jakarta constraints written as schema keywords on one schema, by the JSON type it has. */
+  private static final class ConstraintKeywords {
+    private final ObjectNode schema;
+    private final AnnotationValues values;
+    private final String jsonType;
+
+    ConstraintKeywords(ObjectNode schema, AnnotationValues values) {
+      this.schema = schema;
+      this.values = values;
+      this.jsonType = schema.path("type").asText("");
+    }
+
+    static boolean requiresPresence(List<? extends AnnotationMirror> annotations) {
+      return annotations.stream()
+          .map(AnnotationValues::typeName)
+          .anyMatch(name -> name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank"))
+              || name.equals(constraint("NotEmpty")));
+    }
+
+    void apply(List<? extends AnnotationMirror> annotations) {
+      for (AnnotationMirror mirror : annotations) {
+        String name = AnnotationValues.typeName(mirror);
+        if (!name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
+          continue;
+        }
+        switch (name.substring(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE.length() + 1)) {
+          case "NotBlank" -> schema.put("minLength", 1);
+          case "NotEmpty" -> sizeBounds(1, Integer.MAX_VALUE);
+          case "Size" -> sizeBounds(values.number(mirror, "min"), values.number(mirror, "max"));
+          case "Min" -> schema.put("minimum", values.number(mirror, "value"));
+          case "Max" -> schema.put("maximum", values.number(mirror, "value"));
+          case "DecimalMin" -> decimal(mirror, "minimum", "exclusiveMinimum");
+          case "DecimalMax" -> decimal(mirror, "maximum", "exclusiveMaximum");
+          case "Positive" -> schema.put("exclusiveMinimum", 0);
+          case "PositiveOrZero" -> schema.put("minimum", 0);
+          case "Negative" -> schema.put("exclusiveMaximum", 0);
+          case "NegativeOrZero" -> schema.put("maximum", 0);
+          case "Pattern" -> schema.put("pattern", values.string(mirror, "regexp"));
+          case "Email" -> schema.put("format", "email");
+          default -> { }
+        }
+      }
+    }
+
+    private void sizeBounds(long min, long max) {
+      String prefix = switch (jsonType) {
+        case "string" -> "Length";
+        case "array" -> "Items";
+        case "object" -> "Properties";
+        default -> "";
+      };
+      if (prefix.isEmpty()) {
+        return;
+      }
+      if (min > 0) {
+        schema.put("min" + prefix, min);
+      }
+      if (max < Integer.MAX_VALUE) {
+        schema.put("max" + prefix, max);
+      }
+    }
+
+    private void decimal(AnnotationMirror mirror, String inclusiveKeyword, String exclusiveKeyword) {
+      BigDecimal bound = new BigDecimal(values.string(mirror, "value"));
+      schema.put(values.bool(mirror, "inclusive") ? inclusiveKeyword : exclusiveKeyword, bound);
+    }
+
+    private static String constraint(String simpleName) {
+      return AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + "." + simpleName;
+    }
+  }
+}

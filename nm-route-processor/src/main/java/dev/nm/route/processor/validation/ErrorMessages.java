@@ -1,0 +1,129 @@
+package dev.nm.route.processor.validation;
+
+/**
+ * Every message the processor prints. Each starts with a stable bracketed tag, names what is wrong and says
+ * how to fix it. The processor and its tests build messages only through this class.
+ */
+public final class ErrorMessages {
+  private ErrorMessages() {}
+
+  public static String noDoc(String route) {
+    return "[NmRouteNoDoc] Route '" + route + "' has no description. Set @NativeRoute(description = \"...\")"
+        + " or write a Javadoc comment on the class; hosts show it in their route listing.";
+  }
+
+  public static String noValidation(String route, String requestType) {
+    return "[NmRouteNoValidation] Route '" + route + "' accepts any " + requestType + ": no Jakarta constraint"
+        + " applies to it. Add a constraint such as @NotNull/@Size to a component of " + requestType
+        + ", or implement RequestValidator<" + requestType + ">.";
+  }
+
+  public static String noTests(String route, int validCases, int invalidCases) {
+    return "[NmRouteNoTests] Route '" + route + "' declares " + validCases + " @ValidCase and " + invalidCases
+        + " @InvalidCase; it needs at least one of each. Add a request it must answer (@ValidCase) and one it"
+        + " must refuse (@InvalidCase).";
+  }
+
+  public static String requestNotObject(String caseName, String problem) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request must be the JSON text of an object, but " + problem
+        + ". Write it as \"{\\\"field\\\": value}\".";
+  }
+
+  public static String pathNotPointer(String caseName, String path) {
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" is not a JSON Pointer."
+        + " Use \"\" for the whole value, or segments each starting with '/', e.g. \"/" + path + "\".";
+  }
+
+  public static String equalToNotJson(String caseName, String equalTo) {
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect equalTo \"" + equalTo + "\" is not valid JSON."
+        + " Write the JSON text of the value; quote strings: \"\\\"stop\\\"\".";
+  }
+
+  public static String matchesNotRegex(String caseName, String matches, String problem) {
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect matches \"" + matches + "\" is not a regular"
+        + " expression (" + problem + "). Fix the pattern, or use equalTo for an exact value.";
+  }
+
+  public static String missingField(String caseName) {
+    return "[NmRouteBadCase] Case '" + caseName + "': a VALIDATION_ERROR case must name the field the host"
+        + " reports. Set field to the wire name of the invalid property, e.g. field = \"max_tokens\".";
+  }
+
+  public static String unknownField(String caseName, String field, String requestType, String properties) {
+    return "[NmRouteBadCase] Case '" + caseName + "': field \"" + field + "\" names no property of "
+        + requestType + ". Use a wire name (snake_case): one of " + properties + ".";
+  }
+
+  public static String eventsWithoutStreaming(String caseName, String route) {
+    return "[NmRouteBadCase] Case '" + caseName + "' expects events, but route '" + route + "' is not streaming."
+        + " Set @NativeRoute(streaming = true), or remove minEvents.";
+  }
+
+  public static String duplicateName(String route, String otherClass) {
+    return "[NmRouteDuplicateName] Route name '" + route + "' is also declared by " + otherClass
+        + ". Route names must be unique in a host; rename one of them.";
+  }
+
+  public static String badName(String route) {
+    return "[NmRouteBadName] Route name '" + route + "' is not lowercase snake_case ([a-z][a-z0-9_]*)."
+        + " Rename it, e.g. '" + route.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase().replaceAll("[^a-z0-9_]", "_") + "'.";
+  }
+
+  public static String reservedName(String route) {
+    return "[NmRouteReservedName] Route name '" + route + "' is reserved for the host's built-in route."
+        + " Choose another name.";
+  }
+
+  public static String unbindable(String route, String reason) {
+    return "[NmRouteUnbindable] Route '" + route + "': Jackson cannot bind " + reason + ".";
+  }
+
+  /** The reason part of {@link #unbindable}: where the type occurs, what is wrong, the fix. */
+  public static String unbindableReason(String where, String reason) {
+    return where + ": " + reason;
+  }
+
+  public static String notHandler(String routeClass) {
+    return "[NmRouteNotHandler] " + routeClass + " is a @NativeRoute but does not implement RouteHandler<Q, R>."
+        + " Implement RouteHandler<YourRequest, YourResponse>.";
+  }
+
+  public static String handlerNotConcrete(String routeClass, String typeArguments) {
+    return "[NmRouteNotHandler] " + routeClass + " implements RouteHandler<" + typeArguments + ">; the request"
+        + " and response must be concrete classes or records. Name them, e.g. RouteHandler<EchoRequest, EchoReply>.";
+  }
+
+  public static String handlerShape(String routeClass, String problem, String fix) {
+    return "[NmRouteNotHandler] " + routeClass + " " + problem + "; hosts create one instance of it. " + fix + ".";
+  }
+
+  public static String noConstructor(String routeClass) {
+    return "[NmRouteNoConstructor] " + routeClass + " has no public no-argument constructor; hosts create it"
+        + " with one. Add a public constructor without parameters and reach services through RouteContext.";
+  }
+
+  public static String unresolved(String routeClass) {
+    return "[NmRouteUnresolved] " + routeClass + " refers to a type that could not be resolved. Check above for"
+        + " compilation errors; otherwise make sure the type is on the class path.";
+  }
+
+  public static String lateRound(String routeClass) {
+    return "[NmRouteLateRound] " + routeClass + " was generated in a later processing round than the route table,"
+        + " so it cannot be served. Declare @NativeRoute classes in hand-written sources.";
+  }
+
+  public static String badTableName(String option, String value) {
+    return "[NmRouteBadOption] -A" + option + "=" + value + " is not a qualified Java class name."
+        + " Pass a name such as com.example.MyRouteTable.";
+  }
+
+  public static String writeFailed(String problem) {
+    return "[NmRouteWriteFailed] nm-route-processor could not write its output: " + problem
+        + ". Check that the build's output directories are writable, clean them and build again.";
+  }
+
+  public static String fatal(String stackTrace) {
+    return "[NmRouteFatal] nm-route-processor failed unexpectedly; please report this with the stack trace:\n"
+        + stackTrace;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.nm.route.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.testing.compile.Compilation;
+import dev.nm.route.RouteDescriptor;
+import dev.nm.route.RouteTable;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JsonSchemaTest {
+  private static JsonNode schema;
+  private static JsonNode properties;
+
+  @BeforeAll
+  static void compileRouteWithEveryShape() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.source(
+                "Shapes",
+                "@NativeRoute(name = \"shapes\", description = \"Takes every shape.\")",
+                "@ValidCase(name = \"ok\", request = \"{}\")",
+                "@InvalidCase(name = \"blank\", request = \"{\\\"name\\\": \\\"\\\"}\", field = \"name\")",
+                "public final class Shapes implements RouteHandler<Shapes.Q, Shapes.R> {",
+                "  /**",
+                "   * A request with every supported shape.",
+                "   *",
+                "   * @param maxTokens how many tokens,",
+                "   *     at most",
+                "   * @param name who asks",
+                "   */",
+                "  public record Q(",
+                "      @NotBlank @Size(max = 20) @Pattern(regexp = \"[a-z]+\") String name,",
+                "      @Min(1) @Max(4096) int maxTokens,",
+                "      @DecimalMin(value = \"0.0\", inclusive = false) @DecimalMax(\"2.5\") double temperature,",
+                "      @Positive Long seed,",
+                "      @PositiveOrZero Integer offset,",
+                "      Boolean stream,",
+                "      float ratio,",
+                "      @NotEmpty @Size(max = 8) List<@NotBlank String> stop,",
+                "      Set<Color> colors,",
+                "      String[] labels,",
+                "      @Size(min = 1) Map<String, Integer> counts,",
+                "      @JsonProperty(\"kind\") Color color,",
+                "      @Valid @NotNull Item item,",
+                "      Node tree,",
+                "      JsonNode extra,",
+                "      Object anything,",
+                "      byte[] blob,",
+                "      @Email String email,",
+                "      Page<Item> page) {}",
+                "  public record Page<T>(List<T> items) {}",
+                "  public enum Color { RED, @JsonProperty(\"verdant\") GREEN }",
+                "  public record Item(@NotNull String id) {}",
+                "  public record Node(String name, List<Node> children) {}",
+                "  public record R(int n) {}",
+                "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    List<RouteDescriptor<?, ?>> routes =
+        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes();
+    schema = new ObjectMapper().readTree(routes.get(0).requestSchema());
+    properties = schema.get("properties");
+  }
+
+  @Test
+  void recordIsAClosedObjectWithItsJavadocAndRequiredComponents() {
+    assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    assertThat(schema.get("type").asText()).isEqualTo("object");
+    assertThat(schema.get("description").asText()).isEqualTo("A request with every supported shape.");
+    assertThat(schema.get("additionalProperties").asBoolean(true)).isFalse();
+    assertThat(texts(schema.get("required")))
+        .containsExactly("name", "max_tokens", "temperature", "ratio", "stop", "item")
+        .inOrder();
+    assertThat(names(properties))
+        .containsExactly(
+            "name", "max_tokens", "temperature", "seed", "offset", "stream", "ratio", "stop", "colors", "labels",
+            "counts", "kind", "item", "tree", "extra", "anything", "blob", "email", "page")
+        .inOrder();
+  }
+
+  @Test
+  void stringConstraints() {
+    JsonNode name = properties.get("name");
+    assertThat(name.get("description").asText()).isEqualTo("who asks");
+    assertThat(name.get("type").asText()).isEqualTo("string");
+    assertThat(name.get("minLength").asInt()).isEqualTo(1);
+    assertThat(name.get("maxLength").asInt()).isEqualTo(20);
+    assertThat(name.get("pattern").asText()).isEqualTo("[a-z]+");
+    assertThat(properties.get("email").get("format").asText()).isEqualTo("email");
+    assertThat(properties.get("blob").get("type").asText()).isEqualTo("string");
+    assertThat(properties.get("blob").get("contentEncoding").asText()).isEqualTo("base64");
+  }
+
+  @Test
+  void numberConstraints() {
+    JsonNode maxTokens = properties.get("max_tokens");
+    assertThat(maxTokens.get("description").asText()).isEqualTo("how many tokens, at most");
+    assertThat(maxTokens.get("type").asText()).isEqualTo("integer");
+    assertThat(maxTokens.get("minimum").asLong()).isEqualTo(1);
+    assertThat(maxTokens.get("maximum").asLong()).isEqualTo(4096);
+    JsonNode temperature = properties.get("temperature");
+    assertThat(temperature.get("type").asText()).isEqualTo("number");
+    assertThat(temperature.get("exclusiveMinimum").asDouble()).isEqualTo(0.0);
+    assertThat(temperature.has("minimum")).isFalse();
+    assertThat(temperature.get("maximum").asDouble()).isEqualTo(2.5);
+    assertThat(properties.get("seed").get("type").asText()).isEqualTo("integer");
+    assertThat(properties.get("seed").get("exclusiveMinimum").asInt()).isEqualTo(0);
+    assertThat(properties.get("offset").get("minimum").asInt()).isEqualTo(0);
+    assertThat(properties.get("stream").get("type").asText()).isEqualTo("boolean");
+    assertThat(properties.get("ratio").get("type").asText()).isEqualTo("number");
+  }
+
+  @Test
+  void collections() {
+    JsonNode stop = properties.get("stop");
+    assertThat(stop.get("type").asText()).isEqualTo("array");
+    assertThat(stop.get("minItems").asInt()).isEqualTo(1);
+    assertThat(stop.get("maxItems").asInt()).isEqualTo(8);
+    assertThat(stop.get("items").get("type").asText()).isEqualTo("string");
+    assertThat(stop.get("items").get("minLength").asInt()).isEqualTo(1);
+    JsonNode colors = properties.get("colors");
+    assertThat(colors.get("uniqueItems").asBoolean()).isTrue();
+    assertThat(texts(colors.get("items").get("enum"))).containsExactly("RED", "verdant").inOrder();
+    assertThat(properties.get("labels").get("items").get("type").asText()).isEqualTo("string");
+    JsonNode counts = properties.get("counts");
+    assertThat(counts.get("type").asText()).isEqualTo("object");
+    assertThat(counts.get("minProperties").asInt()).isEqualTo(1);
+    assertThat(counts.get("additionalProperties").get("type").asText()).isEqualTo("integer");
+  }
+
+  @Test
+  void enumsNestedRecordsAndOpenValues() {
+    assertThat(properties.get("kind").get("type").asText()).isEqualTo("string");
+    assertThat(texts(properties.get("kind").get("enum"))).containsExactly("RED", "verdant").inOrder();
+    JsonNode item = properties.get("item");
+    assertThat(item.get("type").asText()).isEqualTo("object");
+    assertThat(item.get("properties").get("id").get("type").asText()).isEqualTo("string");
+    assertThat(texts(item.get("required"))).containsExactly("id");
+    assertThat(item.get("additionalProperties").asBoolean(true)).isFalse();
+    assertThat(properties.get("extra").size()).isEqualTo(0);
+    assertThat(properties.get("anything").size()).isEqualTo(0);
+  }
+
+  @Test
+  void genericRecordHasItsTypeArgumentsSubstituted() {
+    JsonNode items = properties.get("page").get("properties").get("items");
+    assertThat(items.get("type").asText()).isEqualTo("array");
+    assertThat(items.get("items").get("properties").get("id").get("type").asText()).isEqualTo("string");
+  }
+
+  @Test
+  void recursiveRecordIsReferencedThroughDefs() {
+    JsonNode tree = properties.get("tree");
+    assertThat(tree.get("type").asText()).isEqualTo("object");
+    assertThat(tree.get("properties").get("children").get("items").get("$ref").asText())
+        .isEqualTo("#/$defs/test.Shapes.Node");
+    JsonNode node = schema.get("$defs").get("test.Shapes.Node");
+    assertThat(node.get("properties").get("name").get("type").asText()).isEqualTo("string");
+    assertThat(node.get("properties").get("children").get("items").get("$ref").asText())
+        .isEqualTo("#/$defs/test.Shapes.Node");
+    assertThat(names(schema.get("$defs"))).containsExactly("test.Shapes.Node");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(element -> texts.add(element.asText()));
+    return texts;
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.nm.route.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import dev.nm.route.processor.validation.ErrorMessages;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+class RequestValidationRuleTest {
+  private static final List<String> CASES =
+      List.of(
+          "@ValidCase(name = \"ok\", request = \"{\\\"items\\\": []}\")",
+          "@InvalidCase(name = \"bad\", request = \"{\\\"items\\\": [{}]}\", field = \"items\")");
+
+  @Test
+  void requestWithoutAnyConstraint() {
+    JavaFileObject source = Fixtures.route("Count", "count", CASES, "  public record Q(List<String> items, int n) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.noValidation("count", "Q"))
+        .inFile(source)
+        .onLineContaining("public final class Count");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void constraintsInANestedRecordThatValidationDoesNotCascadeInto() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count", CASES,
+            "  public record Q(List<Item> items) {}",
+            "  public record Item(@NotBlank String name) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.noValidation("count", "Q"))
+        .inFile(source)
+        .onLineContaining("public final class Count");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void constraintOnAComponent() {
+    assertThat(Fixtures.compile(Fixtures.route("Count", "count", CASES, "  public record Q(@Size(max = 3) List<String> items) {}")))
+        .succeededWithoutWarnings();
+  }
+
+  @Test
+  void constraintOnATypeArgument() {
+    assertThat(Fixtures.compile(Fixtures.route("Count", "count", CASES, "  public record Q(List<@NotBlank String> items) {}")))
+        .succeededWithoutWarnings();
+  }
+
+  @Test
+  void constraintInARecordReachedThroughValid() {
+    assertThat(
+            Fixtures.compile(
+                Fixtures.route(
+                    "Count", "count", CASES,
+                    "  public record Q(List<@Valid Item> items) {}",
+                    "  public record Item(@NotBlank String name) {}")))
+        .succeededWithoutWarnings();
+    assertThat(
+            Fixtures.compile(
+                Fixtures.route(
+                    "Count", "count", CASES,
+                    "  public record Q(@Valid Map<String, Item> items) {}",
+                    "  public record Item(@NotBlank String name) {}")))
+        .succeededWithoutWarnings();
+  }
+
+  @Test
+  void routeThatImplementsRequestValidator() {
+    JavaFileObject source =
+        Fixtures.source(
+            "Count",
+            "@NativeRoute(name = \"count\", description = \"Counts.\")",
+            CASES.get(0),
+            CASES.get(1),
+            "public final class Count implements RouteHandler<Count.Q, Count.R>, RequestValidator<Count.Q> {",
+            "  public record Q(List<String> items) {}",
+            "  public record R(int n) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+            "  @Override public void validate(Q q, Violations violations) {",
+            "    if (q.items() == null) violations.add(\"items\", \"is required\");",
+            "  }",
+            "}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+}

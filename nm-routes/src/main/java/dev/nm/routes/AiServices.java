@@ -1,0 +1,100 @@
+package dev.nm.routes;
+
+import dev.nm.host.HostPaths;
+import dev.nm.route.Services;
+import dev.nm.routes.backend.GenerationBackend;
+import dev.nm.routes.generation.ActiveGenerations;
+import dev.nm.routes.generation.GenerationService;
+import dev.nm.routes.models.ModelManager;
+import dev.nm.routes.models.ModelRegistry;
+import dev.nm.routes.models.ModelSettings;
+import dev.nm.routes.settings.AiPreferences;
+import dev.nm.routes.settings.SettingsStore;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import oshi.SystemInfo;
+
+/**
+ * The services the AI routes reach through {@code RouteContext.service}: one {@link ModelManager} over one
+ * backend, the caller's preferences in SQLite, the registry of running generations. {@link AiModule} builds
+ * them for the reference host; an application embedding nm builds them with its own backend:
+ *
+ * <pre>{@code
+ * AiServices ai = AiServices.create(HostPaths.fromEnvironment(), myBackend, ModelSettings.fromEnvironment(System.getenv()));
+ * Services services = ai.addTo(Services.builder()).build();
+ * }</pre>
+ */
+public final class AiServices implements AutoCloseable {
+  private final ModelManager models;
+  private final SettingsStore store;
+  private final AiPreferences preferences;
+  private final ActiveGenerations active = new ActiveGenerations();
+  private final GenerationService generation;
+  private final ScheduledExecutorService idleUnloader;
+
+  private AiServices(ModelManager models, SettingsStore store, ScheduledExecutorService idleUnloader) {
+    this.models = models;
+    this.store = store;
+    this.preferences = new AiPreferences(store);
+    this.generation = new GenerationService(models, preferences, active);
+    this.idleUnloader = idleUnloader;
+  }
+
+  /** Services over the models directory and database of {@code paths}. */
+  public static AiServices create(HostPaths paths, GenerationBackend backend, ModelSettings settings) {
+    var memory = new SystemInfo().getHardware().getMemory();
+    ModelManager models =
+        new ModelManager(new ModelRegistry(paths.modelsDir()), backend, settings, memory::getAvailable, Clock.systemUTC());
+    ScheduledExecutorService idleUnloader = null;
+    if (!settings.idleUnload().isZero()) {
+      idleUnloader =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "nm-ai-idle-unload");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long period = Math.max(1, Math.min(60, settings.idleUnload().toSeconds() / 2));
+      idleUnloader.scheduleWithFixedDelay(models::unloadIdle, period, period, TimeUnit.SECONDS);
+    }
+    return new AiServices(models, SettingsStore.open(paths.database()), idleUnloader);
+  }
+
+  /** Registers every service in {@code services}. */
+  public Services.Builder addTo(Services.Builder services) {
+    return services
+        .add(ModelManager.class, models)
+        .add(ModelRegistry.class, models.registry())
+        .add(AiPreferences.class, preferences)
+        .add(ActiveGenerations.class, active)
+        .add(GenerationService.class, generation);
+  }
+
+  public ModelManager models() {
+    return models;
+  }
+
+  public AiPreferences preferences() {
+    return preferences;
+  }
+
+  public GenerationService generation() {
+    return generation;
+  }
+
+  public ActiveGenerations active() {
+    return active;
+  }
+
+  /** Stops idle unloading, unloads every model, closes the database. */
+  @Override
+  public void close() {
+    if (idleUnloader != null) {
+      idleUnloader.shutdownNow();
+    }
+    models.close();
+    store.close();
+  }
+}

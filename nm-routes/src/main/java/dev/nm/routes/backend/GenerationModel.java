@@ -1,0 +1,35 @@
+package dev.nm.routes.backend;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A loaded model. Thread-safe: up to {@link LoadOptions#parallelSlots()} generations run at once, further
+ * callers wait their turn in arrival order. {@link #close()} unloads it.
+ */
+public interface GenerationModel extends AutoCloseable {
+  LoadOptions options();
+
+  /** Renders a conversation into a prompt with the model's own chat template, ending where the assistant speaks. */
+  String applyChatTemplate(List<ChatMessage> messages);
+
+  /** The tokens of {@code text}, without the special tokens a prompt may be given. */
+  int[] tokenize(String text);
+
+  /** How many tokens {@code prompt} occupies when generated from, special tokens included. */
+  int countPromptTokens(String prompt);
+
+  /**
+   * Generates a continuation of {@code prompt}, passing each piece of text to {@code listener} as it is
+   * decoded. Returns when the model stops, reaches the token limit, or {@code cancelled} turns true (checked
+   * while waiting for a slot and after every token).
+   *
+   * @throws ContextOverflowException if the prompt leaves no room in a slot's context
+   * @throws BackendException if the engine fails
+   */
+  GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);
+
+  /** Unloads the model. Generations in progress are cancelled. */
+  @Override
+  void close();
+}

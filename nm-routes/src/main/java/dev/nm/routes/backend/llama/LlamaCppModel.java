@@ -1,0 +1,196 @@
+package dev.nm.routes.backend.llama;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.Pair;
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.ContextOverflowException;
+import dev.nm.routes.backend.FinishReason;
+import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A model loaded by {@link LlamaCppBackend}.
+ *
+ * <p>Three properties of java-llama.cpp 4.1.0 shape this class. A thread blocked receiving a task's tokens
+ * waits forever if another thread cancels the task, so each generation is cancelled by its own thread, between
+ * tokens. The engine queues tasks beyond its slots without a way to cancel them while queued, so callers wait
+ * for a slot here, in arrival order, where waiting can be cancelled. And results carry only text: in streaming
+ * mode llama.cpp sends one result per sampled token (the end-of-turn token included) plus a final empty one, so
+ * the count of token results is the completion's token count; the one exception is a character whose UTF-8
+ * bytes span several tokens, which arrives as a single result.
+ */
+final class LlamaCppModel implements GenerationModel {
+  private static final long SLOT_POLL_MILLIS = 10;
+
+  private final LlamaModel model;
+  private final LoadOptions options;
+  private final boolean addsBosToken;
+  private final Semaphore slots;
+  private volatile boolean closed;
+
+  LlamaCppModel(LlamaModel model, LoadOptions options, boolean addsBosToken) {
+    this.model = model;
+    this.options = options;
+    this.addsBosToken = addsBosToken;
+    this.slots = new Semaphore(options.parallelSlots(), true);
+  }
+
+  @Override
+  public LoadOptions options() {
+    return options;
+  }
+
+  @Override
+  public String applyChatTemplate(List<ChatMessage> messages) {
+    List<Pair<String, String>> turns = new ArrayList<>();
+    List<String> system = new ArrayList<>();
+    for (ChatMessage message : messages) {
+      if (message.role().equals("system")) {
+        if (!turns.isEmpty()) {
+          throw new IllegalArgumentException("system messages must come before user and assistant messages");
+        }
+        system.add(message.content());
+      } else {
+        turns.add(new Pair<>(message.role(), message.content()));
+      }
+    }
+    InferenceParameters parameters =
+        new InferenceParameters("").setMessages(system.isEmpty() ? null : String.join("\n\n", system), turns);
+    try {
+      return model.applyTemplate(parameters);
+    } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
+      throw new BackendException("the model's chat template failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public int[] tokenize(String text) {
+    return model.encode(text);
+  }
+
+  @Override
+  public int countPromptTokens(String prompt) {
+    return model.encode(prompt).length + (addsBosToken ? 1 : 0);
+  }
+
+  @Override
+  public GenerationResult generate(
+      String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    int promptTokens = countPromptTokens(prompt);
+    int room = options.slotContextSize() - promptTokens;
+    if (room < 1) {
+      throw new ContextOverflowException(promptTokens, options.slotContextSize());
+    }
+    int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
+    BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
+    if (!acquireSlot(stop)) {
+      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0);
+    }
+    try {
+      return decode(inferenceParameters(prompt, params, limit), listener, stop, promptTokens, limit);
+    } finally {
+      slots.release();
+    }
+  }
+
+  private GenerationResult decode(
+      InferenceParameters parameters,
+      TokenListener listener,
+      BooleanSupplier stop,
+      int promptTokens,
+      int limit) {
+    StringBuilder text = new StringBuilder();
+    int tokens = 0;
+    LlamaIterator results = engine(() -> model.generate(parameters).iterator());
+    boolean finished = false;
+    try {
+      while (results.hasNext()) {
+        if (stop.getAsBoolean()) {
+          return new GenerationResult(text.toString(), FinishReason.CANCELLED, promptTokens, tokens);
+        }
+        LlamaOutput output = engine(results::next);
+        if (!results.hasNext()) {
+          break; // the final result; in streaming mode its text was already sent
+        }
+        tokens++;
+        if (!output.text.isEmpty()) {
+          text.append(output.text);
+          listener.onText(output.text);
+        }
+      }
+      finished = true;
+    } finally {
+      if (!finished && results.hasNext()) {
+        results.cancel();
+      }
+    }
+    FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
+    return new GenerationResult(text.toString(), reason, promptTokens, tokens);
+  }
+
+  /** Runs a call into the engine, turning its failures (java-llama.cpp's non-public LlamaException) into ours. */
+  private static <T> T engine(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      throw new BackendException("llama.cpp failed to generate: " + e.getMessage(), e);
+    }
+  }
+
+  private boolean acquireSlot(BooleanSupplier stop) {
+    try {
+      while (!slots.tryAcquire(SLOT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (stop.getAsBoolean()) {
+          return false;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (stop.getAsBoolean()) {
+      slots.release();
+      return false;
+    }
+    return true;
+  }
+
+  private static InferenceParameters inferenceParameters(String prompt, SamplingParams params, int limit) {
+    InferenceParameters p = new InferenceParameters(prompt).setNPredict(limit);
+    if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
+    if (params.topP() != null) p.setTopP(params.topP().floatValue());
+    if (params.topK() != null) p.setTopK(params.topK());
+    if (params.minP() != null) p.setMinP(params.minP().floatValue());
+    if (params.repeatPenalty() != null) p.setRepeatPenalty(params.repeatPenalty().floatValue());
+    if (params.presencePenalty() != null) p.setPresencePenalty(params.presencePenalty().floatValue());
+    if (params.frequencyPenalty() != null) p.setFrequencyPenalty(params.frequencyPenalty().floatValue());
+    if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
+    if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
+    return p;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    slots.acquireUninterruptibly(options.parallelSlots());
+    model.close();
+  }
+
+  @Override
+  public String toString() {
+    return "LlamaCppModel" + options + (closed ? " (closed)" : "");
+  }
+}

@@ -1,0 +1,187 @@
+package dev.nm.routes.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RateTier;
+import dev.nm.route.RequestValidator;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import dev.nm.route.Violations;
+import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.TokenListener;
+import dev.nm.routes.generation.Completion;
+import dev.nm.routes.generation.GenerationRequest;
+import dev.nm.routes.generation.GenerationService;
+import dev.nm.routes.generation.Prompt;
+import dev.nm.routes.settings.SamplingDefaults;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * OpenAI chat completions: answers a conversation with the model's own chat template. With {@code stream}, each
+ * piece of the answer is sent first as a {@code chat.completion.chunk} event; the chunks' contents concatenate
+ * to the final message.
+ */
+@NativeRoute(
+    name = "chat",
+    description = "Answers a conversation (OpenAI chat.completions): messages in, the assistant's message, finish reason"
+        + " and token usage out; with stream, chat.completion.chunk events first.",
+    tags = {"ai", "chat"},
+    streaming = true,
+    rateTier = RateTier.HEAVY)
+@ValidCase(
+    name = "greedy answer cut at max_tokens",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of France?\"}], \"temperature\": 0, \"max_tokens\": 3}",
+    expect = {
+      @Expect(path = "/object", equalTo = "\"chat.completion\""),
+      @Expect(path = "/choices/0/message/role", equalTo = "\"assistant\""),
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
+      @Expect(path = "/usage/completion_tokens", equalTo = "3"),
+      @Expect(path = "/usage/prompt_tokens", matches = "[1-9][0-9]*")
+    })
+@ValidCase(
+    name = "streamed in chunks",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"Say hello.\"}]}], \"temperature\": 0, \"max_tokens\": 4, \"stream\": true}",
+    minEvents = 2,
+    expect = {
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
+      @Expect(path = "/usage/completion_tokens", equalTo = "4")
+    })
+@InvalidCase(name = "no messages", request = "{\"messages\": []}", code = ErrorCode.VALIDATION_ERROR, field = "messages")
+@InvalidCase(
+    name = "unknown role",
+    request = "{\"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "messages[0].role")
+@InvalidCase(
+    name = "image part",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\", \"image_url\": \"x\"}]}]}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "messages[0].content[0]")
+@InvalidCase(
+    name = "temperature above 2",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"temperature\": 3}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "temperature")
+@InvalidCase(
+    name = "five stop sequences",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stop\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "stop")
+@InvalidCase(
+    name = "unknown model",
+    request = "{\"model\": \"no-such-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+    code = ErrorCode.NOT_FOUND)
+public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRoute.Reply>, RequestValidator<ChatRoute.Request> {
+  /**
+   * @param model a model id from {@code models}; the selected default if absent
+   * @param stop a string or up to four strings that end the answer (not included in it)
+   * @param seed the sampler's seed, for reproducible sampling at temperature above 0
+   * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
+   */
+  public record Request(
+      @Size(max = 256) String model,
+      @NotEmpty @Size(max = 1024) List<@Valid @NotNull Message> messages,
+      @DecimalMin("0") @DecimalMax("2") Double temperature,
+      @DecimalMin("0") @DecimalMax("1") Double topP,
+      @Min(0) @Max(1000) Integer topK,
+      @DecimalMin("0") @DecimalMax("1") Double minP,
+      @DecimalMin("0") @DecimalMax("2") Double repeatPenalty,
+      @DecimalMin("-2") @DecimalMax("2") Double presencePenalty,
+      @DecimalMin("-2") @DecimalMax("2") Double frequencyPenalty,
+      @Min(0) @Max(Integer.MAX_VALUE) Long seed,
+      @Min(1) @Max(32768) Integer maxTokens,
+      JsonNode stop,
+      Boolean stream,
+      @Size(max = 256) String sessionId) {
+    SamplingDefaults sampling() {
+      return new SamplingDefaults(
+          temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, maxTokens);
+    }
+  }
+
+  /** @param content a string, or an array of {@code {"type": "text", "text": ...}} parts */
+  public record Message(
+      @NotNull @Pattern(regexp = "system|user|assistant", message = "must be system, user or assistant") String role,
+      JsonNode content) {}
+
+  public record Reply(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
+
+  /** @param finishReason {@code stop}, {@code length} or {@code cancelled} */
+  public record Choice(int index, AssistantMessage message, String finishReason) {}
+
+  public record AssistantMessage(String role, String content) {}
+
+  /** The {@code data} of a {@code chat.completion.chunk} event. */
+  public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices) {}
+
+  public record ChunkChoice(int index, Delta delta, String finishReason) {}
+
+  /** @param role {@code assistant} in the first chunk only */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Delta(String role, String content) {}
+
+  @Override
+  public void validate(Request request, Violations violations) {
+    for (int i = 0; i < request.messages().size(); i++) {
+      OpenAiFields.checkContent(request.messages().get(i).content(), "messages[" + i + "].content", violations);
+    }
+    OpenAiFields.checkStop(request.stop(), violations);
+  }
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    GenerationService generation = context.service(GenerationService.class);
+    String id = "chatcmpl-" + UUID.randomUUID();
+    long created = Instant.now().getEpochSecond();
+    String model = generation.resolveModel(request.model());
+    List<ChatMessage> messages =
+        request.messages().stream().map(m -> new ChatMessage(m.role(), OpenAiFields.content(m.content()))).toList();
+    TokenListener listener = TokenListener.NONE;
+    if (Boolean.TRUE.equals(request.stream())) {
+      boolean[] first = {true};
+      listener =
+          text -> {
+            Delta delta = new Delta(first[0] ? "assistant" : null, text);
+            first[0] = false;
+            context.events().emit("chat.completion.chunk", chunk(id, created, model, delta, null));
+          };
+    }
+    Completion completion =
+        generation.generate(
+            new GenerationRequest(
+                model, new Prompt.Chat(messages, "messages"), request.sampling(), OpenAiFields.stop(request.stop()), request.sessionId()),
+            context,
+            listener);
+    String finishReason = completion.result().finishReason().wireName();
+    if (Boolean.TRUE.equals(request.stream())) {
+      context.events().emit("chat.completion.chunk", chunk(id, created, model, new Delta(null, null), finishReason));
+    }
+    return new Reply(
+        id,
+        "chat.completion",
+        created,
+        model,
+        List.of(new Choice(0, new AssistantMessage("assistant", completion.result().text()), finishReason)),
+        Usage.of(completion.result()));
+  }
+
+  private static Chunk chunk(String id, long created, String model, Delta delta, String finishReason) {
+    return new Chunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finishReason)));
+  }
+}

@@ -1,0 +1,36 @@
+package dev.nm.routes.embeddings;
+
+import dev.nm.host.HostEnvironment;
+import dev.nm.host.HostModule;
+import dev.nm.route.Services;
+import java.util.Map;
+
+/**
+ * Registers an {@link OnnxEmbeddingBackend} over the host's models directory as the {@link EmbeddingBackend}.
+ * Models load on first use, so a host without embedding models starts as fast as one with them.
+ *
+ * <p>{@code NM_EMBEDDING_THREADS} sets the threads of one inference (default: one per processor).
+ */
+public final class EmbeddingsModule implements HostModule {
+  public static final String THREADS_ENV = "NM_EMBEDDING_THREADS";
+
+  @Override
+  public void configure(HostEnvironment environment, Services.Builder services) {
+    OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options(System.getenv()));
+    environment.closeOnShutdown(backend);
+    services.add(EmbeddingBackend.class, backend);
+  }
+
+  static OnnxEmbeddingBackend.Options options(Map<String, String> env) {
+    OnnxEmbeddingBackend.Options options = OnnxEmbeddingBackend.Options.defaults();
+    String threads = env.get(THREADS_ENV);
+    if (threads == null || threads.isBlank()) {
+      return options;
+    }
+    try {
+      return options.withThreads(Integer.parseInt(threads.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(THREADS_ENV + " must be a positive integer, was '" + threads + "'", e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.nm.routes.embeddings;
+
+import ai.onnxruntime.OrtException;
+import dev.nm.route.RouteException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The default {@link EmbeddingBackend}: ONNX Runtime on the CPU, over the embedding models in a models
+ * directory. Each model is a subdirectory holding {@code model.onnx} and {@code tokenizer.json} (and optionally
+ * an {@code nm-model.json}, see {@link EmbeddingModelConfig}); the directory's name is the model's name. A
+ * model is loaded on its first request and then shared by every caller until {@link #close()}.
+ *
+ * <p>ONNX Runtime's native library comes from its jar; nothing is downloaded.
+ */
+public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseable {
+  /** The model {@code scripts/models/fetch-embedding-model.sh} installs: all-MiniLM-L6-v2, 384 dimensions. */
+  public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
+
+  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  private final Path modelsDir;
+  private final Options options;
+  private final Map<String, OnnxEmbeddingModel> loaded = new ConcurrentHashMap<>();
+  private final Object loadLock = new Object();
+
+  /**
+   * How the backend runs its models.
+   *
+   * @param threads the threads one inference may use
+   * @param maxInputs the most texts one call may embed
+   */
+  public record Options(int threads, int maxInputs) {
+    public Options {
+      if (threads < 1 || maxInputs < 1) {
+        throw new IllegalArgumentException("threads and maxInputs must be positive");
+      }
+    }
+
+    /** One thread per available processor, at most 256 inputs per call. */
+    public static Options defaults() {
+      return new Options(Runtime.getRuntime().availableProcessors(), 256);
+    }
+
+    public Options withThreads(int threads) {
+      return new Options(threads, maxInputs);
+    }
+
+    public Options withMaxInputs(int maxInputs) {
+      return new Options(threads, maxInputs);
+    }
+  }
+
+  public OnnxEmbeddingBackend(Path modelsDir, Options options) {
+    this.modelsDir = modelsDir.toAbsolutePath().normalize();
+    this.options = options;
+  }
+
+  @Override
+  public String defaultModel() {
+    return DEFAULT_MODEL;
+  }
+
+  @Override
+  public List<String> models() {
+    if (!Files.isDirectory(modelsDir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(modelsDir)) {
+      return entries.filter(OnnxEmbeddingBackend::isModelDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the models directory " + modelsDir, e);
+    }
+  }
+
+  @Override
+  public int maxInputs() {
+    return options.maxInputs();
+  }
+
+  @Override
+  public EmbeddingResult embed(String model, List<String> inputs) {
+    if (inputs.isEmpty() || inputs.size() > options.maxInputs()) {
+      throw RouteException.validation(
+          "input", "must hold 1 to " + options.maxInputs() + " texts, had " + inputs.size() + "; split it into smaller requests");
+    }
+    OnnxEmbeddingModel engine = loaded(model);
+    try {
+      return engine.embed(inputs);
+    } catch (OrtException e) {
+      throw RouteException.backend("embedding model '" + model + "' failed: " + e.getMessage(), e)
+          .withDetail("model", model);
+    }
+  }
+
+  /** Closes every loaded model. */
+  @Override
+  public void close() throws OrtException {
+    synchronized (loadLock) {
+      for (OnnxEmbeddingModel model : loaded.values()) {
+        model.close();
+      }
+      loaded.clear();
+    }
+  }
+
+  private OnnxEmbeddingModel loaded(String name) {
+    OnnxEmbeddingModel model = loaded.get(name);
+    if (model != null) {
+      return model;
+    }
+    Path directory = MODEL_NAME.matcher(name).matches() ? modelsDir.resolve(name) : null;
+    if (directory == null || !isModelDirectory(directory)) {
+      throw RouteException.notFound("model", name);
+    }
+    synchronized (loadLock) {
+      model = loaded.get(name);
+      if (model == null) {
+        try {
+          model = OnnxEmbeddingModel.load(name, directory, options.threads());
+        } catch (IOException | OrtException e) {
+          throw RouteException.backend(
+                  "cannot load embedding model '" + name + "' from " + directory + ": " + e.getMessage()
+                      + "; reinstall it with scripts/models/fetch-embedding-model.sh",
+                  e)
+              .withDetail("model", name);
+        }
+        loaded.put(name, model);
+      }
+      return model;
+    }
+  }
+
+  private static boolean isModelDirectory(Path directory) {
+    return Files.isRegularFile(directory.resolve(OnnxEmbeddingModel.MODEL_FILE))
+        && Files.isRegularFile(directory.resolve(OnnxEmbeddingModel.TOKENIZER_FILE));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.nm.routes.generation;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteException;
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.ContextOverflowException;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
+import dev.nm.routes.models.ModelEntry;
+import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.models.ModelManager;
+import dev.nm.routes.models.ModelNotFoundException;
+import dev.nm.routes.settings.AiPreferences;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the inference routes ({@code chat}, {@code generate}, {@code responses}) share: picks the model, applies
+ * the caller's defaults, renders the prompt, runs the generation where {@code stop_generation} can reach it,
+ * and turns engine failures into the protocol's errors.
+ */
+public final class GenerationService {
+  private final ModelManager models;
+  private final AiPreferences preferences;
+  private final ActiveGenerations active;
+
+  public GenerationService(ModelManager models, AiPreferences preferences, ActiveGenerations active) {
+    this.models = models;
+    this.preferences = preferences;
+    this.active = active;
+  }
+
+  /** The model a request naming {@code requested} (or null) is served by. */
+  public String resolveModel(String requested) {
+    if (requested != null) {
+      return requested;
+    }
+    return preferences
+        .defaultModel(ModelKind.GENERATION)
+        .or(() -> models.registry().list().stream()
+            .filter(m -> m.kind() == ModelKind.GENERATION && m.problem().isEmpty())
+            .map(ModelEntry::id)
+            .findFirst())
+        .orElseThrow(
+            () -> RouteException.notFound("model", "(default)")
+                .withDetail("models_dir", models.registry().directory().toString()));
+  }
+
+  /**
+   * Generates for one call, passing text to {@code listener} as it is decoded. Ends early, with finish reason
+   * {@code cancelled}, when the call is cancelled or {@code stop_generation} names it.
+   *
+   * @throws RouteException {@code NOT_FOUND} for an unknown model, {@code VALIDATION_ERROR} for a prompt that
+   *     does not fit the context, {@code BACKEND_ERROR} if the engine fails
+   */
+  public Completion generate(GenerationRequest request, RouteContext context, TokenListener listener) {
+    String model = resolveModel(request.model());
+    try (ActiveGenerations.Generation generation =
+        active.start(context.origin(), context.requestId(), request.sessionId(), model)) {
+      BooleanSupplier cancelled = () -> generation.stopRequested() || context.cancellation().isCancelled();
+      TokenListener counting =
+          text -> {
+            generation.countPiece();
+            listener.onText(text);
+          };
+      GenerationResult result =
+          models.use(
+              model,
+              engine -> engine.generate(request.prompt().render(engine), sampling(request), counting, cancelled));
+      return new Completion(model, result);
+    } catch (ModelNotFoundException e) {
+      throw new RouteException(ErrorCode.NOT_FOUND, e.getMessage()).withDetail("model", e.id());
+    } catch (IllegalArgumentException e) {
+      throw RouteException.validation(request.prompt().field(), e.getMessage());
+    } catch (ContextOverflowException e) {
+      throw RouteException.validation(request.prompt().field(), e.getMessage())
+          .withDetail("prompt_tokens", e.promptTokens())
+          .withDetail("context_tokens", e.contextSize());
+    } catch (BackendException e) {
+      throw RouteException.backend(e.getMessage(), e).withDetail("model", model);
+    }
+  }
+
+  private SamplingParams sampling(GenerationRequest request) {
+    return request.sampling().or(preferences.effectiveDefaults(request.sessionId())).toParams(request.stop());
+  }
+}

@@ -1,0 +1,186 @@
+package dev.nm.routes.gguf;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the header of a GGUF file (the key/value metadata and the tensor directory) without touching the
+ * weights. All integers are little-endian:
+ *
+ * <pre>
+ *   magic "GGUF" | version u32 (2 or 3) | tensor_count u64 | kv_count u64
+ *   kv_count x  { key: string | type: u32 | value }
+ *   tensor_count x { name: string | n_dims: u32 | dims: u64[n_dims] | ggml_type: u32 | offset: u64 }
+ *   string = length u64 | UTF-8 bytes;  array = element_type u32 | length u64 | elements
+ * </pre>
+ *
+ * Every length read from the file is checked against the bytes the file can still hold before anything is
+ * allocated, so a corrupt or hostile file fails with a {@link GgufFormatException} naming it.
+ */
+public final class GgufReader {
+  private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
+  private static final int MAX_DIMS = 8;
+
+  private static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
+      BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
+
+  private final Path file;
+  private final long fileSize;
+  private final DataInputStream in;
+  private long position;
+
+  private GgufReader(Path file, long fileSize, InputStream in) {
+    this.file = file;
+    this.fileSize = fileSize;
+    this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+  }
+
+  /**
+   * Reads {@code file}'s header.
+   *
+   * @throws GgufFormatException if the file is not a well-formed GGUF file
+   * @throws IOException if the file cannot be read
+   */
+  public static GgufMetadata read(Path file) throws IOException {
+    long size = Files.size(file);
+    try (InputStream stream = Files.newInputStream(file)) {
+      return new GgufReader(file, size, stream).readHeader();
+    }
+  }
+
+  private GgufMetadata readHeader() throws IOException {
+    try {
+      int magic = u32();
+      if (magic != MAGIC) {
+        throw fail(String.format("its first bytes are 0x%08x, not the GGUF magic 0x%08x (\"GGUF\")", magic, MAGIC));
+      }
+      int version = u32();
+      if (version != 2 && version != 3) {
+        throw fail("GGUF version " + Integer.toUnsignedString(version) + " is not supported (2 and 3 are)");
+      }
+      long tensorCount = count("tensor count", 8 + 4 + 4 + 8);
+      long kvCount = count("metadata count", 8 + 4);
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (long i = 0; i < kvCount; i++) {
+        String key = string("metadata key");
+        values.put(key, value(u32(), key));
+      }
+      long parameters = 0;
+      for (long i = 0; i < tensorCount; i++) {
+        String name = string("tensor name");
+        int dims = u32();
+        if (dims < 1 || dims > MAX_DIMS) {
+          throw fail("tensor '" + name + "' declares " + Integer.toUnsignedString(dims) + " dimensions");
+        }
+        long elements = 1;
+        for (int d = 0; d < dims; d++) {
+          elements = Math.multiplyExact(elements, count("dimension of tensor '" + name + "'", 0));
+        }
+        parameters += elements;
+        u32(); // ggml type
+        u64(); // data offset
+      }
+      return new GgufMetadata(file, fileSize, version, tensorCount, parameters, values);
+    } catch (EOFException e) {
+      throw fail("the header ends early, after " + position + " of " + fileSize + " bytes (truncated file?)");
+    } catch (ArithmeticException e) {
+      throw fail("a tensor's size overflows 64 bits");
+    }
+  }
+
+  private Object value(int type, String key) throws IOException {
+    return switch (type) {
+      case UINT8 -> (long) u8();
+      case INT8 -> (long) (byte) u8();
+      case UINT16 -> (long) u16();
+      case INT16 -> (long) (short) u16();
+      case UINT32 -> Integer.toUnsignedLong(u32());
+      case INT32 -> (long) u32();
+      case FLOAT32 -> (double) Float.intBitsToFloat(u32());
+      case BOOL -> u8() != 0;
+      case STRING -> string("value of '" + key + "'");
+      case ARRAY -> array(key);
+      case UINT64, INT64 -> u64();
+      case FLOAT64 -> Double.longBitsToDouble(u64());
+      default -> throw fail("metadata '" + key + "' has unknown value type " + Integer.toUnsignedString(type));
+    };
+  }
+
+  private GgufArray array(String key) throws IOException {
+    int elementType = u32();
+    long length = count("length of array '" + key + "'", 0);
+    for (long i = 0; i < length; i++) {
+      if (elementType == ARRAY) {
+        throw fail("metadata '" + key + "' nests arrays, which GGUF does not allow");
+      }
+      value(elementType, key);
+    }
+    return new GgufArray(elementType, length);
+  }
+
+  private String string(String what) throws IOException {
+    long length = count("length of " + what, 1);
+    byte[] bytes = new byte[(int) length];
+    in.readFully(bytes);
+    position += length;
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw fail("the " + what + " is not valid UTF-8");
+    }
+  }
+
+  /** A u64 count that cannot exceed the bytes left in the file, given each counted item takes {@code minItemBytes}. */
+  private long count(String what, int minItemBytes) throws IOException {
+    long n = u64();
+    long remaining = fileSize - position;
+    if (n < 0 || (minItemBytes > 0 && n > remaining / minItemBytes)) {
+      throw fail("the " + what + " is " + Long.toUnsignedString(n) + ", more than the " + remaining
+          + " bytes left in the file can hold");
+    }
+    return n;
+  }
+
+  private int u32() throws IOException {
+    int v = Integer.reverseBytes(in.readInt());
+    position += 4;
+    return v;
+  }
+
+  private long u64() throws IOException {
+    long v = Long.reverseBytes(in.readLong());
+    position += 8;
+    return v;
+  }
+
+  private int u8() throws IOException {
+    int v = in.readUnsignedByte();
+    position += 1;
+    return v;
+  }
+
+  private int u16() throws IOException {
+    int v = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+    position += 2;
+    return v;
+  }
+
+  private GgufFormatException fail(String problem) {
+    return new GgufFormatException(file, problem);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.nm.routes.manage;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RateTier;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteException;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import dev.nm.routes.gguf.GgufMetadata;
+import dev.nm.routes.models.LoadedModel;
+import dev.nm.routes.models.ModelEntry;
+import dev.nm.routes.models.ModelManager;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/** Describes one model from its file's header, without loading it. */
+@NativeRoute(
+    name = "model_info",
+    description = "Describes one model from its file header without loading it: architecture, parameters, quantization,"
+        + " context length, tokenizer, chat template, size, and its load state.",
+    tags = {"ai", "models"},
+    rateTier = RateTier.LIGHT)
+@ValidCase(
+    name = "reads the GGUF header",
+    request = "{\"model\": \"SmolLM2-135M-Instruct.Q4_1\"}",
+    expect = {
+      @Expect(path = "/architecture", equalTo = "\"llama\""),
+      @Expect(path = "/parameter_count", equalTo = "134515008"),
+      @Expect(path = "/quantization", equalTo = "\"Q4_1\""),
+      @Expect(path = "/context_length", equalTo = "8192"),
+      @Expect(path = "/tokenizer/vocabulary_size", equalTo = "49152")
+    })
+@InvalidCase(name = "blank model", request = "{\"model\": \"\"}", code = ErrorCode.VALIDATION_ERROR, field = "model")
+@InvalidCase(name = "unknown model", request = "{\"model\": \"no-such-model\"}", code = ErrorCode.NOT_FOUND)
+public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request, ModelInfoRoute.Reply> {
+  public record Request(@NotBlank @Size(max = 256) String model) {}
+
+  /**
+   * @param problem why the file cannot be used, if it cannot; the header fields are then absent
+   * @param loaded the load state, if the model is loaded
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Reply(
+      String id,
+      String kind,
+      String path,
+      long sizeBytes,
+      String name,
+      String architecture,
+      Long parameterCount,
+      String quantization,
+      Long contextLength,
+      Tokenizer tokenizer,
+      String chatTemplate,
+      String problem,
+      LoadedModelView loaded) {}
+
+  /** @param addBosToken whether prompts start with a BOS token; absent if the file does not say */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Tokenizer(String model, Long vocabularySize, Boolean addBosToken) {}
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    ModelManager models = context.service(ModelManager.class);
+    ModelEntry entry = models.registry().find(request.model()).orElseThrow(() -> RouteException.notFound("model", request.model()));
+    LoadedModelView loaded =
+        models.loaded().stream().filter(m -> m.id().equals(entry.id())).findFirst().map(LoadedModelView::of).orElse(null);
+    GgufMetadata m = entry.metadata().orElse(null);
+    if (m == null) {
+      return new Reply(
+          entry.id(), entry.kind().wireName(), entry.path().toString(), entry.sizeBytes(), null, null, null, null, null,
+          null, null, entry.problem().orElse(null), loaded);
+    }
+    return new Reply(
+        entry.id(),
+        entry.kind().wireName(),
+        entry.path().toString(),
+        entry.sizeBytes(),
+        m.name().orElse(null),
+        m.architecture().orElse(null),
+        m.parameterCount(),
+        m.quantization().orElse(null),
+        m.contextLength().orElse(null),
+        new Tokenizer(m.tokenizerModel().orElse(null), m.vocabularySize().orElse(null), m.addBosToken().orElse(null)),
+        m.chatTemplate().orElse(null),
+        null,
+        loaded);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.nm.routes.manage;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RateTier;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import dev.nm.routes.models.LoadedModel;
+import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.models.ModelManager;
+import dev.nm.routes.settings.AiPreferences;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Lists the models in the host's models directory: GGUF generation models and ONNX embedding models. */
+@NativeRoute(
+    name = "models",
+    description = "Lists the models in the models directory (OpenAI's model list) with their kind, size, whether each is"
+        + " loaded and which is the default.",
+    tags = {"ai", "models"},
+    rateTier = RateTier.LIGHT)
+@ValidCase(
+    name = "lists the chat model",
+    request = "{\"kind\": \"generation\"}",
+    expect = {
+      @Expect(path = "/object", equalTo = "\"list\""),
+      @Expect(path = "/data/0/id", equalTo = "\"SmolLM2-135M-Instruct.Q4_1\""),
+      @Expect(path = "/data/0/kind", equalTo = "\"generation\""),
+      @Expect(path = "/data/0/size_bytes", equalTo = "98362432")
+    })
+@InvalidCase(name = "unknown kind", request = "{\"kind\": \"vision\"}", code = ErrorCode.VALIDATION_ERROR, field = "kind")
+public final class ModelsRoute implements RouteHandler<ModelsRoute.Request, ModelsRoute.Reply> {
+  /** @param kind {@code generation} or {@code embedding}; all if absent */
+  public record Request(@Pattern(regexp = "generation|embedding", message = "must be generation or embedding") String kind) {}
+
+  public record Reply(String object, List<ModelView> data) {}
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    ModelManager models = context.service(ModelManager.class);
+    AiPreferences preferences = context.service(AiPreferences.class);
+    Set<String> loaded = models.loaded().stream().map(LoadedModel::id).collect(Collectors.toSet());
+    String generationDefault = preferences.defaultModel(ModelKind.GENERATION).orElse(null);
+    String embeddingDefault = preferences.defaultModel(ModelKind.EMBEDDING).orElse(null);
+    List<ModelView> data =
+        models.registry().list().stream()
+            .filter(m -> request.kind() == null || m.kind().wireName().equals(request.kind()))
+            .map(m -> ModelView.of(
+                m,
+                loaded.contains(m.id()),
+                m.id().equals(m.kind() == ModelKind.GENERATION ? generationDefault : embeddingDefault)))
+            .toList();
+    return new Reply("list", data);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.nm.routes.models;
+
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.GenerationBackend;
+import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.gguf.GgufMetadata;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps generation models loaded for every connection of a host: loads a model on first use or on request,
+ * shares it, unloads it on request or after it has been idle for {@link ModelSettings#idleUnload()}. A load
+ * that would not fit in the available memory is refused. Loading one model never blocks the use of another.
+ * Thread-safe.
+ */
+public final class ModelManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
+
+  private final ModelRegistry registry;
+  private final GenerationBackend backend;
+  private final ModelSettings settings;
+  private final LongSupplier availableMemory;
+  private final Clock clock;
+  private final Map<String, CompletableFuture<Resident>> residents = new ConcurrentHashMap<>();
+
+  /**
+   * @param availableMemory bytes of memory available for a new model now (OSHI's {@code GlobalMemory.getAvailable})
+   */
+  public ModelManager(
+      ModelRegistry registry, GenerationBackend backend, ModelSettings settings, LongSupplier availableMemory, Clock clock) {
+    this.registry = registry;
+    this.backend = backend;
+    this.settings = settings;
+    this.availableMemory = availableMemory;
+    this.clock = clock;
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  public String backendName() {
+    return backend.name();
+  }
+
+  /**
+   * Loads the model if it is not loaded yet; concurrent callers share one load.
+   *
+   * @throws ModelNotFoundException if the directory has no generation model of that id
+   * @throws InsufficientMemoryException if it would not fit in the available memory
+   * @throws BackendException if the file is not a model the backend can load
+   */
+  public LoadedModel load(String id) {
+    return resident(id).describe();
+  }
+
+  /**
+   * Runs {@code work} on the model, loading it first if needed. The model stays loaded while work runs, unless
+   * it is unloaded explicitly, which cancels the work's generations.
+   */
+  public <T> T use(String id, Function<GenerationModel, T> work) {
+    Resident resident = resident(id);
+    resident.active.incrementAndGet();
+    try {
+      return work.apply(resident.model);
+    } finally {
+      resident.lastUsedMillis = clock.millis();
+      resident.active.decrementAndGet();
+    }
+  }
+
+  /** Unloads the model, cancelling its generations in progress; false if it was not loaded. */
+  public boolean unload(String id) {
+    CompletableFuture<Resident> loading = residents.remove(id);
+    if (loading == null) {
+      return false;
+    }
+    Optional<Resident> resident = await(loading);
+    resident.ifPresent(Resident::close);
+    return resident.isPresent();
+  }
+
+  /** The models loaded now, sorted by id. */
+  public List<LoadedModel> loaded() {
+    List<LoadedModel> loaded = new ArrayList<>();
+    for (CompletableFuture<Resident> f : residents.values()) {
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        loaded.add(f.join().describe());
+      }
+    }
+    loaded.sort(Comparator.comparing(LoadedModel::id));
+    return loaded;
+  }
+
+  /** Unloads every model unused for longer than the idle limit and not in use; returns how many. */
+  public int unloadIdle() {
+    if (settings.idleUnload().isZero()) {
+      return 0;
+    }
+    long cutoff = clock.millis() - settings.idleUnload().toMillis();
+    int unloaded = 0;
+    for (LoadedModel model : loaded()) {
+      if (model.activeRequests() == 0 && model.lastUsedAt().toEpochMilli() < cutoff && unload(model.id())) {
+        unloaded++;
+      }
+    }
+    return unloaded;
+  }
+
+  @Override
+  public void close() {
+    residents.keySet().forEach(this::unload);
+  }
+
+  private Resident resident(String id) {
+    CompletableFuture<Resident> mine = new CompletableFuture<>();
+    CompletableFuture<Resident> existing = residents.putIfAbsent(id, mine);
+    if (existing != null) {
+      try {
+        return existing.join();
+      } catch (CompletionException e) {
+        throw (RuntimeException) e.getCause();
+      }
+    }
+    try {
+      Resident resident = loadNow(id);
+      mine.complete(resident);
+      return resident;
+    } catch (RuntimeException e) {
+      residents.remove(id, mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private Resident loadNow(String id) {
+    ModelEntry entry =
+        registry
+            .find(id)
+            .filter(m -> m.kind() == ModelKind.GENERATION)
+            .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
+    GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
+    LoadOptions options = loadOptions(metadata);
+    MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
+    long available = availableMemory.getAsLong();
+    if (estimate.totalBytes() > available) {
+      throw new InsufficientMemoryException(id, estimate, available);
+    }
+    long started = System.nanoTime();
+    GenerationModel model = backend.load(entry.path(), options);
+    log.info("loaded '{}' with {} in {} ms", id, options, (System.nanoTime() - started) / 1_000_000);
+    return new Resident(entry, model, clock.instant(), clock.millis());
+  }
+
+  private LoadOptions loadOptions(GgufMetadata metadata) {
+    long wanted = (long) settings.contextPerSlot() * settings.parallelSlots();
+    int context = (int) Math.min(wanted, metadata.contextLength().orElse(wanted));
+    int slots = Math.max(1, Math.min(settings.parallelSlots(), context / 16));
+    return new LoadOptions(context, settings.threads(), slots);
+  }
+
+  private static Optional<Resident> await(CompletableFuture<Resident> loading) {
+    try {
+      return Optional.of(loading.join());
+    } catch (CompletionException e) {
+      return Optional.empty();
+    }
+  }
+
+  private final class Resident {
+    final ModelEntry entry;
+    final GenerationModel model;
+    final Instant loadedAt;
+    final AtomicInteger active = new AtomicInteger();
+    volatile long lastUsedMillis;
+
+    Resident(ModelEntry entry, GenerationModel model, Instant loadedAt, long lastUsedMillis) {
+      this.entry = entry;
+      this.model = model;
+      this.loadedAt = loadedAt;
+      this.lastUsedMillis = lastUsedMillis;
+    }
+
+    LoadedModel describe() {
+      return new LoadedModel(
+          entry.id(), entry.path(), model.options(), loadedAt, Instant.ofEpochMilli(lastUsedMillis), active.get());
+    }
+
+    void close() {
+      model.close();
+      log.info("unloaded '{}'", entry.id());
+    }
+  }
+}

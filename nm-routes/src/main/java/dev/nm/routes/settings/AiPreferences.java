@@ -1,0 +1,76 @@
+package dev.nm.routes.settings;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.nm.protocol.Json;
+import dev.nm.routes.models.ModelKind;
+import java.util.Optional;
+
+/**
+ * What callers chose and the host remembers across restarts: the default model of each kind, and sampling
+ * defaults globally and per session. Kept in a {@link SettingsStore}.
+ */
+public final class AiPreferences {
+  private static final String GLOBAL = "params.global";
+
+  private final SettingsStore store;
+
+  public AiPreferences(SettingsStore store) {
+    this.store = store;
+  }
+
+  public Optional<String> defaultModel(ModelKind kind) {
+    return store.get(modelKey(kind));
+  }
+
+  public void selectModel(ModelKind kind, String id) {
+    store.put(modelKey(kind), id);
+  }
+
+  /** The global defaults; {@link SamplingDefaults#NONE} if none were set. */
+  public SamplingDefaults globalDefaults() {
+    return read(GLOBAL);
+  }
+
+  /** The session's own defaults, without the global ones. */
+  public SamplingDefaults sessionDefaults(String sessionId) {
+    return read(sessionKey(sessionId));
+  }
+
+  /** What applies to a request of that session (or none): the session's, then the global defaults. */
+  public SamplingDefaults effectiveDefaults(String sessionId) {
+    SamplingDefaults global = globalDefaults();
+    return sessionId == null ? global : sessionDefaults(sessionId).or(global);
+  }
+
+  /** Replaces the global defaults, or the session's if {@code sessionId} is not null. */
+  public void setDefaults(String sessionId, SamplingDefaults defaults) {
+    String key = sessionId == null ? GLOBAL : sessionKey(sessionId);
+    try {
+      store.put(key, Json.mapper().writeValueAsString(defaults));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + defaults, e);
+    }
+  }
+
+  private SamplingDefaults read(String key) {
+    return store
+        .get(key)
+        .map(
+            json -> {
+              try {
+                return Json.mapper().readValue(json, SamplingDefaults.class);
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException("setting '" + key + "' holds unreadable JSON: " + json, e);
+              }
+            })
+        .orElse(SamplingDefaults.NONE);
+  }
+
+  private static String modelKey(ModelKind kind) {
+    return "default_model." + kind.wireName();
+  }
+
+  private static String sessionKey(String sessionId) {
+    return "params.session." + sessionId;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.nm.routes.system;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * The machine the host runs on, read with OSHI: operating system, CPU, memory and GPUs. An extension uses it
+ * to pick a model that fits.
+ */
+@NativeRoute(
+    name = "system",
+    description = "Describes the machine: OS name and version, architecture, CPU model and cores, total and available memory, GPUs with their VRAM.",
+    tags = {"system"})
+@ValidCase(
+    name = "describes the machine",
+    request = "{}",
+    expect = {
+      @Expect(path = "/os/name"),
+      @Expect(path = "/cpu/logical_cores", matches = "[1-9][0-9]*"),
+      @Expect(path = "/memory/total_bytes", matches = "[1-9][0-9]*"),
+      @Expect(path = "/gpus")
+    })
+@ValidCase(name = "without gpus", request = "{\"gpus\": \"skip\"}", expect = @Expect(path = "/gpus", equalTo = "[]"))
+@InvalidCase(name = "unknown gpus mode", request = "{\"gpus\": \"maybe\"}", code = ErrorCode.VALIDATION_ERROR, field = "gpus")
+public final class SystemRoute implements RouteHandler<SystemRoute.Request, SystemRoute.Reply> {
+  private final SystemInfo system = new SystemInfo();
+
+  /**
+   * @param gpus {@code list} (default) enumerates graphics cards; {@code skip} leaves them out, which is
+   *     faster on machines where the enumeration is slow
+   */
+  public record Request(@Pattern(regexp = "list|skip", message = "must be list or skip") String gpus) {}
+
+  public record Reply(Os os, Cpu cpu, Memory memory, List<Gpu> gpus) {}
+
+  /** @param arch the JVM's architecture name, e.g. {@code amd64}, {@code aarch64} */
+  public record Os(String name, String version, String arch) {}
+
+  public record Cpu(String model, int physicalCores, int logicalCores) {}
+
+  public record Memory(long totalBytes, long availableBytes) {}
+
+  /** @param vramBytes dedicated video memory as the OS reports it; 0 if it does not */
+  public record Gpu(String name, String vendor, long vramBytes) {}
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    HardwareAbstractionLayer hardware = system.getHardware();
+    OperatingSystem os = system.getOperatingSystem();
+    CentralProcessor cpu = hardware.getProcessor();
+    GlobalMemory memory = hardware.getMemory();
+    List<Gpu> gpus =
+        "skip".equals(request.gpus())
+            ? List.of()
+            : hardware.getGraphicsCards().stream().map(card -> new Gpu(card.getName(), card.getVendor(), card.getVRam())).toList();
+    return new Reply(
+        new Os(os.getFamily(), os.getVersionInfo().toString(), System.getProperty("os.arch")),
+        new Cpu(cpu.getProcessorIdentifier().getName(), cpu.getPhysicalProcessorCount(), cpu.getLogicalProcessorCount()),
+        new Memory(memory.getTotal(), memory.getAvailable()),
+        gpus);
+  }
+}

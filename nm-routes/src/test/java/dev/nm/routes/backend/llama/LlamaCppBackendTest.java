@@ -1,0 +1,190 @@
+package dev.nm.routes.backend.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.routes.TestModels;
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.ContextOverflowException;
+import dev.nm.routes.backend.FinishReason;
+import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The llama.cpp backend against the real SmolLM2-135M-Instruct weights. */
+class LlamaCppBackendTest {
+  private static final LoadOptions OPTIONS = new LoadOptions(2048, 2, 2);
+  private static GenerationModel model;
+
+  @BeforeAll
+  static void load() {
+    model = new LlamaCppBackend().load(TestModels.chatModel(), OPTIONS);
+  }
+
+  @AfterAll
+  static void unload() {
+    if (model != null) {
+      model.close();
+    }
+  }
+
+  private static String chat(String question) {
+    return model.applyChatTemplate(List.of(new ChatMessage("user", question)));
+  }
+
+  @Test
+  void appliesTheChatTemplateFromTheGguf() {
+    assertEquals(
+        "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+        chat("Hi"));
+    assertEquals(
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+        model.applyChatTemplate(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi"))));
+  }
+
+  @Test
+  void answersAFactualQuestion() {
+    GenerationResult result =
+        model.generate(chat("What is the capital of France?"), SamplingParams.greedy(24), TokenListener.NONE, () -> false);
+    assertTrue(result.text().contains("Paris"), result.text());
+  }
+
+  @Test
+  void greedyDecodingIsDeterministic() {
+    String prompt = chat("Name three colours.");
+    GenerationResult first = model.generate(prompt, SamplingParams.greedy(16), TokenListener.NONE, () -> false);
+    GenerationResult second = model.generate(prompt, SamplingParams.greedy(16), TokenListener.NONE, () -> false);
+    assertEquals(first.text(), second.text());
+    assertEquals(first.completionTokens(), second.completionTokens());
+  }
+
+  @Test
+  void maxTokensEndsWithLengthAfterExactlyThatManyTokens() {
+    GenerationResult result =
+        model.generate(chat("Tell me a long story about a dragon."), SamplingParams.greedy(7), TokenListener.NONE, () -> false);
+    assertEquals(FinishReason.LENGTH, result.finishReason());
+    assertEquals(7, result.completionTokens());
+    assertEquals(7, model.tokenize(result.text()).length, result.text());
+  }
+
+  @Test
+  void countsPromptTokensWithTheModelsTokenizer() {
+    String prompt = chat("Hi");
+    GenerationResult result = model.generate(prompt, SamplingParams.greedy(1), TokenListener.NONE, () -> false);
+    // SmolLM2 adds no BOS token: the prompt is exactly its tokens.
+    assertEquals(model.tokenize(prompt).length, result.promptTokens());
+    assertEquals(result.promptTokens(), model.countPromptTokens(prompt));
+  }
+
+  @Test
+  void streamedPiecesConcatenateToTheText() {
+    List<String> pieces = new ArrayList<>();
+    GenerationResult result =
+        model.generate(chat("What is the capital of France?"), SamplingParams.greedy(24), pieces::add, () -> false);
+    assertTrue(pieces.size() > 1, pieces.toString());
+    assertEquals(result.text(), String.join("", pieces));
+  }
+
+  @Test
+  void stopsAtAStopSequenceAndLeavesItOut() {
+    String prompt = chat("What is the capital of France?");
+    String full = model.generate(prompt, SamplingParams.greedy(24), TokenListener.NONE, () -> false).text();
+    int at = full.indexOf("Paris");
+    assertTrue(at > 0, full);
+    GenerationResult stopped =
+        model.generate(prompt, SamplingParams.greedy(24).withStop(List.of("Paris")), TokenListener.NONE, () -> false);
+    assertEquals(full.substring(0, at), stopped.text());
+    assertEquals(FinishReason.STOP, stopped.finishReason());
+  }
+
+  @Test
+  void cancellingStopsBeforeTheNextToken() {
+    AtomicInteger pieces = new AtomicInteger();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    GenerationResult result =
+        model.generate(
+            chat("Tell me a long story about a dragon."),
+            SamplingParams.greedy(200),
+            text -> cancelled.set(pieces.incrementAndGet() == 3),
+            cancelled::get);
+    assertEquals(FinishReason.CANCELLED, result.finishReason());
+    assertEquals(3, pieces.get());
+    assertEquals(3, result.completionTokens());
+    // The slot was given back: the model still serves.
+    assertEquals(
+        FinishReason.LENGTH,
+        model.generate(chat("Hi"), SamplingParams.greedy(2), TokenListener.NONE, () -> false).finishReason());
+  }
+
+  @Test
+  void twoGenerationsProgressTogether() throws Exception {
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    AtomicInteger timedOut = new AtomicInteger();
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<GenerationResult>> results = new ArrayList<>();
+      for (String question : List.of("Tell me a long story about a dragon.", "Write a poem about the sea.")) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        TokenListener waitForTheOther =
+            text -> {
+              if (first.getAndSet(false)) {
+                bothStarted.countDown();
+                try {
+                  if (!bothStarted.await(60, TimeUnit.SECONDS)) {
+                    timedOut.incrementAndGet();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            };
+        results.add(
+            callers.submit(() -> model.generate(chat(question), SamplingParams.greedy(12), waitForTheOther, () -> false)));
+      }
+      for (Future<GenerationResult> result : results) {
+        assertEquals(12, result.get(120, TimeUnit.SECONDS).completionTokens());
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(0, timedOut.get(), "each generation's first token waits for the other's: they must run in parallel");
+  }
+
+  @Test
+  void refusesAPromptLongerThanTheContextWithTheCounts() {
+    String prompt = chat("word ".repeat(2000));
+    ContextOverflowException e =
+        assertThrows(
+            ContextOverflowException.class,
+            () -> model.generate(prompt, SamplingParams.greedy(4), TokenListener.NONE, () -> false));
+    assertEquals(OPTIONS.slotContextSize(), e.contextSize());
+    assertEquals(model.countPromptTokens(prompt), e.promptTokens());
+    assertTrue(e.getMessage().contains(e.promptTokens() + " tokens"), e.getMessage());
+  }
+
+  @Test
+  void aFileThatIsNotAModelFailsNamingIt(@TempDir Path dir) throws Exception {
+    Path garbage = Files.writeString(dir.resolve("broken.gguf"), "not a model at all");
+    BackendException e = assertThrows(BackendException.class, () -> new LlamaCppBackend().load(garbage, OPTIONS));
+    assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
+  }
+}

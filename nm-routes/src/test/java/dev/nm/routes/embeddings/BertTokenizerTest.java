@@ -1,0 +1,100 @@
+package dev.nm.routes.embeddings;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BertTokenizerTest {
+  /** A tokenizer.json with a vocabulary small enough to work out every id by hand. */
+  private static final String TINY_TOKENIZER =
+      """
+      {"added_tokens": [{"id": 0, "content": "[PAD]"}, {"id": 1, "content": "[UNK]"},
+                        {"id": 2, "content": "[CLS]"}, {"id": 3, "content": "[SEP]"}],
+       "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                      "strip_accents": null, "lowercase": true},
+       "pre_tokenizer": {"type": "BertPreTokenizer"},
+       "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                 "max_input_chars_per_word": 10,
+                 "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "un": 4, "##aff": 5, "##able": 6,
+                           "cafe": 7, "!": 8, "中": 9, "a": 10, "##a": 11}}}
+      """;
+
+  @TempDir Path dir;
+
+  private BertTokenizer tiny() throws IOException {
+    return BertTokenizer.load(Files.writeString(dir.resolve("tokenizer.json"), TINY_TOKENIZER));
+  }
+
+  @Test
+  void splitsWordsIntoLongestPiecesFirst() throws IOException {
+    assertArrayEquals(new int[] {2, 4, 5, 6, 3}, tiny().encode("unaffable", 16));
+  }
+
+  @Test
+  void lowercasesStripsAccentsAndIsolatesPunctuationAndIdeographs() throws IOException {
+    assertArrayEquals(new int[] {2, 7, 8, 9, 9, 3}, tiny().encode("  CAFÉ!中中\t", 16));
+  }
+
+  @Test
+  void aWordWithAnUnknownPieceIsOneUnknownToken() throws IOException {
+    assertArrayEquals(new int[] {2, 1, 10, 3}, tiny().encode("unafx a", 16));
+  }
+
+  @Test
+  void aWordOverTheCharacterLimitIsOneUnknownToken() throws IOException {
+    assertArrayEquals(new int[] {2, 1, 3}, tiny().encode("aaaaaaaaaaa", 16));
+    assertArrayEquals(new int[] {2, 10, 11, 11, 3}, tiny().encode("aaa", 16));
+  }
+
+  @Test
+  void specialTokensInTheTextKeepTheirIds() throws IOException {
+    assertArrayEquals(new int[] {2, 10, 3, 10, 3}, tiny().encode("a[SEP]a", 16));
+  }
+
+  @Test
+  void truncatesToTheWindowKeepingClsAndSep() throws IOException {
+    assertArrayEquals(new int[] {2, 4, 5, 3}, tiny().encode("unaffable", 4));
+    assertArrayEquals(new int[] {2, 3}, tiny().encode("", 4));
+  }
+
+  @Test
+  void refusesATokenizerThatIsNotWordPiece() throws IOException {
+    Path bpe = Files.writeString(dir.resolve("bpe.json"), TINY_TOKENIZER.replace("\"WordPiece\"", "\"BPE\""));
+    IOException e = assertThrows(IOException.class, () -> BertTokenizer.load(bpe));
+    assertEquals(bpe + " is not a BERT WordPiece tokenizer (model.type is not WordPiece); nm runs only those", e.getMessage());
+  }
+
+  @Test
+  void matchesTheHuggingFaceTokenizerOnTheReferenceTexts() throws IOException {
+    BertTokenizer tokenizer = TestEmbeddingModel.tokenizer();
+    JsonNode reference = TestEmbeddingModel.reference();
+    int maxTokens = reference.get("max_tokens").intValue();
+    int compared = 0;
+    for (String section : List.of("texts", "tokenizer_only")) {
+      for (JsonNode entry : reference.get(section)) {
+        String text = entry.get("text").textValue();
+        assertArrayEquals(TestEmbeddingModel.ints(entry.get("token_ids")), tokenizer.encode(text, maxTokens), text);
+        compared++;
+      }
+    }
+    assertEquals(32, compared);
+  }
+
+  @Test
+  void theLongReferenceTextIsTruncatedToTheWindow() throws IOException {
+    BertTokenizer tokenizer = TestEmbeddingModel.tokenizer();
+    JsonNode texts = TestEmbeddingModel.reference().get("texts");
+    String longest = texts.get(texts.size() - 1).get("text").textValue();
+    assertTrue(tokenizer.wordPieces(longest).size() > 600);
+    assertEquals(256, tokenizer.encode(longest, 256).length);
+  }
+}

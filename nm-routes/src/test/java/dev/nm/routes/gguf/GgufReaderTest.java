@@ -1,0 +1,157 @@
+package dev.nm.routes.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.routes.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GgufReaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsTheRealModelsHeader() throws Exception {
+    Path file = TestModels.chatModel();
+    GgufMetadata m = GgufReader.read(file);
+    assertEquals(3, m.version());
+    assertEquals(98_362_432L, m.fileSize());
+    assertEquals(272, m.tensorCount());
+    assertEquals(134_515_008L, m.parameterCount());
+    assertEquals(Optional.of("llama"), m.architecture());
+    assertEquals(Optional.of("Q4_1"), m.quantization());
+    assertEquals(Optional.of(8192L), m.contextLength());
+    assertEquals(Optional.of(30L), m.blockCount());
+    assertEquals(Optional.of(576L), m.embeddingLength());
+    assertEquals(Optional.of(9L), m.headCount());
+    assertEquals(Optional.of(3L), m.headCountKv());
+    assertEquals(Optional.of("gpt2"), m.tokenizerModel());
+    assertEquals(Optional.of(49_152L), m.vocabularySize());
+    assertEquals(Optional.of(false), m.addBosToken());
+    assertTrue(m.chatTemplate().orElseThrow().contains("<|im_start|>"));
+  }
+
+  @Test
+  void readsEveryValueTypeOfAHandWrittenFile() throws Exception {
+    Gguf g = new Gguf().header(1, 9);
+    g.key("general.architecture").u32(8).string("tiny");
+    g.key("tiny.context_length").u32(4).u32(256);
+    g.key("general.file_type").u32(4).u32(15);
+    g.key("a.u8").u32(0).u8(250);
+    g.key("a.i16").u32(3).u16(-2);
+    g.key("a.f32").u32(6).u32(Float.floatToIntBits(0.5f));
+    g.key("a.bool").u32(7).u8(1);
+    g.key("a.i64").u32(11).u64(-7);
+    g.key("tokenizer.ggml.tokens").u32(9).u32(8).u64(2).string("a").string("b");
+    g.string("weight").u32(2).u64(3).u64(4).u32(0).u64(0);
+    GgufMetadata m = GgufReader.read(g.write(dir.resolve("tiny.gguf")));
+    assertEquals(Optional.of("tiny"), m.architecture());
+    assertEquals(Optional.of(256L), m.contextLength());
+    assertEquals(Optional.of("Q4_K_M"), m.quantization());
+    assertEquals(250L, m.values().get("a.u8"));
+    assertEquals(-2L, m.values().get("a.i16"));
+    assertEquals(0.5, m.values().get("a.f32"));
+    assertEquals(true, m.values().get("a.bool"));
+    assertEquals(-7L, m.values().get("a.i64"));
+    assertEquals(Optional.of(2L), m.vocabularySize());
+    assertEquals(12L, m.parameterCount());
+    assertEquals(Optional.empty(), m.chatTemplate());
+  }
+
+  @Test
+  void aGarbageFileIsRefusedNamingIt() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.gguf"), "hello, I am not a model");
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: its first bytes are 0x6c6c6568, not the GGUF magic 0x46554747 (\"GGUF\")",
+        e.getMessage());
+    assertEquals(file, e.file());
+  }
+
+  @Test
+  void aTruncatedFileIsRefusedNamingIt() throws Exception {
+    byte[] whole = new Gguf().header(0, 1).key("general.architecture").u32(8).string("tiny").bytes();
+    // 24 bytes of header, the 28-byte key, then 2 of the value type's 4 bytes.
+    Path file = Files.write(dir.resolve("cut.gguf"), Arrays.copyOf(whole, 54));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: the header ends early, after 52 of 54 bytes (truncated file?)",
+        e.getMessage());
+  }
+
+  @Test
+  void aLengthBeyondTheFileIsRefusedBeforeAllocating() throws Exception {
+    Path file = new Gguf().header(0, 1).key("x").u32(8).u64(Long.MAX_VALUE).write(dir.resolve("huge.gguf"));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: the length of value of 'x' is 9223372036854775807, more than the 0"
+            + " bytes left in the file can hold",
+        e.getMessage());
+  }
+
+  @Test
+  void anUnsupportedVersionIsNamed() throws Exception {
+    Path file = new Gguf().u32(0x46554747).u32(1).u64(0).u64(0).write(dir.resolve("v1.gguf"));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(file + " is not a valid GGUF model: GGUF version 1 is not supported (2 and 3 are)", e.getMessage());
+  }
+
+  /** Builds a GGUF file byte by byte, little-endian. */
+  private static final class Gguf {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Gguf header(long tensors, long keys) {
+      return u32(0x46554747).u32(3).u64(tensors).u64(keys);
+    }
+
+    Gguf key(String key) {
+      return string(key);
+    }
+
+    Gguf string(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      u64(b.length);
+      out.writeBytes(b);
+      return this;
+    }
+
+    Gguf u8(int v) {
+      out.write(v);
+      return this;
+    }
+
+    Gguf u16(int v) {
+      return put(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v));
+    }
+
+    Gguf u32(int v) {
+      return put(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v));
+    }
+
+    Gguf u64(long v) {
+      return put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v));
+    }
+
+    private Gguf put(ByteBuffer b) {
+      out.writeBytes(b.array());
+      return this;
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+
+    Path write(Path file) throws Exception {
+      return Files.write(file, bytes());
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.nm.testkit;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import dev.nm.host.HostConfig;
+import dev.nm.host.NativeMessagingServer;
+import dev.nm.route.RouteDescriptor;
+import dev.nm.route.RouteTable;
+import dev.nm.route.Services;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apiguardian.api.API;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * Runs every {@link dev.nm.route.ValidCase} and {@link dev.nm.route.InvalidCase} a route declares against a
+ * real {@link NativeMessagingServer}, over an in-memory pipe, as the browser would send it.
+ *
+ * <pre>{@code
+ * class MyRoutesTest {
+ *   @TestFactory
+ *   Stream<DynamicNode> declaredCases() {
+ *     return NmRouteCases.fromClassPath().services(myServices).dynamicTests();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each route becomes a container named after the route, each case a test named after the case; both point
+ * at the route class, so an IDE jumps there from a failure. A valid case must succeed, every
+ * {@link dev.nm.route.Expect} must hold and at least {@code minEvents} events must precede the reply; an
+ * invalid case must fail with its code and, if it names one, its {@code details.field}.
+ *
+ * <p>One server and one connection serve all the cases of a factory: started when the first case runs,
+ * closed when JUnit closes the stream. By default the server lets any origin call any route with every scope
+ * ({@link HostConfig#permissive()}) and has no services; give it the services your routes need.
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class NmRouteCases {
+  /** The origin the cases are sent from unless {@link #origin} says otherwise. */
+  public static final String DEFAULT_ORIGIN = "chrome-extension://nmtestkit/";
+
+  private final List<RouteTable> tables;
+  private final ClassLoader classPath;
+  private final Set<String> selected = new LinkedHashSet<>();
+  private Services services = Services.empty();
+  private HostConfig config = HostConfig.permissive();
+  private String origin = DEFAULT_ORIGIN;
+  private Duration timeout = NmClient.DEFAULT_TIMEOUT;
+
+  private NmRouteCases(List<RouteTable> tables, ClassLoader classPath) {
+    this.tables = tables;
+    this.classPath = classPath;
+  }
+
+  /** The cases of every {@link RouteTable} registered on the test's class path ({@code META-INF/services}). */
+  public static NmRouteCases fromClassPath() {
+    return fromClassPath(Thread.currentThread().getContextClassLoader());
+  }
+
+  /** The cases of every {@link RouteTable} registered on {@code loader}'s class path. */
+  public static NmRouteCases fromClassPath(ClassLoader loader) {
+    List<RouteTable> found = new ArrayList<>();
+    ServiceLoader.load(RouteTable.class, loader).forEach(found::add);
+    return new NmRouteCases(found, loader);
+  }
+
+  /** The cases of these tables only; the server also serves its built-in routes. */
+  public static NmRouteCases of(RouteTable... tables) {
+    return new NmRouteCases(List.of(tables), null);
+  }
+
+  /** Runs only the cases of these routes. */
+  public NmRouteCases routes(String... names) {
+    selected.addAll(List.of(names));
+    return this;
+  }
+
+  /** The services the routes reach through {@code context.service(Type.class)}. */
+  public NmRouteCases services(Services services) {
+    this.services = Objects.requireNonNull(services, "services");
+    return this;
+  }
+
+  /** The server's configuration, to test routes under real origins, scopes and limits. */
+  public NmRouteCases config(HostConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
+  /** The origin the cases are sent from. */
+  public NmRouteCases origin(String origin) {
+    this.origin = Objects.requireNonNull(origin, "origin");
+    return this;
+  }
+
+  /** How long each case waits for its reply; slow engines need more than the default 30 s. */
+  public NmRouteCases timeout(Duration timeout) {
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /**
+   * One container per route, one test per declared case, for a {@code @TestFactory} to return.
+   *
+   * @throws IllegalStateException if no route table was found, or a route given to {@link #routes} is in none
+   */
+  public Stream<DynamicNode> dynamicTests() {
+    List<RouteDescriptor<?, ?>> routes = selectedRoutes();
+    CaseSession session = new CaseSession(serverFactory(), origin, timeout);
+    return routes.stream()
+        .<DynamicNode>map(route -> routeContainer(route, session))
+        .onClose(session::close);
+  }
+
+  private static DynamicContainer routeContainer(RouteDescriptor<?, ?> route, CaseSession session) {
+    URI source = URI.create("class:" + route.handlerType().getName());
+    return DynamicContainer.dynamicContainer(
+        route.name(),
+        source,
+        route.cases().stream()
+            .map(declared -> DynamicTest.dynamicTest(declared.name(), source, () -> session.run(route.name(), declared))));
+  }
+
+  private Supplier<NativeMessagingServer> serverFactory() {
+    return () -> {
+      NativeMessagingServer.Builder builder = NativeMessagingServer.builder().services(services).config(config);
+      if (classPath != null) {
+        builder.routesFromClassPath(classPath);
+      } else {
+        builder.routes(tables.toArray(RouteTable[]::new));
+      }
+      return builder.build();
+    };
+  }
+
+  private List<RouteDescriptor<?, ?>> selectedRoutes() {
+    if (tables.isEmpty()) {
+      throw new IllegalStateException(
+          "no RouteTable is registered on the class path. The route processor writes one with its"
+              + " META-INF/services entry: add dev.nm:nm-route-processor to the maven-compiler-plugin's"
+              + " <annotationProcessorPaths> of the module with the @NativeRoute classes, and put that module on"
+              + " the test class path");
+    }
+    List<RouteDescriptor<?, ?>> all = tables.stream().flatMap(table -> table.routes().stream()).toList();
+    if (selected.isEmpty()) {
+      return all;
+    }
+    Set<String> unknown = new TreeSet<>(selected);
+    all.forEach(route -> unknown.remove(route.name()));
+    if (!unknown.isEmpty()) {
+      Set<String> known = new TreeSet<>();
+      all.forEach(route -> known.add(route.name()));
+      throw new IllegalStateException(
+          "no route named " + unknown + " in the route tables; routes(...) takes wire names, these exist: " + known);
+    }
+    return all.stream().filter(route -> selected.contains(route.name())).toList();
+  }
+}
