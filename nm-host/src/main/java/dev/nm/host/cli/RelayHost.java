@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ final class RelayHost {
       toDaemon.writeFrame(handshake(origin));
     } catch (IOException e) {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
-      return 1;
+      return refuseAll("cannot reach the nm daemon: " + e.getMessage());
     }
     Thread replies = new Thread(() -> pumpReplies(daemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
@@ -119,13 +120,36 @@ final class RelayHost {
   }
 
   private void failInFlight(FrameWriter toBrowser) {
-    EnvelopeCodec codec = new EnvelopeCodec();
-    for (String requestId : inFlight.drain()) {
-      try {
-        toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, DAEMON_EXITED)));
-      } catch (IOException e) {
-        return;
+    try {
+      fail(inFlight.drain(), DAEMON_EXITED, toBrowser);
+    } catch (IOException e) {
+      // The browser is gone too.
+    }
+  }
+
+  /**
+   * Without a daemon, answers every request with {@link ErrorCode#BACKEND_ERROR} until the browser leaves,
+   * so that the extension learns why instead of seeing only "Native host has exited".
+   */
+  private int refuseAll(String reason) {
+    FrameReader fromBrowser = FrameReader.of(browserIn);
+    FrameWriter toBrowser = FrameWriter.of(browserOut);
+    try {
+      byte[] frame;
+      while ((frame = fromBrowser.nextFrame()) != null) {
+        inFlight.sent(frame);
+        fail(inFlight.drain(), reason, toBrowser);
       }
+    } catch (IOException e) {
+      // The browser left mid-frame or stopped reading: nobody is left to tell.
+    }
+    return 1;
+  }
+
+  private static void fail(List<String> requestIds, String message, FrameWriter toBrowser) throws IOException {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    for (String requestId : requestIds) {
+      toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, message)));
     }
   }
 

@@ -115,6 +115,25 @@ class HostProcessTest {
   }
 
   @Test
+  void aDaemonThatCannotStartIsExplainedToTheExtension() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"origns\": {}}");
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      JsonNode failure = host.call("h1", "hello", "{}");
+
+      assertEquals("h1", failure.path("request_id").asText());
+      assertEquals("BACKEND_ERROR", failure.path("error").path("code").asText());
+      assertEquals(
+          "cannot reach the nm daemon: the nm daemon exited while starting (exit code 1); see "
+              + home.resolve("logs/daemon.log"),
+          failure.path("error").path("message").asText());
+      assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("unknown key 'origns'"));
+      host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertEquals(1, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+  }
+
+  @Test
   void daemonCommandsReportStartAndStop() throws Exception {
     assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon not running"));
     assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
