@@ -146,6 +146,18 @@ class HostProcessTest {
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
   }
 
+  @Test
+  void anIdleDaemonExitsAndCleansUp() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 1}");
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    ProcessHandle daemon = ProcessHandle.of(DaemonLockView.daemonPid(home).orElseThrow()).orElseThrow();
+
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
+    assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
+    assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 1 s; exiting"));
+  }
+
   /** The daemon as the files under {@code run/} describe it, and the processes that claim to be it. */
   private static final class DaemonLockView {
     static Optional<Long> daemonPid(Path home) throws IOException {
