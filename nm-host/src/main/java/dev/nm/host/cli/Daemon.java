@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The resident server: one per user, shared by every relayed browser port, so that models load once. It
  * holds the {@link DaemonLock} for life, writes its pid to {@link HostPaths#daemonPidFile()}, serves on
- * {@link HostPaths#socket()}, exits after {@code idle_timeout_seconds} without a connection, and on SIGTERM
- * stops accepting, cancels what is in flight and removes its socket and pid file.
+ * {@link HostPaths#socket()}, puts each saved edit of {@code config.json} in force ({@link ConfigWatcher}),
+ * exits after {@code idle_timeout_seconds} without a connection, and on SIGTERM stops accepting, cancels
+ * what is in flight and removes its socket and pid file.
  */
 final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -40,6 +41,7 @@ final class Daemon {
     Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
     Files.deleteIfExists(paths.socket());
     host.server().listen(paths.socket());
+    ConfigWatcher.start(paths.configFile(), host.server());
     Duration idleTimeout = Duration.ofSeconds(host.config().idleTimeoutSeconds());
     LOG.info("nm daemon {} serving on {} (pid {}, exits after {} s idle)",
         NmHostVersion.get(), paths.socket(), ProcessHandle.current().pid(), idleTimeout.toSeconds());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostPaths;
+import dev.nm.host.install.HostConfigAllowlist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,6 +159,41 @@ class HostProcessTest {
     assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
     assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 1 s; exiting"));
+  }
+
+  @Test
+  void aRunningDaemonPutsConfigEditsInForceAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertEquals("FORBIDDEN", host.call("before", "hello", "{}").path("error").path("code").asText());
+
+      new HostConfigAllowlist(new HostPaths(home, home.resolve("models"))).allow(HostProcess.ORIGIN, Set.of());
+      assertTrue(callHelloUntilServed(host, Duration.ofSeconds(5)), "the allowed origin is still refused");
+
+      Files.writeString(home.resolve("config.json"), "{\"origins\": ");
+      awaitLogLine(home.resolve("logs/daemon.log"), "cannot reload " + home.resolve("config.json"), Duration.ofSeconds(5));
+      assertTrue(host.call("after", "hello", "{}").path("success").asBoolean(), "a broken edit keeps the config in force");
+    }
+  }
+
+  /** Calls {@code hello} every 100 ms until it succeeds or {@code limit} passes; whether it succeeded. */
+  private static boolean callHelloUntilServed(HostProcess host, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+      if (host.call("attempt-" + attempt, "hello", "{}").path("success").asBoolean()) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return false;
+  }
+
+  private static void awaitLogLine(Path log, String text, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!Files.readString(log).contains(text)) {
+      assertTrue(System.nanoTime() < deadline, () -> log + " has no line with '" + text + "' after " + limit);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
   }
 
   /** The daemon as the files under {@code run/} describe it, and the processes that claim to be it. */
