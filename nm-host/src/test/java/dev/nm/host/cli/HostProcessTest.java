@@ -3,11 +3,16 @@ package dev.nm.host.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.HostPaths;
+import dev.nm.host.connection.RelayHandshake;
 import dev.nm.host.install.HostConfigAllowlist;
+import dev.nm.protocol.FrameWriter;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -174,6 +179,27 @@ class HostProcessTest {
       awaitLogLine(home.resolve("logs/daemon.log"), "cannot reload " + home.resolve("config.json"), Duration.ofSeconds(5));
       assertTrue(host.call("after", "hello", "{}").path("success").asBoolean(), "a broken edit keeps the config in force");
     }
+  }
+
+  @Test
+  void everyConnectionHoweverShortKeepsTheDaemonFromIdling() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 2}");
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    ProcessHandle daemon = ProcessHandle.of(DaemonLockView.daemonPid(home).orElseThrow()).orElseThrow();
+
+    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < until) {
+      try (SocketChannel relay = SocketChannel.open(UnixDomainSocketAddress.of(home.resolve("run/daemon.sock")))) {
+        FrameWriter.of(relay).writeFrame(RelayHandshake.frame(HostProcess.ORIGIN));
+      } catch (IOException e) {
+        fail("the daemon went idle although a connection came every 250 ms: " + e);
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    assertTrue(daemon.isAlive(), "the daemon went idle although a connection came every 250 ms");
+
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 2 s; exiting"));
   }
 
   /** Calls {@code hello} every 100 ms until it succeeds or {@code limit} passes; whether it succeeded. */
