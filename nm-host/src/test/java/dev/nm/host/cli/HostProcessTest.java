@@ -135,6 +135,8 @@ class HostProcessTest {
               + home.resolve("logs/daemon.log"),
           failure.path("error").path("message").asText());
       assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("unknown key 'origns'"));
+      assertTrue(Files.readString(home.resolve("logs/host.log")).contains(" pid=" + host.pid() + " ERROR "),
+          "the host log names the relay's pid");
       host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
       assertEquals(1, host.exitValue());
       assertEquals(List.of(), host.remainingFrames());
