@@ -184,6 +184,24 @@ class HostProcessTest {
   }
 
   @Test
+  void configAllowLetsTheCommandLineCallARunningDaemon() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    String refused = HostProcess.run(home, "call", "hello");
+    assertTrue(refused.contains("allow it with `nm-host config allow nm-host-cli`"), refused);
+
+    assertTrue(HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN)
+        .contains("allowed nm-host-cli in " + home.resolve("config.json") + " (no scopes)\n"));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String reply;
+    do {
+      reply = HostProcess.run(home, "call", "hello");
+    } while (!reply.contains("\"success\":true") && System.nanoTime() < deadline);
+    assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
+  }
+
+  @Test
   void everyConnectionHoweverShortKeepsTheDaemonFromIdling() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 2}");
     assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
