@@ -59,9 +59,11 @@ public final class GenerationMetrics {
   public record Distribution(long count, double mean, double p50, double p90) {
     static Distribution of(DoubleHistogram histogram) {
       long count = histogram.getTotalCount();
-      return count == 0
-          ? new Distribution(0, 0, 0, 0)
-          : new Distribution(count, histogram.getMean(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(90));
+      if (count == 0) {
+        return new Distribution(0, 0, 0, 0);
+      }
+      return new Distribution(
+          count, histogram.getMean(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(90));
     }
   }
 

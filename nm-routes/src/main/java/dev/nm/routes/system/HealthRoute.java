@@ -120,8 +120,8 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
     }
     Optional<String> model = generation.get().defaultModel();
     if (model.isEmpty()) {
-      return Optional.of(
-          "no chat model in " + registry.get().directory() + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there");
+      return Optional.of("no chat model in " + registry.get().directory()
+          + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there");
     }
     Optional<ModelEntry> entry = registry.get().find(model.get());
     if (entry.isEmpty()) {
@@ -129,6 +129,6 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
           "the default chat model '" + model.get() + "' is not in " + registry.get().directory()
               + "; copy it back or choose another with select_model");
     }
-    return entry.get().problem().map(problem -> "the default chat model '" + model.get() + "' cannot be read: " + problem);
+    return entry.get().problem().map(problem -> "the default chat model '" + model.get() + "' is unreadable: " + problem);
   }
 }

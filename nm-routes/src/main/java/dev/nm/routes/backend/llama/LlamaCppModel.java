@@ -101,7 +101,8 @@ final class LlamaCppModel implements GenerationModel {
     int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
-      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0, timings(called, System.nanoTime(), 0, 0, 0));
+      GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
+      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0, queuedOnly);
     }
     try {
       return decode(inferenceParameters(prompt, params, limit), listener, stop, promptTokens, limit, called);
@@ -161,7 +162,8 @@ final class LlamaCppModel implements GenerationModel {
     if (tokens == 0) {
       return new GenerationTimings(queued, Duration.ZERO, Duration.ZERO);
     }
-    return new GenerationTimings(queued, Duration.ofNanos(firstTokenAt - submitted), Duration.ofNanos(lastTokenAt - firstTokenAt));
+    return new GenerationTimings(
+        queued, Duration.ofNanos(firstTokenAt - submitted), Duration.ofNanos(lastTokenAt - firstTokenAt));
   }
 
   /** Runs a call into the engine, turning its failures (java-llama.cpp's non-public LlamaException) into ours. */
