@@ -45,7 +45,7 @@ class EmbeddingsRouteTest {
     backend = new OnnxEmbeddingBackend(TestEmbeddingModel.modelsDir(), OnnxEmbeddingBackend.Options.defaults().withMaxInputs(MANY));
     server =
         NativeMessagingServer.builder()
-            .routes(new NmRouteTable())
+            .routesFromClassPath(EmbeddingsRouteTest.class.getClassLoader())
             .services(Services.builder().add(EmbeddingBackend.class, backend).build())
             .config(HostConfig.permissive())
             .build();
@@ -66,7 +66,7 @@ class EmbeddingsRouteTest {
   @TestFactory
   Stream<DynamicNode> declaredCases() {
     OnnxEmbeddingBackend defaults = new OnnxEmbeddingBackend(TestEmbeddingModel.modelsDir(), OnnxEmbeddingBackend.Options.defaults());
-    return NmRouteCases.of(new NmRouteTable())
+    return NmRouteCases.fromClassPath()
         .routes("embeddings")
         .services(Services.builder().add(EmbeddingBackend.class, defaults).build())
         .timeout(Duration.ofMinutes(1))
