@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build, the models fetch and the browser tests need on a Debian/Ubuntu machine.
+# Installs what the build, the models fetch and the browser tests need (the browser part is
+# scripts/install-browser.sh) on a Debian/Ubuntu machine.
 # Idempotent and quick when everything is present. Never downloads a browser or a JDK by itself:
 # everything comes from the distribution's packages, npm and PyPI.
 set -euo pipefail
@@ -10,7 +11,6 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
@@ -27,6 +27,4 @@ if [ "${java_major%%.*}" -lt 17 ]; then
   exit 1
 fi
 
-if [ -f e2e/package-lock.json ]; then
-  (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent >&2)
-fi
+sh scripts/install-browser.sh >&2

@@ -62,6 +62,21 @@ globalThis.nm = {
     openClients.delete(handle);
   },
 
+  /** n sequential sendNativeMessage calls (a new host process each); the time of each in ms. */
+  async sendOnceTimes(n, route, payload = {}, host = DEFAULT_HOST) {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      try {
+        await chrome.runtime.sendNativeMessage(host, { request_id: `once${i}`, route, payload });
+      } catch (error) {
+        return { error: error.message };
+      }
+      times.push(performance.now() - start);
+    }
+    return { times };
+  },
+
   /** n sequential requests on one port; the round-trip time of each in ms (performance.now). */
   async ping(n, route, payload = {}, host = DEFAULT_HOST) {
     const client = new NmClient(host);

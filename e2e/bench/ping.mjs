@@ -1,6 +1,7 @@
 // Ping round trip through Chromium over one connectNative port: our host (bin/nm-host, relay to the daemon)
 // vs the minimal Python host in peers/. n sequential `hello` requests per run, timed in the extension's
-// service worker with performance.now(); runs alternate between the hosts. Usage: node bench/ping.mjs [n] [runs]
+// service worker with performance.now(); runs alternate between the hosts. Then 30 sendNativeMessage calls
+// each (a new host process per call: start-up dominates). Usage: node bench/ping.mjs [n] [runs]
 import { join } from 'node:path';
 import { nmHost, REPO } from '../lib/nm-host.mjs';
 import { startSession } from '../lib/session.mjs';
@@ -34,6 +35,18 @@ try {
   console.log('|---|---|---|');
   for (const [name, list] of Object.entries(results)) {
     console.log(`| ${name} | ${list.map((r) => r.median.toFixed(2)).join(', ')} | ${list.map((r) => r.p99.toFixed(2)).join(', ')} |`);
+  }
+  const once = {};
+  for (const [name, host] of [['nm-host', 'nm_host'], ['python peer', PEER]]) {
+    const { times, error } = await session.workers.allowed.evaluate((h) => nm.sendOnceTimes(30, 'hello', {}, h), host);
+    if (error) throw new Error(`${name}: ${error}\n${session.log()}`);
+    once[name] = times.sort((a, b) => a - b);
+  }
+  console.log('\nsendNativeMessage (new host process per call), 30 calls (ms)');
+  console.log('| host | median | p90 |');
+  console.log('|---|---|---|');
+  for (const [name, sorted] of Object.entries(once)) {
+    console.log(`| ${name} | ${percentile(sorted, 0.5).toFixed(1)} | ${percentile(sorted, 0.9).toFixed(1)} |`);
   }
 } finally {
   await session.close();

@@ -1,11 +1,11 @@
 // The nm host through a real Chromium: the test extension talks to bin/nm-host, installed by `nm-host install`.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { origin } from '../lib/extensions.mjs';
-import { NM_HOST, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
+import { NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
 import { alive, pidsWith, startSession } from '../lib/session.mjs';
 
 const FORBIDDEN_BY_BROWSER = 'Access to the specified native messaging host is forbidden.';
@@ -189,5 +189,19 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
     await page.close();
     assert.equal(finishReason, 'cancelled', status);
     assert.ok(chunks >= 5 && chunks < 2000, `${chunks} chunks`);
+  });
+
+  // Last: it takes the host away from the browser.
+  test('after uninstall Chromium no longer finds the host, and the host no longer allows the extension', async () => {
+    const { userDataDir, env } = session;
+
+    await nmHost(['uninstall', '--user-data-dir', userDataDir], env);
+
+    assert.equal(existsSync(join(userDataDir, 'NativeMessagingHosts/nm_host.json')), false);
+    const config = JSON.parse(readFileSync(join(session.hostHome, 'config.json'), 'utf8'));
+    assert.deepEqual(config.origins, {});
+    assert.deepEqual(await session.workers.allowed.evaluate(() => nm.roundTrip('hello')), {
+      error: 'Specified native messaging host not found.',
+    });
   });
 });

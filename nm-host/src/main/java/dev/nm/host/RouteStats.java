@@ -49,8 +49,8 @@ public final class RouteStats {
    * One route's counters.
    *
    * @param errors failures by error code, sorted by code
-   * @param p50Millis median latency through the middleware chain and the handler (time queued for a worker
-   *     excluded)
+   * @param p50Millis median latency from the moment the request was read to its reply, time queued for a
+   *     worker included
    */
   public record Snapshot(
       String route, long calls, Map<String, Long> errors, double p50Millis, double p90Millis, double p99Millis) {}

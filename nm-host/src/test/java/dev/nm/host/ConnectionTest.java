@@ -60,7 +60,7 @@ class ConnectionTest {
     List<String> routes = new ArrayList<>();
     hello.get("routes").forEach(name -> routes.add(name.asText()));
     assertEquals(
-        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes", "ticker"),
+        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes", "ticker", "unwritable_event", "unwritable_reply"),
         routes);
   }
 
@@ -270,6 +270,16 @@ class ConnectionTest {
     assertTrue(gate.release.await(5, java.util.concurrent.TimeUnit.SECONDS), "the handler stopped");
     assertTrue(gate.sawCancellation, "emit threw CANCELLED");
     // The next message on the wire answers the next request: no stray tick followed the reply.
+    assertEquals("after", client.ok("after", "echo", "{\"text\": \"after\"}").get("text").asText());
+  }
+
+  @Test
+  void unwritableDataIsAnsweredOnceWithAnInternalError() {
+    Message.Failure reply = client.fail("r", "unwritable_reply", "{}");
+    assertEquals("INTERNAL_ERROR", reply.error().code());
+    assertEquals("the reply could not be encoded as JSON; the host log has the details under request_id r", reply.error().message());
+    Message.Failure event = client.fail("e", "unwritable_event", "{}");
+    assertEquals("INTERNAL_ERROR", event.error().code());
     assertEquals("after", client.ok("after", "echo", "{\"text\": \"after\"}").get("text").asText());
   }
 }

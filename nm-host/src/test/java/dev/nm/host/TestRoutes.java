@@ -50,6 +50,14 @@ final class TestRoutes implements RouteTable {
 
   record Empty() {}
 
+  /** Jackson cannot write it: its accessor throws. */
+  record Unwritable(String value) {
+    @Override
+    public String value() {
+      throw new IllegalStateException("not writable");
+    }
+  }
+
   record SizeRequest(@Min(1) int chars) {}
 
   record RangeRequest(Integer min, Integer max) {}
@@ -130,6 +138,13 @@ final class TestRoutes implements RouteTable {
             })
             .build(),
         route("ticker", Empty.class, Reply.class, Ticker::new).streaming(true).build(),
+        route("unwritable_reply", Empty.class, Unwritable.class, () -> (request, context) -> new Unwritable("x")).build(),
+        route("unwritable_event", Empty.class, Reply.class, () -> (request, context) -> {
+              context.events().emit("bad", new Unwritable("x"));
+              return new Reply("unreachable");
+            })
+            .streaming(true)
+            .build(),
         route("boom", Empty.class, Reply.class, () -> (request, context) -> {
               throw new IllegalStateException("secret internal detail");
             })

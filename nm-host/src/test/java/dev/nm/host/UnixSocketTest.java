@@ -1,6 +1,7 @@
 package dev.nm.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -80,6 +81,23 @@ class UnixSocketTest {
         FrameWriter.of(channel).writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
         assertEquals("local:test", Json.mapper().readTree(FrameReader.of(channel).nextFrame()).at("/data/origin").asText());
       }
+    }
+  }
+
+  @Test
+  void closingTheServerDropsSocketsStillInTheirHandshake() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    try (SocketChannel silent = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      // One acceptor takes sockets in order: once the second is served, the first was accepted.
+      FrameWriter.of(channel).writeFrame(RelayHandshake.frame("local:test"));
+      FrameWriter.of(channel).writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+      FrameReader.of(channel).nextFrame();
+      server.close();
+      assertNull(FrameReader.of(silent).nextFrame(), "a socket that never sent its handshake is closed");
+      assertNull(FrameReader.of(channel).nextFrame(), "a served connection is closed");
+      assertFalse(Files.exists(socket));
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Client side of chunking: collects {@link Message.Chunk}s per request id and yields the whole message once
  * the last chunk arrives. Chunks of one message arrive in order (the host's writer guarantees it); anything
- * else is a protocol error, after which the partial message is dropped. Not thread-safe: use it from the connection's reader thread.
+ * else is a protocol error, after which the partial message is dropped. Not thread-safe: use it from the
+ * connection's reader thread.
  */
 public final class ChunkAssembler {
   private final EnvelopeCodec codec;

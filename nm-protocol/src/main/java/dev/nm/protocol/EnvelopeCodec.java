@@ -226,7 +226,8 @@ public final class EnvelopeCodec {
       throw invalidJson("frame holds only whitespace: a frame must carry a JSON object");
     }
     if (parser.nextToken() != null) {
-      throw invalidJson("unexpected data after the JSON value at byte " + parser.currentTokenLocation().getByteOffset());
+      long at = parser.currentTokenLocation().getByteOffset();
+      throw invalidJson("unexpected data after the JSON value at byte " + at);
     }
     return root;
   }
@@ -249,8 +250,8 @@ public final class EnvelopeCodec {
       CoderResult result = decoder.decode(in, out, true);
       if (result.isError()) {
         int at = in.position();
-        throw invalidJson(
-            String.format(Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[at] & 0xff, at));
+        throw invalidJson(String.format(
+            Locale.ROOT, "frame is not valid UTF-8: malformed byte 0x%02x at byte %d", body[at] & 0xff, at));
       }
       if (result.isUnderflow()) {
         return;

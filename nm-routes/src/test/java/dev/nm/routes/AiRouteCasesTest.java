@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every declared case of the AI routes, served by a real server with the real llama.cpp backend and model. */
 class AiRouteCasesTest {
-  static final String[] AI_ROUTES = {"chat"};
+  static final String[] AI_ROUTES = {
+    "chat", "generate", "responses", "models", "model_info", "load_model", "unload_model", "get_loaded_models",
+    "select_model", "get_params", "set_params", "stop_generation", "get_halt_status"
+  };
 
   @TempDir static Path home;
   private static AiServices ai;

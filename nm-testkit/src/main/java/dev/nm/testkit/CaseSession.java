@@ -62,13 +62,14 @@ final class CaseSession implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (client == null) {
-      return;
-    }
     try {
-      client.close();
+      if (client != null) {
+        client.close();
+      }
     } finally {
-      server.close();
+      if (server != null) {
+        server.close();
+      }
     }
   }
 }

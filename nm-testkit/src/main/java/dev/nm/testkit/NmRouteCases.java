@@ -51,16 +51,14 @@ public final class NmRouteCases {
   public static final String DEFAULT_ORIGIN = "chrome-extension://nmtestkit/";
 
   private final List<RouteTable> tables;
-  private final ClassLoader classPath;
   private final Set<String> selected = new LinkedHashSet<>();
   private Services services = Services.empty();
   private HostConfig config = HostConfig.permissive();
   private String origin = DEFAULT_ORIGIN;
   private Duration timeout = NmClient.DEFAULT_TIMEOUT;
 
-  private NmRouteCases(List<RouteTable> tables, ClassLoader classPath) {
+  private NmRouteCases(List<RouteTable> tables) {
     this.tables = tables;
-    this.classPath = classPath;
   }
 
   /** The cases of every {@link RouteTable} registered on the test's class path ({@code META-INF/services}). */
@@ -72,12 +70,12 @@ public final class NmRouteCases {
   public static NmRouteCases fromClassPath(ClassLoader loader) {
     List<RouteTable> found = new ArrayList<>();
     ServiceLoader.load(RouteTable.class, loader).forEach(found::add);
-    return new NmRouteCases(found, loader);
+    return new NmRouteCases(found);
   }
 
   /** The cases of these tables only; the server also serves its built-in routes. */
   public static NmRouteCases of(RouteTable... tables) {
-    return new NmRouteCases(List.of(tables), null);
+    return new NmRouteCases(List.of(tables));
   }
 
   /** Runs only the cases of these routes. */
@@ -133,15 +131,12 @@ public final class NmRouteCases {
   }
 
   private Supplier<NativeMessagingServer> serverFactory() {
-    return () -> {
-      NativeMessagingServer.Builder builder = NativeMessagingServer.builder().services(services).config(config);
-      if (classPath != null) {
-        builder.routesFromClassPath(classPath);
-      } else {
-        builder.routes(tables.toArray(RouteTable[]::new));
-      }
-      return builder.build();
-    };
+    return () ->
+        NativeMessagingServer.builder()
+            .routes(tables.toArray(RouteTable[]::new))
+            .services(services)
+            .config(config)
+            .build();
   }
 
   private List<RouteDescriptor<?, ?>> selectedRoutes() {

@@ -4,6 +4,8 @@
  * <ul>
  *   <li>{@link dev.nm.testkit.NmRouteCases}: runs every declared {@code @ValidCase} and {@code @InvalidCase}
  *       against a real server, one dynamic test per case.
+ *   <li>{@link dev.nm.testkit.NmHostTest}: an {@link dev.nm.testkit.NmClient} parameter on a fresh connection
+ *       to an in-memory host serving the class path's routes.
  *   <li>{@link dev.nm.testkit.NmClient}: a browser's side of the protocol, over an in-memory connection
  *       ({@link dev.nm.testkit.NmClient#connect}), any frame reader and writer, or a host process.
  *   <li>{@link dev.nm.testkit.HostProcess}: a host process started exactly as Chrome or Firefox starts it.

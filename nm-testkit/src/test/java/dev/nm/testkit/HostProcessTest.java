@@ -1,10 +1,13 @@
 package dev.nm.testkit;
 
+import static dev.nm.testkit.EnvelopeAssertions.assertSuccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.cli.NmHostMain;
 import dev.nm.testkit.fixture.EchoHostMain;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +65,23 @@ class HostProcessTest {
       host.client().callAsync("exit", Map.of("code", 3));
 
       assertEquals(3, host.awaitExit(Duration.ofSeconds(20)));
+    }
+  }
+
+  @Test
+  void drivesTheRealHostAsChromeWould() throws Exception {
+    String origin = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
+    Files.writeString(home.resolve("config.json"), "{\"origins\": {\"" + origin + "\": {\"scopes\": []}}}");
+    List<String> nmHost =
+        List.of(JAVA.toString(), "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", System.getProperty("java.class.path"),
+            NmHostMain.class.getName());
+    try (HostProcess host =
+        HostProcess.builder(nmHost).chrome(origin).env("NM_HOST_HOME", home.toString()).env("NM_HOST_MODE", "standalone").start()) {
+      assertSuccess(host.client().call("hello", Map.of())).hasData("/origin", "\"" + origin + "\"");
+      assertSuccess(host.client().call("routes", Map.of())).hasData("/routes/0/name", "\"cancel\"");
+
+      host.closeStdin();
+      assertEquals(0, host.awaitExit(Duration.ofSeconds(20)), host::stderr);
     }
   }
 

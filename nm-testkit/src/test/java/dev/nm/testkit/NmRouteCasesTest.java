@@ -60,7 +60,7 @@ class NmRouteCasesTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath().routes("ehco", "count").dynamicTests());
     assertEquals(
-        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [cancel, count, echo, hello, routes, ticker]",
+        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [cancel, count, echo, greet, hello, routes, ticker]",
         e.getMessage());
   }
 

@@ -7,6 +7,7 @@ import dev.nm.route.EventSink;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
   private final Message.Request request;
   private final RouteDescriptor<?, ?> route;
   private final ServerConnection connection;
+  private final long receivedNanos = System.nanoTime();
   private final List<Runnable> cancelHooks = new ArrayList<>();
   private volatile boolean cancelled;
   private boolean answered;
@@ -40,6 +42,11 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
 
   RouteDescriptor<?, ?> descriptor() {
     return route;
+  }
+
+  /** {@link System#nanoTime()} when the request was read. */
+  long receivedNanos() {
+    return receivedNanos;
   }
 
   @Override
@@ -116,7 +123,16 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
       answered = true;
       // Before the reply leaves: a caller may reuse the id as soon as it has the reply.
       connection.calls().remove(this);
-      connection.deliver(reply);
+      try {
+        connection.deliver(reply);
+      } catch (UncheckedIOException e) {
+        log.error("cannot encode the reply to request {}", requestId(), e);
+        connection.deliver(
+            Message.Failure.of(
+                requestId(),
+                ErrorCode.INTERNAL_ERROR,
+                "the reply could not be encoded as JSON; the host log has the details under request_id " + requestId()));
+      }
     }
   }
 

@@ -117,6 +117,7 @@ public final class ServerConnection implements Connection {
    * Writes one message unless the connection has ended.
    *
    * @return false if it was not written because the connection ended or the peer is gone
+   * @throws java.io.UncheckedIOException if the message's data cannot be encoded as JSON; nothing was written
    */
   boolean deliver(Message message) {
     if (!open.get()) {
@@ -133,14 +134,6 @@ public final class ServerConnection implements Connection {
       closer.setDaemon(true);
       closer.start();
       return false;
-    } catch (RuntimeException e) {
-      // The codec could not write the route's data; the caller still gets exactly one reply.
-      log.error("cannot encode the reply to request {}", message.requestId(), e);
-      return deliver(
-          Message.Failure.of(
-              message.requestId(),
-              ErrorCode.INTERNAL_ERROR,
-              "the reply could not be encoded as JSON; the host log has the details under request_id " + message.requestId()));
     }
   }
 
@@ -209,7 +202,7 @@ public final class ServerConnection implements Connection {
   private void run(InFlightCall call) {
     String requestId = call.requestId();
     try {
-      Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call));
+      Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call, call.receivedNanos()));
       call.answer(new Message.Success(requestId, data));
     } catch (RouteException e) {
       call.answer(new Message.Failure(requestId, e.toErrorBody()));

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,8 @@ public final class UnixSocketListener implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Opener opener;
   private final EnvelopeCodec codec = new EnvelopeCodec();
+  /** Accepted sockets still waiting for their handshake; closed with the listener. */
+  private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
 
   private UnixSocketListener(Path socketPath, ServerSocketChannel server, Opener opener) {
     this.socketPath = socketPath;
@@ -91,6 +95,12 @@ public final class UnixSocketListener implements AutoCloseable {
     while (server.isOpen()) {
       try {
         SocketChannel socket = server.accept();
+        handshaking.add(socket);
+        if (!server.isOpen()) {
+          // close() ran between accept and add, so it did not see this socket.
+          socket.close();
+          return;
+        }
         Thread handshake = new Thread(() -> handshake(socket), "nm-relay-handshake");
         handshake.setDaemon(true);
         handshake.start();
@@ -123,6 +133,8 @@ public final class UnixSocketListener implements AutoCloseable {
       } catch (IOException ignored) {
         // Already failing; nothing more to tell the peer.
       }
+    } finally {
+      handshaking.remove(socket);
     }
   }
 
@@ -134,10 +146,16 @@ public final class UnixSocketListener implements AutoCloseable {
     }
   }
 
-  /** Stops accepting and removes the socket file; served connections stay up. */
+  /**
+   * Stops accepting, drops sockets still in their handshake, and removes the socket file; served connections
+   * stay up.
+   */
   @Override
   public void close() throws IOException {
     server.close();
+    for (SocketChannel socket : handshaking) {
+      socket.close();
+    }
     Files.deleteIfExists(socketPath);
   }
 }

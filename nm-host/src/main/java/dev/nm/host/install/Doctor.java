@@ -1,6 +1,7 @@
 package dev.nm.host.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -23,15 +24,26 @@ public final class Doctor {
   private final HostPaths paths;
   private final OriginAllowlist allowlist;
   private final Path defaultHostPath;
+  private final WindowsRegistry registry;
 
   /**
    * @param defaultHostPath the launcher that fix commands name when a manifest has no usable path; may be null
    */
   public Doctor(ManifestLocations locations, HostPaths paths, OriginAllowlist allowlist, Path defaultHostPath) {
+    this(locations, paths, allowlist, defaultHostPath, new WindowsRegistry());
+  }
+
+  Doctor(
+      ManifestLocations locations,
+      HostPaths paths,
+      OriginAllowlist allowlist,
+      Path defaultHostPath,
+      WindowsRegistry registry) {
     this.locations = locations;
     this.paths = paths;
     this.allowlist = allowlist;
     this.defaultHostPath = defaultHostPath;
+    this.registry = registry;
   }
 
   /**
@@ -100,12 +112,31 @@ public final class Doctor {
       }
       callers = HostManifest.callersOf(json, family);
       int before = findings.size();
+      checkRegistry();
       checkName();
       checkPath();
       checkCallers();
       if (findings.size() == before) {
         String path = json.path("path").asText();
         findings.add(Finding.ok(subject, file + " starts " + path + " for " + String.join(", ", callers)));
+      }
+    }
+
+    /** On Windows the browser finds the file only through its registry key. */
+    private void checkRegistry() {
+      String key = target.registryKey();
+      if (key == null) {
+        return;
+      }
+      try {
+        String registered = registry.defaultValue(key).orElse(null);
+        if (registered == null) {
+          problem("registry key " + key + " is missing, so the browser cannot find the manifest", reinstall());
+        } else if (!registered.equals(target.manifestFile().toString())) {
+          problem("registry key " + key + " names " + registered + ", not " + target.manifestFile(), reinstall());
+        }
+      } catch (IOException e) {
+        problem("cannot query registry key " + key + ": " + e.getMessage(), "reg query " + key + " /ve");
       }
     }
 
@@ -203,7 +234,7 @@ public final class Doctor {
   }
 
   private List<Finding> examineModels() {
-    Path dir = paths.modelsDir();
+    Path dir = modelsDir();
     if (!Files.isDirectory(dir)) {
       return List.of(
           Finding.problem(
@@ -234,6 +265,16 @@ public final class Doctor {
                 "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir,
                 "scripts/models/fetch-embedding-model.sh")
             : Finding.ok("models", "embedding model " + describe(embedding)));
+  }
+
+  /** The directory the daemon reads models from: the config's {@code models_dir} when set, else the paths'. */
+  private Path modelsDir() {
+    try {
+      String configured = HostConfig.load(paths.configFile()).modelsDir();
+      return configured == null ? paths.modelsDir() : Path.of(configured);
+    } catch (IOException e) {
+      return paths.modelsDir();
+    }
   }
 
   private static String describe(List<Path> models) {

@@ -39,7 +39,7 @@ public final class DoctorCommand implements Callable<Integer> {
     try {
       findings =
           new Doctor(context.locations(), context.paths(), context.allowlist(), context.launcher())
-              .examine(placement.placement(), placement.targeted());
+              .examine(placement.placement(context.locations()), placement.targeted());
     } catch (InstallException e) {
       spec.commandLine().getErr().println("nm-host doctor: " + e.getMessage());
       return 1;

@@ -4,13 +4,12 @@ import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import dev.nm.host.middleware.AuditLog;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The allowlist in the host's {@link HostConfig} file. Each change is saved at once (atomically, by
- * {@link HostConfig#save}) and recorded in the host's audit log.
+ * {@link HostConfig#save}) and recorded in the host's audit log, as the server records its own.
  */
 public final class HostConfigAllowlist implements OriginAllowlist {
   private final HostPaths paths;
@@ -28,27 +27,25 @@ public final class HostConfigAllowlist implements OriginAllowlist {
     HostConfig.OriginGrant existing = config.origins().get(origin);
     if (existing != null) {
       granted.addAll(existing.scopes());
-      if (granted.equals(new TreeSet<>(existing.scopes()))) {
-        return;
-      }
     }
-    config.withOrigin(origin, granted.stream().toList()).save(paths.configFile());
-    audit.append(
-        "config_changed",
-        Map.of("change", "origin_allowed", "origin", origin, "scopes", granted, "by", "nm-host install"));
+    change(config, config.withOrigin(origin, granted.stream().toList()));
   }
 
   @Override
   public void revoke(String origin) throws IOException {
     HostConfig config = HostConfig.load(paths.configFile());
-    if (config.origins().containsKey(origin)) {
-      config.withoutOrigin(origin).save(paths.configFile());
-      audit.append("config_changed", Map.of("change", "origin_revoked", "origin", origin, "by", "nm-host uninstall"));
-    }
+    change(config, config.withoutOrigin(origin));
   }
 
   @Override
   public boolean allows(String origin) throws IOException {
     return HostConfig.load(paths.configFile()).origins().containsKey(origin);
+  }
+
+  private void change(HostConfig previous, HostConfig next) throws IOException {
+    if (!next.equals(previous)) {
+      next.save(paths.configFile());
+      audit.configChanged(previous, next);
+    }
   }
 }

@@ -71,7 +71,7 @@ public final class InstallCommand implements Callable<Integer> {
         throw new InstallException(
             "name the extension to allow: --extension-id ID (Chromium) or --firefox-extension-id ID (Firefox)");
       }
-      Placement where = withIds(placement.placement());
+      Placement where = withIds(placement.placement(context.locations()));
       List<InstallTarget> written =
           new Installer(context.locations(), context.allowlist())
               .install(where, hostPath(), extensionIds, firefoxIds, new LinkedHashSet<>(scopes));

@@ -38,6 +38,11 @@ public record ManifestLocations(
         programData == null ? Path.of("C:\\ProgramData") : Path.of(programData));
   }
 
+  /** Whether {@code browser} has a user-level (or, with {@code system}, machine-wide) place on this OS. */
+  public boolean supports(Browser browser, boolean system) {
+    return !system || os == OperatingSystem.WINDOWS || browser.systemDir(os) != null;
+  }
+
   /** A user-level (or, with {@code system}, machine-wide) install for one browser. */
   public InstallTarget target(Browser browser, String hostName, boolean system) {
     String fileName = hostName + ".json";

@@ -44,10 +44,11 @@ final class PlacementOptions {
   }
 
   /**
-   * The browsers named, or every browser when none (or {@code all}) is named. A {@code --user-data-dir}
-   * names one Chromium profile, so it takes one browser and defaults to Chromium.
+   * The browsers named, or every browser {@code locations} has a place for when none (or {@code all}) is
+   * named. A {@code --user-data-dir} names one Chromium profile, so it takes one browser and defaults to
+   * Chromium.
    */
-  Placement placement() {
+  Placement placement(ManifestLocations locations) {
     Set<Browser> selected = EnumSet.noneOf(Browser.class);
     for (String id : browsers) {
       if (id.equalsIgnoreCase("all")) {
@@ -66,8 +67,9 @@ final class PlacementOptions {
       } else if (selected.size() > 1) {
         throw new InstallException("--user-data-dir names one profile: give exactly one --browser with it");
       }
-    } else if (selected.isEmpty()) {
+    } else if (!browsersNamed()) {
       selected = EnumSet.allOf(Browser.class);
+      selected.removeIf(browser -> !locations.supports(browser, system));
     }
     return new Placement(selected, hostName, system, userDataDir);
   }

@@ -54,7 +54,7 @@ public final class UninstallCommand implements Callable<Integer> {
     try {
       List<Path> changed =
           new Installer(context.locations(), context.allowlist())
-              .uninstall(placement.placement(), extensionIds, firefoxIds);
+              .uninstall(placement.placement(context.locations()), extensionIds, firefoxIds);
       if (changed.isEmpty()) {
         out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
       }

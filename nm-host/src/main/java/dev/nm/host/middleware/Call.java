@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param route the route it names, or null if the host has no such route (the dispatcher answers
  *     {@code ROUTE_NOT_FOUND}; policy checks still run first)
  * @param context the handler's view of the call
+ * @param receivedNanos {@link System#nanoTime()} when the request was read, so latency includes time queued
  */
-public record Call(Message.Request request, RouteDescriptor<?, ?> route, RouteContext context) {
+public record Call(Message.Request request, RouteDescriptor<?, ?> route, RouteContext context, long receivedNanos) {
   public Call {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(context, "context");

@@ -4,7 +4,10 @@ import dev.nm.host.RouteStats;
 import dev.nm.route.RouteException;
 import java.util.Objects;
 
-/** Records every call to a known route in {@link RouteStats}: its latency and, if it failed, its code. */
+/**
+ * Records every call to a known route in {@link RouteStats}: its latency from the moment the request was read
+ * (time waiting for a worker included) and, if it failed, its code.
+ */
 public final class Metrics implements Middleware {
   private final RouteStats stats;
 
@@ -18,13 +21,12 @@ public final class Metrics implements Middleware {
       // Unknown names are not counted: a caller could otherwise grow the table without bound.
       return next.proceed(call);
     }
-    long start = System.nanoTime();
     try {
       Object data = next.proceed(call);
-      stats.record(call.routeName(), System.nanoTime() - start, null);
+      stats.record(call.routeName(), System.nanoTime() - call.receivedNanos(), null);
       return data;
     } catch (RouteException e) {
-      stats.record(call.routeName(), System.nanoTime() - start, e.code().name());
+      stats.record(call.routeName(), System.nanoTime() - call.receivedNanos(), e.code().name());
       throw e;
     }
   }

@@ -4,6 +4,7 @@ import static dev.nm.host.install.InstallFixture.ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nm.host.HostConfig;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -133,6 +134,19 @@ class DoctorCommandTest {
     assertEquals("no chat model (*.gguf) in " + machine.context.paths().modelsDir(), problems.get(0).message());
     assertEquals("scripts/models/fetch-chat-model.sh", problems.get(0).fix());
     assertEquals("scripts/models/fetch-embedding-model.sh", problems.get(1).fix());
+  }
+
+  @Test
+  void modelsComeFromTheConfiguredModelsDir() throws IOException {
+    Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+    HostConfig.load(machine.context.paths().configFile())
+        .withModelsDir(elsewhere.toString())
+        .save(machine.context.paths().configFile());
+
+    List<Finding> problems = problems();
+
+    assertEquals(2, problems.size(), problems.toString());
+    assertEquals("no chat model (*.gguf) in " + elsewhere, problems.get(0).message());
   }
 
   @Test

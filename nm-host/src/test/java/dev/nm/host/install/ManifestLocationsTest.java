@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +40,25 @@ class ManifestLocationsTest {
     assertEquals(Path.of("/Library/Google/Chrome/NativeMessagingHosts/nm_host.json"), mac.target(Browser.CHROME, "nm_host", true).manifestFile());
     InstallException brave = assertThrows(InstallException.class, () -> mac.target(Browser.BRAVE, "nm_host", true));
     assertEquals("Brave has no known system-wide manifest directory on MACOS; install for the current user instead (drop --system)", brave.getMessage());
+  }
+
+  @Test
+  void systemWideWithoutNamedBrowsersSkipsThoseWithNoSystemDirectory(@TempDir Path root) throws IOException {
+    InstallFixture mac = new InstallFixture(root, OperatingSystem.MACOS);
+
+    var doctor = mac.doctor("--system");
+    var namedBrave = mac.doctor("--system", "--browser", "brave");
+
+    assertEquals("", doctor.err());
+    assertEquals(
+        List.of("chrome", "chromium", "edge", "firefox"),
+        doctor.out().lines().filter(line -> line.startsWith("[note]") && line.contains("not installed"))
+            .map(line -> line.substring(10).split(" ")[0])
+            .toList());
+    assertEquals(
+        "nm-host doctor: Brave has no known system-wide manifest directory on MACOS; install for the current user"
+            + " instead (drop --system)\n",
+        namedBrave.err());
   }
 
   @Test
@@ -80,6 +102,41 @@ class ManifestLocationsTest {
             "add HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\nm_host = " + file,
             "delete HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\nm_host"),
         calls);
+  }
+
+  @Test
+  void doctorChecksTheRegistryKeyOnWindows(@TempDir Path root) throws IOException {
+    ManifestLocations windows = new ManifestLocations(OperatingSystem.WINDOWS, root, root.resolve("local"), root.resolve("programdata"));
+    Map<String, String> keys = new HashMap<>();
+    WindowsRegistry registry =
+        new WindowsRegistry() {
+          @Override
+          void register(String key, Path manifestFile) {
+            keys.put(key, manifestFile.toString());
+          }
+
+          @Override
+          Optional<String> defaultValue(String key) {
+            return Optional.ofNullable(keys.get(key));
+          }
+        };
+    dev.nm.host.HostPaths paths = new dev.nm.host.HostPaths(root.resolve("home"), root.resolve("models"));
+    HostConfigAllowlist allowlist = new HostConfigAllowlist(paths);
+    Placement edge = new Placement(Set.of(Browser.EDGE), "nm_host", false, null);
+    Path launcher = java.nio.file.Files.createFile(root.resolve("nm-host.exe"));
+    launcher.toFile().setExecutable(true);
+    new Installer(windows, allowlist, registry).install(edge, launcher, List.of(InstallFixture.ID), List.of(), Set.of());
+    Doctor doctor = new Doctor(windows, paths, allowlist, launcher, registry);
+    String key = "HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\nm_host";
+
+    assertEquals(Finding.Severity.OK, doctor.examine(edge, true).get(0).severity());
+
+    keys.clear();
+    Finding missing = doctor.examine(edge, true).get(0);
+
+    assertEquals("registry key " + key + " is missing, so the browser cannot find the manifest", missing.message());
+    assertEquals(
+        "nm-host install --browser edge --extension-id " + InstallFixture.ID + " --host-path " + launcher, missing.fix());
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.nm.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,14 @@ class UninstallCommandTest {
     assertFalse(Files.exists(manifest));
     assertEquals("removed " + manifest + "\n", result.out());
     assertEquals("{}", Json.mapper().readTree(machine.config()).get("origins").toString());
+    List<JsonNode> audit = new ArrayList<>();
+    for (String line : Files.readAllLines(machine.context.paths().auditLog())) {
+      audit.add(Json.mapper().readTree(line));
+    }
+    assertEquals(2, audit.size());
+    assertEquals("config_changed", audit.get(0).get("event").asText());
+    assertEquals("[\"chrome-extension://" + ID + "/\"]", audit.get(0).get("origins_added").toString());
+    assertEquals("[\"chrome-extension://" + ID + "/\"]", audit.get(1).get("origins_removed").toString());
   }
 
   @Test

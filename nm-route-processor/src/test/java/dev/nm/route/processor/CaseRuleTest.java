@@ -57,6 +57,22 @@ class CaseRuleTest {
   }
 
   @Test
+  void expectPathWithABadEscape() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of("@ValidCase(name = \"counts\", request = \"{\\\"n\\\": 1}\",", "    expect = @Expect(path = \"/a~2\"))", INVALID));
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.pathNotPointer("counts", "/a~2"))
+        .inFile(source)
+        .onLineContaining("path = \"/a~2\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void equalToThatIsNotJson() {
     JavaFileObject source =
         Fixtures.route(
@@ -91,6 +107,25 @@ class CaseRuleTest {
         .hadErrorContaining("[NmRouteBadCase] Case 'counts': @Expect matches \"[0-9\" is not a regular expression")
         .inFile(source)
         .onLineContaining("matches = \"[0-9\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void validRequestWithAPropertyTheRecordLacks() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of(
+                "@ValidCase(name = \"camel\", request = \"{\\\"maxTokens\\\": 1}\")",
+                "@InvalidCase(name = \"zero\", request = \"{\\\"max_tokens\\\": 0}\", field = \"max_tokens\")"),
+            "  public record Q(@Positive int maxTokens) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.unknownRequestProperty("camel", "maxTokens", "Q", "[max_tokens]"))
+        .inFile(source)
+        .onLineContaining("request = \"{\\\"maxTokens\\\": 1}\"");
     assertThat(compilation).hadErrorCount(1);
   }
 
@@ -154,6 +189,7 @@ class CaseRuleTest {
             "@InvalidCase(name = \"zero\", request = \"{\\\"max_tokens\\\": 0}\", field = \"max_tokens\")",
             "@InvalidCase(name = \"nested\", request = \"{\\\"t\\\": 1}\", field = \"t[0].x\")",
             "@InvalidCase(name = \"busy\", request = \"{}\", code = ErrorCode.BACKEND_ERROR)",
+            "@InvalidCase(name = \"unknown property\", request = \"{\\\"maxTokens\\\": 2}\", field = \"maxTokens\")",
             "public final class Stream implements RouteHandler<Stream.Q, Stream.R> {",
             "  public record Q(@Positive int maxTokens, @JsonProperty(\"t\") String text) {}",
             "  public record R(int n) {}",

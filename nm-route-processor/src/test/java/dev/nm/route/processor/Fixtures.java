@@ -69,10 +69,7 @@ final class Fixtures {
           "import java.util.*;",
           "");
 
-  /**
-   * A clean route in {@code pkg}: {@code class} line, route name and the body placed inside the class are
-   * the parts tests vary.
-   */
+  /** A clean, Javadoc-described route {@code pkg.className} named {@code routeName}, echoing its text. */
   static JavaFileObject echoRoute(String pkg, String className, String routeName) {
     return JavaFileObjects.forSourceLines(
         pkg + "." + className,

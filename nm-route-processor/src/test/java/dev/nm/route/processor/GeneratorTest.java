@@ -124,6 +124,26 @@ class GeneratorTest {
   }
 
   @Test
+  void deprecatedRoutesAndRecordsDrawNoWarningFromTheTable() {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.source(
+                "Old",
+                "/** Old. */",
+                "@Deprecated(forRemoval = true)",
+                "@NativeRoute(name = \"old\")",
+                Fixtures.DEFAULT_CASES.get(0),
+                Fixtures.DEFAULT_CASES.get(1),
+                "public final class Old implements RouteHandler<Old.Q, Old.R> {",
+                "  @Deprecated public record Q(@NotNull Integer n) {}",
+                "  @Deprecated public record R(int n) {}",
+                "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+                "}"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
   void optionNamesTheTable() {
     Compilation compilation =
         Fixtures.javac()

@@ -91,7 +91,7 @@ class JsonSchemaTest {
     assertThat(name.get("type").asText()).isEqualTo("string");
     assertThat(name.get("minLength").asInt()).isEqualTo(1);
     assertThat(name.get("maxLength").asInt()).isEqualTo(20);
-    assertThat(name.get("pattern").asText()).isEqualTo("[a-z]+");
+    assertThat(name.get("pattern").asText()).isEqualTo("^(?:[a-z]+)$");
     assertThat(properties.get("email").get("format").asText()).isEqualTo("email");
     assertThat(properties.get("blob").get("type").asText()).isEqualTo("string");
     assertThat(properties.get("blob").get("contentEncoding").asText()).isEqualTo("base64");

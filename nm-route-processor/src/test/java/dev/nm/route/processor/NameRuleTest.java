@@ -1,5 +1,6 @@
 package dev.nm.route.processor;
 
+import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
@@ -21,6 +22,13 @@ class NameRuleTest {
         .inFile(source)
         .onLineContaining("name = \"countTokens\"");
     assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void messageSuggestsASnakeCaseName() {
+    assertThat(ErrorMessages.badName("countTokens")).endsWith("Rename it, e.g. to 'count_tokens'.");
+    assertThat(ErrorMessages.badName("2count-v2")).endsWith("Rename it, e.g. to 'count_v2'.");
+    assertThat(ErrorMessages.badName("42")).endsWith("Rename it.");
   }
 
   @Test

@@ -75,6 +75,19 @@ class RequestValidationRuleTest {
   }
 
   @Test
+  void recordWithoutComponentsNeedsNoConstraint() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of(
+                "@ValidCase(name = \"ok\", request = \"{}\")",
+                "@InvalidCase(name = \"unknown\", request = \"{\\\"x\\\": 1}\", field = \"x\")"),
+            "  public record Q() {}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
+  @Test
   void routeThatImplementsRequestValidator() {
     JavaFileObject source =
         Fixtures.source(

@@ -31,6 +31,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * OpenAI chat completions: answers a conversation with the model's own chat template. With {@code stream}, each
@@ -154,11 +155,10 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
         request.messages().stream().map(m -> new ChatMessage(m.role(), OpenAiFields.content(m.content()))).toList();
     TokenListener listener = TokenListener.NONE;
     if (Boolean.TRUE.equals(request.stream())) {
-      boolean[] first = {true};
+      AtomicBoolean first = new AtomicBoolean(true);
       listener =
           text -> {
-            Delta delta = new Delta(first[0] ? "assistant" : null, text);
-            first[0] = false;
+            Delta delta = new Delta(first.getAndSet(false) ? "assistant" : null, text);
             context.events().emit("chat.completion.chunk", chunk(id, created, model, delta, null));
           };
     }

@@ -43,7 +43,10 @@ public final class GenerationService {
             .map(ModelEntry::id)
             .findFirst())
         .orElseThrow(
-            () -> RouteException.notFound("model", "(default)")
+            () -> new RouteException(
+                    ErrorCode.NOT_FOUND,
+                    "no generation model in " + models.registry().directory()
+                        + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there")
                 .withDetail("models_dir", models.registry().directory().toString()));
   }
 

@@ -43,13 +43,21 @@ public final class SystemRoute implements RouteHandler<SystemRoute.Request, Syst
    */
   public record Request(@Pattern(regexp = "list|skip", message = "must be list or skip") String gpus) {}
 
+  /** The machine, as OSHI reads it at the time of the call. */
   public record Reply(Os os, Cpu cpu, Memory memory, List<Gpu> gpus) {}
 
-  /** @param arch the JVM's architecture name, e.g. {@code amd64}, {@code aarch64} */
+  /**
+   * The operating system.
+   *
+   * @param name the OS family, e.g. {@code Debian GNU/Linux}, {@code Windows}, {@code macOS}
+   * @param arch the JVM's architecture name, e.g. {@code amd64}, {@code aarch64}
+   */
   public record Os(String name, String version, String arch) {}
 
+  /** The processor: its marketing name and core counts. */
   public record Cpu(String model, int physicalCores, int logicalCores) {}
 
+  /** Physical memory, in bytes. */
   public record Memory(long totalBytes, long availableBytes) {}
 
   /** @param vramBytes dedicated video memory as the OS reports it; 0 if it does not */

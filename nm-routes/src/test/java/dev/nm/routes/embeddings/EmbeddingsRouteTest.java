@@ -11,6 +11,7 @@ import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.ProtocolLimits;
 import dev.nm.route.Services;
+import dev.nm.routes.NmRouteTable;
 import dev.nm.testkit.FramedPipe;
 import dev.nm.testkit.NmClient;
 import dev.nm.testkit.NmRouteCases;

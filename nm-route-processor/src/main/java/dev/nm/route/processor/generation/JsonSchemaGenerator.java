@@ -8,7 +8,6 @@ import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.ComponentAnnotations;
 import dev.nm.route.processor.model.DocComments;
 import dev.nm.route.processor.model.WireNames;
-import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -213,77 +212,5 @@ public final class JsonSchemaGenerator {
 
   private static ObjectNode typed(String jsonType) {
     return NODES.objectNode().put("type", jsonType);
-  }
-
-  /** Jakarta constraints written as schema keywords on one schema, by the JSON type it has. */
-  private static final class ConstraintKeywords {
-    private final ObjectNode schema;
-    private final AnnotationValues values;
-    private final String jsonType;
-
-    ConstraintKeywords(ObjectNode schema, AnnotationValues values) {
-      this.schema = schema;
-      this.values = values;
-      this.jsonType = schema.path("type").asText("");
-    }
-
-    static boolean requiresPresence(List<? extends AnnotationMirror> annotations) {
-      return annotations.stream()
-          .map(AnnotationValues::typeName)
-          .anyMatch(name -> name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank"))
-              || name.equals(constraint("NotEmpty")));
-    }
-
-    void apply(List<? extends AnnotationMirror> annotations) {
-      for (AnnotationMirror mirror : annotations) {
-        String name = AnnotationValues.typeName(mirror);
-        if (!name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
-          continue;
-        }
-        switch (name.substring(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE.length() + 1)) {
-          case "NotBlank" -> schema.put("minLength", 1);
-          case "NotEmpty" -> sizeBounds(1, Integer.MAX_VALUE);
-          case "Size" -> sizeBounds(values.number(mirror, "min"), values.number(mirror, "max"));
-          case "Min" -> schema.put("minimum", values.number(mirror, "value"));
-          case "Max" -> schema.put("maximum", values.number(mirror, "value"));
-          case "DecimalMin" -> decimal(mirror, "minimum", "exclusiveMinimum");
-          case "DecimalMax" -> decimal(mirror, "maximum", "exclusiveMaximum");
-          case "Positive" -> schema.put("exclusiveMinimum", 0);
-          case "PositiveOrZero" -> schema.put("minimum", 0);
-          case "Negative" -> schema.put("exclusiveMaximum", 0);
-          case "NegativeOrZero" -> schema.put("maximum", 0);
-          case "Pattern" -> schema.put("pattern", values.string(mirror, "regexp"));
-          case "Email" -> schema.put("format", "email");
-          default -> { }
-        }
-      }
-    }
-
-    private void sizeBounds(long min, long max) {
-      String prefix = switch (jsonType) {
-        case "string" -> "Length";
-        case "array" -> "Items";
-        case "object" -> "Properties";
-        default -> "";
-      };
-      if (prefix.isEmpty()) {
-        return;
-      }
-      if (min > 0) {
-        schema.put("min" + prefix, min);
-      }
-      if (max < Integer.MAX_VALUE) {
-        schema.put("max" + prefix, max);
-      }
-    }
-
-    private void decimal(AnnotationMirror mirror, String inclusiveKeyword, String exclusiveKeyword) {
-      BigDecimal bound = new BigDecimal(values.string(mirror, "value"));
-      schema.put(values.bool(mirror, "inclusive") ? inclusiveKeyword : exclusiveKeyword, bound);
-    }
-
-    private static String constraint(String simpleName) {
-      return AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + "." + simpleName;
-    }
   }
 }

@@ -17,11 +17,12 @@ public final class ComponentAnnotations {
   private ComponentAnnotations() {}
 
   public static List<AnnotationMirror> of(RecordComponentElement component) {
-    Stream<? extends AnnotationMirror> accessor =
-        component.getAccessor() == null ? Stream.empty() : component.getAccessor().getAnnotationMirrors().stream();
     Set<String> seen = new HashSet<>();
     List<AnnotationMirror> mirrors = new ArrayList<>();
-    Stream.of(component.getAnnotationMirrors().stream(), accessor, component.asType().getAnnotationMirrors().stream())
+    Stream.of(
+            component.getAnnotationMirrors().stream(),
+            component.getAccessor().getAnnotationMirrors().stream(),
+            component.asType().getAnnotationMirrors().stream())
         .flatMap(s -> s)
         .filter(mirror -> seen.add(AnnotationValues.typeName(mirror)))
         .forEach(mirrors::add);

@@ -1,6 +1,5 @@
 package dev.nm.route.processor.validation;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +11,7 @@ import dev.nm.route.processor.model.RouteModel;
 import dev.nm.route.processor.model.ValidCaseModel;
 import dev.nm.route.processor.model.WireNames;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,20 +25,31 @@ import javax.lang.model.type.DeclaredType;
  * [NmRouteBadCase]: each declared case can run. Requests are JSON objects; {@code @Expect} paths are JSON
  * Pointers, {@code equalTo} is JSON and {@code matches} a regular expression; a {@code VALIDATION_ERROR}
  * case names a field whose first segment is a wire name of the request record; only streaming routes
- * expect events.
+ * expect events; a valid case sends only properties the request record has. (An invalid case's field may
+ * also name a property its own request adds, for the host reports an unknown property at its name.)
  */
 final class CaseRule implements RouteRule {
   private static final String VALIDATION_ERROR = "VALIDATION_ERROR";
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  /** RFC 6901: empty, or '/'-prefixed segments in which '~' only starts the escapes ~0 and ~1. */
+  private static final Pattern JSON_POINTER = Pattern.compile("(/([^/~]|~[01])*)*");
   private static final Pattern FIELD_SEGMENT_END = Pattern.compile("[.\\[]");
 
   @Override
   public List<Finding> check(RouteModel route) {
     List<Finding> findings = new ArrayList<>();
+    Optional<TypeElement> record = requestRecord(route);
     for (ValidCaseModel valid : route.validCases()) {
-      requestProblem(valid.request())
-          .ifPresent(problem -> findings.add(at(route, valid.mirror(), "request", ErrorMessages.requestNotObject(valid.name(), problem))));
+      Optional<String> problem = requestProblem(valid.request());
+      problem.ifPresent(p -> findings.add(at(route, valid.mirror(), "request", ErrorMessages.requestNotObject(valid.name(), p))));
+      if (problem.isEmpty() && record.isPresent()) {
+        unknownProperty(valid.request(), record.get())
+            .ifPresent(property -> findings.add(
+                at(route, valid.mirror(), "request",
+                    ErrorMessages.unknownRequestProperty(
+                        valid.name(), property, record.get().getSimpleName().toString(), wireNames(record.get()).toString()))));
+      }
       for (ExpectModel expect : valid.expects()) {
         expectFindings(route, valid.name(), expect, findings);
       }
@@ -50,16 +61,14 @@ final class CaseRule implements RouteRule {
       requestProblem(invalid.request())
           .ifPresent(problem -> findings.add(at(route, invalid.mirror(), "request", ErrorMessages.requestNotObject(invalid.name(), problem))));
       if (invalid.code().equals(VALIDATION_ERROR)) {
-        fieldFinding(route, invalid).ifPresent(findings::add);
+        fieldFinding(route, record, invalid).ifPresent(findings::add);
       }
     }
     return findings;
   }
 
   private void expectFindings(RouteModel route, String caseName, ExpectModel expect, List<Finding> findings) {
-    try {
-      JsonPointer.compile(expect.path());
-    } catch (IllegalArgumentException notPointer) {
+    if (!JSON_POINTER.matcher(expect.path()).matches()) {
       findings.add(at(route, expect.mirror(), "path", ErrorMessages.pathNotPointer(caseName, expect.path())));
     }
     if (!expect.equalTo().isEmpty()) {
@@ -93,27 +102,59 @@ final class CaseRule implements RouteRule {
     return payload.isObject() ? Optional.empty() : Optional.of("it is a JSON " + payload.getNodeType().toString().toLowerCase());
   }
 
-  private static Optional<Finding> fieldFinding(RouteModel route, InvalidCaseModel invalid) {
+  private static Optional<Finding> fieldFinding(RouteModel route, Optional<TypeElement> record, InvalidCaseModel invalid) {
     if (invalid.field().isEmpty()) {
       return Optional.of(at(route, invalid.mirror(), "code", ErrorMessages.missingField(invalid.name())));
     }
-    Optional<TypeElement> record =
-        route.handlerTypes()
-            .map(RouteModel.HandlerTypes::request)
-            .filter(DeclaredType.class::isInstance)
-            .map(type -> (TypeElement) ((DeclaredType) type).asElement())
-            .filter(type -> type.getKind() == ElementKind.RECORD);
     if (record.isEmpty()) {
       return Optional.empty();
     }
-    List<String> wireNames = record.get().getRecordComponents().stream().map(WireNames::property).sorted().toList();
+    List<String> wireNames = wireNames(record.get());
     String firstSegment = FIELD_SEGMENT_END.split(invalid.field(), 2)[0];
-    return wireNames.contains(firstSegment)
+    return wireNames.contains(firstSegment) || requestHasProperty(invalid.request(), firstSegment)
         ? Optional.empty()
         : Optional.of(
             at(route, invalid.mirror(), "field",
                 ErrorMessages.unknownField(
                     invalid.name(), invalid.field(), record.get().getSimpleName().toString(), wireNames.toString())));
+  }
+
+  /** The request type, if it is a record: then its properties are known and closed. */
+  private static Optional<TypeElement> requestRecord(RouteModel route) {
+    return route.handlerTypes()
+        .map(RouteModel.HandlerTypes::request)
+        .filter(DeclaredType.class::isInstance)
+        .map(type -> (TypeElement) ((DeclaredType) type).asElement())
+        .filter(type -> type.getKind() == ElementKind.RECORD);
+  }
+
+  private static List<String> wireNames(TypeElement record) {
+    return record.getRecordComponents().stream().map(WireNames::property).sorted().toList();
+  }
+
+  /** The first top-level property of {@code request} (a JSON object) that {@code record} does not have. */
+  private static Optional<String> unknownProperty(String request, TypeElement record) {
+    List<String> wireNames = wireNames(record);
+    try {
+      Iterator<String> properties = JSON.readTree(request).fieldNames();
+      while (properties.hasNext()) {
+        String property = properties.next();
+        if (!wireNames.contains(property)) {
+          return Optional.of(property);
+        }
+      }
+    } catch (JsonProcessingException notJson) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  private static boolean requestHasProperty(String request, String name) {
+    try {
+      return JSON.readTree(request).has(name);
+    } catch (JsonProcessingException notJson) {
+      return false;
+    }
   }
 
   private static Finding at(RouteModel route, AnnotationMirror mirror, String member, String message) {

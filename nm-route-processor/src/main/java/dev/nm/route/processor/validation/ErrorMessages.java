@@ -30,8 +30,11 @@ public final class ErrorMessages {
   }
 
   public static String pathNotPointer(String caseName, String path) {
-    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" is not a JSON Pointer."
-        + " Use \"\" for the whole value, or segments each starting with '/', e.g. \"/" + path + "\".";
+    String fix =
+        path.startsWith("/")
+            ? "Inside a segment, write '~' as ~0 and '/' as ~1."
+            : "Use \"\" for the whole value, or segments each starting with '/', e.g. \"/" + path + "\".";
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" is not a JSON Pointer. " + fix;
   }
 
   public static String equalToNotJson(String caseName, String equalTo) {
@@ -54,6 +57,11 @@ public final class ErrorMessages {
         + requestType + ". Use a wire name (snake_case): one of " + properties + ".";
   }
 
+  public static String unknownRequestProperty(String caseName, String property, String requestType, String properties) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request property \"" + property + "\" is not a property of "
+        + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
+  }
+
   public static String eventsWithoutStreaming(String caseName, String route) {
     return "[NmRouteBadCase] Case '" + caseName + "' expects events, but route '" + route + "' is not streaming."
         + " Set @NativeRoute(streaming = true), or remove minEvents.";
@@ -65,8 +73,10 @@ public final class ErrorMessages {
   }
 
   public static String badName(String route) {
+    String suggestion =
+        route.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase().replaceAll("[^a-z0-9_]", "_").replaceFirst("^[^a-z]+", "");
     return "[NmRouteBadName] Route name '" + route + "' is not lowercase snake_case ([a-z][a-z0-9_]*)."
-        + " Rename it, e.g. '" + route.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase().replaceAll("[^a-z0-9_]", "_") + "'.";
+        + " Rename it" + (suggestion.isEmpty() ? "" : ", e.g. to '" + suggestion + "'") + ".";
   }
 
   public static String reservedName(String route) {

@@ -19,7 +19,8 @@ import javax.lang.model.util.Types;
  * [NmRouteNoValidation]: a route's request is checked before its handler runs, by a Jakarta constraint
  * somewhere the host's validator reaches (the record's components, type arguments such as
  * {@code List<@NotBlank String>}, records reached through {@code @Valid}), or by the route class
- * implementing {@code RequestValidator} of the request type.
+ * implementing {@code RequestValidator} of the request type. A record without components needs neither:
+ * binding already refuses every property.
  */
 final class RequestValidationRule implements RouteRule {
   private final Types types;
@@ -33,11 +34,13 @@ final class RequestValidationRule implements RouteRule {
     if (route.handlerTypes().isEmpty() || !(route.handlerTypes().get().request() instanceof DeclaredType request)) {
       return List.of();
     }
+    TypeElement requestType = (TypeElement) request.asElement();
+    boolean empty = requestType.getKind() == ElementKind.RECORD && requestType.getRecordComponents().isEmpty();
     boolean validator = route.validatedType().filter(validated -> types.isSameType(validated, request)).isPresent();
-    if (validator || constrained((TypeElement) request.asElement(), new HashSet<>())) {
+    if (empty || validator || constrained(requestType, new HashSet<>())) {
       return List.of();
     }
-    String requestName = request.asElement().getSimpleName().toString();
+    String requestName = requestType.getSimpleName().toString();
     return List.of(Finding.at(route.element(), ErrorMessages.noValidation(route.name(), requestName)));
   }
 

@@ -169,7 +169,9 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   private static InferenceParameters inferenceParameters(String prompt, SamplingParams params, int limit) {
-    InferenceParameters p = new InferenceParameters(prompt).setNPredict(limit);
+    // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
+    // logits then differ in the last bits, so temperature 0 would not give the same text twice.
+    InferenceParameters p = new InferenceParameters(prompt).setNPredict(limit).setCachePrompt(false);
     if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
     if (params.topP() != null) p.setTopP(params.topP().floatValue());
     if (params.topK() != null) p.setTopK(params.topK());

@@ -1,0 +1,43 @@
+package dev.nm.routes.chat;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.Expect;
+import dev.nm.route.InvalidCase;
+import dev.nm.route.NativeRoute;
+import dev.nm.route.RateTier;
+import dev.nm.route.RouteContext;
+import dev.nm.route.RouteHandler;
+import dev.nm.route.ValidCase;
+import dev.nm.routes.generation.ActiveGenerations;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** The caller's generations running now, and whether each has been asked to stop. */
+@NativeRoute(
+    name = "get_halt_status",
+    description = "Lists the caller's running generations (optionally of one session): request id, session, model, start"
+        + " time, pieces of text so far, and whether stop_generation has asked it to stop.",
+    tags = {"ai", "chat"},
+    rateTier = RateTier.UNLIMITED)
+@ValidCase(name = "nothing running", request = "{}", expect = @Expect(path = "/active", equalTo = "[]"))
+@InvalidCase(name = "empty session id", request = "{\"session_id\": \"\"}", code = ErrorCode.VALIDATION_ERROR, field = "session_id")
+public final class GetHaltStatusRoute implements RouteHandler<GetHaltStatusRoute.Request, GetHaltStatusRoute.Reply> {
+  public record Request(@Size(min = 1, max = 256) String sessionId) {}
+
+  public record Reply(List<Running> active) {}
+
+  /**
+   * @param startedAt an ISO-8601 instant
+   * @param stopping whether {@code stop_generation} has asked it to stop
+   */
+  public record Running(String requestId, String sessionId, String model, String startedAt, int pieces, boolean stopping) {}
+
+  @Override
+  public Reply handle(Request request, RouteContext context) {
+    return new Reply(
+        context.service(ActiveGenerations.class).mine(context.origin()).stream()
+            .filter(g -> request.sessionId() == null || request.sessionId().equals(g.sessionId()))
+            .map(g -> new Running(g.requestId(), g.sessionId(), g.model(), g.startedAt().toString(), g.pieces(), g.stopRequested()))
+            .toList());
+  }
+}

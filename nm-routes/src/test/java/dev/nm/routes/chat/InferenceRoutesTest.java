@@ -1,0 +1,252 @@
+package dev.nm.routes.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
+import dev.nm.host.HostPaths;
+import dev.nm.host.NativeMessagingServer;
+import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.Json;
+import dev.nm.protocol.Message;
+import dev.nm.route.Services;
+import dev.nm.routes.AiServices;
+import dev.nm.routes.TestModels;
+import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.models.ModelSettings;
+import dev.nm.testkit.NmClient;
+import dev.nm.testkit.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inference routes end to end: a real server, the real llama.cpp backend, SmolLM2-135M-Instruct. */
+@Timeout(120)
+class InferenceRoutesTest {
+  private static final String ORIGIN = "chrome-extension://inference-test/";
+  private static final String FRANCE = "What is the capital of France?";
+
+  @TempDir Path home;
+  private Path models;
+  private int slots = 2;
+  private AiServices ai;
+  private NativeMessagingServer server;
+  private NmClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    models = Files.createDirectories(home.resolve("models"));
+    Files.createSymbolicLink(models.resolve(TestModels.CHAT_MODEL_FILE), TestModels.chatModel());
+    open();
+  }
+
+  private void open() {
+    ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), new ModelSettings(slots, 512, 2, Duration.ZERO));
+    server =
+        NativeMessagingServer.builder()
+            .routesFromClassPath(InferenceRoutesTest.class.getClassLoader())
+            .config(HostConfig.permissive())
+            .services(ai.addTo(Services.builder()).build())
+            .build();
+    client = NmClient.connect(server, ORIGIN);
+  }
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+      server.close();
+      ai.close();
+    }
+  }
+
+  private static Map<String, Object> chat(String question, int maxTokens, boolean stream) {
+    return Map.of(
+        "messages", List.of(Map.of("role", "user", "content", question)),
+        "temperature", 0,
+        "max_tokens", maxTokens,
+        "stream", stream);
+  }
+
+  private static String content(Reply reply) {
+    assertTrue(reply.succeeded(), reply.toString());
+    return reply.data().at("/choices/0/message/content").asText();
+  }
+
+  private static String deltas(List<Message.Event> events) {
+    StringBuilder text = new StringBuilder();
+    for (Message.Event event : events) {
+      assertEquals("chat.completion.chunk", event.event());
+      JsonNode delta = Json.mapper().valueToTree(event.data()).at("/choices/0/delta/content");
+      if (delta.isTextual()) {
+        text.append(delta.asText());
+      }
+    }
+    return text.toString();
+  }
+
+  @Test
+  void answersTheCapitalOfFrance() {
+    assertTrue(content(client.call("chat", chat(FRANCE, 24, false))).contains("Paris"));
+  }
+
+  /**
+   * On one slot. With several, llama.cpp places each slot's cells elsewhere in its one KV cache, and a near tie
+   * between two tokens can fall either way depending on the slot a request lands on.
+   */
+  @Test
+  void temperatureZeroGivesTheSameTextTwice() {
+    stop();
+    slots = 1;
+    open();
+    Reply first = client.call("chat", chat("Write a haiku about autumn.", 24, false));
+    Reply second = client.call("chat", chat("Write a haiku about autumn.", 24, false));
+    assertEquals(content(first), content(second));
+    assertFalse(content(first).isBlank());
+  }
+
+  @Test
+  void streamedDeltasConcatenateToTheFinalAndTheUnstreamedText() {
+    String unstreamed = content(client.call("chat", chat(FRANCE, 24, false)));
+    Reply streamed = client.stream("chat", chat(FRANCE, 24, true), event -> {});
+    assertEquals(content(streamed), deltas(streamed.events()));
+    assertEquals(unstreamed, content(streamed));
+    JsonNode last = Json.mapper().valueToTree(streamed.events().get(streamed.events().size() - 1).data());
+    assertEquals(streamed.data().at("/choices/0/finish_reason").asText(), last.at("/choices/0/finish_reason").asText());
+  }
+
+  @Test
+  void maxTokensEndsWithLengthAndExactlyThatManyTokens() {
+    Reply reply = client.call("chat", chat("Tell me a long story about a dragon.", 9, false));
+    assertEquals("length", reply.data().at("/choices/0/finish_reason").asText());
+    assertEquals(9, reply.data().at("/usage/completion_tokens").asInt());
+    JsonNode usage = reply.data().get("usage");
+    assertEquals(usage.get("prompt_tokens").asInt() + 9, usage.get("total_tokens").asInt());
+  }
+
+  @Test
+  void aStopSequenceEndsTheAnswerBeforeIt() {
+    String full = content(client.call("chat", chat(FRANCE, 24, false)));
+    int at = full.indexOf("Paris");
+    assertTrue(at > 0, full);
+    Map<String, Object> request = new java.util.HashMap<>(chat(FRANCE, 24, false));
+    request.put("stop", "Paris");
+    Reply stopped = client.call("chat", request);
+    assertEquals(full.substring(0, at), content(stopped));
+    assertEquals("stop", stopped.data().at("/choices/0/finish_reason").asText());
+  }
+
+  @Test
+  void stopGenerationEndsTheStreamAtOnceWithCancelled() {
+    AtomicInteger chunks = new AtomicInteger();
+    AtomicInteger chunksAfterStop = new AtomicInteger();
+    AtomicReference<CompletableFuture<Reply>> stop = new AtomicReference<>();
+    AtomicReference<Long> stopAcknowledged = new AtomicReference<>();
+    Map<String, Object> request = new java.util.HashMap<>(chat("Tell me a long story about a dragon.", 400, true));
+    request.put("session_id", "story");
+    Reply reply =
+        client.stream(
+            "chat",
+            request,
+            event -> {
+              if (stop.get() != null && stop.get().isDone()) {
+                chunksAfterStop.incrementAndGet();
+                stopAcknowledged.compareAndSet(null, System.nanoTime());
+              }
+              if (chunks.incrementAndGet() == 5) {
+                stop.set(client.callAsync("stop_generation", Map.of("session_id", "story")));
+              }
+            });
+    long ended = System.nanoTime();
+    assertEquals("cancelled", reply.data().at("/choices/0/finish_reason").asText());
+    assertEquals(List.of(reply.requestId()), List.of(stop.get().join().data().at("/stopped/0").asText()));
+    assertTrue(reply.data().at("/usage/completion_tokens").asInt() < 400);
+    // After the stop is acknowledged at most the chunk already in flight arrives, then the final chunk.
+    assertTrue(chunksAfterStop.get() <= 2, "chunks after the stop: " + chunksAfterStop.get());
+    assertEquals(content(reply), deltas(reply.events()));
+    if (stopAcknowledged.get() != null) {
+      System.err.printf("stop_generation: stream ended %.1f ms after the stop was acknowledged%n", (ended - stopAcknowledged.get()) / 1e6);
+    }
+  }
+
+  @Test
+  void twoConcurrentStreamsBothProgress() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    NmClient second = NmClient.connect(server, ORIGIN);
+    try {
+      CompletableFuture<Reply> a =
+          CompletableFuture.supplyAsync(() -> client.stream("chat", chat("Tell me a long story about a dragon.", 40, true), e -> order.add("a")));
+      CompletableFuture<Reply> b =
+          CompletableFuture.supplyAsync(() -> second.stream("chat", chat("Write a poem about the sea.", 40, true), e -> order.add("b")), command -> new Thread(command).start());
+      assertEquals(40, a.get(60, TimeUnit.SECONDS).data().at("/usage/completion_tokens").asInt());
+      assertEquals(40, b.get(60, TimeUnit.SECONDS).data().at("/usage/completion_tokens").asInt());
+    } finally {
+      second.close();
+    }
+    int lastA = order.lastIndexOf("a");
+    int lastB = order.lastIndexOf("b");
+    assertTrue(order.indexOf("b") < lastA && order.indexOf("a") < lastB, "the streams interleave: " + order);
+  }
+
+  @Test
+  void aPromptLongerThanTheContextIsAValidationErrorWithTheCounts() {
+    Reply reply = client.call("chat", chat("word ".repeat(600), 4, false));
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), reply.error().code());
+    assertEquals("messages", reply.error().details().get("field"));
+    assertEquals(512, ((Number) reply.error().details().get("context_tokens")).intValue());
+    assertTrue(reply.error().message().contains(reply.error().details().get("prompt_tokens") + " tokens"), reply.error().message());
+  }
+
+  @Test
+  void aFileThatIsNotAModelIsABackendErrorNamingItAndTheHostKeepsServing() throws Exception {
+    Path broken = Files.writeString(models.resolve("broken.gguf"), "definitely not GGUF");
+    Reply reply = client.call("load_model", Map.of("model", "broken"));
+    assertEquals(ErrorCode.BACKEND_ERROR.name(), reply.error().code());
+    assertTrue(reply.error().message().contains(broken.toString()), reply.error().message());
+    assertEquals(ErrorCode.NOT_FOUND.name(), client.call("chat", Map.of("model", "nope", "messages", List.of(Map.of("role", "user", "content", "hi")))).error().code());
+    assertTrue(content(client.call("chat", chat(FRANCE, 4, false))).length() > 0);
+  }
+
+  @Test
+  void withoutAnyModelTheErrorSaysWhereToPutOne() throws Exception {
+    Files.delete(models.resolve(TestModels.CHAT_MODEL_FILE));
+    Reply reply = client.call("chat", Map.of("messages", List.of(Map.of("role", "user", "content", "hi"))));
+    assertEquals(ErrorCode.NOT_FOUND.name(), reply.error().code());
+    assertEquals(
+        "no generation model in " + models + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there",
+        reply.error().message());
+  }
+
+  @Test
+  void paramsAndTheSelectedModelSurviveARestart() {
+    Map<String, Object> params = Map.of("temperature", 0.0, "max_tokens", 3);
+    assertTrue(client.call("set_params", Map.of("session_id", "kept", "params", params)).succeeded());
+    assertTrue(client.call("select_model", Map.of("model", "SmolLM2-135M-Instruct.Q4_1")).succeeded());
+    stop();
+    open();
+    Reply after = client.call("get_params", Map.of("session_id", "kept"));
+    assertEquals(0.0, after.data().at("/effective/temperature").asDouble());
+    assertEquals(3, after.data().at("/effective/max_tokens").asInt());
+    assertTrue(client.call("models", Map.of()).data().at("/data/0/is_default").asBoolean());
+    // Applied when the request omits them: 3 tokens, finish reason length.
+    Reply chat = client.call("chat", Map.of("session_id", "kept", "messages", List.of(Map.of("role", "user", "content", FRANCE))));
+    assertEquals(3, chat.data().at("/usage/completion_tokens").asInt());
+    assertEquals("length", chat.data().at("/choices/0/finish_reason").asText());
+  }
+}

@@ -1,0 +1,128 @@
+package dev.nm.routes.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.routes.TestModels;
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.llama.LlamaCppBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelManagerTest {
+  private static final String MODEL = "SmolLM2-135M-Instruct.Q4_1";
+  private static final ModelSettings SETTINGS = new ModelSettings(2, 512, 2, Duration.ofMinutes(5));
+
+  @TempDir Path models;
+  private final MutableClock clock = new MutableClock();
+
+  @BeforeEach
+  void linkTheModel() throws Exception {
+    Files.createSymbolicLink(models.resolve(TestModels.CHAT_MODEL_FILE), TestModels.chatModel());
+  }
+
+  private ModelManager manager(long availableBytes) {
+    return new ModelManager(new ModelRegistry(models), new LlamaCppBackend(), SETTINGS, () -> availableBytes, clock);
+  }
+
+  @Test
+  void listsGenerationAndEmbeddingModelsAndNamesBrokenOnes() throws Exception {
+    Path embedding = Files.createDirectories(models.resolve("all-minilm-l6-v2"));
+    Files.write(embedding.resolve("model.onnx"), new byte[10]);
+    Files.writeString(embedding.resolve("tokenizer.json"), "{}");
+    Files.createDirectories(models.resolve("not-a-model"));
+    Path broken = Files.writeString(models.resolve("broken.gguf"), "nope");
+    List<ModelEntry> entries = new ModelRegistry(models).list();
+    assertEquals(List.of(MODEL, "all-minilm-l6-v2", "broken"), entries.stream().map(ModelEntry::id).toList());
+    assertEquals(ModelKind.GENERATION, entries.get(0).kind());
+    assertEquals("Q4_1", entries.get(0).metadata().orElseThrow().quantization().orElseThrow());
+    assertEquals(ModelKind.EMBEDDING, entries.get(1).kind());
+    assertEquals(10, entries.get(1).sizeBytes());
+    assertTrue(entries.get(2).problem().orElseThrow().startsWith(broken + " is not a valid GGUF model"));
+  }
+
+  @Test
+  void estimatesWeightsPlusTheF16KvCache() throws Exception {
+    ModelEntry entry = new ModelRegistry(models).find(MODEL).orElseThrow();
+    MemoryEstimate estimate = MemoryEstimate.of(entry.metadata().orElseThrow(), 1024);
+    // 2 (K and V) x 30 layers x 1024 tokens x (576 / 9 heads x 3 KV heads) x 2 bytes
+    assertEquals(2L * 30 * 1024 * 192 * 2, estimate.kvCacheBytes());
+    assertEquals(98_362_432L + 23_592_960L, estimate.totalBytes());
+  }
+
+  @Test
+  void refusesALoadThatWouldNotFitInTheAvailableMemory() {
+    try (ModelManager manager = manager(64L << 20)) {
+      InsufficientMemoryException e = assertThrows(InsufficientMemoryException.class, () -> manager.load(MODEL));
+      assertEquals(
+          "loading '" + MODEL + "' needs at least 116 MiB (weights 93 MiB + KV cache 22 MiB for 1024 tokens) but only 64"
+              + " MiB of memory is available; unload a model, close other programs or lower the context size",
+          e.getMessage());
+      assertEquals(List.of(), manager.loaded());
+    }
+  }
+
+  @Test
+  void anUnknownModelIsNotFoundAndABrokenFileIsABackendErrorNamingIt() throws Exception {
+    Path broken = Files.writeString(models.resolve("broken.gguf"), "nope");
+    try (ModelManager manager = manager(Long.MAX_VALUE)) {
+      assertThrows(ModelNotFoundException.class, () -> manager.load("gpt-9"));
+      BackendException e = assertThrows(BackendException.class, () -> manager.load("broken"));
+      assertTrue(e.getMessage().contains(broken.toString()), e.getMessage());
+    }
+  }
+
+  @Test
+  void loadsOnFirstUseSharesTheModelAndUnloadsItWhenIdle() {
+    try (ModelManager manager = manager(Long.MAX_VALUE)) {
+      int tokens = manager.use(MODEL, model -> model.tokenize("Hello world").length);
+      assertEquals(2, tokens);
+      LoadedModel loaded = manager.loaded().get(0);
+      assertEquals(MODEL, loaded.id());
+      assertEquals(1024, loaded.options().contextSize());
+      assertEquals(2, loaded.options().parallelSlots());
+      assertEquals(loaded.loadedAt(), manager.load(MODEL).loadedAt(), "a second load shares the first");
+
+      clock.advance(Duration.ofMinutes(4));
+      assertEquals(0, manager.unloadIdle());
+      clock.advance(Duration.ofMinutes(2));
+      assertEquals(1, manager.unloadIdle());
+      assertEquals(List.of(), manager.loaded());
+      assertFalse(manager.unload(MODEL));
+    }
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class MutableClock extends Clock {
+    private Instant now = Instant.parse("2026-11-24T00:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.nm.routes.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.nm.routes.models.ModelKind;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AiPreferencesTest {
+  @TempDir Path dir;
+
+  private static SamplingDefaults temperatureAndTokens(Double temperature, Integer maxTokens) {
+    return new SamplingDefaults(temperature, null, null, null, null, null, null, null, maxTokens);
+  }
+
+  @Test
+  void aSessionsDefaultsOverrideTheGlobalOnesFieldByField() {
+    try (SettingsStore store = SettingsStore.open(dir.resolve("data/nm.db"))) {
+      AiPreferences preferences = new AiPreferences(store);
+      preferences.setDefaults(null, temperatureAndTokens(0.7, 100));
+      preferences.setDefaults("s1", temperatureAndTokens(0.1, null));
+      assertEquals(temperatureAndTokens(0.1, 100), preferences.effectiveDefaults("s1"));
+      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults("s2"));
+      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults(null));
+      assertEquals(SamplingDefaults.NONE, preferences.sessionDefaults("s2"));
+    }
+  }
+
+  @Test
+  void everythingSurvivesReopeningTheDatabase() {
+    Path db = dir.resolve("nm.db");
+    try (SettingsStore store = SettingsStore.open(db)) {
+      AiPreferences preferences = new AiPreferences(store);
+      preferences.selectModel(ModelKind.GENERATION, "SmolLM2-135M-Instruct.Q4_1");
+      preferences.setDefaults("s1", temperatureAndTokens(0.3, 7));
+    }
+    try (SettingsStore store = SettingsStore.open(db)) {
+      AiPreferences preferences = new AiPreferences(store);
+      assertEquals(Optional.of("SmolLM2-135M-Instruct.Q4_1"), preferences.defaultModel(ModelKind.GENERATION));
+      assertEquals(Optional.empty(), preferences.defaultModel(ModelKind.EMBEDDING));
+      assertEquals(temperatureAndTokens(0.3, 7), preferences.sessionDefaults("s1"));
+    }
+  }
+}
