@@ -46,7 +46,7 @@ class EmbeddingsRouteTest {
     backend = new OnnxEmbeddingBackend(TestEmbeddingModel.modelsDir(), OnnxEmbeddingBackend.Options.defaults().withMaxInputs(MANY));
     server =
         NativeMessagingServer.builder()
-            .routesFromClassPath(EmbeddingsRouteTest.class.getClassLoader())
+            .routes(new NmRouteTable())
             .services(Services.builder().add(EmbeddingBackend.class, backend).build())
             .config(HostConfig.permissive())
             .build();
@@ -67,7 +67,7 @@ class EmbeddingsRouteTest {
   @TestFactory
   Stream<DynamicNode> declaredCases() {
     OnnxEmbeddingBackend defaults = new OnnxEmbeddingBackend(TestEmbeddingModel.modelsDir(), OnnxEmbeddingBackend.Options.defaults());
-    return NmRouteCases.fromClassPath()
+    return NmRouteCases.of(new NmRouteTable())
         .routes("embeddings")
         .services(Services.builder().add(EmbeddingBackend.class, defaults).build())
         .timeout(Duration.ofMinutes(1))
