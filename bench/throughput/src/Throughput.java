@@ -1,9 +1,6 @@
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,22 +15,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pipelined small-request throughput of native-messaging hosts, side by side.
  *
  * <p>Each run starts a host as a browser does (argv[1] the caller's origin, the working directory the host's
  * own), sends one request and waits for its reply (start-up is not throughput), then sends {@code --requests}
- * requests keeping {@code --window} of them in flight, and times first send to last reply. Every reply must
+ * requests keeping {@code --window} of them in flight, and times first send to last reply. One thread does
+ * it all: each reply lets the next request go, and requests are flushed only before a read that may block,
+ * so the driver costs about one read and one write per batch of replies the host delivers at once. Every reply must
  * be a success for a request sent and unanswered until then. Runs alternate between the hosts, round after
  * round; the table gives each host's median requests per second, the peak resident memory of its process
  * (VmHWM), and how each of our hosts compares with it.
  *
  * <pre>
- * java -cp target/classes Throughput --requests 20000 --window 64 --rounds 5 --route hello \
+ * java -cp target/classes Throughput --requests 50000 --window 64 --rounds 5 --route hello \
  *     --origin chrome-extension://abcdefghijklmnopabcdefghijklmnop/ --logs target/logs \
  *     --ours 'nm-host relay' bin/nm-host \
  *     --ours 'nm-host standalone' bin/nm-host --env NM_HOST_MODE=standalone \
@@ -53,7 +50,7 @@ public final class Throughput {
   record Run(double requestsPerSecond, long peakRssKib) {}
 
   public static void main(String[] args) throws Exception {
-    int requests = 20_000;
+    int requests = 50_000;
     int window = 64;
     int rounds = 5;
     String route = "hello";
@@ -105,30 +102,35 @@ public final class Throughput {
         .redirectError(log.toFile());
     builder.environment().putAll(host.env());
     Process process = builder.start();
-    try (OutputStream toHost = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
-        DataInputStream fromHost = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
-      byte[] frames = frames(route, requests);
+    try (OutputStream toHost = new BufferedOutputStream(process.getOutputStream(), 1 << 16)) {
+      Replies replies = new Replies(process.getInputStream(), host.label());
       toHost.write(frame("warm-up", route));
       toHost.flush();
-      expectReply(fromHost, host, -1, new BitSet());
+      expectSuccess(replies.next(), host);
 
-      Semaphore permits = new Semaphore(window);
-      AtomicLong sendFailure = new AtomicLong();
-      long start = System.nanoTime();
-      Thread sender = new Thread(() -> send(frames, toHost, permits, sendFailure), "sender");
-      sender.start();
-      BitSet answered = new BitSet(requests);
+      List<byte[]> frames = new ArrayList<>(requests);
       for (int i = 0; i < requests; i++) {
-        expectReply(fromHost, host, requests, answered);
-        permits.release();
+        frames.add(frame(Integer.toString(i), route));
+      }
+      BitSet answered = new BitSet(requests);
+      long start = System.nanoTime();
+      int sent = 0;
+      while (sent < Math.min(window, requests)) {
+        toHost.write(frames.get(sent++));
+      }
+      for (int received = 0; received < requests; received++) {
+        if (!replies.hasFrame()) {
+          toHost.flush();
+        }
+        String reply = replies.next();
+        expectSuccess(reply, host);
+        expectUnanswered(reply, host, requests, answered);
+        if (sent < requests) {
+          toHost.write(frames.get(sent++));
+        }
       }
       long elapsed = System.nanoTime() - start;
-      sender.join();
-      long peakRss = peakRssKib(process.toHandle());
-      if (sendFailure.get() != 0) {
-        throw new IOException(host.label() + ": could not send every request");
-      }
-      return new Run(requests / (elapsed / 1e9), peakRss);
+      return new Run(requests / (elapsed / 1e9), peakRssKib(process.toHandle()));
     } finally {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroy();
@@ -137,32 +139,53 @@ public final class Throughput {
     }
   }
 
-  /** Writes the prepared frames, at most {@code permits} unanswered; flushes whenever it must wait. */
-  private static void send(byte[] frames, OutputStream toHost, Semaphore permits, AtomicLong failure) {
-    try {
-      ByteBuffer all = ByteBuffer.wrap(frames).order(ByteOrder.nativeOrder());
-      while (all.hasRemaining()) {
-        if (!permits.tryAcquire()) {
-          toHost.flush();
-          permits.acquire();
-        }
-        int length = all.getInt(all.position());
-        toHost.write(frames, all.position(), 4 + length);
-        all.position(all.position() + 4 + length);
-      }
-      toHost.flush();
-    } catch (IOException | InterruptedException e) {
-      failure.set(1);
-    }
-  }
+  /**
+   * The host's replies, read in large blocks; knows whether a whole frame is already buffered, so that the
+   * requests written meanwhile are flushed only before a read that may block.
+   */
+  static final class Replies {
+    private final InputStream in;
+    private final String label;
+    private byte[] buffer = new byte[1 << 16];
+    private int start;
+    private int end;
 
-  /** Requests "0" .. "requests - 1" to {@code route} with an empty payload, framed back to back. */
-  private static byte[] frames(String route, int requests) throws IOException {
-    var all = new ByteArrayOutputStream(requests * 64);
-    for (int i = 0; i < requests; i++) {
-      all.write(frame(Integer.toString(i), route));
+    Replies(InputStream in, String label) {
+      this.in = in;
+      this.label = label;
     }
-    return all.toByteArray();
+
+    boolean hasFrame() {
+      return end - start >= 4 && end - start - 4 >= length();
+    }
+
+    String next() throws IOException {
+      while (!hasFrame()) {
+        fill();
+      }
+      int length = length();
+      String body = new String(buffer, start + 4, length, StandardCharsets.UTF_8);
+      start += 4 + length;
+      return body;
+    }
+
+    private int length() {
+      return ByteBuffer.wrap(buffer, start, 4).order(ByteOrder.nativeOrder()).getInt();
+    }
+
+    private void fill() throws IOException {
+      System.arraycopy(buffer, start, buffer, 0, end - start);
+      end -= start;
+      start = 0;
+      if (end >= 4 && 4 + length() > buffer.length) {
+        buffer = Arrays.copyOf(buffer, 4 + length());
+      }
+      int read = in.read(buffer, end, buffer.length - end);
+      if (read < 0) {
+        throw new IOException(label + " closed its stdout; see its stderr log");
+      }
+      end += read;
+    }
   }
 
   private static byte[] frame(String requestId, String route) {
@@ -171,27 +194,14 @@ public final class Throughput {
     return ByteBuffer.allocate(4 + body.length).order(ByteOrder.nativeOrder()).putInt(body.length).put(body).array();
   }
 
-  /**
-   * Reads one reply and checks it: a success, for a request id below {@code requests} not answered before
-   * (any id for the warm-up, {@code requests} = -1).
-   */
-  private static void expectReply(DataInputStream fromHost, Host host, int requests, BitSet answered) throws IOException {
-    byte[] header = new byte[4];
-    try {
-      fromHost.readFully(header);
-    } catch (EOFException e) {
-      throw new IOException(host.label() + " closed its stdout; see its stderr log", e);
-    }
-    int length = ByteBuffer.wrap(header).order(ByteOrder.nativeOrder()).getInt();
-    byte[] body = new byte[length];
-    fromHost.readFully(body);
-    String reply = new String(body, StandardCharsets.UTF_8);
+  private static void expectSuccess(String reply, Host host) throws IOException {
     if (!valueAfter(reply, SUCCESS_KEY).startsWith("true")) {
       throw new IOException(host.label() + " answered with a failure: " + reply);
     }
-    if (requests < 0) {
-      return;
-    }
+  }
+
+  /** Checks that a reply is for a request id below {@code requests} not answered before, and records it. */
+  private static void expectUnanswered(String reply, Host host, int requests, BitSet answered) throws IOException {
     String id = valueAfter(reply, ID_KEY);
     int number = id.startsWith("\"") ? parseId(id) : -1;
     if (number < 0 || number >= requests || answered.get(number)) {
