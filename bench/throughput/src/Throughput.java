@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each run starts a host as a browser does (argv[1] the caller's origin, the working directory the host's
  * own), sends one request and waits for its reply (start-up is not throughput), then sends {@code --requests}
- * requests keeping {@code --window} of them in flight, and times first send to last reply. One thread does
- * it all: each reply lets the next request go, and requests are flushed only before a read that may block,
- * so the driver costs about one read and one write per batch of replies the host delivers at once. Every reply must
- * be a success for a request sent and unanswered until then. Runs alternate between the hosts, round after
- * round; the table gives each host's median requests per second, the peak resident memory of its process
- * (VmHWM), and how each of our hosts compares with it.
+ * requests keeping {@code --window} of them in flight, and times first send to last reply. Every reply must
+ * be a success for a request sent and unanswered until then. One thread does it all: each reply lets the
+ * next request go, and requests are flushed only before a read that may block, so the driver costs about
+ * one read and one write per batch of replies that the host delivers at once.
+ *
+ * <p>Runs alternate between the hosts, round after round. The table gives each host's median requests per
+ * second, the peak resident memory (VmHWM) of its process at the end of its runs, and how each of our hosts
+ * compares with it.
  *
  * <pre>
  * java -cp target/classes Throughput --requests 50000 --window 64 --rounds 5 --route hello \
@@ -280,7 +282,7 @@ public final class Throughput {
       row.append(String.join(", ", list.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.requestsPerSecond())).toList()));
       row.append(" | ").append(mib(list.stream().mapToLong(Run::peakRssKib).max().orElse(-1))).append(" |");
       for (Host our : ours) {
-        row.append(String.format(Locale.ROOT, " %.2f |", medians.get(our) / medians.get(host)));
+        row.append(' ').append(ratio(medians.get(our) / medians.get(host))).append(" |");
       }
       System.out.println(row);
     }
@@ -291,6 +293,11 @@ public final class Throughput {
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  /** Two decimals, or four below 0.1 so that a small ratio does not round to nothing. */
+  private static String ratio(double value) {
+    return String.format(Locale.ROOT, value < 0.1 ? "%.4f" : "%.2f", value);
   }
 
   private static String mib(long kib) {
