@@ -14,6 +14,7 @@ import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolException;
 import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteOrder;
 import java.nio.channels.Pipe;
 import java.nio.channels.SocketChannel;
@@ -107,7 +108,8 @@ final class CallCommand implements Callable<Integer> {
   }
 
   /** Sends the request and prints replies until the final one; returns the exit status. */
-  private static int exchange(Message.Request request, FrameWriter out, FrameReader in) throws IOException, ProtocolException {
+  private int exchange(Message.Request request, FrameWriter out, FrameReader in) throws IOException, ProtocolException {
+    PrintWriter printed = spec.commandLine().getOut();
     EnvelopeCodec codec = new EnvelopeCodec();
     ChunkAssembler chunks = new ChunkAssembler(codec);
     out.writeFrame(codec.encode(request));
@@ -120,7 +122,8 @@ final class CallCommand implements Callable<Integer> {
           continue;
         }
       }
-      System.out.println(new String(codec.encode(message), StandardCharsets.UTF_8));
+      printed.println(new String(codec.encode(message), StandardCharsets.UTF_8));
+      printed.flush();
       if (message instanceof Message.Success) {
         return 0;
       }

@@ -49,8 +49,9 @@ final class Daemon {
   }
 
   /**
-   * Polls the connection count once a second; {@code System.exit} runs the shutdown hook, the one way the
-   * daemon stops.
+   * Exits the process once no connection has been open for {@code idleTimeout}, checking once a second;
+   * {@code System.exit} runs the shutdown hook, the one way the daemon stops. A connection that opens and
+   * closes between two checks goes unnoticed: the server keeps no count of connections ever accepted.
    */
   private static void exitWhenIdle(ReferenceHost host, Duration idleTimeout) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -58,16 +59,30 @@ final class Daemon {
       thread.setDaemon(true);
       return thread;
     });
-    long[] idleSince = {System.nanoTime()};
-    timer.scheduleWithFixedDelay(() -> {
+    timer.scheduleWithFixedDelay(new IdleCheck(host, idleTimeout), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** One idle check; runs on the timer thread only. */
+  private static final class IdleCheck implements Runnable {
+    private final ReferenceHost host;
+    private final Duration idleTimeout;
+    private long idleSince = System.nanoTime();
+
+    IdleCheck(ReferenceHost host, Duration idleTimeout) {
+      this.host = host;
+      this.idleTimeout = idleTimeout;
+    }
+
+    @Override
+    public void run() {
       long now = System.nanoTime();
       if (host.server().connectionCount() > 0) {
-        idleSince[0] = now;
-      } else if (now - idleSince[0] >= idleTimeout.toNanos()) {
+        idleSince = now;
+      } else if (now - idleSince >= idleTimeout.toNanos()) {
         LOG.info("no connection for {} s; exiting", idleTimeout.toSeconds());
         System.exit(0);
       }
-    }, 1, 1, TimeUnit.SECONDS);
+    }
   }
 
   private static void stop(ReferenceHost host, HostPaths paths, FileLock lock, CountDownLatch stopped) {

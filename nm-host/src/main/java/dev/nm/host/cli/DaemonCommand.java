@@ -2,12 +2,17 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code nm-host daemon run|start|stop|status}: the resident server shared by every browser port. */
 @Command(name = "daemon", description = "Runs, starts, stops or reports the resident nm daemon.")
@@ -19,6 +24,8 @@ final class DaemonCommand {
 
   private final HostPaths paths = HostPaths.fromEnvironment();
 
+  @Spec CommandSpec spec;
+
   @Command(name = "run", description = "Runs the daemon in the foreground until it is stopped or idle.")
   int run() throws Exception {
     return Daemon.run(paths);
@@ -27,7 +34,7 @@ final class DaemonCommand {
   @Command(name = "start", description = "Starts the daemon in the background unless it is running.")
   int start() throws IOException {
     try (SocketChannel ignored = DaemonConnector.connectOrStart(paths)) {
-      System.out.println("nm daemon running (pid " + pid().map(String::valueOf).orElse("?") + ") on " + paths.socket());
+      out().println("nm daemon running (pid " + pid().map(String::valueOf).orElse("?") + ") on " + paths.socket());
       return 0;
     }
   }
@@ -36,19 +43,19 @@ final class DaemonCommand {
   int stop() throws IOException, InterruptedException {
     Optional<ProcessHandle> daemon = runningDaemon();
     if (daemon.isEmpty()) {
-      System.out.println("nm daemon not running");
+      out().println("nm daemon not running");
       return 0;
     }
     ProcessHandle process = daemon.get();
     process.destroy();
     try {
       process.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      System.err.println("nm daemon (pid " + process.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
+    } catch (TimeoutException | ExecutionException e) {
+      spec.commandLine().getErr().println("nm daemon (pid " + process.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
       process.destroyForcibly();
       process.onExit().join();
     }
-    System.out.println("nm daemon stopped (pid " + process.pid() + ")");
+    out().println("nm daemon stopped (pid " + process.pid() + ")");
     return 0;
   }
 
@@ -56,16 +63,20 @@ final class DaemonCommand {
   int status() throws IOException {
     Optional<ProcessHandle> daemon = runningDaemon();
     if (daemon.isEmpty()) {
-      System.out.println("nm daemon not running (home " + paths.home() + ")");
+      out().println("nm daemon not running (home " + paths.home() + ")");
       return NOT_RUNNING;
     }
     boolean answering = false;
     try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
       answering = channel != null;
     }
-    System.out.println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
+    out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
         + (answering ? "" : ", not accepting connections yet"));
     return 0;
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
   }
 
   /** The daemon process, if one holds the lock; its pid file is trusted only then. */

@@ -33,7 +33,7 @@ final class DaemonLauncher {
         .start();
   }
 
-  static List<String> command() {
+  private static List<String> command() {
     List<String> command = new ArrayList<>();
     setsid().ifPresent(command::add);
     command.add(javaExecutable());

@@ -3,7 +3,6 @@ package dev.nm.host.cli;
 import dev.nm.host.HostPaths;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 
@@ -31,8 +30,8 @@ enum HostMode {
     }
   }
 
-  /** Serves the port in the mode the environment asks for; returns the process exit code. */
-  static int serve(String origin, OutputStream frames) {
+  /** Serves a browser's port in the mode the environment asks for; returns the process exit code. */
+  static int serveBrowser(String origin, OutputStream frames) {
     HostPaths paths = HostPaths.fromEnvironment();
     LogSetup.forHost(paths);
     HostMode mode;
@@ -45,9 +44,9 @@ enum HostMode {
     return mode.serve(origin, new FileInputStream(FileDescriptor.in), frames, paths);
   }
 
-  int serve(String origin, InputStream in, OutputStream out, HostPaths paths) {
+  int serve(String origin, FileInputStream in, OutputStream out, HostPaths paths) {
     return switch (this) {
-      case RELAY -> new RelayHost(origin, in, out).run(paths);
+      case RELAY -> new RelayHost(origin, in.getChannel(), out).run(paths);
       case STANDALONE -> StandaloneHost.serve(origin, in, out, paths);
     };
   }

@@ -27,10 +27,13 @@ import picocli.CommandLine.Command;
 final class NmHostCommand {
   static int execute(String... args) {
     LogSetup.forConsole();
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
     return new CommandLine(new NmHostCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(NmHostCommand::reportFailure)
-        .execute(args);
+        .setExecutionExceptionHandler(NmHostCommand::reportFailure);
   }
 
   /** A failed command says what went wrong in one line; the stack trace is for the debug log. */

@@ -13,7 +13,7 @@ public final class NmHostMain {
   public static void main(String[] args) {
     Optional<BrowserLaunch> launch = BrowserLaunch.detect(args);
     int exitCode = launch.isPresent()
-        ? HostMode.serve(launch.get().origin(), StdoutGuard.claim())
+        ? HostMode.serveBrowser(launch.get().origin(), StdoutGuard.claim())
         : NmHostCommand.execute(args);
     System.exit(exitCode);
   }

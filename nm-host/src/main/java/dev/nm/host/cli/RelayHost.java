@@ -11,11 +11,13 @@ import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.channels.Channel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,16 @@ final class RelayHost {
   static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
 
   private final String origin;
-  private final InputStream browserIn;
+  private final ReadableByteChannel browserIn;
   private final OutputStream browserOut;
   private final InFlightRequests inFlight = new InFlightRequests();
   private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
-  RelayHost(String origin, InputStream browserIn, OutputStream browserOut) {
+  /**
+   * @param browserIn stdin as a channel: closing it releases a thread blocked reading it, and the JVM waits
+   *     up to 300 ms at exit for any thread still blocked in a native read
+   */
+  RelayHost(String origin, ReadableByteChannel browserIn, OutputStream browserOut) {
     this.origin = origin;
     this.browserIn = browserIn;
     this.browserOut = browserOut;
@@ -55,18 +61,19 @@ final class RelayHost {
       toDaemon.writeFrame(handshake(origin));
     } catch (IOException e) {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
-      return 1;
+      return refuseAll("cannot reach the nm daemon: " + e.getMessage());
     }
-    Thread replies = new Thread(() -> pumpReplies(FrameReader.of(daemon), FrameWriter.of(browserOut)), "nm-relay-replies");
+    Thread replies = new Thread(() -> pumpReplies(daemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
-    Thread requests = new Thread(() -> pumpRequests(FrameReader.of(browserIn), toDaemon), "nm-relay-requests");
+    Thread requests = new Thread(() -> pumpRequests(daemon, toDaemon), "nm-relay-requests");
     requests.setDaemon(true);
     requests.start();
     return exitCode.join();
   }
 
-  private void pumpRequests(FrameReader fromBrowser, FrameWriter toDaemon) {
+  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon) {
+    FrameReader fromBrowser = FrameReader.of(browserIn);
     try {
       byte[] frame;
       while ((frame = fromBrowser.nextFrame()) != null) {
@@ -79,10 +86,11 @@ final class RelayHost {
         Log.LOG.debug("relay request side ended: {}", e.toString());
       }
     }
-    exitCode.complete(0);
+    finish(0, daemon);
   }
 
-  private void pumpReplies(FrameReader fromDaemon, FrameWriter toBrowser) {
+  private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
+    FrameReader fromDaemon = FrameReader.of(daemon);
     try {
       byte[] frame;
       while ((frame = fromDaemon.nextFrame()) != null) {
@@ -97,18 +105,51 @@ final class RelayHost {
     }
     if (!exitCode.isDone()) {
       failInFlight(toBrowser);
-      exitCode.complete(1);
+      finish(1, browserIn);
     }
   }
 
+  /** Sets the exit code, after releasing the other pump's blocked read so that the JVM exits at once. */
+  private void finish(int code, Channel otherSide) {
+    try {
+      otherSide.close();
+    } catch (IOException e) {
+      // Closing only releases a blocked reader; the process exits either way.
+    }
+    exitCode.complete(code);
+  }
+
   private void failInFlight(FrameWriter toBrowser) {
-    EnvelopeCodec codec = new EnvelopeCodec();
-    for (String requestId : inFlight.drain()) {
-      try {
-        toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, DAEMON_EXITED)));
-      } catch (IOException e) {
-        return;
+    try {
+      fail(inFlight.drain(), DAEMON_EXITED, toBrowser);
+    } catch (IOException e) {
+      // The browser is gone too.
+    }
+  }
+
+  /**
+   * Without a daemon, answers every request with {@link ErrorCode#BACKEND_ERROR} until the browser leaves,
+   * so that the extension learns why instead of seeing only "Native host has exited".
+   */
+  private int refuseAll(String reason) {
+    FrameReader fromBrowser = FrameReader.of(browserIn);
+    FrameWriter toBrowser = FrameWriter.of(browserOut);
+    try {
+      byte[] frame;
+      while ((frame = fromBrowser.nextFrame()) != null) {
+        inFlight.sent(frame);
+        fail(inFlight.drain(), reason, toBrowser);
       }
+    } catch (IOException e) {
+      // The browser left mid-frame or stopped reading: nobody is left to tell.
+    }
+    return 1;
+  }
+
+  private static void fail(List<String> requestIds, String message, FrameWriter toBrowser) throws IOException {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    for (String requestId : requestIds) {
+      toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, message)));
     }
   }
 

@@ -115,6 +115,25 @@ class HostProcessTest {
   }
 
   @Test
+  void aDaemonThatCannotStartIsExplainedToTheExtension() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"origns\": {}}");
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      JsonNode failure = host.call("h1", "hello", "{}");
+
+      assertEquals("h1", failure.path("request_id").asText());
+      assertEquals("BACKEND_ERROR", failure.path("error").path("code").asText());
+      assertEquals(
+          "cannot reach the nm daemon: the nm daemon exited while starting (exit code 1); see "
+              + home.resolve("logs/daemon.log"),
+          failure.path("error").path("message").asText());
+      assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("unknown key 'origns'"));
+      host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertEquals(1, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+  }
+
+  @Test
   void daemonCommandsReportStartAndStop() throws Exception {
     assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon not running"));
     assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
@@ -125,6 +144,18 @@ class HostProcessTest {
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
+  }
+
+  @Test
+  void anIdleDaemonExitsAndCleansUp() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 1}");
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    ProcessHandle daemon = ProcessHandle.of(DaemonLockView.daemonPid(home).orElseThrow()).orElseThrow();
+
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
+    assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
+    assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 1 s; exiting"));
   }
 
   /** The daemon as the files under {@code run/} describe it, and the processes that claim to be it. */

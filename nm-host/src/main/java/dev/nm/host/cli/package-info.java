@@ -1,0 +1,26 @@
+/**
+ * The {@code nm-host} executable: the thin process a browser starts for each native-messaging port, the
+ * resident daemon behind it, and the command line for people.
+ *
+ * <pre>
+ * browser ──stdin/stdout──▶ nm-host (relay) ──Unix socket──▶ nm-host daemon run ──▶ routes, models
+ *            frames           RelayHost          relay handshake,   Daemon, ReferenceHost,
+ *                                                 then frames        NativeMessagingServer
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link dev.nm.host.cli.NmHostMain} recognises a browser launch from its arguments alone
+ *       ({@code BrowserLaunch}), claims stdout for frames ({@code StdoutGuard}) and serves the port; any
+ *       other command line goes to picocli ({@code NmHostCommand}).
+ *   <li>Relay mode (the default, {@code RelayHost}) connects to the daemon, starting it detached if none
+ *       answers ({@code DaemonConnector}, {@code DaemonLauncher}), and passes frames verbatim both ways. It
+ *       tracks the ids of unanswered requests ({@code InFlightRequests}) so that each gets a
+ *       {@code BACKEND_ERROR} if the daemon dies, and exits as soon as the browser closes stdin.
+ *   <li>The daemon ({@code Daemon}) is one per user ({@code DaemonLock}), serves every relay from one
+ *       {@code ReferenceHost} (config, host modules, route tables from the class path), and exits after
+ *       {@code idle_timeout_seconds} without connections or on SIGTERM, removing its socket and pid file.
+ *   <li>Standalone mode ({@code NM_HOST_MODE=standalone}, {@code StandaloneHost}) serves the port with a
+ *       whole host in the process, sharing nothing.
+ * </ul>
+ */
+package dev.nm.host.cli;
