@@ -98,7 +98,7 @@ public final class Throughput {
     printTable(hosts, runs, requests, window, rounds, route);
   }
 
-  static Run measure(Host host, String origin, String route, int requests, int window, Path log) throws Exception {
+  private static Run measure(Host host, String origin, String route, int requests, int window, Path log) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(host.executable().toString(), origin)
         .directory(host.executable().getParent().toFile())
         .redirectError(log.toFile());
@@ -145,7 +145,7 @@ public final class Throughput {
    * The host's replies, read in large blocks; knows whether a whole frame is already buffered, so that the
    * requests written meanwhile are flushed only before a read that may block.
    */
-  static final class Replies {
+  private static final class Replies {
     private final InputStream in;
     private final String label;
     private byte[] buffer = new byte[1 << 16];
@@ -279,7 +279,8 @@ public final class Throughput {
       List<Run> list = runs.get(host);
       StringBuilder row = new StringBuilder("| ").append(host.label()).append(" | ")
           .append(String.format(Locale.ROOT, "%.0f", medians.get(host))).append(" | ");
-      row.append(String.join(", ", list.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.requestsPerSecond())).toList()));
+      List<String> each = list.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.requestsPerSecond())).toList();
+      row.append(String.join(", ", each));
       row.append(" | ").append(mib(list.stream().mapToLong(Run::peakRssKib).max().orElse(-1))).append(" |");
       for (Host our : ours) {
         row.append(' ').append(ratio(medians.get(our) / medians.get(host))).append(" |");
