@@ -4,6 +4,7 @@ import dev.nm.host.HostPaths;
 import dev.nm.route.Services;
 import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.generation.ActiveGenerations;
+import dev.nm.routes.generation.GenerationMetrics;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelRegistry;
@@ -18,8 +19,9 @@ import oshi.SystemInfo;
 
 /**
  * The services the AI routes reach through {@code RouteContext.service}: one {@link ModelManager} over one
- * backend, the caller's preferences in SQLite, the registry of running generations. {@link AiModule} builds
- * them for the reference host; an application embedding nm builds them with its own backend:
+ * backend, the caller's preferences in SQLite, the registry of running generations, per-model generation
+ * metrics. {@link AiModule} builds them for the reference host; an application embedding nm builds them with
+ * its own backend:
  *
  * <pre>{@code
  * AiServices ai = AiServices.create(HostPaths.fromEnvironment(), myBackend, ModelSettings.fromEnvironment(System.getenv()));
@@ -31,6 +33,7 @@ public final class AiServices implements AutoCloseable {
   private final SettingsStore store;
   private final AiPreferences preferences;
   private final ActiveGenerations active = new ActiveGenerations();
+  private final GenerationMetrics metrics = new GenerationMetrics();
   private final GenerationService generation;
   private final ScheduledExecutorService idleUnloader;
 
@@ -38,7 +41,7 @@ public final class AiServices implements AutoCloseable {
     this.models = models;
     this.store = store;
     this.preferences = new AiPreferences(store);
-    this.generation = new GenerationService(models, preferences, active);
+    this.generation = new GenerationService(models, preferences, active, metrics);
     this.idleUnloader = idleUnloader;
   }
 
@@ -69,7 +72,8 @@ public final class AiServices implements AutoCloseable {
         .add(ModelRegistry.class, models.registry())
         .add(AiPreferences.class, preferences)
         .add(ActiveGenerations.class, active)
-        .add(GenerationService.class, generation);
+        .add(GenerationService.class, generation)
+        .add(GenerationMetrics.class, metrics);
   }
 
   public ModelManager models() {
@@ -86,6 +90,10 @@ public final class AiServices implements AutoCloseable {
 
   public ActiveGenerations active() {
     return active;
+  }
+
+  public GenerationMetrics metrics() {
+    return metrics;
   }
 
   /** Stops idle unloading, unloads every model, closes the database. */

@@ -2,6 +2,8 @@ package dev.nm.routes.embeddings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.ErrorCode;
+import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.settings.AiPreferences;
 import dev.nm.route.Expect;
 import dev.nm.route.InvalidCase;
 import dev.nm.route.NativeRoute;
@@ -19,6 +21,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Embeds texts as vectors, in the shape of OpenAI's embeddings API: one string or an array of strings in, one
@@ -112,11 +115,16 @@ public final class EmbeddingsRoute
     }
   }
 
+  /** The embedding model chosen with {@code select_model}, on hosts that keep preferences. */
+  private static Optional<String> selectedModel(RouteContext context) {
+    return context.findService(AiPreferences.class).flatMap(preferences -> preferences.defaultModel(ModelKind.EMBEDDING));
+  }
+
   @Override
   public Reply handle(Request request, RouteContext context) {
     EmbeddingBackend backend = context.service(EmbeddingBackend.class);
     List<String> texts = texts(request.input());
-    String model = request.model() == null ? backend.defaultModel() : request.model();
+    String model = request.model() != null ? request.model() : selectedModel(context).orElse(backend.defaultModel());
     context.cancellation().throwIfCancelled();
     EmbeddingResult result = backend.embed(model, texts);
     boolean base64 = "base64".equals(request.encodingFormat());

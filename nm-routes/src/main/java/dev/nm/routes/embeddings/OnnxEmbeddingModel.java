@@ -50,11 +50,13 @@ final class OnnxEmbeddingModel implements AutoCloseable {
     this.config = config;
     this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
     NodeInfo output = session.getOutputInfo().values().iterator().next();
-    long[] shape = ((TensorInfo) output.getInfo()).getShape();
-    this.dimensions = (int) shape[shape.length - 1];
-    if (shape.length != 3 || dimensions <= 0) {
-      throw new IOException("model '" + name + "' does not output a hidden state [batch, tokens, dimensions]");
+    long[] shape = output.getInfo() instanceof TensorInfo tensor ? tensor.getShape() : new long[0];
+    if (shape.length != 3 || shape[2] <= 0) {
+      throw new IOException(
+          "model '" + name + "' does not output a hidden state [batch, tokens, dimensions] first; its first output is "
+              + output.getName());
     }
+    this.dimensions = (int) shape[2];
     if (config.dimensions() != 0 && config.dimensions() != dimensions) {
       throw new IOException(
           "model '" + name + "' produces " + dimensions + " dimensions, but its "

@@ -13,22 +13,39 @@ import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import dev.nm.routes.settings.AiPreferences;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
  * What the inference routes ({@code chat}, {@code generate}, {@code responses}) share: picks the model, applies
  * the caller's defaults, renders the prompt, runs the generation where {@code stop_generation} can reach it,
- * and turns engine failures into the protocol's errors.
+ * records its measurements in {@link GenerationMetrics}, and turns engine failures into the protocol's errors.
  */
 public final class GenerationService {
   private final ModelManager models;
   private final AiPreferences preferences;
   private final ActiveGenerations active;
+  private final GenerationMetrics metrics;
 
-  public GenerationService(ModelManager models, AiPreferences preferences, ActiveGenerations active) {
+  public GenerationService(
+      ModelManager models, AiPreferences preferences, ActiveGenerations active, GenerationMetrics metrics) {
     this.models = models;
     this.preferences = preferences;
     this.active = active;
+    this.metrics = metrics;
+  }
+
+  /**
+   * The model a request naming none is served by: the one selected with {@code select_model}, else the first
+   * usable generation model in the models directory; empty if there is neither.
+   */
+  public Optional<String> defaultModel() {
+    return preferences
+        .defaultModel(ModelKind.GENERATION)
+        .or(() -> models.registry().list().stream()
+            .filter(m -> m.kind() == ModelKind.GENERATION && m.problem().isEmpty())
+            .map(ModelEntry::id)
+            .findFirst());
   }
 
   /** The model a request naming {@code requested} (or null) is served by. */
@@ -36,12 +53,7 @@ public final class GenerationService {
     if (requested != null) {
       return requested;
     }
-    return preferences
-        .defaultModel(ModelKind.GENERATION)
-        .or(() -> models.registry().list().stream()
-            .filter(m -> m.kind() == ModelKind.GENERATION && m.problem().isEmpty())
-            .map(ModelEntry::id)
-            .findFirst())
+    return defaultModel()
         .orElseThrow(
             () -> new RouteException(
                     ErrorCode.NOT_FOUND,
@@ -71,6 +83,7 @@ public final class GenerationService {
           models.use(
               model,
               engine -> engine.generate(request.prompt().render(engine), sampling(request), counting, cancelled));
+      metrics.record(model, result);
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {
       throw new RouteException(ErrorCode.NOT_FOUND, e.getMessage()).withDetail("model", e.id());

@@ -7,7 +7,14 @@ import java.time.Instant;
 /**
  * A model the {@link ModelManager} holds loaded.
  *
+ * @param memory the lower bound on its memory checked before it was loaded
  * @param activeRequests generations running on it now
  */
 public record LoadedModel(
-    String id, Path path, LoadOptions options, Instant loadedAt, Instant lastUsedAt, int activeRequests) {}
+    String id,
+    Path path,
+    LoadOptions options,
+    MemoryEstimate memory,
+    Instant loadedAt,
+    Instant lastUsedAt,
+    int activeRequests) {}

@@ -163,7 +163,7 @@ public final class ModelManager implements AutoCloseable {
     long started = System.nanoTime();
     GenerationModel model = backend.load(entry.path(), options);
     log.info("loaded '{}' with {} in {} ms", id, options, (System.nanoTime() - started) / 1_000_000);
-    return new Resident(entry, model, clock.instant(), clock.millis());
+    return new Resident(entry, model, estimate, clock.instant(), clock.millis());
   }
 
   private LoadOptions loadOptions(GgufMetadata metadata) {
@@ -184,20 +184,22 @@ public final class ModelManager implements AutoCloseable {
   private final class Resident {
     final ModelEntry entry;
     final GenerationModel model;
+    final MemoryEstimate memory;
     final Instant loadedAt;
     final AtomicInteger active = new AtomicInteger();
     volatile long lastUsedMillis;
 
-    Resident(ModelEntry entry, GenerationModel model, Instant loadedAt, long lastUsedMillis) {
+    Resident(ModelEntry entry, GenerationModel model, MemoryEstimate memory, Instant loadedAt, long lastUsedMillis) {
       this.entry = entry;
       this.model = model;
+      this.memory = memory;
       this.loadedAt = loadedAt;
       this.lastUsedMillis = lastUsedMillis;
     }
 
     LoadedModel describe() {
       return new LoadedModel(
-          entry.id(), entry.path(), model.options(), loadedAt, Instant.ofEpochMilli(lastUsedMillis), active.get());
+          entry.id(), entry.path(), model.options(), memory, loadedAt, Instant.ofEpochMilli(lastUsedMillis), active.get());
     }
 
     void close() {

@@ -9,16 +9,25 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.generation.GenerationService;
+import dev.nm.routes.models.LoadedModel;
+import dev.nm.routes.models.ModelEntry;
+import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.models.ModelManager;
+import dev.nm.routes.models.ModelRegistry;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Says whether the host is up, and how busy: for monitors and for an extension deciding whether to start a
- * long request.
+ * long request. When the host serves models it also lists the loaded ones, and the {@code ready} probe passes
+ * only if a request naming no model has a model file to run on.
  */
 @NativeRoute(
     name = "health",
-    description = "Reports that the host is up: status, version, uptime, process id, mode, open connections and in-flight calls.",
+    description = "Reports that the host is up: status, version, uptime, process id, mode, open connections, in-flight calls and loaded models; the ready probe also checks that a default chat model is available.",
     tags = {"system"},
     rateTier = RateTier.LIGHT)
 @ValidCase(
@@ -28,23 +37,30 @@ import java.util.Locale;
       @Expect(path = "/status", equalTo = "\"ok\""),
       @Expect(path = "/probe", equalTo = "\"live\""),
       @Expect(path = "/daemon_pid", matches = "[0-9]+"),
-      @Expect(path = "/in_flight", matches = "[0-9]+")
+      @Expect(path = "/in_flight", matches = "[0-9]+"),
+      @Expect(path = "/models")
     })
-@ValidCase(name = "readiness probe", request = "{\"probe\": \"ready\"}", expect = @Expect(path = "/probe", equalTo = "\"ready\""))
+@ValidCase(
+    name = "readiness probe",
+    request = "{\"probe\": \"ready\"}",
+    expect = {@Expect(path = "/probe", equalTo = "\"ready\""), @Expect(path = "/status", matches = "ok|unavailable")})
 @InvalidCase(name = "unknown probe", request = "{\"probe\": \"deep\"}", code = ErrorCode.VALIDATION_ERROR, field = "probe")
 public final class HealthRoute implements RouteHandler<HealthRoute.Request, HealthRoute.Reply> {
   /**
-   * @param probe {@code live} (default): the host answers; {@code ready}: it can also serve work now
+   * @param probe {@code live} (default): the host answers; {@code ready}: it can also serve work now, that is,
+   *     if it serves models, the default chat model's file is present and readable
    */
   public record Request(@Pattern(regexp = "live|ready", message = "must be live or ready") String probe) {}
 
   /**
-   * @param status {@code ok} when the probe passes
+   * @param status {@code ok} when the probe passes, {@code unavailable} when it does not
    * @param uptimeSeconds whole seconds since the host started
    * @param daemonPid the host process's id
    * @param mode {@code daemon}, {@code standalone} or {@code embedded}
    * @param connections connections open now, this one included
    * @param inFlight calls being served now on every connection, this one included
+   * @param models the models loaded now, sorted by name; empty if the host serves none
+   * @param problem why the probe failed and what to do about it; null when it passed
    */
   public record Reply(
       String status,
@@ -54,19 +70,65 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
       long daemonPid,
       String mode,
       int connections,
-      int inFlight) {}
+      int inFlight,
+      List<Model> models,
+      String problem) {}
+
+  /**
+   * A loaded model.
+   *
+   * @param kind {@code generation}
+   * @param memoryBytes a lower bound on its memory: weights plus KV cache
+   * @param loadedAt and {@code last_used}: ISO-8601 instants
+   */
+  public record Model(String name, String kind, long memoryBytes, String loadedAt, String lastUsed) {
+    static Model of(LoadedModel model) {
+      return new Model(
+          model.id(),
+          ModelKind.GENERATION.wireName(),
+          model.memory().totalBytes(),
+          model.loadedAt().toString(),
+          model.lastUsedAt().toString());
+    }
+  }
 
   @Override
   public Reply handle(Request request, RouteContext context) {
     HostStatus host = context.service(HostStatus.class);
+    String probe = request.probe() == null ? "live" : request.probe();
+    Optional<ModelManager> models = context.findService(ModelManager.class);
+    String problem = probe.equals("ready") ? notReady(context).orElse(null) : null;
     return new Reply(
-        "ok",
-        request.probe() == null ? "live" : request.probe(),
+        problem == null ? "ok" : "unavailable",
+        probe,
         host.hostVersion(),
         host.uptime().toSeconds(),
         host.pid(),
         host.mode().name().toLowerCase(Locale.ROOT),
         host.openConnections(),
-        host.inFlightCalls());
+        host.inFlightCalls(),
+        models.map(m -> m.loaded().stream().map(Model::of).toList()).orElse(List.of()),
+        problem);
+  }
+
+  /** Why a chat request naming no model could not run now, if the host serves models and it could not. */
+  private static Optional<String> notReady(RouteContext context) {
+    Optional<GenerationService> generation = context.findService(GenerationService.class);
+    Optional<ModelRegistry> registry = context.findService(ModelRegistry.class);
+    if (generation.isEmpty() || registry.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> model = generation.get().defaultModel();
+    if (model.isEmpty()) {
+      return Optional.of("no chat model in " + registry.get().directory()
+          + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there");
+    }
+    Optional<ModelEntry> entry = registry.get().find(model.get());
+    if (entry.isEmpty()) {
+      return Optional.of(
+          "the default chat model '" + model.get() + "' is not in " + registry.get().directory()
+              + "; copy it back or choose another with select_model");
+    }
+    return entry.get().problem().map(problem -> "the default chat model '" + model.get() + "' is unreadable: " + problem);
   }
 }

@@ -9,17 +9,25 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.generation.GenerationMetrics;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
 import java.util.Map;
 
-/** Per-route call counts, errors by code and latency percentiles since the host started. */
+/**
+ * Per-route call counts, errors by code and latency percentiles since the host started; and, when the host
+ * serves models ({@link GenerationMetrics} is a service), per-model token counts, time to first token and
+ * prompt and decode rates.
+ */
 @NativeRoute(
     name = "stats",
-    description = "Per-route call counts, errors by code and latency percentiles (ms) since the host started; optionally for one route.",
+    description = "Per-route call counts, errors by code and latency percentiles (ms) since the host started, optionally for one route; per-model generations, tokens, time to first token (ms), prompt and decode tokens/s.",
     tags = {"system"},
     rateTier = RateTier.LIGHT)
-@ValidCase(name = "since start", request = "{}", expect = @Expect(path = "/since", matches = "[0-9]{4}-.*Z"))
+@ValidCase(
+    name = "since start",
+    request = "{}",
+    expect = {@Expect(path = "/since", matches = "[0-9]{4}-.*Z"), @Expect(path = "/models")})
 @ValidCase(
     name = "one route never called",
     request = "{\"route\": \"no_such_route\"}",
@@ -32,8 +40,9 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
   /**
    * @param since when counting began (ISO-8601, UTC)
    * @param routes routes called at least once, sorted by name
+   * @param models models that have generated at least one token, sorted by name; empty if the host serves none
    */
-  public record Reply(String since, List<Route> routes) {}
+  public record Reply(String since, List<Route> routes, List<Model> models) {}
 
   /**
    * @param errors failures by error code
@@ -44,9 +53,39 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
   /** Percentiles, each accurate to one 10%-wide bucket. */
   public record Latency(double p50, double p90, double p99) {}
 
+  /**
+   * One model's generations that produced at least one token.
+   *
+   * @param promptTokens the tokens of their prompts, summed
+   * @param completionTokens the tokens they generated, summed
+   * @param timeToFirstTokenMs from the engine call to the first token: waiting for a slot plus prompt processing;
+   *     loading the model is not included
+   * @param promptTokensPerSecond prompt tokens per second of prompt processing (prefill)
+   * @param decodeTokensPerSecond tokens per second after the first; generations of one token have none
+   */
+  public record Model(
+      String name,
+      long generations,
+      long promptTokens,
+      long completionTokens,
+      Summary timeToFirstTokenMs,
+      Summary promptTokensPerSecond,
+      Summary decodeTokensPerSecond) {}
+
+  /**
+   * One quantity over a model's generations, each statistic accurate to 1%.
+   *
+   * @param count generations that measured it; the statistics are 0 when none did
+   */
+  public record Summary(long count, double mean, double p50, double p90) {}
+
   @Override
   public Reply handle(Request request, RouteContext context) {
     RouteStats stats = context.service(RouteStats.class);
+    List<Model> models =
+        context.findService(GenerationMetrics.class)
+            .map(metrics -> metrics.snapshot().stream().map(StatsRoute::model).toList())
+            .orElse(List.of());
     return new Reply(
         stats.since().toString(),
         stats.snapshot().stream()
@@ -58,6 +97,22 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
                         route.calls(),
                         route.errors(),
                         new Latency(route.p50Millis(), route.p90Millis(), route.p99Millis())))
-            .toList());
+            .toList(),
+        models);
+  }
+
+  private static Model model(GenerationMetrics.ModelSnapshot model) {
+    return new Model(
+        model.model(),
+        model.generations(),
+        model.promptTokens(),
+        model.completionTokens(),
+        summary(model.timeToFirstTokenMillis()),
+        summary(model.promptTokensPerSecond()),
+        summary(model.decodeTokensPerSecond()));
+  }
+
+  private static Summary summary(GenerationMetrics.Distribution distribution) {
+    return new Summary(distribution.count(), distribution.mean(), distribution.p50(), distribution.p90());
   }
 }

@@ -6,21 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.Connection;
 import dev.nm.host.HostConfig;
+import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
+import dev.nm.route.Services;
+import dev.nm.routes.AiServices;
+import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.models.ModelSettings;
+import dev.nm.testkit.NmClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The system routes served by a real server found on the class path, over an in-memory connection. */
 @Timeout(30)
@@ -73,6 +85,45 @@ class SystemRoutesTest {
     assertEquals(1, data.get("connections").asInt());
     assertEquals(1, data.get("in_flight").asInt(), "the health call itself");
     assertTrue(data.get("uptime_seconds").asLong() >= 0);
+  }
+
+  @Test
+  void readyWithoutModelServicesIsLive() throws IOException {
+    JsonNode data = call("health", "{\"probe\": \"ready\"}").get("data");
+    assertEquals("ok", data.get("status").asText());
+    assertTrue(data.get("problem").isNull());
+    assertEquals(0, data.get("models").size());
+  }
+
+  @Test
+  void notReadyWithoutAChatModel(@TempDir Path home) throws IOException {
+    Path models = Files.createDirectories(home.resolve("models"));
+    ModelSettings settings = new ModelSettings(1, 256, 1, Duration.ZERO);
+    try (AiServices ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), settings);
+        NativeMessagingServer withModels =
+            NativeMessagingServer.builder()
+                .routesFromClassPath(SystemRoutesTest.class.getClassLoader())
+                .config(HostConfig.permissive())
+                .services(ai.addTo(Services.builder()).build())
+                .build();
+        NmClient client = NmClient.connect(withModels, "chrome-extension://test/")) {
+      JsonNode empty = client.call("health", Map.of("probe", "ready")).data();
+      assertEquals("unavailable", empty.get("status").asText());
+      assertEquals(
+          "no chat model in " + models + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there",
+          empty.get("problem").asText());
+
+      ai.preferences().selectModel(ModelKind.GENERATION, "gone");
+      JsonNode gone = client.call("health", Map.of("probe", "ready")).data();
+      assertEquals("unavailable", gone.get("status").asText());
+      assertEquals(
+          "the default chat model 'gone' is not in " + models + "; copy it back or choose another with select_model",
+          gone.get("problem").asText());
+
+      JsonNode live = client.call("health", Map.of()).data();
+      assertEquals("ok", live.get("status").asText(), "the live probe does not look at models");
+      assertEquals(0, live.get("models").size());
+    }
   }
 
   @Test

@@ -11,9 +11,11 @@ import dev.nm.routes.backend.ContextOverflowException;
 import dev.nm.routes.backend.FinishReason;
 import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.GenerationTimings;
 import dev.nm.routes.backend.LoadOptions;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -30,7 +32,8 @@ import java.util.function.Supplier;
  * for a slot here, in arrival order, where waiting can be cancelled. And results carry only text: in streaming
  * mode llama.cpp sends one result per sampled token (the end-of-turn token included) plus a final empty one, so
  * the count of token results is the completion's token count; the one exception is a character whose UTF-8
- * bytes span several tokens, which arrives as a single result.
+ * bytes span several tokens, which arrives as a single result. Nor do results carry llama.cpp's own timings,
+ * so the {@link GenerationTimings} are taken here with {@link System#nanoTime()} as the results arrive.
  */
 final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
@@ -89,6 +92,7 @@ final class LlamaCppModel implements GenerationModel {
   @Override
   public GenerationResult generate(
       String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    long called = System.nanoTime();
     int promptTokens = countPromptTokens(prompt);
     int room = options.slotContextSize() - promptTokens;
     if (room < 1) {
@@ -97,10 +101,11 @@ final class LlamaCppModel implements GenerationModel {
     int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
-      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0);
+      GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
+      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0, queuedOnly);
     }
     try {
-      return decode(inferenceParameters(prompt, params, limit), listener, stop, promptTokens, limit);
+      return decode(inferenceParameters(prompt, params, limit), listener, stop, promptTokens, limit, called);
     } finally {
       slots.release();
     }
@@ -111,21 +116,30 @@ final class LlamaCppModel implements GenerationModel {
       TokenListener listener,
       BooleanSupplier stop,
       int promptTokens,
-      int limit) {
+      int limit,
+      long called) {
     StringBuilder text = new StringBuilder();
     int tokens = 0;
+    long firstTokenAt = 0;
+    long lastTokenAt = 0;
+    long submitted = System.nanoTime();
     LlamaIterator results = engine(() -> model.generate(parameters).iterator());
     boolean finished = false;
     try {
       while (results.hasNext()) {
         if (stop.getAsBoolean()) {
-          return new GenerationResult(text.toString(), FinishReason.CANCELLED, promptTokens, tokens);
+          return new GenerationResult(
+              text.toString(), FinishReason.CANCELLED, promptTokens, tokens,
+              timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
         }
         LlamaOutput output = engine(results::next);
         if (!results.hasNext()) {
           break; // the final result; in streaming mode its text was already sent
         }
-        tokens++;
+        lastTokenAt = System.nanoTime();
+        if (tokens++ == 0) {
+          firstTokenAt = lastTokenAt;
+        }
         if (!output.text.isEmpty()) {
           text.append(output.text);
           listener.onText(output.text);
@@ -138,7 +152,18 @@ final class LlamaCppModel implements GenerationModel {
       }
     }
     FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
-    return new GenerationResult(text.toString(), reason, promptTokens, tokens);
+    return new GenerationResult(
+        text.toString(), reason, promptTokens, tokens, timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
+  }
+
+  /** Durations between {@link System#nanoTime()} stamps; the token stamps are ignored when no token arrived. */
+  private static GenerationTimings timings(long called, long submitted, int tokens, long firstTokenAt, long lastTokenAt) {
+    Duration queued = Duration.ofNanos(submitted - called);
+    if (tokens == 0) {
+      return new GenerationTimings(queued, Duration.ZERO, Duration.ZERO);
+    }
+    return new GenerationTimings(
+        queued, Duration.ofNanos(firstTokenAt - submitted), Duration.ofNanos(lastTokenAt - firstTokenAt));
   }
 
   /** Runs a call into the engine, turning its failures (java-llama.cpp's non-public LlamaException) into ours. */
