@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code nm-host config allow} takes effect without a restart. Checks the file's identity, size and
  * modification time once a second (a save replaces the file, so its identity changes even within one clock
  * tick) and, when they change, loads it and hands it to {@link NativeMessagingServer#updateConfig}. A file
- * that does not load is logged and the config in force is kept.
+ * that does not load is logged and the config in force is kept. Pool sizes and the models directory are read
+ * once, at start; a change to them is logged as waiting for a restart.
  */
 final class ConfigWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -55,13 +57,25 @@ final class ConfigWatcher {
       }
       seen = now;
       HostConfig next = HostConfig.load(file);
-      if (!next.equals(server.config())) {
+      HostConfig previous = server.config();
+      if (!next.equals(previous)) {
         server.updateConfig(next);
         LOG.info("{} changed; the new config is in force", file);
+        if (!sameAtStart(previous, next)) {
+          LOG.warn("{}: workers, max_in_flight_per_connection and models_dir take effect when the daemon restarts"
+              + " (nm-host daemon stop; the next request starts it)", file);
+        }
       }
     } catch (IOException | RuntimeException e) { // anything thrown would end the schedule
       LOG.warn("cannot reload {}; keeping the config in force: {}", file, e.getMessage());
     }
+  }
+
+  /** Whether the settings read only when a host starts are the same in both. */
+  private static boolean sameAtStart(HostConfig a, HostConfig b) {
+    return a.workers().equals(b.workers())
+        && a.maxInFlightPerConnection().equals(b.maxInFlightPerConnection())
+        && Objects.equals(a.modelsDir(), b.modelsDir());
   }
 
   /** What tells one version of the file from another; all empty while the file does not exist. */

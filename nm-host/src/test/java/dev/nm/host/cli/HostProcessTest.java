@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
 import dev.nm.host.install.HostConfigAllowlist;
@@ -176,6 +177,10 @@ class HostProcessTest {
 
       new HostConfigAllowlist(new HostPaths(home, home.resolve("models"))).allow(HostProcess.ORIGIN, Set.of());
       assertTrue(callHelloUntilServed(host, Duration.ofSeconds(5)), "the allowed origin is still refused");
+
+      HostConfig.load(home.resolve("config.json")).withWorkers(2).save(home.resolve("config.json"));
+      awaitLogLine(home.resolve("logs/daemon.log"),
+          "workers, max_in_flight_per_connection and models_dir take effect when the daemon restarts", Duration.ofSeconds(5));
 
       Files.writeString(home.resolve("config.json"), "{\"origins\": ");
       awaitLogLine(home.resolve("logs/daemon.log"), "cannot reload " + home.resolve("config.json"), Duration.ofSeconds(5));
