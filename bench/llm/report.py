@@ -1,0 +1,83 @@
+"""Prints the LLM benchmark's markdown table from one run's results.
+
+    python report.py RESULTS_JSONL LLAMA_BENCH_JSONL
+
+RESULTS_JSONL holds the lines of HostChatBench.java and openai_chat_bench.py, every round; LLAMA_BENCH_JSONL
+holds llama-bench's `-o jsonl` lines, one per test and round. Every figure is the median over rounds.
+"""
+
+import json
+import statistics
+import sys
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def median(rows, side, metric, field):
+    values = [row[field] for row in rows if row["side"] == side and row["metric"] == metric]
+    if not values:
+        raise SystemExit(f"no {side} {metric} results")
+    return statistics.median(values), len(values)
+
+
+def llama_bench(rows, n_prompt, n_gen, field):
+    values = [row[field] for row in rows if row["n_prompt"] == n_prompt and row["n_gen"] == n_gen]
+    if not values:
+        raise SystemExit(f"no llama-bench result for pp{n_prompt} tg{n_gen}")
+    return statistics.median(values)
+
+
+def main():
+    results = read_lines(sys.argv[1])
+    bench = read_lines(sys.argv[2])
+    nm, lcp = "nm", "llama-cpp-python"
+
+    long_tokens = int(median(results, nm, "prompt", "prompt_tokens")[0])
+    short_tokens = int(median(results, nm, "ttft", "prompt_tokens")[0])
+    gen_tokens = int(median(results, nm, "decode", "completion_tokens")[0])
+    rounds = median(results, nm, "prompt", "prompt_tok_s")[1]
+
+    nm_pp = median(results, nm, "prompt", "prompt_tok_s")[0]
+    lcp_pp = median(results, lcp, "prompt", "prompt_tok_s")[0]
+    lcp_long_tokens = int(median(results, lcp, "prompt", "prompt_tokens")[0])
+    bench_pp = llama_bench(bench, long_tokens, 0, "avg_ts")
+
+    nm_tg = median(results, nm, "decode", "decode_tok_s")[0]
+    lcp_tg = median(results, lcp, "decode", "decode_tok_s")[0]
+    bench_tg = llama_bench(bench, 0, gen_tokens, "avg_ts")
+
+    nm_ttft = median(results, nm, "ttft", "ttft_ms")[0]
+    lcp_ttft = median(results, lcp, "ttft", "ttft_ms")[0]
+    prefill_ms = llama_bench(bench, short_tokens, 0, "avg_ns") / 1e6
+
+    one = median(results, nm, "one_stream", "tok_s")[0]
+    four = median(results, nm, "four_streams", "tok_s")[0]
+
+    build = bench[0]
+    print(f"llama-bench: llama.cpp {build['build_commit']} (build {build['build_number']}), "
+          f"{build['n_threads']} threads, CPU {build['cpu_info']}; medians of {rounds} rounds.")
+    print(f"Prompts: long = {long_tokens} tokens through nm ({lcp_long_tokens} through llama-cpp-python), "
+          f"short = {short_tokens} tokens; decode = {gen_tokens} tokens, greedy.")
+    print()
+    print("| measure | nm (host client) | llama-bench | nm / llama-bench (goal) | llama-cpp-python (HTTP) "
+          "| nm / llama-cpp-python (goal) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| prompt tok/s ({long_tokens}-token prompt) | {nm_pp:.1f} | {bench_pp:.1f} | {nm_pp / bench_pp:.2f}x (>= 0.95) "
+          f"| {lcp_pp:.1f} | {nm_pp / lcp_pp:.2f}x (>= 1.0) |")
+    print(f"| decode tok/s ({gen_tokens} tokens) | {nm_tg:.1f} | {bench_tg:.1f} | {nm_tg / bench_tg:.2f}x (>= 0.95) "
+          f"| {lcp_tg:.1f} | {nm_tg / lcp_tg:.2f}x (>= 1.0) |")
+    print(f"| time to first token, ms ({short_tokens}-token prompt) | {nm_ttft:.1f} | {prefill_ms:.1f} (prefill) "
+          f"| {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
+    print()
+    print("| nm, streamed chat of the decode prompt | tok/s |")
+    print("|---|---:|")
+    print(f"| 1 stream (completion tokens / request time) | {one:.1f} |")
+    print(f"| 4 concurrent streams, aggregate | {four:.1f} |")
+    print(f"| ratio (goal >= 2x) | {four / one:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
