@@ -99,10 +99,10 @@ public final class HostChatBench {
    * cached prefix of an earlier request, and times its first content chunk and its final reply.
    */
   private Timed stream(NmClient client, String tag, String userMessage, int maxTokens) {
+    String nonce = String.format("Request %s-%d-%012d. ", tag, round, System.nanoTime() % 1_000_000_000_000L);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("messages", List.of(
-        Map.of("role", "system", "content", "Request " + tag + "-" + round + "-" + System.nanoTime() + ". "
-            + prompts.get("system").asText()),
+        Map.of("role", "system", "content", nonce + prompts.get("system").asText()),
         Map.of("role", "user", "content", userMessage)));
     payload.put("temperature", 0);
     payload.put("max_tokens", maxTokens);

@@ -20,7 +20,7 @@ def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream):
     url = urllib.parse.urlsplit(base_url)
     body = {
         "messages": [
-            {"role": "system", "content": f"Request {tag}-{round_}-{time.monotonic_ns()}. {prompts['system']}"},
+            {"role": "system", "content": f"Request {tag}-{round_}-{time.monotonic_ns() % 10**12:012d}. {prompts['system']}"},
             {"role": "user", "content": user_message},
         ],
         "temperature": 0,
@@ -71,7 +71,7 @@ def main():
     chat(base_url, prompts, "warmup", round_, prompts["short"], 4, True)
 
     ttft, _, _ = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, True)
-    _, _, reply = chat(base_url, prompts, "count", round_, prompts["long"], 1, False)
+    _, _, reply = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, False)
     prompt_tokens = reply["usage"]["prompt_tokens"]
     emit(round_, "prompt", prompt_tokens=prompt_tokens, ttft_ms=ttft * 1e3, prompt_tok_s=prompt_tokens / ttft)
 

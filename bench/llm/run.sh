@@ -84,4 +84,4 @@ done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
 
 cat "$work/load.txt"
-python3 "$here/report.py" "$results" "$bench"
+python3 "$here/report.py" "$results" "$bench" "$NM_HOST_HOME/logs/daemon.log"
