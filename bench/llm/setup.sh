@@ -19,7 +19,7 @@ venv/bin/pip install -q --upgrade pip
 venv/bin/pip download -q --no-deps --no-binary :all: -d sdist "llama-cpp-python==$version"
 tar xzf "sdist/llama_cpp_python-$version.tar.gz"
 CMAKE_ARGS="$cmake_args" CMAKE_BUILD_PARALLEL_LEVEL=2 \
-  venv/bin/pip install -q --no-cache-dir "sdist/llama_cpp_python-$version.tar.gz[server]"
+  venv/bin/pip install -q --no-cache-dir "llama-cpp-python[server] @ file://$PWD/sdist/llama_cpp_python-$version.tar.gz"
 
 rm -rf llama.cpp
 cp -r "llama_cpp_python-$version/vendor/llama.cpp" llama.cpp
