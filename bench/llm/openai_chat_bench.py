@@ -1,0 +1,88 @@
+"""One round of the LLM benchmark against an OpenAI-compatible server (llama-cpp-python's) over HTTP.
+
+Sends the same streamed chat requests as HostChatBench.java and prints one JSON line per measurement.
+
+    python openai_chat_bench.py http://127.0.0.1:PORT PROMPTS_JSON ROUND
+"""
+
+import http.client
+import json
+import sys
+import time
+import urllib.parse
+
+
+def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream):
+    """Posts one chat request whose system message starts with a fresh nonce, so no prefix cache applies.
+
+    Returns (first content chunk seconds or None, total seconds, parsed reply or final chunk).
+    """
+    url = urllib.parse.urlsplit(base_url)
+    body = {
+        "messages": [
+            {"role": "system", "content": f"Request {tag}-{round_}-{time.monotonic_ns() % 10**12:012d}. {prompts['system']}"},
+            {"role": "user", "content": user_message},
+        ],
+        "temperature": 0,
+        "max_tokens": max_tokens,
+        "stream": stream,
+    }
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
+    start = time.perf_counter()
+    connection.request("POST", "/v1/chat/completions", json.dumps(body), {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    if response.status != 200:
+        raise RuntimeError(f"chat failed: HTTP {response.status} {response.read()!r}")
+    if not stream:
+        reply = json.loads(response.read())
+        return None, time.perf_counter() - start, reply
+    first_content = None
+    last_choice = None
+    for raw in response:
+        line = raw.decode("utf-8").strip()
+        if not line.startswith("data: ") or line == "data: [DONE]":
+            continue
+        choice = json.loads(line[len("data: "):])["choices"][0]
+        if first_content is None and choice["delta"].get("content"):
+            first_content = time.perf_counter() - start
+        last_choice = choice
+    total = time.perf_counter() - start
+    connection.close()
+    return first_content, total, last_choice
+
+
+def completion_tokens(final_choice, max_tokens):
+    """The server's stream carries no usage; a greedy answer cut at max_tokens has exactly max_tokens tokens."""
+    if final_choice["finish_reason"] != "length":
+        raise RuntimeError(f"the answer ended before max_tokens ({final_choice}); use a prompt that runs longer")
+    return max_tokens
+
+
+def emit(round_, metric, **values):
+    print(json.dumps({"side": "llama-cpp-python", "round": round_, "metric": metric, **values}), flush=True)
+
+
+def main():
+    base_url, prompts_file, round_ = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    with open(prompts_file, encoding="utf-8") as f:
+        prompts = json.load(f)
+    max_tokens = prompts["max_tokens"]
+
+    chat(base_url, prompts, "warmup", round_, prompts["short"], 4, True)
+
+    ttft, _, _ = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, True)
+    _, _, reply = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, False)
+    prompt_tokens = reply["usage"]["prompt_tokens"]
+    emit(round_, "prompt", prompt_tokens=prompt_tokens, ttft_ms=ttft * 1e3, prompt_tok_s=prompt_tokens / ttft)
+
+    ttft, total, final = chat(base_url, prompts, "decode", round_, prompts["decode"], max_tokens, True)
+    tokens = completion_tokens(final, max_tokens)
+    emit(round_, "decode", completion_tokens=tokens, finish_reason=final["finish_reason"],
+         decode_tok_s=(tokens - 1) / (total - ttft))
+
+    ttft, _, _ = chat(base_url, prompts, "ttft", round_, prompts["short"], 1, True)
+    emit(round_, "ttft", ttft_ms=ttft * 1e3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Prints the LLM benchmark's markdown table from one run's results.
+
+    python report.py RESULTS_JSONL LLAMA_BENCH_JSONL DAEMON_LOG
+
+RESULTS_JSONL holds the lines of HostChatBench.java and openai_chat_bench.py, every round; LLAMA_BENCH_JSONL
+holds llama-bench's `-o jsonl` lines, one per test and round; DAEMON_LOG is the nm daemon's log, where the
+llama.cpp server inside it prints its own timings of every generation. Every figure is the median over rounds.
+"""
+
+import json
+import re
+import statistics
+import sys
+
+SERVER_TIMINGS = re.compile(
+    r"prompt eval time =\s*([\d.]+) ms /\s*(\d+) tokens.*\n\s*eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def median(rows, side, metric, field):
+    values = [row[field] for row in rows if row["side"] == side and row["metric"] == metric]
+    if not values:
+        raise SystemExit(f"no {side} {metric} results")
+    return statistics.median(values), len(values)
+
+
+def llama_bench(rows, n_prompt, n_gen, field):
+    values = [row[field] for row in rows if row["n_prompt"] == n_prompt and row["n_gen"] == n_gen]
+    if not values:
+        raise SystemExit(f"no llama-bench result for pp{n_prompt} tg{n_gen}")
+    return statistics.median(values)
+
+
+def server_timings(log_file):
+    """The llama.cpp server's (prompt ms, prompt tokens, decode ms, decoded tokens) of each generation, in order."""
+    with open(log_file, encoding="utf-8") as f:
+        return [(float(a), int(b), float(c), int(d)) for a, b, c, d in SERVER_TIMINGS.findall(f.read())]
+
+
+def engine_figures(timings, long_tokens, short_tokens):
+    """Per round, in order: the engine's prompt tok/s, decode tok/s and short-prompt prefill ms.
+
+    Each round's long prompt is the only one of long_tokens tokens; its short-prompt TTFT request is the only one
+    of short_tokens tokens that decodes a single token, and the decode request comes right before it.
+    """
+    prompt = [tokens / ms * 1e3 for ms, tokens, _, _ in timings if tokens == long_tokens]
+    ttft = [i for i, (_, tokens, _, decoded) in enumerate(timings) if tokens == short_tokens and decoded == 1]
+    decode = [(timings[i - 1][3] - 1) / timings[i - 1][2] * 1e3 for i in ttft]
+    prefill = [timings[i][0] for i in ttft]
+    return prompt, decode, prefill
+
+
+def main():
+    results = read_lines(sys.argv[1])
+    bench = read_lines(sys.argv[2])
+    timings = server_timings(sys.argv[3])
+    nm, lcp = "nm", "llama-cpp-python"
+
+    long_tokens = int(median(results, nm, "prompt", "prompt_tokens")[0])
+    short_tokens = int(median(results, nm, "ttft", "prompt_tokens")[0])
+    gen_tokens = int(median(results, nm, "decode", "completion_tokens")[0])
+    rounds = median(results, nm, "prompt", "prompt_tok_s")[1]
+
+    nm_pp = median(results, nm, "prompt", "prompt_tok_s")[0]
+    lcp_pp = median(results, lcp, "prompt", "prompt_tok_s")[0]
+    lcp_long_tokens = int(median(results, lcp, "prompt", "prompt_tokens")[0])
+    bench_pp = llama_bench(bench, long_tokens, 0, "avg_ts")
+
+    nm_tg = median(results, nm, "decode", "decode_tok_s")[0]
+    lcp_tg = median(results, lcp, "decode", "decode_tok_s")[0]
+    bench_tg = llama_bench(bench, 0, gen_tokens, "avg_ts")
+
+    nm_ttft = median(results, nm, "ttft", "ttft_ms")[0]
+    lcp_ttft = median(results, lcp, "ttft", "ttft_ms")[0]
+    prefill_ms = llama_bench(bench, short_tokens, 0, "avg_ns") / 1e6
+
+    engine_pp, engine_tg, engine_prefill = engine_figures(timings, long_tokens, short_tokens)
+    nm_ttfts = [row["ttft_ms"] for row in results if row["side"] == nm and row["metric"] == "ttft"]
+    overhead_ms = statistics.median(ttft - prefill for ttft, prefill in zip(nm_ttfts, engine_prefill, strict=True))
+    engine_pp, engine_tg, engine_prefill_ms = map(statistics.median, (engine_pp, engine_tg, engine_prefill))
+
+    one = median(results, nm, "one_stream", "tok_s")[0]
+    four = median(results, nm, "four_streams", "tok_s")[0]
+    ones = [row["tok_s"] for row in results if row["side"] == nm and row["metric"] == "one_stream"]
+    fours = [row["tok_s"] for row in results if row["side"] == nm and row["metric"] == "four_streams"]
+    scaling = statistics.median(f / o for f, o in zip(fours, ones, strict=True))
+
+    print(f"{bench[0]['n_threads']} threads, CPU {bench[0]['cpu_info']}; medians of {rounds} rounds "
+          f"(llama-bench: of each round's mean of 3 repetitions).")
+    print(f"Prompts: long = {long_tokens} tokens through nm ({lcp_long_tokens} through llama-cpp-python), "
+          f"short = {short_tokens} tokens; decode = {gen_tokens} tokens, greedy.")
+    print()
+    print("| measure | nm, host client | nm's engine alone (server timings) | llama-bench "
+          "| nm / llama-bench (goal) | llama-cpp-python, HTTP | nm / llama-cpp-python (goal) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| prompt tok/s ({long_tokens}-token prompt) | {nm_pp:.1f} | {engine_pp:.1f} | {bench_pp:.1f} "
+          f"| {nm_pp / bench_pp:.2f}x (>= 0.95x) | {lcp_pp:.1f} | {nm_pp / lcp_pp:.2f}x (>= 1.0x) |")
+    print(f"| decode tok/s ({gen_tokens} tokens) | {nm_tg:.1f} | {engine_tg:.1f} | {bench_tg:.1f} "
+          f"| {nm_tg / bench_tg:.2f}x (>= 0.95x) | {lcp_tg:.1f} | {nm_tg / lcp_tg:.2f}x (>= 1.0x) |")
+    print(f"| time to first token, ms ({short_tokens}-token prompt) | {nm_ttft:.1f} | {engine_prefill_ms:.1f} (prefill) "
+          f"| {prefill_ms:.1f} (prefill) | {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
+    print()
+    print(f"nm's time to first token over its own engine's prefill of the same request: {overhead_ms:+.1f} ms "
+          "(median over rounds of the difference; goal <= +5 ms).")
+    print()
+    print("| nm, streamed chat of the decode prompt | tok/s |")
+    print("|---|---:|")
+    print(f"| 1 stream (completion tokens / request time) | {one:.1f} |")
+    print(f"| 4 concurrent streams, aggregate | {four:.1f} |")
+    print(f"| 4 streams / 1 stream, median of each round's ratio (goal >= 2x) | {scaling:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmarks nm's chat generation against llama.cpp's llama-bench and llama-cpp-python's OpenAI server, same
+# model, same threads, in one run: rounds alternate the three sides, and the table shows medians. See README.md.
+#
+#   NM_BENCH_LLAMA_BENCH=/tmp/llama.cpp/build/bin/llama-bench NM_BENCH_LCP_PYTHON=/tmp/lcp/bin/python bench/llm/run.sh
+#
+# Environment:
+#   NM_BENCH_LLAMA_BENCH  llama-bench built from the llama.cpp nm's engine uses            (required)
+#   NM_BENCH_LCP_PYTHON   a Python with llama-cpp-python[server] installed                   (required)
+#   NM_BENCH_MODEL        the GGUF   (default: the default chat model in nm's models directory)
+#   NM_BENCH_THREADS      threads for every side                                              (default 2)
+#   NM_BENCH_ROUNDS       rounds; each runs all three sides once                              (default 3)
+#   NM_BENCH_PORT         loopback port for llama-cpp-python's server                         (default 18080)
+#   NM_BENCH_KEEP         a directory to keep the raw results and logs in                     (default: discarded)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$root/bench/llm"
+llama_bench="${NM_BENCH_LLAMA_BENCH:?set NM_BENCH_LLAMA_BENCH to a llama-bench binary (see bench/llm/README.md)}"
+lcp_python="${NM_BENCH_LCP_PYTHON:?set NM_BENCH_LCP_PYTHON to a Python with llama-cpp-python[server] (see bench/llm/README.md)}"
+models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
+model="${NM_BENCH_MODEL:-$models/SmolLM2-135M-Instruct.Q4_1.gguf}"
+threads="${NM_BENCH_THREADS:-2}"
+rounds="${NM_BENCH_ROUNDS:-3}"
+port="${NM_BENCH_PORT:-18080}"
+work="${NM_BENCH_KEEP:-$(mktemp -d)}"
+mkdir -p "$work"
+[[ -n "${NM_BENCH_KEEP:-}" ]] || trap 'rm -rf "$work"' EXIT
+
+if [[ ! -x "$root/distribution/target/nm-host/bin/nm-host" ]]; then
+  (cd "$root" && mvn -q -o -B package -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip >&2)
+fi
+(cd "$root" && mvn -q -o -B -pl nm-testkit -am package dependency:build-classpath -DskipTests -Dmaven.javadoc.skip \
+  -Dmaven.source.skip -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath" >&2)
+classpath="$root/nm-testkit/target/classes:$(cat "$work/classpath")"
+
+# A hermetic nm home whose daemon serves the model with the benchmark's threads and nm's default slots.
+# The benchmark's requests all come from one origin; HEAVY's default rate limit (60 a minute) would throttle them.
+origin="chrome-extension://knldjmfmopnpolahpmmgbagdohdnhkik/"
+export NM_HOST_HOME="$work/nm-home" NM_HOST_MODELS_DIR="$(dirname "$model")" NM_AI_THREADS="$threads"
+mkdir -p "$NM_HOST_HOME"
+cat >"$NM_HOST_HOME/config.json" <<EOF
+{ "origins": { "$origin": { "scopes": [] } },
+  "rate_limits": { "LIGHT": { "capacity": 600, "refill_per_minute": 600 },
+                   "STANDARD": { "capacity": 600, "refill_per_minute": 600 },
+                   "HEAVY": { "capacity": 600, "refill_per_minute": 600 } } }
+EOF
+"$root/bin/nm-host" daemon start >&2
+
+"$lcp_python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" \
+  --n_threads "$threads" --n_threads_batch "$threads" --n_ctx 2048 >"$work/llama-cpp-python.log" 2>&1 &
+lcp_pid=$!
+stop_servers() {
+  kill "$lcp_pid" 2>/dev/null || true
+  "$root/bin/nm-host" daemon stop >&2 || true
+}
+trap 'stop_servers; [[ -n "${NM_BENCH_KEEP:-}" ]] || rm -rf "$work"' EXIT
+for _ in $(seq 120); do
+  curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break
+  sleep 1
+done
+
+results="$work/results.jsonl"
+bench="$work/llama-bench.jsonl"
+: >"$results"
+: >"$bench"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load.txt"
+for round in $(seq "$rounds"); do
+  echo "round $round/$rounds: nm" >&2
+  java -cp "$classpath" "$here/HostChatBench.java" "$root/bin/nm-host" "$origin" "$here/prompts.json" "$round" >>"$results"
+  echo "round $round/$rounds: llama-cpp-python" >&2
+  "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" >>"$results"
+  echo "round $round/$rounds: llama-bench" >&2
+  # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens.
+  sizes=$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+first = {r["metric"]: r for r in rows if r["side"] == "nm"}
+print(first["prompt"]["prompt_tokens"], first["ttft"]["prompt_tokens"], first["decode"]["completion_tokens"])' "$results")
+  read -r long_tokens short_tokens gen_tokens <<<"$sizes"
+  "$llama_bench" -m "$model" -t "$threads" -p "$long_tokens,$short_tokens" -n "$gen_tokens" -r 3 -o jsonl \
+    >>"$bench" 2>>"$work/llama-bench.log"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
+
+cat "$work/load.txt"
+python3 "$here/report.py" "$results" "$bench" "$NM_HOST_HOME/logs/daemon.log"
