@@ -24,13 +24,13 @@ import java.util.Objects;
  * {@code 05 00 00 00} followed by the body.
  *
  * <p>The reader never trusts the declared length: a length over {@code maxFrameBytes} is rejected before a
- * single body byte is read. It never uses {@link InputStream#available()}, which on a Linux pipe reports at
+ * body is allocated or read into one. It never uses {@link InputStream#available()}, which on a Linux pipe reports at
  * most 64 KiB and reports 0 at end of stream. Not thread-safe: one reader thread per connection.
  *
  * <p>A channel is read through a 64 KiB buffer, so a burst of small frames costs one {@code read} call; the
  * reader still returns a frame as soon as its last byte arrived, and a body that does not fit the buffer is
- * read straight into its array. A stream is read as given: pass a {@link java.io.BufferedInputStream} to
- * buffer it (a declared length over the limit is then refused having consumed only the length prefix).
+ * read straight into its array. A stream is read as given, never past the current frame: pass a
+ * {@link java.io.BufferedInputStream} to buffer it.
  */
 public final class FrameReader {
   private final Source source;
