@@ -75,6 +75,26 @@ class PolicyTest {
   }
 
   @Test
+  void forbiddenNamesTheCommandThatAllowsEachKindOfOrigin() throws Exception {
+    start(HostConfig.defaults());
+    assertEquals(
+        "origin firefox:nm@example.org is not allowed to use this host; allow it with "
+            + "`nm-host install --browser firefox --firefox-extension-id nm@example.org`",
+        forbiddenMessage("firefox:nm@example.org"));
+    assertEquals(
+        "origin nm-host-cli is not allowed to use this host; allow it with `nm-host config allow nm-host-cli`",
+        forbiddenMessage("nm-host-cli"));
+  }
+
+  private String forbiddenMessage(String origin) throws Exception {
+    try (PipeClient client = PipeClient.connect(server, origin)) {
+      ErrorBody error = client.fail("f", "hello", "{}").error();
+      assertEquals("FORBIDDEN", error.code());
+      return error.message();
+    }
+  }
+
+  @Test
   void missingScopeIsUnauthorizedAndAudited() throws Exception {
     start(HostConfig.defaults().withOrigin(ALLOWED, List.of("chat")));
     try (PipeClient client = PipeClient.connect(server, ALLOWED)) {

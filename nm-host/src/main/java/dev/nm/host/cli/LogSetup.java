@@ -17,7 +17,6 @@ final class LogSetup {
 
   static void forHost(HostPaths paths) {
     System.setProperty("nm.log.dir", paths.logDir().toString());
-    System.setProperty("nm.log.pid", Long.toString(ProcessHandle.current().pid()));
     choose("dev/nm/host/cli/logback-host.xml");
   }
 

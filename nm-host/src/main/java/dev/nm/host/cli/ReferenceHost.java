@@ -23,12 +23,10 @@ final class ReferenceHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceHost.class);
 
   private final NativeMessagingServer server;
-  private final HostConfig config;
   private final Deque<AutoCloseable> resources;
 
-  private ReferenceHost(NativeMessagingServer server, HostConfig config, Deque<AutoCloseable> resources) {
+  private ReferenceHost(NativeMessagingServer server, Deque<AutoCloseable> resources) {
     this.server = server;
-    this.config = config;
     this.resources = resources;
   }
 
@@ -53,7 +51,7 @@ final class ReferenceHost implements AutoCloseable {
           .hostVersion(version)
           .mode(mode)
           .build();
-      return new ReferenceHost(server, config, resources);
+      return new ReferenceHost(server, resources);
     } catch (Exception | Error e) {
       closeAll(resources);
       throw e;
@@ -62,10 +60,6 @@ final class ReferenceHost implements AutoCloseable {
 
   NativeMessagingServer server() {
     return server;
-  }
-
-  HostConfig config() {
-    return config;
   }
 
   @Override

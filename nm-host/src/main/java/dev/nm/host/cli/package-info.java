@@ -17,7 +17,8 @@
  *       tracks the ids of unanswered requests ({@code InFlightRequests}) so that each gets a
  *       {@code BACKEND_ERROR} if the daemon dies, and exits as soon as the browser closes stdin.
  *   <li>The daemon ({@code Daemon}) is one per user ({@code DaemonLock}), serves every relay from one
- *       {@code ReferenceHost} (config, host modules, route tables from the class path), and exits after
+ *       {@code ReferenceHost} (config, host modules, route tables from the class path), puts each saved edit of
+ *       {@code config.json} in force ({@code ConfigWatcher}), and exits after
  *       {@code idle_timeout_seconds} without connections or on SIGTERM, removing its socket and pid file.
  *   <li>Standalone mode ({@code NM_HOST_MODE=standalone}, {@code StandaloneHost}) serves the port with a
  *       whole host in the process, sharing nothing.

@@ -3,9 +3,17 @@ package dev.nm.host.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
+import dev.nm.host.HostPaths;
+import dev.nm.host.connection.RelayHandshake;
+import dev.nm.host.install.HostConfigAllowlist;
+import dev.nm.protocol.FrameWriter;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +138,8 @@ class HostProcessTest {
               + home.resolve("logs/daemon.log"),
           failure.path("error").path("message").asText());
       assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("unknown key 'origns'"));
+      assertTrue(Files.readString(home.resolve("logs/host.log")).contains(" pid=" + host.pid() + " ERROR "),
+          "the host log names the relay's pid");
       host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
       assertEquals(1, host.exitValue());
       assertEquals(List.of(), host.remainingFrames());
@@ -149,13 +162,102 @@ class HostProcessTest {
   @Test
   void anIdleDaemonExitsAndCleansUp() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 1}");
-    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
-    ProcessHandle daemon = ProcessHandle.of(DaemonLockView.daemonPid(home).orElseThrow()).orElseThrow();
+    Optional<ProcessHandle> daemon = startDaemon();
 
-    daemon.onExit().get(30, TimeUnit.SECONDS);
+    if (daemon.isPresent()) {
+      daemon.get().onExit().get(30, TimeUnit.SECONDS);
+    }
     assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the daemon removes its socket");
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
     assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 1 s; exiting"));
+  }
+
+  @Test
+  void aRunningDaemonPutsConfigEditsInForceAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertEquals("FORBIDDEN", host.call("before", "hello", "{}").path("error").path("code").asText());
+
+      new HostConfigAllowlist(new HostPaths(home, home.resolve("models"))).allow(HostProcess.ORIGIN, Set.of());
+      assertTrue(callHelloUntilServed(host, Duration.ofSeconds(5)), "the allowed origin is still refused");
+
+      HostConfig.load(home.resolve("config.json")).withWorkers(2).save(home.resolve("config.json"));
+      awaitLogLine(home.resolve("logs/daemon.log"),
+          "workers, max_in_flight_per_connection and models_dir take effect when the daemon restarts", Duration.ofSeconds(5));
+
+      Files.writeString(home.resolve("config.json"), "{\"origins\": ");
+      awaitLogLine(home.resolve("logs/daemon.log"), "cannot reload " + home.resolve("config.json"), Duration.ofSeconds(5));
+      assertTrue(host.call("after", "hello", "{}").path("success").asBoolean(), "a broken edit keeps the config in force");
+    }
+  }
+
+  @Test
+  void configAllowLetsTheCommandLineCallARunningDaemon() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    String refused = HostProcess.run(home, "call", "hello");
+    assertTrue(refused.contains("allow it with `nm-host config allow nm-host-cli`"), refused);
+
+    assertTrue(HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN)
+        .contains("allowed nm-host-cli in " + home.resolve("config.json") + " (no scopes)\n"));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String reply;
+    do {
+      reply = HostProcess.run(home, "call", "hello");
+    } while (!reply.contains("\"success\":true") && System.nanoTime() < deadline);
+    assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
+  }
+
+  @Test
+  void everyConnectionHoweverShortKeepsTheDaemonFromIdling() throws Exception {
+    Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 3}");
+    ProcessHandle daemon = startDaemon().orElseThrow();
+
+    long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+    while (System.nanoTime() < until) {
+      try (SocketChannel relay = SocketChannel.open(UnixDomainSocketAddress.of(home.resolve("run/daemon.sock")))) {
+        FrameWriter.of(relay).writeFrame(RelayHandshake.frame(HostProcess.ORIGIN));
+      } catch (IOException e) {
+        fail("the daemon went idle although a connection came every 250 ms: " + e);
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    assertTrue(daemon.isAlive(), "the daemon went idle although a connection came every 250 ms");
+
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 3 s; exiting"));
+  }
+
+  /**
+   * Runs {@code nm-host daemon start}; the daemon it reports, unless that already exited (a daemon with a
+   * short idle timeout may be gone before the command is).
+   */
+  private Optional<ProcessHandle> startDaemon() throws Exception {
+    String started = HostProcess.run(home, "daemon", "start");
+    Matcher pid = Pattern.compile("^nm daemon running \\(pid (\\d+)\\)").matcher(started);
+    assertTrue(pid.find(), started);
+    return ProcessHandle.of(Long.parseLong(pid.group(1)));
+  }
+
+  /** Calls {@code hello} every 100 ms until it succeeds or {@code limit} passes; whether it succeeded. */
+  private static boolean callHelloUntilServed(HostProcess host, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+      if (host.call("attempt-" + attempt, "hello", "{}").path("success").asBoolean()) {
+        return true;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return false;
+  }
+
+  private static void awaitLogLine(Path log, String text, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!Files.readString(log).contains(text)) {
+      assertTrue(System.nanoTime() < deadline, () -> log + " has no line with '" + text + "' after " + limit);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
   }
 
   /** The daemon as the files under {@code run/} describe it, and the processes that claim to be it. */
