@@ -24,8 +24,13 @@ import java.util.Objects;
  * {@code 05 00 00 00} followed by the body.
  *
  * <p>The reader never trusts the declared length: a length over {@code maxFrameBytes} is rejected before a
- * single body byte is read. It never uses {@link InputStream#available()}, which on a Linux pipe reports at
+ * body is allocated or read into one. It never uses {@link InputStream#available()}, which on a Linux pipe reports at
  * most 64 KiB and reports 0 at end of stream. Not thread-safe: one reader thread per connection.
+ *
+ * <p>A channel is read through a 64 KiB buffer, so a burst of small frames costs one {@code read} call; the
+ * reader still returns a frame as soon as its last byte arrived, and a body that does not fit the buffer is
+ * read straight into its array. A stream is read as given, never past the current frame: pass a
+ * {@link java.io.BufferedInputStream} to buffer it.
  */
 public final class FrameReader {
   private final Source source;
@@ -61,7 +66,20 @@ public final class FrameReader {
   /** A reader over a blocking channel with an explicit limit and byte order. */
   public static FrameReader of(ReadableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
-    return new FrameReader((b, off, len) -> channel.read(ByteBuffer.wrap(b, off, len)), maxFrameBytes, order);
+    return new FrameReader(new BufferedChannel(channel), maxFrameBytes, order);
+  }
+
+  /**
+   * Whether the next frame has arrived whole and is buffered, so that {@link #nextFrame()} returns it
+   * without reading. A writer relaying frames flushes when this is false, before the next read may block.
+   */
+  public boolean hasBufferedFrame() {
+    ByteBuffer readAhead = source.readAhead();
+    if (readAhead.remaining() < 4) {
+      return false;
+    }
+    long length = Integer.toUnsignedLong(readAhead.order(order).getInt(readAhead.position()));
+    return readAhead.remaining() - 4 >= length;
   }
 
   /**
@@ -117,6 +135,49 @@ public final class FrameReader {
 
   @FunctionalInterface
   private interface Source {
+    /** Blocks only until at least one byte arrived or the source ended (then -1). */
     int read(byte[] b, int off, int len) throws IOException;
+
+    /** The bytes read ahead and not handed out yet, between position and limit. */
+    default ByteBuffer readAhead() {
+      return NOTHING_READ_AHEAD;
+    }
+  }
+
+  private static final ByteBuffer NOTHING_READ_AHEAD = ByteBuffer.allocate(0);
+
+  /** A channel read through a buffer: one {@code read} call fetches whatever the channel holds, up to 64 KiB. */
+  private static final class BufferedChannel implements Source {
+    private static final int CAPACITY = 64 * 1024;
+
+    private final ReadableByteChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(CAPACITY).flip();
+
+    BufferedChannel(ReadableByteChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (!buffer.hasRemaining()) {
+        if (len >= CAPACITY) {
+          return channel.read(ByteBuffer.wrap(b, off, len));
+        }
+        buffer.clear();
+        int n = channel.read(buffer);
+        buffer.flip();
+        if (n <= 0) {
+          return n;
+        }
+      }
+      int n = Math.min(len, buffer.remaining());
+      buffer.get(b, off, n);
+      return n;
+    }
+
+    @Override
+    public ByteBuffer readAhead() {
+      return buffer;
+    }
   }
 }

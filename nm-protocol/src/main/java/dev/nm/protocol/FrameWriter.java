@@ -8,14 +8,22 @@ import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
 /**
- * Writes native-messaging frames (see {@link FrameReader} for the layout) to a blocking sink, one flush per
- * frame. Refuses a body over {@code maxFrameBytes} before writing anything, so a refused frame never
- * desynchronises the stream. Thread-safe: concurrent frames never interleave.
+ * Writes native-messaging frames (see {@link FrameReader} for the layout) to a blocking sink. Refuses a body
+ * over {@code maxFrameBytes} before writing anything, so a refused frame never desynchronises the stream.
+ * Thread-safe: concurrent frames never interleave.
+ *
+ * <p>Frames are assembled in a 64 KiB buffer, so a small frame costs one {@code write} call; a body that does
+ * not fit the buffer is written after it, straight from its array. {@link #writeFrame} flushes every frame;
+ * a pump that relays a burst {@linkplain #bufferFrame buffers} its frames and {@linkplain #flush flushes}
+ * once the burst is over.
  */
 public final class FrameWriter {
+  private static final int BUFFER_BYTES = 64 * 1024;
+
   private final Sink sink;
   private final int maxFrameBytes;
-  private final ByteBuffer header;
+  private final byte[] buffer = new byte[BUFFER_BYTES];
+  private final ByteBuffer pending;
 
   private FrameWriter(Sink sink, int maxFrameBytes, ByteOrder order) {
     if (maxFrameBytes < 0) {
@@ -23,7 +31,7 @@ public final class FrameWriter {
     }
     this.sink = sink;
     this.maxFrameBytes = maxFrameBytes;
-    this.header = ByteBuffer.allocate(4).order(Objects.requireNonNull(order, "order"));
+    this.pending = ByteBuffer.wrap(buffer).order(Objects.requireNonNull(order, "order"));
   }
 
   /** A writer of host-to-browser frames: native byte order, at most 1 MiB a frame. */
@@ -35,10 +43,16 @@ public final class FrameWriter {
   public static FrameWriter of(OutputStream out, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(out, "out");
     return new FrameWriter(
-        (header, body) -> {
-          out.write(header.array(), 0, header.limit());
-          out.write(body);
-          out.flush();
+        new Sink() {
+          @Override
+          public void write(byte[] bytes, int length) throws IOException {
+            out.write(bytes, 0, length);
+          }
+
+          @Override
+          public void flush() throws IOException {
+            out.flush();
+          }
         },
         maxFrameBytes,
         order);
@@ -53,9 +67,11 @@ public final class FrameWriter {
   public static FrameWriter of(WritableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
     return new FrameWriter(
-        (header, body) -> {
-          writeFully(channel, header);
-          writeFully(channel, ByteBuffer.wrap(body));
+        (bytes, length) -> {
+          ByteBuffer remaining = ByteBuffer.wrap(bytes, 0, length);
+          while (remaining.hasRemaining()) {
+            channel.write(remaining);
+          }
         },
         maxFrameBytes,
         order);
@@ -67,30 +83,64 @@ public final class FrameWriter {
   }
 
   /**
-   * Writes one frame.
+   * Writes one frame and flushes it, with any frame buffered before it.
    *
    * @throws FrameException {@link ErrorCode#MESSAGE_TOO_LARGE} if the body is over the limit; nothing was
    *     written and the stream is still in sync
    */
   public synchronized void writeFrame(byte[] body) throws IOException {
+    bufferFrame(body);
+    flush();
+  }
+
+  /**
+   * Adds one frame to the buffer, writing out what the buffer held first if the frame does not fit; it
+   * reaches the peer at the latest with the next {@link #flush()}.
+   *
+   * @throws FrameException {@link ErrorCode#MESSAGE_TOO_LARGE} if the body is over the limit; nothing was
+   *     written or buffered and the stream is still in sync
+   */
+  public synchronized void bufferFrame(byte[] body) throws IOException {
     if (body.length > maxFrameBytes) {
       throw new FrameException(
           ErrorCode.MESSAGE_TOO_LARGE,
           "frame of " + body.length + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
     }
-    header.clear();
-    header.putInt(body.length).flip();
-    sink.write(header, body);
+    boolean fitsTheBuffer = 4 + body.length <= BUFFER_BYTES;
+    if (pending.remaining() < (fitsTheBuffer ? 4 + body.length : 4)) {
+      writePending();
+    }
+    pending.putInt(body.length);
+    if (fitsTheBuffer) {
+      pending.put(body);
+    } else {
+      writePending();
+      sink.write(body, body.length);
+    }
   }
 
-  private static void writeFully(WritableByteChannel channel, ByteBuffer buffer) throws IOException {
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+  /** Writes out the buffered frames and flushes the sink. */
+  public synchronized void flush() throws IOException {
+    writePending();
+    sink.flush();
+  }
+
+  private void writePending() throws IOException {
+    if (pending.position() == 0) {
+      return;
+    }
+    try {
+      sink.write(buffer, pending.position());
+    } finally {
+      pending.clear();
     }
   }
 
   @FunctionalInterface
   private interface Sink {
-    void write(ByteBuffer header, byte[] body) throws IOException;
+    void write(byte[] bytes, int length) throws IOException;
+
+    /** Pushes what the sink itself buffers to the peer; a channel buffers nothing. */
+    default void flush() throws IOException {}
   }
 }

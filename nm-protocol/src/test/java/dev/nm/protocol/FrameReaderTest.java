@@ -3,8 +3,10 @@ package dev.nm.protocol;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,9 +14,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Pipe;
+import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class FrameReaderTest {
   private static final int MAX_INBOUND = 64 * 1024 * 1024;
@@ -169,6 +173,59 @@ class FrameReaderTest {
   }
 
   @Test
+  void channelReadsABurstOfFramesWithOneRead() throws IOException {
+    CountingChannel channel = new CountingChannel(
+        Bytes.of(0x00, 0x00, 0x00, 0x01, 'a', 0x00, 0x00, 0x00, 0x02, 'b', 'c', 0x00, 0x00, 0x00, 0x00));
+    FrameReader reader = FrameReader.of(channel, MAX_INBOUND, ByteOrder.BIG_ENDIAN);
+
+    assertFalse(reader.hasBufferedFrame(), "nothing read yet");
+    assertArrayEquals(Bytes.of('a'), reader.nextFrame());
+    assertTrue(reader.hasBufferedFrame());
+    assertArrayEquals(Bytes.of('b', 'c'), reader.nextFrame());
+    assertTrue(reader.hasBufferedFrame(), "an empty frame is whole with its length prefix");
+    assertArrayEquals(new byte[0], reader.nextFrame());
+    assertFalse(reader.hasBufferedFrame());
+    assertEquals(1, channel.reads);
+    assertNull(reader.nextFrame());
+  }
+
+  @Test
+  void aPartlyBufferedFrameIsNotReportedAsBuffered() throws IOException {
+    FrameReader reader = FrameReader.of(
+        new CountingChannel(Bytes.of(0x00, 0x00, 0x00, 0x01, 'a', 0x00, 0x00, 0x00, 0x02, 'b')),
+        MAX_INBOUND,
+        ByteOrder.BIG_ENDIAN);
+
+    assertArrayEquals(Bytes.of('a'), reader.nextFrame());
+    assertFalse(reader.hasBufferedFrame());
+    FrameException e = assertThrows(FrameException.class, reader::nextFrame);
+    assertEquals("stream ended inside a frame after 1 of 2 body bytes", e.getMessage());
+  }
+
+  @Test
+  @Timeout(10)
+  void channelDeliversAFrameWithoutWaitingForMoreBytes() throws Exception {
+    Pipe pipe = Pipe.open();
+    FrameWriter writer = FrameWriter.of(pipe.sink(), MAX_INBOUND, ByteOrder.BIG_ENDIAN);
+    FrameReader reader = FrameReader.of(pipe.source(), MAX_INBOUND, ByteOrder.BIG_ENDIAN);
+
+    writer.writeFrame(Bytes.of('1'));
+    assertArrayEquals(Bytes.of('1'), reader.nextFrame());
+    writer.writeFrame(Bytes.of('2'));
+    assertArrayEquals(Bytes.of('2'), reader.nextFrame());
+    pipe.sink().close();
+    assertNull(reader.nextFrame());
+  }
+
+  @Test
+  void streamReaderReportsNoBufferedFrame() throws IOException {
+    FrameReader reader = reader(ByteOrder.BIG_ENDIAN, 0x00, 0x00, 0x00, 0x01, 'a', 0x00, 0x00, 0x00, 0x01, 'b');
+
+    assertArrayEquals(Bytes.of('a'), reader.nextFrame());
+    assertFalse(reader.hasBufferedFrame(), "a stream is read as given, never ahead");
+  }
+
+  @Test
   void refusesNegativeLimit() {
     IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class,
@@ -212,5 +269,35 @@ class FrameReaderTest {
       }
       return n;
     }
+  }
+
+  /** A channel that hands out everything it holds on the first read, and counts the reads that returned data. */
+  private static final class CountingChannel implements ReadableByteChannel {
+    private final ByteBuffer bytes;
+    int reads;
+
+    CountingChannel(byte[] bytes) {
+      this.bytes = ByteBuffer.wrap(bytes);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (!bytes.hasRemaining()) {
+        return -1;
+      }
+      reads++;
+      int n = Math.min(dst.remaining(), bytes.remaining());
+      dst.put(bytes.slice().limit(n));
+      bytes.position(bytes.position() + n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 }

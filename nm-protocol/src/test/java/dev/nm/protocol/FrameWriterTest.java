@@ -104,6 +104,59 @@ class FrameWriterTest {
   }
 
   @Test
+  void writesASmallFrameWithOneCall() throws IOException {
+    TrickleChannel channel = new TrickleChannel(Integer.MAX_VALUE);
+    FrameWriter writer = FrameWriter.of(channel, MIB, ByteOrder.BIG_ENDIAN);
+
+    writer.writeFrame(Bytes.of('{', '}'));
+
+    assertArrayEquals(Bytes.of(0x00, 0x00, 0x00, 0x02, '{', '}'), channel.written.toByteArray());
+    assertEquals(1, channel.calls);
+  }
+
+  @Test
+  void bufferedFramesWaitForFlushThenGoInOneCall() throws IOException {
+    TrickleChannel channel = new TrickleChannel(Integer.MAX_VALUE);
+    FrameWriter writer = FrameWriter.of(channel, MIB, ByteOrder.BIG_ENDIAN);
+
+    writer.bufferFrame(Bytes.of('1'));
+    writer.bufferFrame(Bytes.of('2', '3'));
+    assertEquals(0, channel.calls);
+    writer.flush();
+
+    assertArrayEquals(Bytes.of(0, 0, 0, 1, '1', 0, 0, 0, 2, '2', '3'), channel.written.toByteArray());
+    assertEquals(1, channel.calls);
+  }
+
+  @Test
+  void aFrameLargerThanTheBufferFollowsTheBufferedOnes() throws IOException {
+    TrickleChannel channel = new TrickleChannel(Integer.MAX_VALUE);
+    FrameWriter writer = FrameWriter.of(channel, MIB, ByteOrder.BIG_ENDIAN);
+    byte[] large = Bytes.filled(100_000, 'x');
+
+    writer.bufferFrame(Bytes.of('1'));
+    writer.writeFrame(large);
+    writer.writeFrame(Bytes.of('2'));
+
+    byte[] expected = Bytes.concat(Bytes.of(0, 0, 0, 1, '1', 0, 1, 0x86, 0xa0), large, Bytes.of(0, 0, 0, 1, '2'));
+    assertArrayEquals(expected, channel.written.toByteArray());
+    assertEquals(3, channel.calls, "buffered frame and large header, large body, last frame");
+  }
+
+  @Test
+  void refusedBufferedFrameLeavesEarlierFramesIntact() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FrameWriter writer = FrameWriter.of(out, 3, ByteOrder.LITTLE_ENDIAN);
+
+    writer.bufferFrame(Bytes.of('1'));
+    assertThrows(FrameException.class, () -> writer.bufferFrame(Bytes.of('1', '2', '3', '4')));
+    assertEquals(0, out.size());
+    writer.flush();
+
+    assertArrayEquals(Bytes.of(0x01, 0x00, 0x00, 0x00, '1'), out.toByteArray());
+  }
+
+  @Test
   void channelWriterCompletesPartialWrites() throws IOException {
     TrickleChannel channel = new TrickleChannel(3);
     FrameWriter writer = FrameWriter.of(channel, MIB, ByteOrder.BIG_ENDIAN);
@@ -113,7 +166,7 @@ class FrameWriterTest {
 
     byte[] expected = Bytes.concat(Bytes.of(0x00, 0x00, 0x00, 0x0c), "hello, world".getBytes(UTF_8), Bytes.of(0, 0, 0, 0));
     assertArrayEquals(expected, channel.written.toByteArray());
-    assertEquals(8, channel.calls, "two 4-byte headers and a 12-byte body, at most 3 bytes a call");
+    assertEquals(8, channel.calls, "a 16-byte frame and a 4-byte frame, each written on its own, at most 3 bytes a call");
   }
 
   @Test

@@ -78,7 +78,7 @@ final class RelayHost {
       byte[] frame;
       while ((frame = fromBrowser.nextFrame()) != null) {
         inFlight.sent(frame);
-        toDaemon.writeFrame(frame);
+        relay(frame, fromBrowser, toDaemon);
       }
     } catch (IOException e) {
       // A broken browser stream ends the port; a dead daemon is reported by the reply side.
@@ -94,7 +94,7 @@ final class RelayHost {
     try {
       byte[] frame;
       while ((frame = fromDaemon.nextFrame()) != null) {
-        toBrowser.writeFrame(frame);
+        relay(frame, fromDaemon, toBrowser);
         inFlight.delivered(frame);
       }
     } catch (IOException e) {
@@ -106,6 +106,17 @@ final class RelayHost {
     if (!exitCode.isDone()) {
       failInFlight(toBrowser);
       finish(1, browserIn);
+    }
+  }
+
+  /**
+   * Passes a frame on, flushing only once the burst it came in is over: while the next frame is already
+   * buffered the pump goes on, and a frame never waits unflushed while the pump blocks for input.
+   */
+  private static void relay(byte[] frame, FrameReader from, FrameWriter to) throws IOException {
+    to.bufferFrame(frame);
+    if (!from.hasBufferedFrame()) {
+      to.flush();
     }
   }
 
