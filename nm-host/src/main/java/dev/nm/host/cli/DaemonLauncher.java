@@ -13,11 +13,15 @@ import java.util.Optional;
 /**
  * Starts the daemon as a process of its own: in a new session (so that a browser killing the host that
  * started it, or its process group, leaves it alone), with no terminal, stdin from {@code /dev/null} and its
- * output appended to {@code logs/daemon.log}. It runs on the same Java and class path as this process.
+ * output appended to {@code logs/daemon.log}. It runs on the same Java as this process, and on the class
+ * path that {@value #CLASS_PATH_PROPERTY} names, else on this process's: the launcher gives a relay only the
+ * few jars it needs, and the daemon all of them.
  */
 final class DaemonLauncher {
   /** Extra JVM options for the daemon, separated by spaces, e.g. {@code -Xmx4g}. */
   static final String JAVA_OPTS_ENV = "NM_HOST_DAEMON_JAVA_OPTS";
+  /** System property: the daemon's class path, where it differs from this process's. */
+  static final String CLASS_PATH_PROPERTY = "nm.host.daemon.class.path";
 
   private DaemonLauncher() {}
 
@@ -43,7 +47,8 @@ final class DaemonLauncher {
     if (extra != null && !extra.isBlank()) {
       command.addAll(Arrays.asList(extra.trim().split("\\s+")));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), NmHostMain.class.getName(), "daemon", "run"));
+    String classPath = System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"));
+    command.addAll(List.of("-cp", classPath, NmHostMain.class.getName(), "daemon", "run"));
     return command;
   }
 
