@@ -57,6 +57,28 @@ class LauncherIT {
     assertHelloIsTheOnlyOutput(env);
   }
 
+  /**
+   * A relay runs on a short class path with an archive of its own, and the daemon it starts has every jar:
+   * {@code health} is an AI module's route, which a daemon on the relay's class path would not know.
+   */
+  @ParameterizedTest
+  @MethodSource("javas")
+  void relayKeepsItsOwnArchiveAndStartsTheDaemonWithEveryJar(Path java) throws Exception {
+    Map<String, String> env =
+        Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
+    try {
+      assertEquals("ok", relay(env, "health").path("data").path("status").asText());
+      assertTrue(awaitArchive().getFileName().toString().startsWith("nm-host-relay-"), "archive name");
+      assertEquals(ORIGIN, relay(env, "hello").path("data").path("origin").asText());
+    } finally {
+      ProcessBuilder stop = new ProcessBuilder(LAUNCHER.toString(), "daemon", "stop")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      stop.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_JAVA", java.toString()));
+      stop.start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void refusesAJavaOlderThan17AndSaysWhatToDo() throws Exception {
     Path oldJava = home.resolve("jdk-11/bin/java");
@@ -89,6 +111,20 @@ class LauncherIT {
     assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host did not exit after EOF");
     byte[] rest = host.getInputStream().readAllBytes();
     assertEquals(List.of(), frames(rest), "stdout after the reply");
+  }
+
+  /** One request through a browser launch; the reply, after checking that it succeeded. */
+  private JsonNode relay(Map<String, String> env, String route) throws Exception {
+    Process host = start(env);
+    JsonNode reply;
+    try (OutputStream stdin = host.getOutputStream()) {
+      String request = "{\"request_id\":\"1\",\"route\":\"" + route + "\"}";
+      FrameWriter.of(stdin).writeFrame(request.getBytes(StandardCharsets.UTF_8));
+      reply = Json.mapper().readTree(FrameReader.of(host.getInputStream()).nextFrame());
+    }
+    assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host did not exit after EOF");
+    assertTrue(reply.path("success").asBoolean(), reply::toString);
+    return reply;
   }
 
   private Process start(Map<String, String> env) throws IOException {
