@@ -1,5 +1,6 @@
 package dev.nm.routes.backend.llama;
 
+import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import dev.nm.routes.backend.BackendException;
@@ -20,6 +21,20 @@ import java.nio.file.Path;
  * {@code tokenizer.chat_template} (ChatML for SmolLM2), not its Jinja engine: for a template that begins with
  * the BOS token's text, llama.cpp b4916's Jinja path strips that text from the prompt on the assumption that the
  * tokenizer adds BOS, which SmolLM2's does not, and the first {@code <|im_start|>} is lost.
+ *
+ * <p>Two engine settings are nm's choice, both measured (bench/llm/README.md):
+ *
+ * <ul>
+ *   <li>The warm-up generation runs on the engine's own thread, not in llama.cpp's loader. ggml's OpenMP build
+ *       gives each thread that computes a graph its own team of workers, and libgomp stops busy-waiting at
+ *       barriers (it sleeps on a futex after a thousand spins) once it manages more threads than there are
+ *       CPUs. A warm-up on the loading thread leaves a second, idle team behind, and every decode step then
+ *       sleeps and wakes at each of its hundreds of barriers: decoding took twice as long on two cores.
+ *   <li>Flash attention. java-llama.cpp's server clears a slot's cells from the shared KV cache only when that
+ *       slot takes its next task, and picks the least recently used slot, so each generation shares the cache
+ *       with the last prompts of the other slots. Without flash attention every decode step computes attention
+ *       over those cells too (masked, but computed); with it, masked cells are skipped.
+ * </ul>
  */
 public final class LlamaCppBackend implements GenerationBackend {
   @Override
@@ -41,7 +56,9 @@ public final class LlamaCppBackend implements GenerationBackend {
             .setModel(file.toString())
             .setCtxSize(options.contextSize())
             .setThreads(options.threads())
-            .setParallel(options.parallelSlots());
+            .setParallel(options.parallelSlots())
+            .enableFlashAttn()
+            .skipWarmup();
     LlamaModel model;
     try {
       model = new LlamaModel(parameters);
@@ -50,7 +67,21 @@ public final class LlamaCppBackend implements GenerationBackend {
     } finally {
       LlamaNatives.routeLogsToSlf4j();
     }
+    try {
+      warmUp(model);
+    } catch (RuntimeException e) {
+      model.close();
+      throw new BackendException("llama.cpp could not run " + file + ": " + e.getMessage(), e);
+    }
     return new LlamaCppModel(model, options, addsBosToken(metadata));
+  }
+
+  /**
+   * What llama.cpp's loader would do if asked, on the thread that will run every later generation: one decode
+   * step, which maps the weights in and sizes the compute buffers before the first request.
+   */
+  private static void warmUp(LlamaModel model) {
+    model.complete(new InferenceParameters(" ").setNPredict(1).setCachePrompt(false));
   }
 
   /** llama.cpp's rule: the GGUF's flag if present, else SentencePiece ({@code llama}) vocabularies add BOS. */
