@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * One server serves any number of connections at once; requests run on two bounded daemon pools of
- * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest. Thread-safe.
+ * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest, except UNLIMITED routes,
+ * which each connection's reader thread runs itself. Thread-safe.
  */
 public final class NativeMessagingServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NativeMessagingServer.class);
