@@ -243,6 +243,9 @@ public final class EnvelopeCodec {
         throw invalidJson("frame is not UTF-8: byte " + i + " is 0x00 (UTF-16 or UTF-32 text?)");
       }
     }
+    if (isAscii(body)) {
+      return;
+    }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     ByteBuffer in = ByteBuffer.wrap(body);
     CharBuffer out = CharBuffer.allocate(Math.min(body.length, 1024));
@@ -258,6 +261,16 @@ public final class EnvelopeCodec {
       }
       out.clear();
     }
+  }
+
+  /** ASCII is well-formed UTF-8: most frames need no decoder. */
+  private static boolean isAscii(byte[] body) {
+    for (byte b : body) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String requestId(JsonNode root) throws ProtocolException {
