@@ -3,12 +3,15 @@ package dev.nm.host.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.nm.protocol.Json;
 import dev.nm.route.RouteException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -16,15 +19,24 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Binds a request payload to the route's request record with {@link Json#mapper()}, turning every Jackson
- * error into a {@code VALIDATION_ERROR} whose {@code details.field} is the wire path of the bad value.
+ * Binds request payloads to one route's request record with {@link Json#mapper()}, turning every Jackson
+ * error into a {@code VALIDATION_ERROR} whose {@code details.field} is the wire path of the bad value. The
+ * record's type and deserializer are resolved once, when the binder is made.
  */
-final class PayloadBinder {
-  private PayloadBinder() {}
+final class PayloadBinder<Q> {
+  private final ObjectReader reader;
 
-  static <Q> Q bind(JsonNode payload, Class<Q> type) {
+  private PayloadBinder(ObjectReader reader) {
+    this.reader = reader;
+  }
+
+  static <Q> PayloadBinder<Q> of(Class<Q> type) {
+    return new PayloadBinder<>(Json.mapper().readerFor(type));
+  }
+
+  Q bind(JsonNode payload) {
     try {
-      return Json.mapper().treeToValue(payload, type);
+      return reader.readValue(payload);
     } catch (UnrecognizedPropertyException e) {
       String field = WirePath.of(e);
       TreeSet<String> known = new TreeSet<>();
@@ -46,6 +58,9 @@ final class PayloadBinder {
       throw RouteException.validation(WirePath.of(e), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw RouteException.validation(WirePath.ROOT, e.getOriginalMessage());
+    } catch (IOException e) {
+      // A tree in memory has no I/O to fail: only Jackson's own exceptions, caught above, can occur.
+      throw new UncheckedIOException(e);
     }
   }
 
