@@ -12,6 +12,7 @@
 #
 #   bench/throughput/cpu.sh                          # SMALL=10000 LARGE=110000 ROUNDS=3
 #   STRACE=1 bench/throughput/cpu.sh
+#   NM_HOST_BIN=/elsewhere/bin/nm-host bench/throughput/cpu.sh   # another build, e.g. to compare commits
 #
 # Needs the distribution (mvn -q -o package -DskipTests at the repo root) and javac.
 set -euo pipefail
@@ -23,8 +24,9 @@ small=${SMALL:-10000}
 large=${LARGE:-110000}
 rounds=${ROUNDS:-3}
 origin="chrome-extension://abcdefghijklmnopabcdefghijklmnop/"
+host=${NM_HOST_BIN:-$repo/distribution/target/nm-host/bin/nm-host}
 
-if [[ ! -x "$repo/distribution/target/nm-host/bin/nm-host" ]]; then
+if [[ ! -x "$host" ]]; then
   echo "no distribution built: run mvn -q -o package -DskipTests in $repo first" >&2
   exit 1
 fi
@@ -36,7 +38,7 @@ NM_HOST_HOME="$(mktemp -d)"
 NM_HOST_CDS_DIR="$NM_HOST_HOME/cds"
 RELAY_TIMES="$NM_HOST_HOME/relay.time"
 cleanup() {
-  "$repo/bin/nm-host" daemon stop >&2 || true
+  "$host" daemon stop >&2 || true
   rm -rf "$NM_HOST_HOME"
 }
 trap cleanup EXIT
@@ -46,7 +48,7 @@ EOF
 # The driver starts a host as a browser does; this one is the relay, timed.
 cat > "$NM_HOST_HOME/timed-relay" <<EOF
 #!/bin/sh
-exec /usr/bin/time -o "\$RELAY_TIMES" -f '%U %S' "$repo/bin/nm-host" "\$@"
+exec /usr/bin/time -o "\$RELAY_TIMES" -f '%U %S' "$host" "\$@"
 EOF
 chmod +x "$NM_HOST_HOME/timed-relay"
 
