@@ -207,18 +207,21 @@ public final class ServerConnection implements Connection {
     }
     RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
     boolean inline = route != null && route.rateTier() == RateTier.UNLIMITED;
-    if (!inline && !permits.tryAcquire()) {
-      flushReplies();
-      permits.acquire();
+    if (!inline) {
+      acquirePermit();
     }
     InFlightCall call = new InFlightCall(request, route, this);
-    if (!open.get() || !calls.register(call)) {
+    if (!open.get()) {
       if (!inline) {
         permits.release();
       }
-      if (open.get()) {
-        refuseDuplicate(request);
+      return;
+    }
+    if (!calls.register(call)) {
+      if (!inline) {
+        permits.release();
       }
+      refuseDuplicate(request);
       return;
     }
     context.inFlightCalls().incrementAndGet();
@@ -240,6 +243,14 @@ public final class ServerConnection implements Connection {
       permits.release();
       context.inFlightCalls().decrementAndGet();
       call.answer(Message.Failure.of(request.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
+    }
+  }
+
+  /** Takes a permit; if none is free, first sends what the reader buffered, since the wait may be long. */
+  private void acquirePermit() throws InterruptedException {
+    if (!permits.tryAcquire()) {
+      flushReplies();
+      permits.acquire();
     }
   }
 
