@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -208,6 +210,8 @@ public final class EnvelopeCodec {
           throw invalidJson("JSON nests deeper than " + ProtocolLimits.MAX_JSON_NESTING_DEPTH + " levels");
         }
         throw invalidJson("frame exceeds a JSON limit: " + e.getOriginalMessage());
+      } catch (JsonEOFException e) {
+        throw invalidJson("frame is not valid JSON: it ends inside " + unfinished(e, parser) + " (at byte " + body.length + ")");
       }
     } catch (JsonProcessingException e) {
       JsonLocation location = e.getLocation();
@@ -218,6 +222,20 @@ public final class EnvelopeCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     }
+  }
+
+  /** What the text ended inside of; Jackson's own message points at a source it is configured not to show. */
+  private static String unfinished(JsonEOFException e, JsonParser parser) {
+    if (e.getTokenBeingDecoded() == JsonToken.VALUE_STRING) {
+      return "a string";
+    }
+    if (e.getTokenBeingDecoded() == JsonToken.FIELD_NAME) {
+      return "a field name";
+    }
+    if (parser.getParsingContext().inObject()) {
+      return "an object";
+    }
+    return parser.getParsingContext().inArray() ? "an array" : "a value";
   }
 
   private JsonNode readOneValue(JsonParser parser) throws IOException, ProtocolException {
