@@ -236,6 +236,15 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
+   * Puts in force a config that another process saved and recorded in the audit log ({@code nm-host install},
+   * {@code nm-host config allow}), as {@link #updateConfig} does but without a second audit line for the
+   * same change.
+   */
+  public void adoptSavedConfig(HostConfig saved) {
+    config.set(Objects.requireNonNull(saved, "saved"));
+  }
+
+  /**
    * Stops listening, cancels every in-flight call and ends every connection, without waiting for handlers
    * that ignore cancellation (their threads are daemons and their results are dropped).
    */
