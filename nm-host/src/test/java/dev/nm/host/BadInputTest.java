@@ -124,6 +124,15 @@ class BadInputTest {
   }
 
   @Test
+  void fractionForAnIntegerFieldIsRefusedNotTruncated() {
+    ErrorBody error = client.fail("1", "echo", "{\"text\": \"a\", \"count\": 1.5}").error();
+    assertEquals("VALIDATION_ERROR", error.code());
+    assertEquals("count", error.field());
+    assertEquals("count: expected an integer, got 1.5", error.message());
+    assertStillServes();
+  }
+
+  @Test
   void outOfRangeValue() {
     ErrorBody error = client.fail("1", "echo", "{\"text\": \"a\", \"count\": 11}").error();
     assertEquals("VALIDATION_ERROR", error.code());
