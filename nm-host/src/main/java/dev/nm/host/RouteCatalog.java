@@ -19,9 +19,13 @@ import java.util.TreeMap;
  */
 public final class RouteCatalog {
   private final Map<String, Entry> byName;
+  private final List<Entry> entries;
+  private final List<String> names;
 
   private RouteCatalog(Map<String, Entry> byName) {
     this.byName = byName;
+    this.entries = List.copyOf(byName.values());
+    this.names = List.copyOf(byName.keySet());
   }
 
   /**
@@ -55,12 +59,12 @@ public final class RouteCatalog {
 
   /** Every route, sorted by name. */
   public List<Entry> entries() {
-    return List.copyOf(byName.values());
+    return entries;
   }
 
   /** Every route name, sorted. */
   public List<String> names() {
-    return List.copyOf(byName.keySet());
+    return names;
   }
 
   /**

@@ -31,25 +31,47 @@ public final class MessageWriter {
     return codec;
   }
 
-  /** Writes the message as one frame, or as chunk frames if it is too large for one. */
+  /** Writes the message as one frame, or as chunk frames if it is too large for one, and flushes. */
   public void send(Message message) throws IOException {
-    byte[] body = codec.encode(message);
-    if (body.length <= frames.maxFrameBytes()) {
-      synchronized (writeLock) {
-        frames.writeFrame(body);
-      }
-      return;
+    write(message, true);
+  }
+
+  /**
+   * Writes the message as {@link #send} does, but a small frame stays in the writer's buffer until the next
+   * {@link #flush()} or {@link #send}. A writer that knows more messages follow at once (a reader answering a
+   * burst of requests) buffers them and flushes once, before it may block.
+   */
+  public void buffer(Message message) throws IOException {
+    write(message, false);
+  }
+
+  /** Sends whatever {@link #buffer} left in the writer's buffer. */
+  public void flush() throws IOException {
+    synchronized (writeLock) {
+      frames.flush();
     }
+  }
+
+  private void write(Message message, boolean flush) throws IOException {
+    byte[] body = codec.encode(message);
+    List<byte[]> frameBodies = body.length <= frames.maxFrameBytes() ? List.of(body) : chunkFrames(message, body);
+    synchronized (writeLock) {
+      for (byte[] frameBody : frameBodies) {
+        frames.bufferFrame(frameBody);
+      }
+      if (flush) {
+        frames.flush();
+      }
+    }
+  }
+
+  private List<byte[]> chunkFrames(Message message, byte[] body) {
     String text = new String(body, StandardCharsets.UTF_8);
     List<byte[]> chunkFrames = new ArrayList<>();
     for (Message.Chunk chunk : split(message.requestId(), text, frames.maxFrameBytes(), codec)) {
       chunkFrames.add(codec.encode(chunk));
     }
-    synchronized (writeLock) {
-      for (byte[] chunkFrame : chunkFrames) {
-        frames.writeFrame(chunkFrame);
-      }
-    }
+    return chunkFrames;
   }
 
   /**

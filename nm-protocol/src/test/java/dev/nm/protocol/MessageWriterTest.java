@@ -109,6 +109,30 @@ class MessageWriterTest {
   }
 
   @Test
+  void bufferedMessagesReachThePeerWithTheNextFlushOrSend() throws IOException, ProtocolException {
+    writer.buffer(new Message.Success("r1", "one"));
+    writer.buffer(new Message.Success("r2", "two"));
+    assertEquals(0, out.size(), "buffered, not written");
+
+    writer.flush();
+    assertEquals(List.of("r1", "r2"), requestIds(frames()));
+
+    writer.buffer(new Message.Success("r3", "three"));
+    writer.send(new Message.Success("r4", "four"));
+    assertEquals(List.of("r1", "r2", "r3", "r4"), requestIds(frames()));
+  }
+
+  @Test
+  void aBufferedMessageOverTheLimitIsWrittenAsChunks() throws IOException, ProtocolException {
+    Message.Success reply = new Message.Success("r1", "x".repeat(LIMIT));
+
+    writer.buffer(reply);
+    writer.flush();
+
+    assertChunked(reply, frames());
+  }
+
+  @Test
   void chunksOfConcurrentMessagesAreNeverInterleaved() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -166,6 +190,14 @@ class MessageWriterTest {
     assertArrayEquals(codec.encode(message), codec.encode(reassembled));
     assertEquals(0, assembler.pending());
     return chunks;
+  }
+
+  private List<String> requestIds(List<byte[]> frames) throws ProtocolException {
+    List<String> ids = new ArrayList<>();
+    for (byte[] frame : frames) {
+      ids.add(codec.decode(frame).requestId());
+    }
+    return ids;
   }
 
   private int emptyReplyBytes() {

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * before it is read further, so a flooding caller is slowed, not dropped. Protocol errors are answered and
  * reading goes on; a framing error gets one failure with a null {@code request_id}, then the connection
  * closes. At end of stream every unanswered call is cancelled and the connection ends at once.
+ *
+ * <p>Routes of tier {@link RateTier#UNLIMITED} run on the reader thread itself, without a permit: no
+ * hand-off to a pool, and a {@code cancel} overtakes every request queued for a worker. What the reader
+ * writes (those replies, protocol errors) stays in the writer's buffer until no further whole frame is
+ * buffered on the input, so a burst of requests is answered with one write; the reader flushes before any
+ * wait. Replies from pool threads are flushed at once.
  */
 public final class ServerConnection implements Connection {
   private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
@@ -49,6 +55,8 @@ public final class ServerConnection implements Connection {
   private final AtomicBoolean ended = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
   private final Thread reader;
+  /** Whether the reader left messages in the writer's buffer; touched by the reader thread only. */
+  private boolean unflushed;
 
   /**
    * @param transport closed when the connection ends, to release the stream; null if the caller owns it
@@ -124,22 +132,47 @@ public final class ServerConnection implements Connection {
       return false;
     }
     try {
-      writer.send(message);
+      if (Thread.currentThread() == reader) {
+        writer.buffer(message);
+        unflushed = true;
+      } else {
+        writer.send(message);
+      }
       return true;
     } catch (IOException e) {
-      log.debug("cannot write to {}, closing: {}", origin, e.toString());
-      open.set(false);
-      // Not inline: this thread may hold a call's lock, and ending cancels (and locks) every call.
-      Thread closer = new Thread(this::close, reader.getName() + "-close");
-      closer.setDaemon(true);
-      closer.start();
+      writeFailed(e);
       return false;
     }
+  }
+
+  /** Sends what the reader left in the writer's buffer; the reader calls it before anything that may block. */
+  private void flushReplies() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    try {
+      writer.flush();
+    } catch (IOException e) {
+      writeFailed(e);
+    }
+  }
+
+  private void writeFailed(IOException e) {
+    log.debug("cannot write to {}, closing: {}", origin, e.toString());
+    open.set(false);
+    // Not inline: this thread may hold a call's lock, and ending cancels (and locks) every call.
+    Thread closer = new Thread(this::close, reader.getName() + "-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private void readLoop() {
     try {
       while (open.get()) {
+        if (!frames.hasBufferedFrame()) {
+          flushReplies();
+        }
         byte[] body = frames.nextFrame();
         if (body == null) {
           break;
@@ -158,6 +191,7 @@ public final class ServerConnection implements Connection {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      flushReplies();
       open.set(false);
       end();
     }
@@ -171,34 +205,66 @@ public final class ServerConnection implements Connection {
       deliver(e.toFailure());
       return;
     }
-    permits.acquire();
     RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
+    boolean inline = route != null && route.rateTier() == RateTier.UNLIMITED;
+    if (!inline) {
+      acquirePermit();
+    }
     InFlightCall call = new InFlightCall(request, route, this);
     if (!open.get()) {
-      permits.release();
+      if (!inline) {
+        permits.release();
+      }
       return;
     }
     if (!calls.register(call)) {
-      permits.release();
-      deliver(
-          new Message.Failure(
-              request.requestId(),
-              ErrorBody.of(
-                  ErrorCode.INVALID_REQUEST,
-                  "request_id '" + request.requestId() + "' is already in flight on this connection; give every request its own id",
-                  Map.of("field", "request_id"))));
+      if (!inline) {
+        permits.release();
+      }
+      refuseDuplicate(request);
       return;
     }
     context.inFlightCalls().incrementAndGet();
+    if (inline) {
+      run(call);
+      return;
+    }
     ExecutorService pool = route != null && route.rateTier() == RateTier.HEAVY ? context.heavyPool() : context.lightPool();
     try {
-      pool.execute(() -> run(call));
+      pool.execute(
+          () -> {
+            try {
+              run(call);
+            } finally {
+              permits.release();
+            }
+          });
     } catch (RejectedExecutionException e) {
-      finished();
+      permits.release();
+      context.inFlightCalls().decrementAndGet();
       call.answer(Message.Failure.of(request.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
     }
   }
 
+  /** Takes a permit; if none is free, first sends what the reader buffered, since the wait may be long. */
+  private void acquirePermit() throws InterruptedException {
+    if (!permits.tryAcquire()) {
+      flushReplies();
+      permits.acquire();
+    }
+  }
+
+  private void refuseDuplicate(Message.Request request) {
+    deliver(
+        new Message.Failure(
+            request.requestId(),
+            ErrorBody.of(
+                ErrorCode.INVALID_REQUEST,
+                "request_id '" + request.requestId() + "' is already in flight on this connection; give every request its own id",
+                Map.of("field", "request_id"))));
+  }
+
+  /** Runs the call through the middleware chain on this thread and answers it. */
   private void run(InFlightCall call) {
     String requestId = call.requestId();
     try {
@@ -214,13 +280,8 @@ public final class ServerConnection implements Connection {
               ErrorCode.INTERNAL_ERROR,
               "the host failed to serve this request; its log has the details under request_id " + requestId));
     } finally {
-      finished();
+      context.inFlightCalls().decrementAndGet();
     }
-  }
-
-  private void finished() {
-    permits.release();
-    context.inFlightCalls().decrementAndGet();
   }
 
   private void end() {

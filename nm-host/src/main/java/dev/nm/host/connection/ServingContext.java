@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  *
  * @param chain the middleware chain ending in the dispatcher
  * @param services the services routes reach through their context
- * @param lightPool runs UNLIMITED, LIGHT and STANDARD routes (and unknown names)
+ * @param lightPool runs LIGHT and STANDARD routes (and unknown names); UNLIMITED routes run on the
+ *     connection's reader thread
  * @param heavyPool runs HEAVY routes, so that they never hold up cheap ones
  * @param maxInFlight unanswered requests a connection may have before its reader waits
  * @param inFlightCalls calls running on all connections

@@ -73,14 +73,14 @@ public final class Dispatcher implements Middleware.Next {
         .withDetail("did_you_mean", nearest);
   }
 
-  /** A route and its one handler instance. */
-  private record BoundRoute<Q, R>(RouteDescriptor<Q, R> descriptor, RouteHandler<Q, R> handler) {
+  /** A route with its one handler instance and the binder of its request record. */
+  private record BoundRoute<Q, R>(RouteHandler<Q, R> handler, PayloadBinder<Q> binder) {
     static <Q, R> BoundRoute<Q, R> of(RouteDescriptor<Q, R> descriptor) {
-      return new BoundRoute<>(descriptor, descriptor.newHandler());
+      return new BoundRoute<>(descriptor.newHandler(), PayloadBinder.of(descriptor.requestType()));
     }
 
     Object invoke(JsonNode payload, RouteContext context, RequestChecks checks) throws Exception {
-      Q request = PayloadBinder.bind(payload, descriptor.requestType());
+      Q request = binder.bind(payload);
       checks.check(request, handler);
       context.cancellation().throwIfCancelled();
       return handler.handle(request, context);

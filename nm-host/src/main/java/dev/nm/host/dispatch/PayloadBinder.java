@@ -1,14 +1,19 @@
 package dev.nm.host.dispatch;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.nm.protocol.Json;
 import dev.nm.route.RouteException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -16,15 +21,24 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Binds a request payload to the route's request record with {@link Json#mapper()}, turning every Jackson
- * error into a {@code VALIDATION_ERROR} whose {@code details.field} is the wire path of the bad value.
+ * Binds request payloads to one route's request record with {@link Json#mapper()}, turning every Jackson
+ * error into a {@code VALIDATION_ERROR} whose {@code details.field} is the wire path of the bad value. The
+ * record's type and deserializer are resolved once, when the binder is made.
  */
-final class PayloadBinder {
-  private PayloadBinder() {}
+final class PayloadBinder<Q> {
+  private final ObjectReader reader;
 
-  static <Q> Q bind(JsonNode payload, Class<Q> type) {
+  private PayloadBinder(ObjectReader reader) {
+    this.reader = reader;
+  }
+
+  static <Q> PayloadBinder<Q> of(Class<Q> type) {
+    return new PayloadBinder<>(Json.mapper().readerFor(type));
+  }
+
+  Q bind(JsonNode payload) {
     try {
-      return Json.mapper().treeToValue(payload, type);
+      return reader.readValue(payload);
     } catch (UnrecognizedPropertyException e) {
       String field = WirePath.of(e);
       TreeSet<String> known = new TreeSet<>();
@@ -43,9 +57,15 @@ final class PayloadBinder {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw RouteException.validation(WirePath.of(e), String.valueOf(cause.getMessage()));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof InputCoercionException coercion) {
+        throw RouteException.validation(WirePath.of(e), outOfRange(coercion.getTargetType(), valueAt(payload, e)));
+      }
       throw RouteException.validation(WirePath.of(e), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw RouteException.validation(WirePath.ROOT, e.getOriginalMessage());
+    } catch (IOException e) {
+      // A tree in memory has no I/O to fail: only Jackson's own exceptions, caught above, can occur.
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -79,6 +99,37 @@ final class PayloadBinder {
       return "an object";
     }
     return "a " + type.getSimpleName();
+  }
+
+  /** For a number too large for its Java type: "expected an integer from -128 to 127, got 300". */
+  private static String outOfRange(Class<?> type, JsonNode value) {
+    String expected = "expected " + describe(type) + range(type);
+    return value.isMissingNode() ? expected : expected + ", got " + value;
+  }
+
+  private static String range(Class<?> type) {
+    if (type == int.class || type == Integer.class) {
+      return " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+    if (type == long.class || type == Long.class) {
+      return " from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+    }
+    if (type == short.class || type == Short.class) {
+      return " from " + Short.MIN_VALUE + " to " + Short.MAX_VALUE;
+    }
+    if (type == byte.class || type == Byte.class) {
+      return " from " + Byte.MIN_VALUE + " to " + Byte.MAX_VALUE;
+    }
+    return "";
+  }
+
+  /** The payload's value at a binding error's path. */
+  private static JsonNode valueAt(JsonNode payload, JsonMappingException e) {
+    JsonPointer pointer = JsonPointer.empty();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      pointer = ref.getFieldName() != null ? pointer.appendProperty(ref.getFieldName()) : pointer.appendIndex(ref.getIndex());
+    }
+    return payload.at(pointer);
   }
 
   private static String quote(Object value) {

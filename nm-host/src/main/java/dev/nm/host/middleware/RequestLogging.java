@@ -8,7 +8,7 @@ import org.slf4j.MDC;
 
 /**
  * Puts {@code request_id}, {@code route} and {@code origin} in the SLF4J MDC for everything logged while a
- * call runs, logs each call at debug and each failure at warn.
+ * call runs, logs each call at debug (with its latency since the request was read) and each failure at warn.
  */
 public final class RequestLogging implements Middleware {
   private static final Logger log = LoggerFactory.getLogger(RequestLogging.class);
@@ -18,10 +18,11 @@ public final class RequestLogging implements Middleware {
     try (var requestId = MDC.putCloseable("request_id", call.requestId());
         var route = MDC.putCloseable("route", call.routeName());
         var origin = MDC.putCloseable("origin", call.origin())) {
-      long start = System.nanoTime();
       try {
         Object data = next.proceed(call);
-        log.debug("{} answered in {} µs", call.routeName(), (System.nanoTime() - start) / 1000);
+        if (log.isDebugEnabled()) {
+          log.debug("{} answered {} µs after it was read", call.routeName(), (System.nanoTime() - call.receivedNanos()) / 1000);
+        }
         return data;
       } catch (RouteException e) {
         if (e.code() == ErrorCode.CANCELLED) {
