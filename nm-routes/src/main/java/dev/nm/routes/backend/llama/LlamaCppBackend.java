@@ -27,12 +27,12 @@ import java.nio.file.Path;
  * <ul>
  *   <li>The warm-up generation runs on the engine's own thread, not in llama.cpp's loader. ggml's OpenMP build
  *       gives each thread that computes a graph its own team of workers, and libgomp stops busy-waiting at
- *       barriers (it sleeps on a futex after a thousand spins) once it manages more threads than there are
+ *       barriers (it sleeps on a futex after a short spin) once it manages more threads than there are
  *       CPUs. A warm-up on the loading thread leaves a second, idle team behind, and every decode step then
  *       sleeps and wakes at each of its hundreds of barriers: decoding took twice as long on two cores.
  *   <li>Flash attention. java-llama.cpp's server clears a slot's cells from the shared KV cache only when that
  *       slot takes its next task, and picks the least recently used slot, so each generation shares the cache
- *       with the last prompts of the other slots. Without flash attention every decode step computes attention
+ *       with the last prompt and reply of each other slot. Without flash attention every decode step computes attention
  *       over those cells too (masked, but computed); with it, masked cells are skipped.
  * </ul>
  */
