@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayHost {
   static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
+  /**
+   * System property the launcher sets on the launch that records the class-data archive. That launch also
+   * loads what a longer-lived port needs once its first reply is out (the JSON parser that reads request
+   * ids), which a one-shot launch exits before loading, so that later launches map it from the archive.
+   */
+  static final String TRAINING_PROPERTY = "nm.host.training";
   /** The exit code until one side ends the relay. */
   private static final int RUNNING = -1;
 
@@ -68,7 +74,20 @@ final class RelayHost {
     replies.setDaemon(true);
     replies.start();
     pumpRequests(daemon, toDaemon);
+    if (Boolean.getBoolean(TRAINING_PROPERTY)) {
+      train(replies);
+    }
     return exitCode.get();
+  }
+
+  /** Lets the reply side finish with what it received, then reads the requests it has not read. */
+  private void train(Thread replies) {
+    try {
+      replies.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inFlight.drain();
   }
 
   /** Forwards the browser's requests until it leaves, or until the reply side closes stdin. */
