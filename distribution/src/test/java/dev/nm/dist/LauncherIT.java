@@ -79,6 +79,16 @@ class LauncherIT {
     }
   }
 
+  /** The distribution's logging, every level on: a host's log lines reach stderr and logs/host.log, never stdout. */
+  @Test
+  void hostLogsGoToStderrAndTheLogFileNeverToStdout() throws Exception {
+    assertHelloIsTheOnlyOutput(Map.of("NM_HOST_LOG_LEVEL", "DEBUG", "NM_HOST_CDS", "off"));
+
+    String line = "hello answered in ";
+    assertTrue(Files.readString(home.resolve("stderr.log")).contains(line), "stderr has no line with '" + line + "'");
+    assertTrue(Files.readString(home.resolve("logs/host.log")).contains(line), "logs/host.log has no line with '" + line + "'");
+  }
+
   @Test
   void refusesAJavaOlderThan17AndSaysWhatToDo() throws Exception {
     Path oldJava = home.resolve("jdk-11/bin/java");

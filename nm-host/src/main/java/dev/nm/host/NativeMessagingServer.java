@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * One server serves any number of connections at once; requests run on two bounded daemon pools of
  * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest. Thread-safe.
+ *
+ * <p>It logs through SLF4J and brings no binding. A server on {@code System.out} needs one that writes to
+ * stderr or a file: unconfigured logback, for one, writes to stdout, where the browser reads frames.
  */
 public final class NativeMessagingServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NativeMessagingServer.class);
@@ -230,6 +233,15 @@ public final class NativeMessagingServer implements AutoCloseable {
   public void updateConfig(HostConfig next) {
     HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
     auditLog.configChanged(previous, next);
+  }
+
+  /**
+   * Puts in force a config that another process saved and recorded in the audit log ({@code nm-host install},
+   * {@code nm-host config allow}), as {@link #updateConfig} does but without a second audit line for the
+   * same change.
+   */
+  public void adoptSavedConfig(HostConfig saved) {
+    config.set(Objects.requireNonNull(saved, "saved"));
   }
 
   /**

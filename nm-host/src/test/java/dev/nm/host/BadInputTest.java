@@ -115,6 +115,24 @@ class BadInputTest {
   }
 
   @Test
+  void numberTooLargeForItsTypeNamesTheFieldAndTheRange() {
+    ErrorBody error = client.fail("1", "echo", "{\"text\": \"a\", \"count\": 99999999999}").error();
+    assertEquals("VALIDATION_ERROR", error.code());
+    assertEquals("count", error.field());
+    assertEquals("count: expected an integer from -2147483648 to 2147483647, got 99999999999", error.message());
+    assertStillServes();
+  }
+
+  @Test
+  void fractionForAnIntegerFieldIsRefusedNotTruncated() {
+    ErrorBody error = client.fail("1", "echo", "{\"text\": \"a\", \"count\": 1.5}").error();
+    assertEquals("VALIDATION_ERROR", error.code());
+    assertEquals("count", error.field());
+    assertEquals("count: expected an integer, got 1.5", error.message());
+    assertStillServes();
+  }
+
+  @Test
   void outOfRangeValue() {
     ErrorBody error = client.fail("1", "echo", "{\"text\": \"a\", \"count\": 11}").error();
     assertEquals("VALIDATION_ERROR", error.code());

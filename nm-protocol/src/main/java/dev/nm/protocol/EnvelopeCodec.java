@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -207,7 +210,9 @@ public final class EnvelopeCodec {
         if (parser.getParsingContext().getNestingDepth() > ProtocolLimits.MAX_JSON_NESTING_DEPTH) {
           throw invalidJson("JSON nests deeper than " + ProtocolLimits.MAX_JSON_NESTING_DEPTH + " levels");
         }
-        throw invalidJson("frame exceeds a JSON limit: " + e.getOriginalMessage());
+        throw invalidJson("frame exceeds a JSON limit: " + overLimit(parser));
+      } catch (JsonEOFException e) {
+        throw invalidJson("frame is not valid JSON: it ends inside " + unfinished(e, parser) + " (at byte " + body.length + ")");
       }
     } catch (JsonProcessingException e) {
       JsonLocation location = e.getLocation();
@@ -218,6 +223,34 @@ public final class EnvelopeCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     }
+  }
+
+  /**
+   * Which length limit the parser hit, in our words; Jackson's names its own API. The parser has not moved
+   * past the token before the offending one yet: inside an object, a value follows a field name, so after
+   * anything else the offender was a name. A value is a number: no string in a frame can reach the string
+   * limit, which is as long as a frame.
+   */
+  private String overLimit(JsonParser parser) {
+    StreamReadConstraints limits = mapper.getFactory().streamReadConstraints();
+    if (parser.getParsingContext().inObject() && parser.currentToken() != JsonToken.FIELD_NAME) {
+      return "a field name is longer than " + limits.getMaxNameLength() + " characters";
+    }
+    return "a number is longer than " + limits.getMaxNumberLength() + " digits";
+  }
+
+  /** What the text ended inside of; Jackson's own message points at a source it is configured not to show. */
+  private static String unfinished(JsonEOFException e, JsonParser parser) {
+    if (e.getTokenBeingDecoded() == JsonToken.VALUE_STRING) {
+      return "a string";
+    }
+    if (e.getTokenBeingDecoded() == JsonToken.FIELD_NAME) {
+      return "a field name";
+    }
+    if (parser.getParsingContext().inObject()) {
+      return "an object";
+    }
+    return parser.getParsingContext().inArray() ? "an array" : "a value";
   }
 
   private JsonNode readOneValue(JsonParser parser) throws IOException, ProtocolException {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
 import java.util.Objects;
 
 /**
@@ -58,14 +59,27 @@ public final class FrameReader {
     return new FrameReader(in::read, maxFrameBytes, order);
   }
 
-  /** A reader over a blocking channel (a pipe, or a Unix-domain socket in blocking mode). */
+  /**
+   * A reader over a blocking channel (a pipe, or a Unix-domain socket in blocking mode).
+   *
+   * @throws IllegalArgumentException if the channel is a {@link SelectableChannel} in non-blocking mode
+   */
   public static FrameReader of(ReadableByteChannel channel) {
     return of(channel, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
-  /** A reader over a blocking channel with an explicit limit and byte order. */
+  /**
+   * A reader over a blocking channel with an explicit limit and byte order.
+   *
+   * @throws IllegalArgumentException if the channel is a {@link SelectableChannel} in non-blocking mode
+   */
   public static FrameReader of(ReadableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
+    if (channel instanceof SelectableChannel selectable && !selectable.isBlocking()) {
+      throw new IllegalArgumentException(
+          "the channel is in non-blocking mode; a FrameReader blocks until a frame arrives: call"
+              + " configureBlocking(true) on it first");
+    }
     return new FrameReader(new BufferedChannel(channel), maxFrameBytes, order);
   }
 
@@ -125,7 +139,7 @@ public final class FrameReader {
         return total;
       }
       if (n == 0) {
-        // A blocking source never returns 0 for a non-empty request; a non-blocking channel would spin.
+        // A blocking source never returns 0 for a non-empty request: the channel was made non-blocking later.
         throw new EOFException("source returned 0 bytes: is the channel in non-blocking mode?");
       }
       total += n;

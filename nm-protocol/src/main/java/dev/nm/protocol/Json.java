@@ -31,7 +31,8 @@ public final class Json {
 
   /**
    * A new mapper with the protocol's rules: snake_case property names, unknown properties rejected, trailing
-   * tokens after a JSON value rejected, nulls refused for primitives, nesting bounded by
+   * tokens after a JSON value rejected, nulls refused for primitives, fractions refused for integers (1.5 is not
+   * silently 1), nesting bounded by
    * {@link ProtocolLimits#MAX_JSON_NESTING_DEPTH} and strings by the inbound frame limit.
    */
   public static ObjectMapper newMapper() {
@@ -48,6 +49,7 @@ public final class Json {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
         .build();
   }

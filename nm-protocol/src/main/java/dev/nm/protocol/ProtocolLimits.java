@@ -14,6 +14,13 @@ public final class ProtocolLimits {
    */
   public static final int MAX_OUTBOUND_FRAME_BYTES = 1024 * 1024;
 
+  /**
+   * Longest message a client reassembles from chunks: 64 Mi characters (UTF-16 units, as the chunks'
+   * {@code data} strings count them), as large as the largest frame a host accepts. Past it
+   * {@link ChunkAssembler} refuses the message with {@link ErrorCode#MESSAGE_TOO_LARGE}.
+   */
+  public static final int MAX_REASSEMBLED_MESSAGE_CHARS = 64 * 1024 * 1024;
+
   /** Deepest JSON nesting accepted in an inbound frame; deeper input is {@link ErrorCode#INVALID_JSON}. */
   public static final int MAX_JSON_NESTING_DEPTH = 64;
 

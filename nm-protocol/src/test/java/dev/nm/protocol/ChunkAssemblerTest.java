@@ -80,4 +80,43 @@ class ChunkAssemblerTest {
     assertEquals(ErrorCode.INVALID_JSON, e.code());
     assertEquals(0, assembler.pending());
   }
+
+  @Test
+  void aMessageOfExactlyTheLimitIsReassembled() throws ProtocolException {
+    String text = "{\"request_id\":\"a\",\"success\":true}";
+    ChunkAssembler limited = new ChunkAssembler(new EnvelopeCodec(), text.length());
+
+    assertNull(limited.accept(new Message.Chunk("a", 0, 2, text.substring(0, 20))));
+    assertEquals(new Message.Success("a", null), limited.accept(new Message.Chunk("a", 1, 2, text.substring(20))));
+  }
+
+  @Test
+  void refusesAMessageOverTheLimitAndDropsTheRestOfItsChunks() throws ProtocolException {
+    ChunkAssembler limited = new ChunkAssembler(new EnvelopeCodec(), 40);
+    assertNull(limited.accept(new Message.Chunk("big", 0, 3, "{\"request_id\":\"big\",\"success\":true,")));
+
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> limited.accept(new Message.Chunk("big", 1, 3, "\"data\":\"123456\"")));
+
+    assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.code());
+    assertEquals("big", e.requestId());
+    assertEquals(
+        "the chunks of request big exceed 40 characters at chunk 1/3; the message is dropped, and so are its remaining chunks",
+        e.getMessage());
+    assertEquals(
+        new Message.Success("a", null),
+        limited.accept(new Message.Chunk("a", 0, 1, "{\"request_id\":\"a\",\"success\":true}")));
+    assertNull(limited.accept(new Message.Chunk("big", 2, 3, "}")));
+    assertEquals(0, limited.pending());
+  }
+
+  @Test
+  void byDefaultAMessageMayHold64MiCharacters() {
+    String oneTooMany = "x".repeat(ProtocolLimits.MAX_REASSEMBLED_MESSAGE_CHARS + 1);
+
+    ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 0, 1, oneTooMany)));
+
+    assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.code());
+    assertEquals(0, assembler.pending());
+  }
 }

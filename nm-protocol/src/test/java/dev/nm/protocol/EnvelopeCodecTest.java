@@ -115,6 +115,33 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void truncatedJsonSaysWhatItEndsInside() {
+    assertFailure(utf8("{\"request_id\":\"r1\""), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside an object (at byte 18)");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\":[1"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside an array (at byte 48)");
+    assertFailure(utf8("{\"request_id\":\"r1"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside a string (at byte 17)");
+    assertFailure(utf8("{\"requ"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside a field name (at byte 6)");
+  }
+
+  @Test
+  void aNumberOrAFieldNameOverItsLengthLimitIsNamed() {
+    String digits = "1".repeat(1001);
+    String name = "k".repeat(50_001);
+
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"n\":" + digits + "}}"), ErrorCode.INVALID_JSON, null, null,
+        "frame exceeds a JSON limit: a number is longer than 1000 digits");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"n\":[1," + digits + "]}}"), ErrorCode.INVALID_JSON, null, null,
+        "frame exceeds a JSON limit: a number is longer than 1000 digits");
+    assertFailure(utf8("{\"" + name + "\":1}"), ErrorCode.INVALID_JSON, null, null,
+        "frame exceeds a JSON limit: a field name is longer than 50000 characters");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"" + name + "\":1}"), ErrorCode.INVALID_JSON, null, null,
+        "frame exceeds a JSON limit: a field name is longer than 50000 characters");
+  }
+
+  @Test
   void trailingValue() {
     assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\"} {}"), ErrorCode.INVALID_JSON, null, null,
         "unexpected data after the JSON value at byte 32");

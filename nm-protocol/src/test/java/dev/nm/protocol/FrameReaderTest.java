@@ -226,6 +226,20 @@ class FrameReaderTest {
   }
 
   @Test
+  void refusesANonBlockingChannelAtConstruction() throws IOException {
+    Pipe pipe = Pipe.open();
+    try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+      source.configureBlocking(false);
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameReader.of(source));
+
+      assertEquals(
+          "the channel is in non-blocking mode; a FrameReader blocks until a frame arrives: call configureBlocking(true) on it first",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void refusesNegativeLimit() {
     IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class,

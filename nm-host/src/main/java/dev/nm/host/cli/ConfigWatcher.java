@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Puts edits of {@code config.json} in force in a running server, so that {@code nm-host install} or
  * {@code nm-host config allow} takes effect without a restart. Checks the file's identity, size and
  * modification time once a second (a save replaces the file, so its identity changes even within one clock
- * tick) and, when they change, loads it and hands it to {@link NativeMessagingServer#updateConfig}. A file
- * that does not load is logged and the config in force is kept. Pool sizes and the models directory are read
+ * tick) and, when they change, loads it and hands it to {@link NativeMessagingServer#adoptSavedConfig}: the
+ * process that saved it has audited the change. A file that does not load is logged and the config in force
+ * is kept. Pool sizes and the models directory are read
  * once, at start; a change to them is logged as waiting for a restart.
  */
 final class ConfigWatcher {
@@ -59,7 +60,7 @@ final class ConfigWatcher {
       HostConfig next = HostConfig.load(file);
       HostConfig previous = server.config();
       if (!next.equals(previous)) {
-        server.updateConfig(next);
+        server.adoptSavedConfig(next);
         LOG.info("{} changed; the new config is in force", file);
         if (!sameAtStart(previous, next)) {
           LOG.warn("{}: workers, max_in_flight_per_connection and models_dir take effect when the daemon restarts"

@@ -8,6 +8,10 @@ import dev.nm.host.HostPaths;
  * only: a detached daemon's stderr is {@code logs/daemon.log}. Levels follow {@code NM_HOST_LOG_LEVEL}
  * (default INFO). A {@code -Dlogback.configurationFile} given on the command line wins. Call it before the
  * first logger is created: logback reads its configuration once.
+ *
+ * <p>The configurations are resources of this package, not a root {@code logback.xml}, so an application
+ * that embeds nm-host never has its own shadowed. nm-host declares logback optional: the distribution
+ * brings it, and a host assembled without it logs nothing (SLF4J says so once, on stderr).
  */
 final class LogSetup {
   private static final String CONFIGURATION_FILE = "logback.configurationFile";

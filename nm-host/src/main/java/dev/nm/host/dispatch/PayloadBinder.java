@@ -1,6 +1,8 @@
 package dev.nm.host.dispatch;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -43,6 +45,9 @@ final class PayloadBinder {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw RouteException.validation(WirePath.of(e), String.valueOf(cause.getMessage()));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof InputCoercionException coercion) {
+        throw RouteException.validation(WirePath.of(e), outOfRange(coercion.getTargetType(), valueAt(payload, e)));
+      }
       throw RouteException.validation(WirePath.of(e), e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw RouteException.validation(WirePath.ROOT, e.getOriginalMessage());
@@ -79,6 +84,37 @@ final class PayloadBinder {
       return "an object";
     }
     return "a " + type.getSimpleName();
+  }
+
+  /** For a number too large for its Java type: "expected an integer from -128 to 127, got 300". */
+  private static String outOfRange(Class<?> type, JsonNode value) {
+    String expected = "expected " + describe(type) + range(type);
+    return value.isMissingNode() ? expected : expected + ", got " + value;
+  }
+
+  private static String range(Class<?> type) {
+    if (type == int.class || type == Integer.class) {
+      return " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+    if (type == long.class || type == Long.class) {
+      return " from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+    }
+    if (type == short.class || type == Short.class) {
+      return " from " + Short.MIN_VALUE + " to " + Short.MAX_VALUE;
+    }
+    if (type == byte.class || type == Byte.class) {
+      return " from " + Byte.MIN_VALUE + " to " + Byte.MAX_VALUE;
+    }
+    return "";
+  }
+
+  /** The payload's value at a binding error's path. */
+  private static JsonNode valueAt(JsonNode payload, JsonMappingException e) {
+    JsonPointer pointer = JsonPointer.empty();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      pointer = ref.getFieldName() != null ? pointer.appendProperty(ref.getFieldName()) : pointer.appendIndex(ref.getIndex());
+    }
+    return payload.at(pointer);
   }
 
   private static String quote(Object value) {

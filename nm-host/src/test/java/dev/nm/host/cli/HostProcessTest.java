@@ -173,13 +173,17 @@ class HostProcessTest {
   }
 
   @Test
-  void aRunningDaemonPutsConfigEditsInForceAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
+  void aRunningDaemonPutsConfigEditsInForceWithoutAuditingThemAgainAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
     try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
       assertEquals("FORBIDDEN", host.call("before", "hello", "{}").path("error").path("code").asText());
 
-      new HostConfigAllowlist(new HostPaths(home, home.resolve("models"))).allow(HostProcess.ORIGIN, Set.of());
+      HostPaths paths = new HostPaths(home, home.resolve("models"));
+      new HostConfigAllowlist(paths).allow(HostProcess.ORIGIN, Set.of());
       assertTrue(callHelloUntilServed(host, Duration.ofSeconds(5)), "the allowed origin is still refused");
+      List<String> changes =
+          Files.readAllLines(paths.auditLog()).stream().filter(line -> line.contains("\"event\":\"config_changed\"")).toList();
+      assertEquals(1, changes.size(), () -> "the change was saved once, so it is audited once: " + changes);
 
       HostConfig.load(home.resolve("config.json")).withWorkers(2).save(home.resolve("config.json"));
       awaitLogLine(home.resolve("logs/daemon.log"),

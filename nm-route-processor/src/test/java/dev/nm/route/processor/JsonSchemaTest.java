@@ -53,7 +53,19 @@ class JsonSchemaTest {
                 "      Object anything,",
                 "      byte[] blob,",
                 "      @Email String email,",
-                "      Page<Item> page) {}",
+                "      Page<Item> page,",
+                "      @Probability Double topP) {}",
+                "  /** A constraint composed of others, as Bean Validation lets authors name a range once. */",
+                "  @NotNull @DecimalMin(\"0\") @DecimalMax(\"1\")",
+                "  @jakarta.validation.Constraint(validatedBy = {})",
+                "  @java.lang.annotation.Target({java.lang.annotation.ElementType.FIELD, java.lang.annotation.ElementType.METHOD,",
+                "      java.lang.annotation.ElementType.PARAMETER, java.lang.annotation.ElementType.TYPE_USE})",
+                "  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)",
+                "  public @interface Probability {",
+                "    String message() default \"must be a probability\";",
+                "    Class<?>[] groups() default {};",
+                "    Class<? extends jakarta.validation.Payload>[] payload() default {};",
+                "  }",
                 "  public record Page<T>(List<T> items) {}",
                 "  public enum Color { RED, @JsonProperty(\"verdant\") GREEN }",
                 "  public record Item(@NotNull String id) {}",
@@ -75,12 +87,12 @@ class JsonSchemaTest {
     assertThat(schema.get("description").asText()).isEqualTo("A request with every supported shape.");
     assertThat(schema.get("additionalProperties").asBoolean(true)).isFalse();
     assertThat(texts(schema.get("required")))
-        .containsExactly("name", "max_tokens", "temperature", "ratio", "stop", "item")
+        .containsExactly("name", "max_tokens", "temperature", "ratio", "stop", "item", "top_p")
         .inOrder();
     assertThat(names(properties))
         .containsExactly(
             "name", "max_tokens", "temperature", "seed", "offset", "stream", "ratio", "stop", "colors", "labels",
-            "counts", "kind", "item", "tree", "extra", "anything", "blob", "email", "page")
+            "counts", "kind", "item", "tree", "extra", "anything", "blob", "email", "page", "top_p")
         .inOrder();
   }
 
@@ -114,6 +126,14 @@ class JsonSchemaTest {
     assertThat(properties.get("offset").get("minimum").asInt()).isEqualTo(0);
     assertThat(properties.get("stream").get("type").asText()).isEqualTo("boolean");
     assertThat(properties.get("ratio").get("type").asText()).isEqualTo("number");
+  }
+
+  @Test
+  void composedConstraintContributesTheConstraintsItIsMadeOf() {
+    JsonNode topP = properties.get("top_p");
+    assertThat(topP.get("type").asText()).isEqualTo("number");
+    assertThat(topP.get("minimum").asDouble()).isEqualTo(0.0);
+    assertThat(topP.get("maximum").asDouble()).isEqualTo(1.0);
   }
 
   @Test

@@ -17,10 +17,13 @@ import dev.nm.routes.generation.GenerationRequest;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.generation.Prompt;
 import dev.nm.routes.settings.SamplingDefaults;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import dev.nm.routes.settings.SamplingRanges.MaxTokens;
+import dev.nm.routes.settings.SamplingRanges.Penalty;
+import dev.nm.routes.settings.SamplingRanges.Probability;
+import dev.nm.routes.settings.SamplingRanges.RepeatPenalty;
+import dev.nm.routes.settings.SamplingRanges.Seed;
+import dev.nm.routes.settings.SamplingRanges.Temperature;
+import dev.nm.routes.settings.SamplingRanges.TopK;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -60,15 +63,15 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
   public record Request(
       @Size(max = 256) String model,
       @NotNull @Size(max = 1_000_000) String prompt,
-      @DecimalMin("0") @DecimalMax("2") Double temperature,
-      @DecimalMin("0") @DecimalMax("1") Double topP,
-      @Min(0) @Max(1000) Integer topK,
-      @DecimalMin("0") @DecimalMax("1") Double minP,
-      @DecimalMin("0") @DecimalMax("2") Double repeatPenalty,
-      @DecimalMin("-2") @DecimalMax("2") Double presencePenalty,
-      @DecimalMin("-2") @DecimalMax("2") Double frequencyPenalty,
-      @Min(0) @Max(Integer.MAX_VALUE) Long seed,
-      @Min(1) @Max(32768) Integer maxTokens,
+      @Temperature Double temperature,
+      @Probability Double topP,
+      @TopK Integer topK,
+      @Probability Double minP,
+      @RepeatPenalty Double repeatPenalty,
+      @Penalty Double presencePenalty,
+      @Penalty Double frequencyPenalty,
+      @Seed Long seed,
+      @MaxTokens Integer maxTokens,
       JsonNode stop,
       Boolean stream,
       @Size(max = 256) String sessionId) {

@@ -21,10 +21,9 @@ import dev.nm.routes.generation.GenerationRequest;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.generation.Prompt;
 import dev.nm.routes.settings.SamplingDefaults;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import dev.nm.routes.settings.SamplingRanges.MaxTokens;
+import dev.nm.routes.settings.SamplingRanges.Probability;
+import dev.nm.routes.settings.SamplingRanges.Temperature;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -81,9 +80,9 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       @Size(max = 256) String model,
       @NotNull JsonNode input,
       @Size(max = 1_000_000) String instructions,
-      @DecimalMin("0") @DecimalMax("2") Double temperature,
-      @DecimalMin("0") @DecimalMax("1") Double topP,
-      @Min(1) @Max(32768) Integer maxOutputTokens,
+      @Temperature Double temperature,
+      @Probability Double topP,
+      @MaxTokens Integer maxOutputTokens,
       Boolean stream,
       @Size(max = 256) String sessionId) {}
 

@@ -2,27 +2,30 @@ package dev.nm.routes.settings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.nm.routes.backend.SamplingParams;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import dev.nm.routes.settings.SamplingRanges.MaxTokens;
+import dev.nm.routes.settings.SamplingRanges.Penalty;
+import dev.nm.routes.settings.SamplingRanges.Probability;
+import dev.nm.routes.settings.SamplingRanges.RepeatPenalty;
+import dev.nm.routes.settings.SamplingRanges.Seed;
+import dev.nm.routes.settings.SamplingRanges.Temperature;
+import dev.nm.routes.settings.SamplingRanges.TopK;
 import java.util.List;
 
 /**
  * Sampling parameters a caller may set as defaults (globally or per session) or send with a request; a
- * {@code null} field is unset. Ranges follow OpenAI's where it has one.
+ * {@code null} field is unset. Ranges: {@link SamplingRanges}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SamplingDefaults(
-    @DecimalMin("0") @DecimalMax("2") Double temperature,
-    @DecimalMin("0") @DecimalMax("1") Double topP,
-    @Min(0) @Max(1000) Integer topK,
-    @DecimalMin("0") @DecimalMax("1") Double minP,
-    @DecimalMin("0") @DecimalMax("2") Double repeatPenalty,
-    @DecimalMin("-2") @DecimalMax("2") Double presencePenalty,
-    @DecimalMin("-2") @DecimalMax("2") Double frequencyPenalty,
-    @Min(0) @Max(Integer.MAX_VALUE) Long seed,
-    @Min(1) @Max(32768) Integer maxTokens) {
+    @Temperature Double temperature,
+    @Probability Double topP,
+    @TopK Integer topK,
+    @Probability Double minP,
+    @RepeatPenalty Double repeatPenalty,
+    @Penalty Double presencePenalty,
+    @Penalty Double frequencyPenalty,
+    @Seed Long seed,
+    @MaxTokens Integer maxTokens) {
 
   public static final SamplingDefaults NONE = new SamplingDefaults(null, null, null, null, null, null, null, null, null);
 

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
 import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
 
 /** Jakarta constraints written as schema keywords on one schema, by the JSON type it has. */
 final class ConstraintKeywords {
@@ -19,19 +22,44 @@ final class ConstraintKeywords {
     this.jsonType = schema.path("type").asText("");
   }
 
-  /** Whether one of {@code annotations} makes a property required: {@code @NotNull}, {@code @NotBlank}, {@code @NotEmpty}. */
+  /**
+   * Whether one of {@code annotations}, or a constraint one of them is composed of, makes a property required:
+   * {@code @NotNull}, {@code @NotBlank}, {@code @NotEmpty}.
+   */
   static boolean requiresPresence(List<? extends AnnotationMirror> annotations) {
-    return annotations.stream()
-        .map(AnnotationValues::typeName)
-        .anyMatch(name -> name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank"))
-            || name.equals(constraint("NotEmpty")));
+    return requiresPresence(annotations, new HashSet<>());
   }
 
-  /** Adds the keywords of the Jakarta constraints among {@code annotations}; other annotations are ignored. */
+  private static boolean requiresPresence(List<? extends AnnotationMirror> annotations, Set<String> composedSeen) {
+    for (AnnotationMirror mirror : annotations) {
+      String name = AnnotationValues.typeName(mirror);
+      if (name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank")) || name.equals(constraint("NotEmpty"))) {
+        return true;
+      }
+      Element type = mirror.getAnnotationType().asElement();
+      if (isComposed(name, type) && composedSeen.add(name) && requiresPresence(type.getAnnotationMirrors(), composedSeen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Adds the keywords of the Jakarta constraints among {@code annotations}, and of those a composed constraint
+   * (an annotation meta-annotated with {@code @Constraint}) is made of; other annotations are ignored.
+   */
   void apply(List<? extends AnnotationMirror> annotations) {
+    apply(annotations, new HashSet<>());
+  }
+
+  private void apply(List<? extends AnnotationMirror> annotations, Set<String> composedSeen) {
     for (AnnotationMirror mirror : annotations) {
       String name = AnnotationValues.typeName(mirror);
       if (!name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
+        Element type = mirror.getAnnotationType().asElement();
+        if (isComposed(name, type) && composedSeen.add(name)) {
+          apply(type.getAnnotationMirrors(), composedSeen);
+        }
         continue;
       }
       switch (name.substring(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE.length() + 1)) {
@@ -80,6 +108,12 @@ final class ConstraintKeywords {
       return; // Hibernate Validator refuses such a constraint when the host starts.
     }
     schema.put(values.bool(mirror, "inclusive") ? inclusiveKeyword : exclusiveKeyword, bound);
+  }
+
+  /** A constraint of the author's (or Hibernate's): its own annotations are the constraints it is made of. */
+  private static boolean isComposed(String name, Element annotationType) {
+    return !name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")
+        && AnnotationValues.find(annotationType, AnnotationNames.JAKARTA_CONSTRAINT).isPresent();
   }
 
   private static String constraint(String simpleName) {

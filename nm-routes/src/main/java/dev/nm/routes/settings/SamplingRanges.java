@@ -1,0 +1,133 @@
+package dev.nm.routes.settings;
+
+import static java.lang.annotation.ElementType.ANNOTATION_TYPE;
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.ElementType.METHOD;
+import static java.lang.annotation.ElementType.PARAMETER;
+import static java.lang.annotation.ElementType.TYPE_USE;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.Payload;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+
+/**
+ * The range of each sampling parameter, declared once: {@code chat}, {@code generate}, {@code responses} and
+ * {@code set_params} annotate their fields with these composed constraints, so a request and a stored default
+ * are checked alike, and the routes' JSON Schemas show the same bounds. Ranges follow OpenAI's where it has
+ * one. Each reports the violation of the constraint it is made of, naming the field.
+ */
+public final class SamplingRanges {
+  private SamplingRanges() {}
+
+  /** {@code temperature}: 0 (greedy) to 2. */
+  @DecimalMin("0")
+  @DecimalMax("2")
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface Temperature {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** A probability mass cut-off, {@code top_p} or {@code min_p}: 0 to 1. */
+  @DecimalMin("0")
+  @DecimalMax("1")
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface Probability {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** {@code top_k}: 0 (off) to 1000 candidates. */
+  @Min(0)
+  @Max(1000)
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface TopK {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** {@code repeat_penalty}, a multiplier: 0 to 2, 1 being off. */
+  @DecimalMin("0")
+  @DecimalMax("2")
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface RepeatPenalty {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** {@code presence_penalty} or {@code frequency_penalty}, OpenAI's additive penalties: -2 to 2. */
+  @DecimalMin("-2")
+  @DecimalMax("2")
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface Penalty {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** {@code seed}: 0 to 2^31 - 1, what llama.cpp's sampler takes. */
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface Seed {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** {@code max_tokens} or {@code max_output_tokens}: 1 to 32768 generated tokens. */
+  @Min(1)
+  @Max(32768)
+  @Constraint(validatedBy = {})
+  @Documented
+  @Target({METHOD, FIELD, ANNOTATION_TYPE, PARAMETER, TYPE_USE})
+  @Retention(RUNTIME)
+  public @interface MaxTokens {
+    String message() default "";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+}
