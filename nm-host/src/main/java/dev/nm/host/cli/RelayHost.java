@@ -11,7 +11,6 @@ import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
-import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -105,7 +104,22 @@ final class RelayHost {
         Log.LOG.debug("relay request side ended: {}", e.toString());
       }
     }
-    end(0, daemon);
+    exitCode.compareAndSet(RUNNING, 0);
+    releaseReplySide(daemon);
+  }
+
+  /**
+   * Ends the reply side's blocked read, since the JVM waits up to 300 ms at exit for a thread blocked in a
+   * native read. Shutting the input down does that without closing the socket: on Java 25 closing a
+   * connected socket first reads its {@code SO_LINGER}, which loads {@code jdk.net}'s extended socket
+   * options and their native library, about 10 ms between a launch's reply and its exit.
+   */
+  private static void releaseReplySide(SocketChannel daemon) {
+    try {
+      daemon.shutdownInput();
+    } catch (IOException e) {
+      // The daemon is gone already, and its socket with it.
+    }
   }
 
   private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
@@ -124,7 +138,7 @@ final class RelayHost {
     }
     if (exitCode.get() == RUNNING) {
       failInFlight(toBrowser);
-      end(1, browserIn);
+      endForLostDaemon();
     }
   }
 
@@ -140,14 +154,13 @@ final class RelayHost {
   }
 
   /**
-   * Sets the exit code unless the other side set it first, then releases the other side's blocked read: the
-   * request side's, so that {@link #run} returns; the reply side's, since the JVM waits up to 300 ms at exit
-   * for a thread blocked in a native read.
+   * After the daemon is lost: sets the exit code unless the browser left first, then closes stdin, which
+   * ends the request side's blocked read so that {@link #run} returns.
    */
-  private void end(int code, Channel otherSide) {
-    exitCode.compareAndSet(RUNNING, code);
+  private void endForLostDaemon() {
+    exitCode.compareAndSet(RUNNING, 1);
     try {
-      otherSide.close();
+      browserIn.close();
     } catch (IOException e) {
       // Closing only releases a blocked reader; the process exits either way.
     }
