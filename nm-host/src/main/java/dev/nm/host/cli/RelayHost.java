@@ -11,6 +11,7 @@ import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
+import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -104,22 +105,7 @@ final class RelayHost {
         Log.LOG.debug("relay request side ended: {}", e.toString());
       }
     }
-    exitCode.compareAndSet(RUNNING, 0);
-    releaseReplySide(daemon);
-  }
-
-  /**
-   * Ends the reply side's blocked read, since the JVM waits up to 300 ms at exit for a thread blocked in a
-   * native read. Shutting the input down does that without closing the socket: on Java 25 closing a
-   * connected socket first reads its {@code SO_LINGER}, which loads {@code jdk.net}'s extended socket
-   * options and their native library, about 10 ms between a launch's reply and its exit.
-   */
-  private static void releaseReplySide(SocketChannel daemon) {
-    try {
-      daemon.shutdownInput();
-    } catch (IOException e) {
-      // The daemon is gone already, and its socket with it.
-    }
+    end(0, daemon);
   }
 
   private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
@@ -138,7 +124,7 @@ final class RelayHost {
     }
     if (exitCode.get() == RUNNING) {
       failInFlight(toBrowser);
-      endForLostDaemon();
+      end(1, browserIn);
     }
   }
 
@@ -154,13 +140,14 @@ final class RelayHost {
   }
 
   /**
-   * After the daemon is lost: sets the exit code unless the browser left first, then closes stdin, which
-   * ends the request side's blocked read so that {@link #run} returns.
+   * Sets the exit code unless the other side set it first, then releases the other side's blocked read: the
+   * request side's, so that {@link #run} returns; the reply side's, since the JVM waits up to 300 ms at exit
+   * for a thread blocked in a native read.
    */
-  private void endForLostDaemon() {
-    exitCode.compareAndSet(RUNNING, 1);
+  private void end(int code, Channel otherSide) {
+    exitCode.compareAndSet(RUNNING, code);
     try {
-      browserIn.close();
+      otherSide.close();
     } catch (IOException e) {
       // Closing only releases a blocked reader; the process exits either way.
     }
