@@ -108,13 +108,21 @@ final class RelayHost {
     end(0, daemon);
   }
 
+  /**
+   * Relays the daemon's replies. Each is recorded as delivered when the next one arrives, or when the daemon
+   * is lost: a launch that leaves after its one reply exits without reading any JSON.
+   */
   private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
     FrameReader fromDaemon = FrameReader.of(daemon);
+    byte[] delivered = null;
     try {
       byte[] frame;
       while ((frame = fromDaemon.nextFrame()) != null) {
         relay(frame, fromDaemon, toBrowser);
-        inFlight.delivered(frame);
+        if (delivered != null) {
+          inFlight.delivered(delivered);
+        }
+        delivered = frame;
       }
     } catch (IOException e) {
       if (exitCode.get() != RUNNING) {
@@ -123,6 +131,9 @@ final class RelayHost {
       Log.LOG.warn("lost the nm daemon: {}", e.toString());
     }
     if (exitCode.get() == RUNNING) {
+      if (delivered != null) {
+        inFlight.delivered(delivered);
+      }
       failInFlight(toBrowser);
       end(1, browserIn);
     }
