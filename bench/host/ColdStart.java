@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Cold start of a native-messaging host as a browser pays it for every sendNativeMessage call: spawn the
  * process, send one hello request, read the reply, close stdin, wait for the exit. Also the host's resident
- * set size while it waits for the next request. Runs each command RUNS times, one at a time, and prints the
- * median and the 90th percentile.
+ * set size while it waits for the next request. Runs each command RUNS times and prints the median and the
+ * 90th percentile. The commands take turns, one launch at a time, so that a change in the machine's load
+ * during the run weighs on every row alike.
  *
  * <pre>java bench/host/ColdStart.java RUNS LABEL 'COMMAND ...' [LABEL 'COMMAND ...']...</pre>
  *
@@ -27,48 +27,60 @@ public final class ColdStart {
 
   public static void main(String[] args) throws Exception {
     int runs = Integer.parseInt(args[0]);
-    System.out.printf("%-34s %9s %9s %9s %9s %9s%n", "host", "reply p50", "reply p90", "exit p50", "exit p90", "RSS p50");
+    List<String> labels = new ArrayList<>();
+    List<ProcessBuilder> hosts = new ArrayList<>();
     for (int i = 1; i + 1 < args.length; i += 2) {
-      measure(args[i], args[i + 1], runs);
+      labels.add(args[i]);
+      hosts.add(processBuilder(args[i + 1]));
+    }
+    for (ProcessBuilder host : hosts) {
+      launch(host); // the first launch may start a daemon or record an archive: not counted
+    }
+    double[][] reply = new double[hosts.size()][runs];
+    double[][] exit = new double[hosts.size()][runs];
+    double[][] rssKib = new double[hosts.size()][runs];
+    for (int run = 0; run < runs; run++) {
+      for (int h = 0; h < hosts.size(); h++) {
+        Launch launch = launch(hosts.get(h));
+        reply[h][run] = launch.replyMillis();
+        exit[h][run] = launch.exitMillis();
+        rssKib[h][run] = launch.rssKib();
+      }
+    }
+    System.out.printf("%-34s %9s %9s %9s %9s %9s%n", "host", "reply p50", "reply p90", "exit p50", "exit p90", "RSS p50");
+    for (int h = 0; h < hosts.size(); h++) {
+      System.out.printf("%-34s %6.1f ms %6.1f ms %6.1f ms %6.1f ms %6.1f MiB%n", labels.get(h),
+          percentile(reply[h], 50), percentile(reply[h], 90), percentile(exit[h], 50), percentile(exit[h], 90),
+          percentile(rssKib[h], 50) / 1024);
     }
   }
 
-  private static void measure(String label, String command, int runs) throws Exception {
+  private static ProcessBuilder processBuilder(String command) {
     List<String> words = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
     ProcessBuilder builder = new ProcessBuilder().redirectError(ProcessBuilder.Redirect.DISCARD);
     while (words.get(0).matches("[A-Z_]+=.*")) {
       String[] pair = words.remove(0).split("=", 2);
       builder.environment().put(pair[0], pair[1]);
     }
-    builder.command(words);
-    measureOnce(builder); // the first run may start a daemon or record an archive: not counted
-    double[] reply = new double[runs];
-    double[] exit = new double[runs];
-    double[] rssKib = new double[runs];
-    for (int run = 0; run < runs; run++) {
-      long start = System.nanoTime();
-      Process process = builder.start();
-      try (OutputStream stdin = process.getOutputStream()) {
-        writeFrame(stdin, HELLO);
-        readFrame(new DataInputStream(process.getInputStream()));
-        reply[run] = (System.nanoTime() - start) / 1e6;
-        rssKib[run] = rssKib(process.pid());
-      }
-      process.waitFor();
-      exit[run] = (System.nanoTime() - start) / 1e6;
-    }
-    System.out.printf("%-34s %6.1f ms %6.1f ms %6.1f ms %6.1f ms %6.1f MiB%n", label,
-        percentile(reply, 50), percentile(reply, 90), percentile(exit, 50), percentile(exit, 90),
-        percentile(rssKib, 50) / 1024);
+    return builder.command(words);
   }
 
-  private static void measureOnce(ProcessBuilder builder) throws Exception {
+  /** One launch: spawn to reply, spawn to exit, and the resident set after the reply. */
+  private record Launch(double replyMillis, double exitMillis, double rssKib) {}
+
+  private static Launch launch(ProcessBuilder builder) throws Exception {
+    long start = System.nanoTime();
     Process process = builder.start();
+    double replyMillis;
+    double rssKib;
     try (OutputStream stdin = process.getOutputStream()) {
       writeFrame(stdin, HELLO);
       readFrame(new DataInputStream(process.getInputStream()));
+      replyMillis = (System.nanoTime() - start) / 1e6;
+      rssKib = rssKib(process.pid());
     }
     process.waitFor();
+    return new Launch(replyMillis, (System.nanoTime() - start) / 1e6, rssKib);
   }
 
   private static void writeFrame(OutputStream out, byte[] body) throws IOException {

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Cold start of nm-host (standalone, and relayed to a warm daemon; with and without class-data sharing) next
-# to a minimal Java echo host, on Java 17 and, if installed, Java 25. Each mode gets an archive recorded by
-# its own first launch. Needs the built distribution
-# (mvn -pl distribution -am package -DskipTests). Usage: bench/host/run.sh [RUNS]   (default 30)
+# to a minimal Java echo host, on Java 17 and, if installed, Java 25; the rows take turns launch by launch.
+# Each mode gets an archive recorded by its own first launch. Needs the built distribution
+# (mvn -pl distribution -am package -DskipTests).
+# Usage: bench/host/run.sh [RUNS]   (default 30); MODES=relay bench/host/run.sh leaves out the standalone rows
 set -eu
 root=$(cd -- "$(dirname -- "$0")/../.." && pwd -P)
 runs=${1:-30}
+modes=${MODES:-standalone relay}
 work=$(mktemp -d)
 export NM_HOST_HOME="$work/home" NM_HOST_CDS_DIR="$work/cds"
 trap '"$root/bin/nm-host" daemon stop >/dev/null 2>&1; rm -rf -- "$work"' EXIT
@@ -20,24 +22,23 @@ for java_home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-
   [ -x "$java_home/bin/java" ] || continue
   java=$java_home/bin/java
   echo "== $("$java" -version 2>&1 | head -1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  for mode in standalone relay; do
-    # The first browser launch records the archive; a background job writes it a few seconds later.
+  # The first browser launch in each mode records that mode's archive (nm-host-* and nm-host-relay-*); a
+  # background job writes it a few seconds later.
+  set -- "minimal Java echo host" "$java $flags -cp $work/echo EchoHost"
+  for mode in $modes; do
     java "$root/bench/host/ColdStart.java" 1 warm-up "NM_HOST_JAVA=$java NM_HOST_MODE=$mode $host $origin" >/dev/null
-    tries=0
-    until ls "$NM_HOST_CDS_DIR" 2>/dev/null | grep -Eq '\.(jsa|aot)$'; do
-      tries=$((tries + 1)); [ $tries -lt 120 ] || { echo "no archive recorded" >&2; exit 1; }
-      sleep 1
-    done
-    if [ $mode = standalone ]; then
-      set -- "minimal Java echo host" "$java $flags -cp $work/echo EchoHost"
-      label="nm-host standalone"
-    else
-      set --
-      label="nm-host relay, warm daemon"
-    fi
-    java "$root/bench/host/ColdStart.java" "$runs" "$@" \
+    label="nm-host $mode"
+    [ $mode = relay ] && label="$label, warm daemon"
+    set -- "$@" \
       "$label, no CDS" "NM_HOST_JAVA=$java NM_HOST_CDS=off NM_HOST_MODE=$mode $host $origin" \
       "$label, CDS" "NM_HOST_JAVA=$java NM_HOST_MODE=$mode $host $origin"
-    rm -rf -- "$NM_HOST_CDS_DIR"
   done
+  tries=0
+  until [ "$(ls "$NM_HOST_CDS_DIR" 2>/dev/null | grep -Ec '\.(jsa|aot)$')" -ge "$(echo $modes | wc -w)" ]; do
+    tries=$((tries + 1)); [ $tries -lt 120 ] || { echo "no archive recorded" >&2; exit 1; }
+    sleep 1
+  done
+  java "$root/bench/host/ColdStart.java" "$runs" "$@"
+  echo "   load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  rm -rf -- "$NM_HOST_CDS_DIR"
 done

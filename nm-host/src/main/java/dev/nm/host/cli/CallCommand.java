@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.host.Connection;
 import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
+import dev.nm.host.connection.RelayHandshake;
 import dev.nm.protocol.ChunkAssembler;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.FrameReader;
@@ -80,7 +81,7 @@ final class CallCommand implements Callable<Integer> {
     }
     try (SocketChannel daemon = DaemonConnector.connectOrStart(paths)) {
       FrameWriter toDaemon = requestWriter(daemon);
-      toDaemon.writeFrame(RelayHost.handshake(origin));
+      toDaemon.writeFrame(RelayHandshake.frame(origin));
       return exchange(request, toDaemon, FrameReader.of(daemon));
     }
   }

@@ -21,11 +21,13 @@ final class DaemonConnector {
 
   /** A connection to the running daemon, or null when none answers. */
   static SocketChannel tryConnect(HostPaths paths) {
+    FirstSocket.prepare();
     return tryConnect(paths.socket());
   }
 
   /** A connection to the daemon, started first if needed. */
   static SocketChannel connectOrStart(HostPaths paths) throws IOException {
+    FirstSocket.prepare();
     SocketChannel channel = tryConnect(paths.socket());
     if (channel != null) {
       return channel;

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 
 /**
@@ -22,26 +24,32 @@ import java.util.Set;
  * while the first request stays in flight. A reply too large for one frame arrives as chunks; it is final
  * when its first chunk's text starts a {@code success} envelope and its last chunk has been delivered.
  *
- * <p>{@link #sent} runs on the browser-reading thread, {@link #delivered} on the daemon-reading thread.
+ * <p>{@link #sent} runs on the browser-reading thread, {@link #delivered} on the daemon-reading thread. A
+ * request is only noted when it is sent, and read for its id later: when the next request is sent, or when a
+ * reply is delivered, whichever comes first, so that a reply is never counted before its request. A browser
+ * launch that sends one request and leaves after its reply thus never waits for a JSON parser to load.
  */
 final class InFlightRequests {
-  private final JsonFactory json = new JsonFactory();
+  /** Counts of forwarded requests by id. */
   private final Map<String, Integer> pending = new HashMap<>();
+  /** Requests noted by {@link #sent} and not yet read; guarded by {@link #pending}. */
+  private final Queue<byte[]> unread = new ArrayDeque<>();
   /** Request ids whose chunk series being delivered is a final reply; daemon-reading thread only. */
   private final Set<String> finalChunkSeries = new HashSet<>();
 
-  /** Records a browser request; call before forwarding it, so its reply cannot overtake it. */
+  /** Records a browser request; call before forwarding it, so that its reply cannot overtake it. */
   void sent(byte[] requestFrame) {
-    String requestId = scan(requestFrame).requestId();
-    if (requestId != null) {
-      synchronized (pending) {
-        pending.merge(requestId, 1, Integer::sum);
-      }
+    synchronized (pending) {
+      readUnread();
+      unread.add(requestFrame);
     }
   }
 
   /** Records a frame delivered to the browser. */
   void delivered(byte[] replyFrame) {
+    synchronized (pending) {
+      readUnread();
+    }
     Envelope reply = scan(replyFrame);
     if (reply.requestId() == null) {
       return;
@@ -65,6 +73,7 @@ final class InFlightRequests {
   /** Every request still waiting for its final reply, once per time it was sent; forgets them. */
   List<String> drain() {
     synchronized (pending) {
+      readUnread();
       List<String> ids = new ArrayList<>();
       pending.forEach((id, count) -> {
         for (int i = 0; i < count; i++) {
@@ -76,8 +85,18 @@ final class InFlightRequests {
     }
   }
 
-  private Envelope scan(byte[] frame) {
-    try (JsonParser parser = json.createParser(frame)) {
+  private void readUnread() {
+    byte[] requestFrame;
+    while ((requestFrame = unread.poll()) != null) {
+      String requestId = scan(requestFrame).requestId();
+      if (requestId != null) {
+        pending.merge(requestId, 1, Integer::sum);
+      }
+    }
+  }
+
+  private static Envelope scan(byte[] frame) {
+    try (JsonParser parser = Parsers.JSON.createParser(frame)) {
       return scan(parser);
     } catch (IOException e) {
       // Not JSON, or a chunk's text cut mid-envelope: nothing to track; the daemon answers bad requests.
@@ -126,6 +145,11 @@ final class InFlightRequests {
       }
     }
     return new Envelope(requestId, false, seq, total, null);
+  }
+
+  /** Loaded on first use only, after a launch's first reply has been delivered. */
+  private static final class Parsers {
+    static final JsonFactory JSON = new JsonFactory();
   }
 
   /**

@@ -12,9 +12,9 @@ public final class NmHostMain {
 
   public static void main(String[] args) {
     Optional<BrowserLaunch> launch = BrowserLaunch.detect(args);
-    int exitCode = launch.isPresent()
-        ? HostMode.serveBrowser(launch.get().origin(), StdoutGuard.claim())
-        : NmHostCommand.execute(args);
-    System.exit(exitCode);
+    if (launch.isEmpty()) {
+      System.exit(NmHostCommand.execute(args));
+    }
+    HostMode.serveBrowser(launch.get().origin(), StdoutGuard.claim());
   }
 }

@@ -1,24 +1,21 @@
 package dev.nm.host.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.nm.host.HostPaths;
+import dev.nm.host.connection.RelayHandshake;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolLimits;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +29,21 @@ import org.slf4j.LoggerFactory;
  * and no logging unless something goes wrong.
  */
 final class RelayHost {
-  static final int RELAY_PROTOCOL_VERSION = 1;
   static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
+  /**
+   * System property the launcher sets on the launch that records the class-data archive. That launch also
+   * loads what a longer-lived port needs once its first reply is out (the JSON parser that reads request
+   * ids), which a one-shot launch exits before loading, so that later launches map it from the archive.
+   */
+  static final String TRAINING_PROPERTY = "nm.host.training";
+  /** The exit code until one side ends the relay. */
+  private static final int RUNNING = -1;
 
   private final String origin;
   private final ReadableByteChannel browserIn;
   private final OutputStream browserOut;
   private final InFlightRequests inFlight = new InFlightRequests();
-  private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+  private final AtomicInteger exitCode = new AtomicInteger(RUNNING);
 
   /**
    * @param browserIn stdin as a channel: closing it releases a thread blocked reading it, and the JVM waits
@@ -51,14 +55,17 @@ final class RelayHost {
     this.browserOut = browserOut;
   }
 
-  /** Relays until the browser leaves or the daemon dies; returns the process exit code. */
+  /**
+   * Relays until the browser leaves or the daemon dies; returns the process exit code. The calling thread
+   * forwards the browser's requests, a second one the daemon's replies.
+   */
   int run(HostPaths paths) {
     SocketChannel daemon;
     FrameWriter toDaemon;
     try {
       daemon = DaemonConnector.connectOrStart(paths);
       toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
-      toDaemon.writeFrame(handshake(origin));
+      toDaemon.writeFrame(RelayHandshake.frame(origin));
     } catch (IOException e) {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
       return refuseAll("cannot reach the nm daemon: " + e.getMessage());
@@ -66,12 +73,24 @@ final class RelayHost {
     Thread replies = new Thread(() -> pumpReplies(daemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
-    Thread requests = new Thread(() -> pumpRequests(daemon, toDaemon), "nm-relay-requests");
-    requests.setDaemon(true);
-    requests.start();
-    return exitCode.join();
+    pumpRequests(daemon, toDaemon);
+    if (Boolean.getBoolean(TRAINING_PROPERTY)) {
+      train(replies);
+    }
+    return exitCode.get();
   }
 
+  /** Lets the reply side finish with what it received, then reads the requests it has not read. */
+  private void train(Thread replies) {
+    try {
+      replies.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inFlight.drain();
+  }
+
+  /** Forwards the browser's requests until it leaves, or until the reply side closes stdin. */
   private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon) {
     FrameReader fromBrowser = FrameReader.of(browserIn);
     try {
@@ -82,30 +101,41 @@ final class RelayHost {
       }
     } catch (IOException e) {
       // A broken browser stream ends the port; a dead daemon is reported by the reply side.
-      if (!exitCode.isDone()) {
+      if (exitCode.get() == RUNNING) {
         Log.LOG.debug("relay request side ended: {}", e.toString());
       }
     }
-    finish(0, daemon);
+    end(0, daemon);
   }
 
+  /**
+   * Relays the daemon's replies. Each is recorded as delivered when the next one arrives, or when the daemon
+   * is lost: a launch that leaves after its one reply exits without reading any JSON.
+   */
   private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
     FrameReader fromDaemon = FrameReader.of(daemon);
+    byte[] delivered = null;
     try {
       byte[] frame;
       while ((frame = fromDaemon.nextFrame()) != null) {
         relay(frame, fromDaemon, toBrowser);
-        inFlight.delivered(frame);
+        if (delivered != null) {
+          inFlight.delivered(delivered);
+        }
+        delivered = frame;
       }
     } catch (IOException e) {
-      if (exitCode.isDone()) {
+      if (exitCode.get() != RUNNING) {
         return;
       }
       Log.LOG.warn("lost the nm daemon: {}", e.toString());
     }
-    if (!exitCode.isDone()) {
+    if (exitCode.get() == RUNNING) {
+      if (delivered != null) {
+        inFlight.delivered(delivered);
+      }
       failInFlight(toBrowser);
-      finish(1, browserIn);
+      end(1, browserIn);
     }
   }
 
@@ -120,14 +150,18 @@ final class RelayHost {
     }
   }
 
-  /** Sets the exit code, after releasing the other pump's blocked read so that the JVM exits at once. */
-  private void finish(int code, Channel otherSide) {
+  /**
+   * Sets the exit code unless the other side set it first, then releases the other side's blocked read: the
+   * request side's, so that {@link #run} returns; the reply side's, since the JVM waits up to 300 ms at exit
+   * for a thread blocked in a native read.
+   */
+  private void end(int code, Channel otherSide) {
+    exitCode.compareAndSet(RUNNING, code);
     try {
       otherSide.close();
     } catch (IOException e) {
       // Closing only releases a blocked reader; the process exits either way.
     }
-    exitCode.complete(code);
   }
 
   private void failInFlight(FrameWriter toBrowser) {
@@ -162,22 +196,6 @@ final class RelayHost {
     for (String requestId : requestIds) {
       toBrowser.writeFrame(codec.encode(Message.Failure.of(requestId, ErrorCode.BACKEND_ERROR, message)));
     }
-  }
-
-  /** {@code {"relay":{"version":1,"origin":"..."}}}, the first frame on a daemon connection. */
-  static byte[] handshake(String origin) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(96);
-    try (JsonGenerator json = new JsonFactory().createGenerator(body)) {
-      json.writeStartObject();
-      json.writeObjectFieldStart("relay");
-      json.writeNumberField("version", RELAY_PROTOCOL_VERSION);
-      json.writeStringField("origin", origin);
-      json.writeEndObject();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return body.toByteArray();
   }
 
   /** Loaded on first use only: starting logging costs more than a whole relayed request. */

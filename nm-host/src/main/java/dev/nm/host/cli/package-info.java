@@ -13,9 +13,10 @@
  *       ({@code BrowserLaunch}), claims stdout for frames ({@code StdoutGuard}) and serves the port; any
  *       other command line goes to picocli ({@code NmHostCommand}).
  *   <li>Relay mode (the default, {@code RelayHost}) connects to the daemon, starting it detached if none
- *       answers ({@code DaemonConnector}, {@code DaemonLauncher}), and passes frames verbatim both ways. It
- *       tracks the ids of unanswered requests ({@code InFlightRequests}) so that each gets a
- *       {@code BACKEND_ERROR} if the daemon dies, and exits as soon as the browser closes stdin.
+ *       answers ({@code DaemonConnector}, {@code DaemonLauncher}; {@code FirstSocket} shortens the JDK's
+ *       set-up of the first socket), and passes frames verbatim both ways. It tracks the ids of unanswered
+ *       requests ({@code InFlightRequests}) so that each gets a {@code BACKEND_ERROR} if the daemon dies,
+ *       and exits as soon as the browser closes stdin.
  *   <li>The daemon ({@code Daemon}) is one per user ({@code DaemonLock}), serves every relay from one
  *       {@code ReferenceHost} (config, host modules, route tables from the class path), puts each saved edit of
  *       {@code config.json} in force ({@code ConfigWatcher}), and exits after

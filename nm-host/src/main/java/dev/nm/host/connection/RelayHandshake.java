@@ -1,9 +1,11 @@
 package dev.nm.host.connection;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.ProtocolException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -18,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 public final class RelayHandshake {
   /** The only relay protocol version this host speaks. */
   public static final int VERSION = 1;
+
+  private static final byte[] FRAME_START =
+      ("{\"relay\":{\"version\":" + VERSION + ",\"origin\":\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] FRAME_END = "\"}}".getBytes(StandardCharsets.UTF_8);
 
   private RelayHandshake() {}
 
@@ -46,13 +52,16 @@ public final class RelayHandshake {
     return origin.textValue();
   }
 
-  /** The handshake frame a relay sends for {@code origin}. */
+  /**
+   * The handshake frame a relay sends for {@code origin}. Written without JSON binding, which a relay loads
+   * only when something goes wrong: it runs on every browser launch.
+   */
   public static byte[] frame(String origin) {
-    return Json.mapper()
-        .createObjectNode()
-        .set("relay", Json.mapper().createObjectNode().put("version", VERSION).put("origin", origin))
-        .toString()
-        .getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(FRAME_START.length + origin.length() + FRAME_END.length);
+    frame.writeBytes(FRAME_START);
+    frame.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(origin));
+    frame.writeBytes(FRAME_END);
+    return frame.toByteArray();
   }
 
   private static ProtocolException invalid(String message) {

@@ -34,6 +34,22 @@ class InFlightRequestsTest {
   }
 
   @Test
+  void theLastRequestSentIsInFlightToo() {
+    inFlight.sent(utf8("{\"request_id\":\"r1\",\"route\":\"chat\"}"));
+
+    assertEquals(List.of("r1"), inFlight.drain());
+  }
+
+  @Test
+  void anIdSentAgainAfterItsFinalReplyIsInFlightAgain() {
+    inFlight.sent(utf8("{\"request_id\":\"r1\",\"route\":\"hello\"}"));
+    inFlight.delivered(codec.encode(new Message.Success("r1", Map.of())));
+    inFlight.sent(utf8("{\"request_id\":\"r1\",\"route\":\"chat\"}"));
+
+    assertEquals(List.of("r1"), inFlight.drain());
+  }
+
+  @Test
   void aFailureIsAFinalReplyToo() {
     inFlight.sent(utf8("{\"request_id\":\"r1\",\"route\":\"nope\"}"));
     inFlight.delivered(codec.encode(Message.Failure.of("r1", ErrorCode.ROUTE_NOT_FOUND, "no route nope")));
