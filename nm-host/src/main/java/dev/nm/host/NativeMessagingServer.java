@@ -22,6 +22,7 @@ import dev.nm.route.Services;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +130,20 @@ public final class NativeMessagingServer implements AutoCloseable {
    * @param origin the caller, e.g. the {@code chrome-extension://ID/} the browser passed to the host
    */
   public void serve(InputStream in, OutputStream out, String origin) {
-    Connection connection = open(FrameReader.of(in), FrameWriter.of(out), origin, in);
+    awaitEnd(open(FrameReader.of(in), FrameWriter.of(out), origin, in));
+  }
+
+  /**
+   * Serves one connection read from a blocking channel, such as {@code new
+   * FileInputStream(FileDescriptor.in).getChannel()}, on this thread until the input ends or the connection is
+   * closed. Frames are read through a buffer, so the replies to a burst of requests that arrived together go
+   * out in one write where the routes allow (see {@link dev.nm.route.RateTier#UNLIMITED}).
+   */
+  public void serve(ReadableByteChannel in, OutputStream out, String origin) {
+    awaitEnd(open(FrameReader.of(in), FrameWriter.of(out), origin, in));
+  }
+
+  private static void awaitEnd(Connection connection) {
     try {
       connection.await();
     } catch (InterruptedException e) {

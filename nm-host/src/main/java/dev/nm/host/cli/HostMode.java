@@ -62,7 +62,7 @@ enum HostMode {
   int serve(String origin, FileInputStream in, OutputStream out, HostPaths paths) {
     return switch (this) {
       case RELAY -> new RelayHost(origin, in.getChannel(), out).run(paths);
-      case STANDALONE -> StandaloneHost.serve(origin, in, out, paths);
+      case STANDALONE -> StandaloneHost.serve(origin, in.getChannel(), out, paths);
     };
   }
 }
