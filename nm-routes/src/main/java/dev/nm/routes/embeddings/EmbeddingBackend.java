@@ -26,4 +26,18 @@ public interface EmbeddingBackend {
    *     (field {@code input}) for too many inputs, {@code BACKEND_ERROR} when the model fails to load or run
    */
   EmbeddingResult embed(String model, List<String> inputs);
+
+  /**
+   * Loads {@code model} now if it is not loaded yet.
+   *
+   * @throws dev.nm.route.RouteException {@code NOT_FOUND} for an unknown model, {@code BACKEND_ERROR} when it
+   *     fails to load
+   */
+  LoadedEmbeddingModel load(String model);
+
+  /** Unloads {@code model} once the calls using it have finished; false if it was not loaded. */
+  boolean unload(String model);
+
+  /** The models loaded now, sorted by id. */
+  List<LoadedEmbeddingModel> loaded();
 }

@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -16,7 +20,8 @@ import java.util.stream.Stream;
  * The default {@link EmbeddingBackend}: ONNX Runtime on the CPU, over the embedding models in a models
  * directory. Each model is a subdirectory holding {@code model.onnx} and {@code tokenizer.json} (and optionally
  * an {@code nm-model.json}, see {@link EmbeddingModelConfig}); the directory's name is the model's name. A
- * model is loaded on its first request and then shared by every caller until {@link #close()}.
+ * model is loaded on its first request (or by {@link #load}) and then shared by every caller until it is
+ * unloaded; unloading waits for the calls using it and frees its native memory.
  *
  * <p>ONNX Runtime's native library comes from its jar; nothing is downloaded.
  */
@@ -28,7 +33,8 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
 
   private final Path modelsDir;
   private final Options options;
-  private final Map<String, OnnxEmbeddingModel> loaded = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final Map<String, Resident> loaded = new ConcurrentHashMap<>();
   private final Object loadLock = new Object();
 
   /**
@@ -59,8 +65,13 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
   }
 
   public OnnxEmbeddingBackend(Path modelsDir, Options options) {
+    this(modelsDir, options, Clock.systemUTC());
+  }
+
+  OnnxEmbeddingBackend(Path modelsDir, Options options, Clock clock) {
     this.modelsDir = modelsDir.toAbsolutePath().normalize();
     this.options = options;
+    this.clock = clock;
   }
 
   @Override
@@ -91,40 +102,78 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
       throw RouteException.validation(
           "input", "must hold 1 to " + options.maxInputs() + " texts, had " + inputs.size() + "; split it into smaller requests");
     }
-    OnnxEmbeddingModel engine = loaded(model);
-    try {
-      return engine.embed(inputs);
-    } catch (OrtException e) {
-      throw RouteException.backend("embedding model '" + model + "' failed: " + e.getMessage(), e)
-          .withDetail("model", model);
-    }
-  }
-
-  /** Closes every loaded model. */
-  @Override
-  public void close() throws OrtException {
-    synchronized (loadLock) {
-      for (OnnxEmbeddingModel model : loaded.values()) {
-        model.close();
+    while (true) {
+      Resident resident = resident(model);
+      resident.lock.readLock().lock();
+      try {
+        if (resident.closed) {
+          continue; // unloaded between the lookup and the lock: load it again
+        }
+        EmbeddingResult result = resident.model.embed(inputs);
+        resident.lastUsedAt = clock.instant();
+        return result;
+      } catch (OrtException e) {
+        throw RouteException.backend("embedding model '" + model + "' failed: " + e.getMessage(), e)
+            .withDetail("model", model);
+      } finally {
+        resident.lock.readLock().unlock();
       }
-      loaded.clear();
     }
   }
 
-  private OnnxEmbeddingModel loaded(String name) {
-    OnnxEmbeddingModel model = loaded.get(name);
-    if (model != null) {
-      return model;
+  @Override
+  public LoadedEmbeddingModel load(String model) {
+    return resident(model).describe();
+  }
+
+  @Override
+  public boolean unload(String model) {
+    Resident resident;
+    synchronized (loadLock) {
+      resident = loaded.remove(model);
+    }
+    if (resident == null) {
+      return false;
+    }
+    resident.lock.writeLock().lock();
+    try {
+      resident.closed = true;
+      resident.model.close();
+    } catch (OrtException e) {
+      throw RouteException.backend("cannot close embedding model '" + model + "': " + e.getMessage(), e)
+          .withDetail("model", model);
+    } finally {
+      resident.lock.writeLock().unlock();
+    }
+    return true;
+  }
+
+  @Override
+  public List<LoadedEmbeddingModel> loaded() {
+    return loaded.values().stream().map(Resident::describe).sorted(Comparator.comparing(LoadedEmbeddingModel::id)).toList();
+  }
+
+  /** Unloads every model, waiting for the calls using them. */
+  @Override
+  public void close() {
+    List.copyOf(loaded.keySet()).forEach(this::unload);
+  }
+
+  private Resident resident(String name) {
+    Resident resident = loaded.get(name);
+    if (resident != null) {
+      return resident;
     }
     Path directory = MODEL_NAME.matcher(name).matches() ? modelsDir.resolve(name) : null;
     if (directory == null || !isModelDirectory(directory)) {
       throw RouteException.notFound("model", name);
     }
     synchronized (loadLock) {
-      model = loaded.get(name);
-      if (model == null) {
+      resident = loaded.get(name);
+      if (resident == null) {
         try {
-          model = OnnxEmbeddingModel.load(name, directory, options.threads());
+          OnnxEmbeddingModel model = OnnxEmbeddingModel.load(name, directory, options.threads());
+          resident = new Resident(name, model, Files.size(directory.resolve(OnnxEmbeddingModel.MODEL_FILE)), clock.instant());
         } catch (IOException | OrtException e) {
           throw RouteException.backend(
                   "cannot load embedding model '" + name + "' from " + directory + ": " + e.getMessage()
@@ -132,9 +181,35 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
                   e)
               .withDetail("model", name);
         }
-        loaded.put(name, model);
+        loaded.put(name, resident);
       }
-      return model;
+      return resident;
+    }
+  }
+
+  /** A loaded model; its lock is held shared by each call using it and exclusively by the unload that closes it. */
+  private final class Resident {
+    final String id;
+    final OnnxEmbeddingModel model;
+    final long weightBytes;
+    final Instant loadedAt;
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    volatile Instant lastUsedAt;
+    /** Set under the write lock; read under the read lock. */
+    boolean closed;
+
+    Resident(String id, OnnxEmbeddingModel model, long weightBytes, Instant loadedAt) {
+      this.id = id;
+      this.model = model;
+      this.weightBytes = weightBytes;
+      this.loadedAt = loadedAt;
+      this.lastUsedAt = loadedAt;
+    }
+
+    LoadedEmbeddingModel describe() {
+      return new LoadedEmbeddingModel(
+          id, model.dimensions(), model.maxTokens(), options.threads(), weightBytes, loadedAt, lastUsedAt,
+          lock.getReadLockCount());
     }
   }
 

@@ -89,6 +89,15 @@ final class OnnxEmbeddingModel implements AutoCloseable {
     }
   }
 
+  int dimensions() {
+    return dimensions;
+  }
+
+  /** The most tokens of one text the model reads; longer texts are truncated. */
+  int maxTokens() {
+    return config.maxTokens();
+  }
+
   /** Tokenizes, runs and pools {@code texts}; vectors come back in input order. */
   EmbeddingResult embed(List<String> texts) throws OrtException {
     int[][] ids = new int[texts.size()][];

@@ -8,9 +8,12 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.models.ModelManager;
 import jakarta.validation.constraints.Size;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Lists the models loaded now, shared by every connection. */
 @NativeRoute(
@@ -28,10 +31,13 @@ public final class GetLoadedModelsRoute implements RouteHandler<GetLoadedModelsR
 
   @Override
   public Reply handle(Request request, RouteContext context) {
+    Stream<LoadedModelView> generation = context.service(ModelManager.class).loaded().stream().map(LoadedModelView::of);
+    Stream<LoadedModelView> embedding =
+        context.findService(EmbeddingBackend.class).stream().flatMap(b -> b.loaded().stream()).map(LoadedModelView::of);
     return new Reply(
-        context.service(ModelManager.class).loaded().stream()
+        Stream.concat(generation, embedding)
             .filter(m -> request.model() == null || m.id().equals(request.model()))
-            .map(LoadedModelView::of)
+            .sorted(Comparator.comparing(LoadedModelView::id))
             .toList());
   }
 }

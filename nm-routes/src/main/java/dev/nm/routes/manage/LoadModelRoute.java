@@ -10,16 +10,18 @@ import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.Optional;
 
 /** Loads a generation model now, so that the first request does not wait for it. */
 @NativeRoute(
     name = "load_model",
-    description = "Loads a generation model into memory (shared by every connection) and says how: context size, slots,"
-        + " threads. Refused with BACKEND_ERROR if it would not fit in the available memory.",
+    description = "Loads a generation or embedding model into memory (shared by every connection) and says how: context"
+        + " size, slots, threads. Refused with BACKEND_ERROR if a generation model would not fit in the available memory.",
     tags = {"ai", "models"},
     scope = "models.manage",
     rateTier = RateTier.HEAVY)
@@ -38,6 +40,10 @@ public final class LoadModelRoute implements RouteHandler<LoadModelRoute.Request
 
   @Override
   public LoadedModelView handle(Request request, RouteContext context) {
+    Optional<EmbeddingBackend> embeddings = context.findService(EmbeddingBackend.class);
+    if (embeddings.isPresent() && embeddings.get().models().contains(request.model())) {
+      return LoadedModelView.of(embeddings.get().load(request.model()));
+    }
     try {
       return LoadedModelView.of(context.service(ModelManager.class).load(request.model()));
     } catch (ModelNotFoundException e) {

@@ -7,7 +7,8 @@ import dev.nm.routes.models.ModelEntry;
  * A model as {@code models} lists it (OpenAI's model object, with nm's fields).
  *
  * @param kind {@code generation} or {@code embedding}
- * @param isDefault whether it is the selected default of its kind
+ * @param isDefault whether a request naming no model of its kind is served by it: the selected default, else
+ *     the kind's fallback
  * @param problem why it cannot be used, if it cannot
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -8,12 +8,16 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.embeddings.EmbeddingBackend;
+import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.settings.AiPreferences;
 import jakarta.validation.constraints.Pattern;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -44,9 +48,13 @@ public final class ModelsRoute implements RouteHandler<ModelsRoute.Request, Mode
   public Reply handle(Request request, RouteContext context) {
     ModelManager models = context.service(ModelManager.class);
     AiPreferences preferences = context.service(AiPreferences.class);
-    Set<String> loaded = models.loaded().stream().map(LoadedModel::id).collect(Collectors.toSet());
-    String generationDefault = preferences.defaultModel(ModelKind.GENERATION).orElse(null);
-    String embeddingDefault = preferences.defaultModel(ModelKind.EMBEDDING).orElse(null);
+    Optional<EmbeddingBackend> embeddings = context.findService(EmbeddingBackend.class);
+    Set<String> loaded = models.loaded().stream().map(LoadedModel::id).collect(Collectors.toCollection(HashSet::new));
+    embeddings.ifPresent(b -> b.loaded().forEach(m -> loaded.add(m.id())));
+    // The models a request naming none is served by: the selected ones, else each kind's own fallback.
+    String generationDefault = context.service(GenerationService.class).defaultModel().orElse(null);
+    String embeddingDefault =
+        preferences.defaultModel(ModelKind.EMBEDDING).or(() -> embeddings.map(EmbeddingBackend::defaultModel)).orElse(null);
     List<ModelView> data =
         models.registry().list().stream()
             .filter(m -> request.kind() == null || m.kind().wireName().equals(request.kind()))

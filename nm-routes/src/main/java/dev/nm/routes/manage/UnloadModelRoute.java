@@ -8,13 +8,15 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.models.ModelManager;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 /**
- * Unloads a model; its generations in progress end with finish reason {@code cancelled}. java-llama.cpp 4.1.0
- * keeps a model's native memory after unloading, so this stops the engine but frees memory only at exit.
+ * Unloads a model. A generation model's generations in progress end with finish reason {@code cancelled};
+ * java-llama.cpp 4.1.0 keeps its native memory after unloading, so this stops the engine but frees that memory
+ * only at exit. An embedding model is unloaded once the calls using it finish, and its memory is freed.
  */
 @NativeRoute(
     name = "unload_model",
@@ -34,6 +36,9 @@ public final class UnloadModelRoute implements RouteHandler<UnloadModelRoute.Req
 
   @Override
   public Reply handle(Request request, RouteContext context) {
-    return new Reply(request.model(), context.service(ModelManager.class).unload(request.model()));
+    boolean unloaded =
+        context.service(ModelManager.class).unload(request.model())
+            || context.findService(EmbeddingBackend.class).map(b -> b.unload(request.model())).orElse(false);
+    return new Reply(request.model(), unloaded);
   }
 }

@@ -9,6 +9,8 @@ import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.embeddings.EmbeddingBackend;
+import dev.nm.routes.embeddings.LoadedEmbeddingModel;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelEntry;
@@ -16,9 +18,11 @@ import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelRegistry;
 import jakarta.validation.constraints.Pattern;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Says whether the host is up, and how busy: for monitors and for an extension deciding whether to start a
@@ -77,8 +81,8 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
   /**
    * A loaded model.
    *
-   * @param kind {@code generation}
-   * @param memoryBytes a lower bound on its memory: weights plus KV cache
+   * @param kind {@code generation} or {@code embedding}
+   * @param memoryBytes a lower bound on its memory: weights plus KV cache (an embedding model: its weights)
    * @param loadedAt and {@code last_used}: ISO-8601 instants
    */
   public record Model(String name, String kind, long memoryBytes, String loadedAt, String lastUsed) {
@@ -90,13 +94,21 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
           model.loadedAt().toString(),
           model.lastUsedAt().toString());
     }
+
+    static Model of(LoadedEmbeddingModel model) {
+      return new Model(
+          model.id(),
+          ModelKind.EMBEDDING.wireName(),
+          model.memoryBytes(),
+          model.loadedAt().toString(),
+          model.lastUsedAt().toString());
+    }
   }
 
   @Override
   public Reply handle(Request request, RouteContext context) {
     HostStatus host = context.service(HostStatus.class);
     String probe = request.probe() == null ? "live" : request.probe();
-    Optional<ModelManager> models = context.findService(ModelManager.class);
     String problem = probe.equals("ready") ? notReady(context).orElse(null) : null;
     return new Reply(
         problem == null ? "ok" : "unavailable",
@@ -107,8 +119,16 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
         host.mode().name().toLowerCase(Locale.ROOT),
         host.openConnections(),
         host.inFlightCalls(),
-        models.map(m -> m.loaded().stream().map(Model::of).toList()).orElse(List.of()),
+        loadedModels(context),
         problem);
+  }
+
+  /** The generation and embedding models loaded now, sorted by name. */
+  private static List<Model> loadedModels(RouteContext context) {
+    Stream<Model> generation = context.findService(ModelManager.class).stream().flatMap(m -> m.loaded().stream()).map(Model::of);
+    Stream<Model> embedding =
+        context.findService(EmbeddingBackend.class).stream().flatMap(b -> b.loaded().stream()).map(Model::of);
+    return Stream.concat(generation, embedding).sorted(Comparator.comparing(Model::name)).toList();
   }
 
   /** Why a chat request naming no model could not run now, if the host serves models and it could not. */

@@ -1,0 +1,140 @@
+package dev.nm.routes.embeddings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostConfig;
+import dev.nm.host.HostPaths;
+import dev.nm.host.NativeMessagingServer;
+import dev.nm.route.Services;
+import dev.nm.routes.AiServices;
+import dev.nm.routes.TestModels;
+import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.models.ModelSettings;
+import dev.nm.testkit.NmClient;
+import dev.nm.testkit.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model routes ({@code models}, {@code get_loaded_models}, {@code load_model}, {@code unload_model},
+ * {@code health}) see the embedding model as they see a generation model, on the real all-MiniLM-L6-v2.
+ */
+@Timeout(120)
+class EmbeddingModelManagementTest {
+  private static final String EMBEDDING = OnnxEmbeddingBackend.DEFAULT_MODEL;
+  private static final String CHAT = "SmolLM2-135M-Instruct.Q4_1";
+
+  @TempDir Path home;
+  private AiServices ai;
+  private OnnxEmbeddingBackend embeddings;
+  private NativeMessagingServer server;
+  private NmClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path models = Files.createDirectories(home.resolve("models"));
+    Files.createSymbolicLink(models.resolve(TestModels.CHAT_MODEL_FILE), TestModels.chatModel());
+    Files.createSymbolicLink(models.resolve(EMBEDDING), TestEmbeddingModel.modelsDir().resolve(EMBEDDING));
+    ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), new ModelSettings(1, 512, 2, Duration.ZERO));
+    embeddings = new OnnxEmbeddingBackend(models, OnnxEmbeddingBackend.Options.defaults().withThreads(2));
+    server =
+        NativeMessagingServer.builder()
+            .routesFromClassPath(EmbeddingModelManagementTest.class.getClassLoader())
+            .config(HostConfig.permissive())
+            .services(ai.addTo(Services.builder()).add(EmbeddingBackend.class, embeddings).build())
+            .build();
+    client = NmClient.connect(server, "chrome-extension://embedding-models-test/");
+  }
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+      server.close();
+      embeddings.close();
+      ai.close();
+    }
+  }
+
+  @Test
+  void anEmbeddingModelIsListedLoadedAndUnloadedLikeAGenerationModel() throws Exception {
+    assertEquals(List.of(false, true), loadedAndDefault(EMBEDDING));
+    assertEquals(List.of(false, true), loadedAndDefault(CHAT), "the only chat model serves requests naming none");
+
+    embed("first use loads it");
+    assertEquals(List.of(true, true), loadedAndDefault(EMBEDDING));
+    JsonNode loaded = data("get_loaded_models", Map.of()).get("models");
+    assertEquals(1, loaded.size(), loaded.toString());
+    assertEquals(EMBEDDING, loaded.get(0).get("id").asText());
+    assertEquals("embedding", loaded.get(0).get("kind").asText());
+    assertEquals(256, loaded.get(0).get("context_size").asInt());
+    assertEquals(2, loaded.get(0).get("threads").asInt());
+    assertFalse(loaded.get(0).has("slots"), loaded.toString());
+    JsonNode health = data("health", Map.of()).get("models");
+    assertEquals(1, health.size(), health.toString());
+    assertEquals("embedding", health.get(0).get("kind").asText());
+    long weights = Files.size(TestEmbeddingModel.modelsDir().resolve(EMBEDDING).resolve("model.onnx"));
+    assertEquals(weights, health.get(0).get("memory_bytes").asLong());
+
+    assertTrue(data("unload_model", Map.of("model", EMBEDDING)).get("unloaded").asBoolean());
+    assertEquals(List.of(false, true), loadedAndDefault(EMBEDDING));
+    assertEquals(0, data("get_loaded_models", Map.of()).get("models").size());
+    assertEquals(0, data("health", Map.of()).get("models").size());
+    assertFalse(data("unload_model", Map.of("model", EMBEDDING)).get("unloaded").asBoolean());
+
+    JsonNode load = data("load_model", Map.of("model", EMBEDDING));
+    assertEquals("embedding", load.get("kind").asText());
+    assertEquals(List.of(true, true), loadedAndDefault(EMBEDDING));
+    embed("still serves after a reload");
+  }
+
+  @Test
+  void unloadingDuringACallNeitherBreaksItNorTheModelsNextUse() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      texts.add("A sentence long enough to keep the model busy for a moment, number " + i + ".");
+    }
+    embed("loaded");
+    CompletableFuture<Reply> embedding = CompletableFuture.supplyAsync(() -> client.call("embeddings", Map.of("input", texts)));
+    Reply unload = client.call("unload_model", Map.of("model", EMBEDDING));
+    Reply embedded = embedding.get();
+    assertTrue(unload.succeeded(), unload.toString());
+    assertTrue(embedded.succeeded(), embedded.toString());
+    assertEquals(200, embedded.data().get("data").size());
+    embed("loads again after the unload");
+  }
+
+  private void embed(String why) {
+    JsonNode data = data("embeddings", Map.of("input", "hello there"));
+    assertEquals(384, data.get("data").get(0).get("embedding").size(), why);
+  }
+
+  /** [loaded, is_default] of a model in {@code models}. */
+  private List<Boolean> loadedAndDefault(String id) {
+    for (JsonNode model : data("models", Map.of()).get("data")) {
+      if (model.get("id").asText().equals(id)) {
+        return List.of(model.get("loaded").asBoolean(), model.get("is_default").asBoolean());
+      }
+    }
+    throw new AssertionError(id + " is not listed");
+  }
+
+  private JsonNode data(String route, Map<String, Object> payload) {
+    Reply reply = client.call(route, payload);
+    assertTrue(reply.succeeded(), reply.toString());
+    return reply.data();
+  }
+}
