@@ -6,15 +6,14 @@ import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.generation.ActiveGenerations;
 import dev.nm.routes.generation.GenerationMetrics;
 import dev.nm.routes.generation.GenerationService;
+import dev.nm.routes.models.IdleUnloader;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelRegistry;
 import dev.nm.routes.models.ModelSettings;
 import dev.nm.routes.settings.AiPreferences;
 import dev.nm.routes.settings.SettingsStore;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import oshi.SystemInfo;
 
 /**
@@ -35,9 +34,9 @@ public final class AiServices implements AutoCloseable {
   private final ActiveGenerations active = new ActiveGenerations();
   private final GenerationMetrics metrics = new GenerationMetrics();
   private final GenerationService generation;
-  private final ScheduledExecutorService idleUnloader;
+  private final Optional<IdleUnloader> idleUnloader;
 
-  private AiServices(ModelManager models, SettingsStore store, ScheduledExecutorService idleUnloader) {
+  private AiServices(ModelManager models, SettingsStore store, Optional<IdleUnloader> idleUnloader) {
     this.models = models;
     this.store = store;
     this.preferences = new AiPreferences(store);
@@ -50,18 +49,7 @@ public final class AiServices implements AutoCloseable {
     var memory = new SystemInfo().getHardware().getMemory();
     ModelManager models =
         new ModelManager(new ModelRegistry(paths.modelsDir()), backend, settings, memory::getAvailable, Clock.systemUTC());
-    ScheduledExecutorService idleUnloader = null;
-    if (!settings.idleUnload().isZero()) {
-      idleUnloader =
-          Executors.newSingleThreadScheduledExecutor(
-              task -> {
-                Thread thread = new Thread(task, "nm-ai-idle-unload");
-                thread.setDaemon(true);
-                return thread;
-              });
-      long period = Math.max(1, Math.min(60, settings.idleUnload().toSeconds() / 2));
-      idleUnloader.scheduleWithFixedDelay(models::unloadIdle, period, period, TimeUnit.SECONDS);
-    }
+    Optional<IdleUnloader> idleUnloader = IdleUnloader.start("nm-ai-idle-unload", settings.idleUnload(), models::unloadIdle);
     return new AiServices(models, SettingsStore.open(paths.database()), idleUnloader);
   }
 
@@ -99,9 +87,7 @@ public final class AiServices implements AutoCloseable {
   /** Stops idle unloading, unloads every model, closes the database. */
   @Override
   public void close() {
-    if (idleUnloader != null) {
-      idleUnloader.shutdownNow();
-    }
+    idleUnloader.ifPresent(IdleUnloader::close);
     models.close();
     store.close();
   }

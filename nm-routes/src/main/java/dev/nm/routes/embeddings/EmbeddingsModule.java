@@ -3,6 +3,9 @@ package dev.nm.routes.embeddings;
 import dev.nm.host.HostEnvironment;
 import dev.nm.host.HostModule;
 import dev.nm.route.Services;
+import dev.nm.routes.models.IdleUnloader;
+import dev.nm.routes.models.ModelSettings;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -10,6 +13,8 @@ import java.util.Map;
  * Models load on first use, so a host without embedding models starts as fast as one with them.
  *
  * <p>{@code NM_EMBEDDING_THREADS} sets the threads of one inference (default: one per processor).
+ * {@code NM_AI_IDLE_UNLOAD_SECONDS}, the generation models' idle limit ({@link ModelSettings}), applies to
+ * embedding models too: one unused that long is unloaded, and its memory freed, until its next request.
  */
 public final class EmbeddingsModule implements HostModule {
   public static final String THREADS_ENV = "NM_EMBEDDING_THREADS";
@@ -18,6 +23,9 @@ public final class EmbeddingsModule implements HostModule {
   public void configure(HostEnvironment environment, Services.Builder services) {
     OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options(System.getenv()));
     environment.closeOnShutdown(backend);
+    Duration idle = ModelSettings.fromEnvironment(System.getenv()).idleUnload();
+    IdleUnloader.start("nm-embedding-idle-unload", idle, () -> backend.unloadIdle(idle))
+        .ifPresent(environment::closeOnShutdown);
     services.add(EmbeddingBackend.class, backend);
   }
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -151,6 +152,18 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
   @Override
   public List<LoadedEmbeddingModel> loaded() {
     return loaded.values().stream().map(Resident::describe).sorted(Comparator.comparing(LoadedEmbeddingModel::id)).toList();
+  }
+
+  /** Unloads every model unused for longer than {@code idle} and not in use now; returns how many. */
+  public int unloadIdle(Duration idle) {
+    Instant cutoff = clock.instant().minus(idle);
+    int unloaded = 0;
+    for (LoadedEmbeddingModel model : loaded()) {
+      if (model.activeRequests() == 0 && model.lastUsedAt().isBefore(cutoff) && unload(model.id())) {
+        unloaded++;
+      }
+    }
+    return unloaded;
   }
 
   /** Unloads every model, waiting for the calls using them. */
