@@ -2,11 +2,8 @@ package dev.nm.routes.embeddings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
+import dev.nm.routes.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,29 +32,6 @@ class EmbeddingIdleUnloadTest {
 
       assertEquals(384, backend.embed(MODEL, List.of("loads again")).vectors().get(0).length);
       assertEquals(clock.instant(), backend.loaded().get(0).loadedAt());
-    }
-  }
-
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-24T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nm.routes.MovableClock;
 import dev.nm.routes.TestModels;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,7 @@ class ModelManagerTest {
   private static final ModelSettings SETTINGS = new ModelSettings(2, 512, 2, Duration.ofMinutes(5));
 
   @TempDir Path models;
-  private final MutableClock clock = new MutableClock();
+  private final MovableClock clock = new MovableClock();
 
   @BeforeEach
   void linkTheModel() throws Exception {
@@ -99,30 +97,6 @@ class ModelManagerTest {
       assertEquals(1, manager.unloadIdle());
       assertEquals(List.of(), manager.loaded());
       assertFalse(manager.unload(MODEL));
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-24T00:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }
