@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,21 +28,10 @@ final class ConstraintKeywords {
    * {@code @NotNull}, {@code @NotBlank}, {@code @NotEmpty}.
    */
   static boolean requiresPresence(List<? extends AnnotationMirror> annotations) {
-    return requiresPresence(annotations, new HashSet<>());
-  }
-
-  private static boolean requiresPresence(List<? extends AnnotationMirror> annotations, Set<String> composedSeen) {
-    for (AnnotationMirror mirror : annotations) {
-      String name = AnnotationValues.typeName(mirror);
-      if (name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank")) || name.equals(constraint("NotEmpty"))) {
-        return true;
-      }
-      Element type = mirror.getAnnotationType().asElement();
-      if (isComposed(name, type) && composedSeen.add(name) && requiresPresence(type.getAnnotationMirrors(), composedSeen)) {
-        return true;
-      }
-    }
-    return false;
+    return builtIns(annotations).stream()
+        .map(AnnotationValues::typeName)
+        .anyMatch(name -> name.equals(constraint("NotNull")) || name.equals(constraint("NotBlank"))
+            || name.equals(constraint("NotEmpty")));
   }
 
   /**
@@ -49,19 +39,8 @@ final class ConstraintKeywords {
    * (an annotation meta-annotated with {@code @Constraint}) is made of; other annotations are ignored.
    */
   void apply(List<? extends AnnotationMirror> annotations) {
-    apply(annotations, new HashSet<>());
-  }
-
-  private void apply(List<? extends AnnotationMirror> annotations, Set<String> composedSeen) {
-    for (AnnotationMirror mirror : annotations) {
+    for (AnnotationMirror mirror : builtIns(annotations)) {
       String name = AnnotationValues.typeName(mirror);
-      if (!name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
-        Element type = mirror.getAnnotationType().asElement();
-        if (isComposed(name, type) && composedSeen.add(name)) {
-          apply(type.getAnnotationMirrors(), composedSeen);
-        }
-        continue;
-      }
       switch (name.substring(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE.length() + 1)) {
         case "NotBlank" -> schema.put("minLength", 1);
         case "NotEmpty" -> sizeBounds(1, Integer.MAX_VALUE);
@@ -110,10 +89,28 @@ final class ConstraintKeywords {
     schema.put(values.bool(mirror, "inclusive") ? inclusiveKeyword : exclusiveKeyword, bound);
   }
 
-  /** A constraint of the author's (or Hibernate's): its own annotations are the constraints it is made of. */
-  private static boolean isComposed(String name, Element annotationType) {
-    return !name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")
-        && AnnotationValues.find(annotationType, AnnotationNames.JAKARTA_CONSTRAINT).isPresent();
+  /**
+   * The built-in Jakarta constraints among {@code annotations} and, through composed constraints (an
+   * annotation of the author's, or Hibernate's, meta-annotated with {@code @Constraint}), those they are made
+   * of, each composed constraint expanded once.
+   */
+  private static List<AnnotationMirror> builtIns(List<? extends AnnotationMirror> annotations) {
+    List<AnnotationMirror> builtIns = new ArrayList<>();
+    collectBuiltIns(annotations, new HashSet<>(), builtIns);
+    return builtIns;
+  }
+
+  private static void collectBuiltIns(
+      List<? extends AnnotationMirror> annotations, Set<String> composedSeen, List<AnnotationMirror> builtIns) {
+    for (AnnotationMirror mirror : annotations) {
+      String name = AnnotationValues.typeName(mirror);
+      Element type = mirror.getAnnotationType().asElement();
+      if (name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
+        builtIns.add(mirror);
+      } else if (AnnotationValues.find(type, AnnotationNames.JAKARTA_CONSTRAINT).isPresent() && composedSeen.add(name)) {
+        collectBuiltIns(type.getAnnotationMirrors(), composedSeen, builtIns);
+      }
+    }
   }
 
   private static String constraint(String simpleName) {
