@@ -77,19 +77,23 @@ globalThis.nm = {
     return { times };
   },
 
-  /** n sequential requests on one port; the round-trip time of each in ms (performance.now). */
+  /**
+   * n sequential requests on one port; the round-trip time of each in ms, and of all n together
+   * (performance.now, which a service worker rounds to 0.1 ms: the total gives the mean to 0.1 ms / n).
+   */
   async ping(n, route, payload = {}, host = DEFAULT_HOST) {
     const client = new NmClient(host);
     const times = [];
     try {
       await client.call(route, payload);
+      const first = performance.now();
       for (let i = 0; i < n; i++) {
         const start = performance.now();
         const reply = await client.call(route, payload);
         times.push(performance.now() - start);
         if (reply.success !== true) return { error: JSON.stringify(reply) };
       }
-      return { times };
+      return { times, total: performance.now() - first };
     } catch (error) {
       return { error: error.message };
     } finally {

@@ -1,6 +1,7 @@
 // Ping round trip through Chromium over one connectNative port: our host (bin/nm-host, relay to the daemon)
 // vs the minimal Python host in peers/. n sequential `hello` requests per run, timed in the extension's
-// service worker with performance.now(); runs alternate between the hosts. Then 30 sendNativeMessage calls
+// service worker with performance.now() (each, rounded to 0.1 ms, for the median; all n together for the
+// mean); runs alternate between the hosts. Then 30 sendNativeMessage calls
 // each (a new host process per call: start-up dominates). Usage: node bench/ping.mjs [n] [runs]
 import { join } from 'node:path';
 import { nmHost, REPO } from '../lib/nm-host.mjs';
@@ -24,17 +25,19 @@ try {
   const results = { 'nm-host': [], 'python peer': [] };
   for (let run = 0; run < runs; run++) {
     for (const [name, host] of [['nm-host', 'nm_host'], ['python peer', PEER]]) {
-      const { times, error } = await session.workers.allowed.evaluate(([count, h]) => nm.ping(count, 'hello', {}, h), [n, host]);
+      const { times, total, error } = await session.workers.allowed.evaluate(([count, h]) => nm.ping(count, 'hello', {}, h), [n, host]);
       if (error) throw new Error(`${name}: ${error}\n${session.log()}`);
       const sorted = times.sort((a, b) => a - b);
-      results[name].push({ median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) });
+      results[name].push({ median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: total / n });
     }
   }
   console.log(`ping round trip over connectNative, n=${n} per run, ${runs} runs (ms)`);
-  console.log('| host | median per run | p99 per run |');
-  console.log('|---|---|---|');
+  console.log('| host | median per run | mean per run | p99 per run | median of means ÷ python peer |');
+  console.log('|---|---|---|---|---:|');
+  const medianOfMeans = (list) => list.map((r) => r.mean).sort((a, b) => a - b)[Math.floor(list.length / 2)];
   for (const [name, list] of Object.entries(results)) {
-    console.log(`| ${name} | ${list.map((r) => r.median.toFixed(2)).join(', ')} | ${list.map((r) => r.p99.toFixed(2)).join(', ')} |`);
+    const ratio = medianOfMeans(list) / medianOfMeans(results['python peer']);
+    console.log(`| ${name} | ${list.map((r) => r.median.toFixed(2)).join(', ')} | ${list.map((r) => r.mean.toFixed(3)).join(', ')} | ${list.map((r) => r.p99.toFixed(2)).join(', ')} | ${ratio.toFixed(2)} |`);
   }
   const once = {};
   for (const [name, host] of [['nm-host', 'nm_host'], ['python peer', PEER]]) {
