@@ -116,11 +116,13 @@ class UnixSocketTest {
     Path socket = home.resolve("run/daemon.sock");
     server.listen(socket);
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-      FrameWriter.of(channel).writeFrame(utf8("{\"relay\": {\"version\": 2, \"origin\": \"x\"}}"));
+      FrameWriter.of(channel).writeFrame(utf8("{\"relay\": {\"version\": 3, \"origin\": \"x\"}}"));
       FrameReader in = FrameReader.of(channel);
       JsonNode failure = Json.mapper().readTree(in.nextFrame());
       assertEquals("INVALID_REQUEST", failure.at("/error/code").asText());
-      assertEquals("relay version 2 is not supported; this host speaks version 1", failure.at("/error/message").asText());
+      assertEquals(
+          "relay version 3 is not supported; this host speaks versions 1 (frames) and 2 (pipes)",
+          failure.at("/error/message").asText());
       assertNull(in.nextFrame());
     }
   }

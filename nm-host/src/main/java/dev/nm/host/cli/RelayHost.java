@@ -89,28 +89,44 @@ final class RelayHost {
    * replies.
    */
   int run(HostPaths paths) {
-    SocketChannel daemon;
-    FrameWriter toDaemon;
     try {
-      daemon = DaemonConnector.connectOrStart(paths);
-      toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
-      toDaemon.writeFrame(new RelayHandshake(origin, offersPipes ? ProcessHandle.current().pid() : 0).toFrame());
+      SocketChannel daemon = DaemonConnector.connectOrStart(paths);
+      if (offersPipes) {
+        FrameReader fromDaemon = FrameReader.of(daemon);
+        handshake(daemon, ProcessHandle.current().pid());
+        byte[] answer = awaitPipesAnswer(fromDaemon);
+        if (answer == null) {
+          Log.LOG.warn("lost the nm daemon while it served this port");
+          return 1;
+        }
+        if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
+          return 0;
+        }
+        if (RelayHandshake.isPipesRefused(answer)) {
+          Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
+          return relayFrames(daemon, fromDaemon);
+        }
+        Log.LOG.warn(
+            "the running nm daemon predates this host and only relays frames ({}); it serves this port through this "
+                + "process until it exits; `nm-host daemon stop` replaces it now",
+            new String(answer, StandardCharsets.UTF_8));
+        daemon.close();
+        daemon = DaemonConnector.connectOrStart(paths);
+      }
+      handshake(daemon, 0);
+      return relayFrames(daemon, FrameReader.of(daemon));
     } catch (IOException e) {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
       return refuseAll("cannot reach the nm daemon: " + e.getMessage());
     }
-    FrameReader fromDaemon = FrameReader.of(daemon);
-    if (offersPipes) {
-      byte[] answer = awaitPipesAnswer(fromDaemon);
-      if (answer == null) {
-        Log.LOG.warn("lost the nm daemon while it served this port");
-        return 1;
-      }
-      if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
-        return 0;
-      }
-      Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
-    }
+  }
+
+  private void handshake(SocketChannel daemon, long pipesOf) throws IOException {
+    FrameWriter.of(daemon).writeFrame(new RelayHandshake(origin, pipesOf).toFrame());
+  }
+
+  private int relayFrames(SocketChannel daemon, FrameReader fromDaemon) {
+    FrameWriter toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
     Thread replies = new Thread(() -> pumpReplies(fromDaemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
@@ -122,8 +138,8 @@ final class RelayHost {
   }
 
   /**
-   * Waits for the daemon's one frame about the pipes this relay offered: released when the port is over, or
-   * refused; null if the daemon went away.
+   * Waits for the daemon's one frame about the pipes this relay offered: released when the port is over,
+   * refused, or a daemon's failure that speaks an older relay version; null if the daemon went away.
    */
   private static byte[] awaitPipesAnswer(FrameReader fromDaemon) {
     try {

@@ -8,30 +8,40 @@ import dev.nm.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The first frame a relay sends on the resident host's Unix-domain socket, naming the browser origin it
- * speaks for and, optionally, offering the browser's pipes:
+ * speaks for. Version 1 relays frames:
  *
- * <pre>{@code {"relay": {"version": 1, "origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop/", "pipes_of": 4242}}}</pre>
+ * <pre>{@code {"relay": {"version": 1, "origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop/"}}}</pre>
  *
- * Without {@code pipes_of} the socket then carries ordinary frames both ways, with the same framing and limits
- * as a browser port. With it (the relay's process id), the resident host reads and writes the relay's stdin
- * and stdout itself ({@link BrowserPipes}), and the socket carries one frame back: {@link #PIPES_RELEASED} once
- * the port has ended, or, if the host cannot take the pipes, {@link #pipesRefused} followed by ordinary frames.
+ * and the socket then carries ordinary frames both ways, with the same framing and limits as a browser port.
+ * Version 2 offers the browser's pipes, naming the relay's process id:
+ *
+ * <pre>{@code {"relay": {"version": 2, "origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop/", "pipes_of": 4242}}}</pre>
+ *
+ * The resident host then reads and writes the relay's stdin and stdout itself ({@link BrowserPipes}), and the
+ * socket carries one frame back: {@link #PIPES_RELEASED} once the port has ended, or, if the host cannot take
+ * the pipes, {@link #pipesRefused} followed by ordinary frames. A host that speaks only version 1 answers a
+ * version 2 handshake with a failure and closes the socket, so the relay can fall back to version 1.
  *
  * @param origin the caller's origin, as the browser gave it to the relay
  * @param pipesOf the process id of the relay offering its stdin and stdout, or 0 if it relays frames
  */
 public record RelayHandshake(String origin, long pipesOf) {
-  /** The only relay protocol version this host speaks. */
-  public static final int VERSION = 1;
+  /** The version of a relay that passes frames on. */
+  public static final int FRAMES_VERSION = 1;
+  /** The version of a relay that offers its pipes. */
+  public static final int PIPES_VERSION = 2;
 
   /** The resident host's frame telling a relay that the port it handed over has ended: the relay exits. */
   public static final byte[] PIPES_RELEASED = "{\"relay\":{\"pipes\":\"released\"}}".getBytes(StandardCharsets.UTF_8);
 
-  private static final byte[] FRAME_START =
-      ("{\"relay\":{\"version\":" + VERSION + ",\"origin\":\"").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PIPES_REFUSED_START =
+      "{\"relay\":{\"pipes\":\"refused\",\"reason\":\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VERSION_START = "{\"relay\":{\"version\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ORIGIN = ",\"origin\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PIPES_OF = "\",\"pipes_of\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] FRAME_END = "}}".getBytes(StandardCharsets.UTF_8);
 
@@ -50,18 +60,26 @@ public record RelayHandshake(String origin, long pipesOf) {
     if (!relay.isObject()) {
       throw invalid("the first frame on this socket must be {\"relay\": {\"version\": 1, \"origin\": \"...\"}}");
     }
-    if (!relay.path("version").isInt() || relay.path("version").intValue() != VERSION) {
-      throw invalid("relay version " + relay.path("version") + " is not supported; this host speaks version " + VERSION);
+    JsonNode version = relay.path("version");
+    if (!version.isInt() || (version.intValue() != FRAMES_VERSION && version.intValue() != PIPES_VERSION)) {
+      throw invalid("relay version " + version + " is not supported; this host speaks versions " + FRAMES_VERSION
+          + " (frames) and " + PIPES_VERSION + " (pipes)");
     }
     JsonNode origin = relay.path("origin");
     if (!origin.isTextual() || origin.textValue().isBlank()) {
       throw invalid("the relay handshake must name the caller's origin in relay.origin");
     }
+    if (version.intValue() == FRAMES_VERSION) {
+      if (relay.has("pipes_of")) {
+        throw invalid("relay version 1 relays frames; offer pipes with relay version 2");
+      }
+      return new RelayHandshake(origin.textValue(), 0);
+    }
     JsonNode pipesOf = relay.path("pipes_of");
-    if (!pipesOf.isMissingNode() && !(pipesOf.isIntegralNumber() && pipesOf.canConvertToLong() && pipesOf.longValue() > 0)) {
+    if (!(pipesOf.isIntegralNumber() && pipesOf.canConvertToLong() && pipesOf.longValue() > 0)) {
       throw invalid("relay.pipes_of must be the relay's process id, a positive integer; it is " + pipesOf);
     }
-    return new RelayHandshake(origin.textValue(), pipesOf.isMissingNode() ? 0 : pipesOf.longValue());
+    return new RelayHandshake(origin.textValue(), pipesOf.longValue());
   }
 
   /** Whether the relay offers its stdin and stdout to the resident host. */
@@ -79,8 +97,10 @@ public record RelayHandshake(String origin, long pipesOf) {
    * wrong: it runs on every browser launch.
    */
   public byte[] toFrame() {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream(FRAME_START.length + origin.length() + 40);
-    frame.writeBytes(FRAME_START);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(origin.length() + 64);
+    frame.writeBytes(VERSION_START);
+    frame.write('0' + (offersPipes() ? PIPES_VERSION : FRAMES_VERSION));
+    frame.writeBytes(ORIGIN);
     frame.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(origin));
     if (offersPipes()) {
       frame.writeBytes(PIPES_OF);
@@ -98,10 +118,16 @@ public record RelayHandshake(String origin, long pipesOf) {
    * follows on the socket.
    */
   public static byte[] pipesRefused(String reason) {
-    return ("{\"relay\":{\"pipes\":\"refused\",\"reason\":\""
-            + new String(JsonStringEncoder.getInstance().quoteAsString(reason))
-            + "\"}}")
-        .getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(PIPES_REFUSED_START.length + reason.length() + 3);
+    frame.writeBytes(PIPES_REFUSED_START);
+    frame.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(reason));
+    frame.writeBytes("\"}}".getBytes(StandardCharsets.UTF_8));
+    return frame.toByteArray();
+  }
+
+  /** Whether a frame is the resident host's {@link #pipesRefused} answer. */
+  public static boolean isPipesRefused(byte[] frame) {
+    return Arrays.equals(frame, 0, Math.min(frame.length, PIPES_REFUSED_START.length), PIPES_REFUSED_START, 0, PIPES_REFUSED_START.length);
   }
 
   private static ProtocolException invalid(String message) {

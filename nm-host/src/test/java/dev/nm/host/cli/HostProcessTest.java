@@ -11,6 +11,11 @@ import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
 import dev.nm.host.install.HostConfigAllowlist;
 import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.Json;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -95,6 +100,59 @@ class HostProcessTest {
       assertEquals(0, host.exitValue());
       assertEquals(List.of(), host.remainingFrames());
     }
+  }
+
+  /**
+   * A daemon started by an earlier version (still running after an upgrade) speaks relay version 1 only: it
+   * refuses the offer of pipes, and the relay passes frames to it instead.
+   */
+  @Test
+  void aDaemonThatOnlyRelaysFramesServesThePortThroughTheRelay() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    Files.createDirectories(socket.getParent());
+    List<Integer> handshakeVersions = new CopyOnWriteArrayList<>();
+    try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      daemon.bind(UnixDomainSocketAddress.of(socket));
+      Thread serving = new Thread(() -> serveAsVersionOne(daemon, handshakeVersions), "version-1-daemon");
+      serving.setDaemon(true);
+      serving.start();
+      try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+        JsonNode reply = host.call("h1", "hello", "{}");
+
+        assertEquals("{\"request_id\":\"h1\",\"success\":true,\"data\":{\"served_by\":\"a version 1 daemon\"}}", reply.toString());
+        assertEquals(List.of(2, 1), handshakeVersions);
+        host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+        assertEquals(0, host.exitValue());
+      }
+    }
+  }
+
+  /** What a daemon of the first relay protocol did: refuse any other version, else answer each request. */
+  private static void serveAsVersionOne(ServerSocketChannel daemon, List<Integer> handshakeVersions) {
+    while (daemon.isOpen()) {
+      try (SocketChannel relay = daemon.accept()) {
+        FrameReader in = FrameReader.of(relay);
+        FrameWriter out = FrameWriter.of(relay);
+        int version = Json.mapper().readTree(in.nextFrame()).at("/relay/version").asInt();
+        handshakeVersions.add(version);
+        if (version != 1) {
+          out.writeFrame(utf8("{\"request_id\":null,\"success\":false,\"error\":{\"code\":\"INVALID_REQUEST\","
+              + "\"message\":\"relay version " + version + " is not supported; this host speaks version 1\"}}"));
+          continue;
+        }
+        byte[] request;
+        while ((request = in.nextFrame()) != null) {
+          String requestId = Json.mapper().readTree(request).path("request_id").asText();
+          out.writeFrame(utf8("{\"request_id\":\"" + requestId + "\",\"success\":true,\"data\":{\"served_by\":\"a version 1 daemon\"}}"));
+        }
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.nm.host.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.ProtocolException;
@@ -23,7 +25,7 @@ class RelayHandshakeTest {
     byte[] frame = new RelayHandshake(ORIGIN, 4242).toFrame();
 
     assertEquals(
-        "{\"relay\":{\"version\":1,\"origin\":\"" + ORIGIN + "\",\"pipes_of\":4242}}",
+        "{\"relay\":{\"version\":2,\"origin\":\"" + ORIGIN + "\",\"pipes_of\":4242}}",
         new String(frame, StandardCharsets.UTF_8));
     assertEquals(new RelayHandshake(ORIGIN, 4242), RelayHandshake.read(frame));
   }
@@ -39,12 +41,38 @@ class RelayHandshakeTest {
   @Test
   void pipesOfMustBeAProcessId() {
     for (String pipesOf : new String[] {"0", "-3", "1.5", "\"42\"", "null", "99999999999999999999"}) {
-      byte[] frame = ("{\"relay\":{\"version\":1,\"origin\":\"o\",\"pipes_of\":" + pipesOf + "}}").getBytes(StandardCharsets.UTF_8);
+      byte[] frame = ("{\"relay\":{\"version\":2,\"origin\":\"o\",\"pipes_of\":" + pipesOf + "}}").getBytes(StandardCharsets.UTF_8);
 
-      ProtocolException e = assertThrows(ProtocolException.class, () -> RelayHandshake.read(frame), pipesOf);
-      assertEquals(ErrorCode.INVALID_REQUEST, e.code());
-      assertEquals("relay.pipes_of must be the relay's process id, a positive integer; it is " + pipesOf, e.getMessage());
+      assertInvalid("relay.pipes_of must be the relay's process id, a positive integer; it is " + pipesOf, frame);
     }
+    assertInvalid(
+        "relay.pipes_of must be the relay's process id, a positive integer; it is ",
+        "{\"relay\":{\"version\":2,\"origin\":\"o\"}}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void versionOneRelaysFramesAndVersionTwoOffersPipes() {
+    assertInvalid(
+        "relay version 1 relays frames; offer pipes with relay version 2",
+        "{\"relay\":{\"version\":1,\"origin\":\"o\",\"pipes_of\":42}}".getBytes(StandardCharsets.UTF_8));
+    assertInvalid(
+        "relay version 3 is not supported; this host speaks versions 1 (frames) and 2 (pipes)",
+        "{\"relay\":{\"version\":3,\"origin\":\"o\"}}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRefusalIsToldFromOtherFrames() {
+    assertTrue(RelayHandshake.isPipesRefused(RelayHandshake.pipesRefused("no /proc")));
+    assertFalse(RelayHandshake.isPipesRefused(RelayHandshake.PIPES_RELEASED));
+    assertFalse(RelayHandshake.isPipesRefused("{}".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(RelayHandshake.isPipesRefused(
+        "{\"request_id\":null,\"success\":false,\"error\":{\"code\":\"INVALID_REQUEST\"}}".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void assertInvalid(String message, byte[] frame) {
+    ProtocolException e = assertThrows(ProtocolException.class, () -> RelayHandshake.read(frame));
+    assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    assertEquals(message, e.getMessage());
   }
 
   @Test
