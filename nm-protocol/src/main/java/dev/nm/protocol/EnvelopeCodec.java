@@ -213,13 +213,10 @@ public final class EnvelopeCodec {
         throw invalidJson("frame exceeds a JSON limit: " + overLimit(parser));
       } catch (JsonEOFException e) {
         throw invalidJson("frame is not valid JSON: it ends inside " + unfinished(e, parser) + " (at byte " + body.length + ")");
+      } catch (JsonProcessingException e) {
+        JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw invalidJson(JsonSyntaxError.describe(body, location.getByteOffset(), parser));
       }
-    } catch (JsonProcessingException e) {
-      JsonLocation location = e.getLocation();
-      throw invalidJson(
-          "frame is not valid JSON: "
-              + e.getOriginalMessage()
-              + (location == null ? "" : " (at byte " + location.getByteOffset() + ")"));
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     }
