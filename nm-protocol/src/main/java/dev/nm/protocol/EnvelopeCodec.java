@@ -120,8 +120,9 @@ public final class EnvelopeCodec {
       }
       g.writeEndObject();
     } catch (IOException e) {
-      // Only a serializer bug in route data lands here: writing to memory cannot fail otherwise.
-      throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
+      // Only data Jackson cannot write lands here (a throwing accessor, NaN): writing to memory cannot fail.
+      String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName() + ": " + why, e);
     }
     return out.toByteArray();
   }
