@@ -51,8 +51,8 @@ final class JsonSyntaxError {
       end++;
     }
     String what = end > start
-        ? badWord(ascii(body, start, end), slot, context)
-        : badByte(body, start, slot, before, context);
+        ? badWord(ascii(body, start, end), slot)
+        : badByte(body, start, slot, before);
     String path = slot.takesValue() ? FieldPath.current(context) : FieldPath.container(context);
     return "frame is not valid JSON: " + what + location(path, start);
   }
@@ -95,7 +95,7 @@ final class JsonSyntaxError {
     return new String(body, start, end - start, StandardCharsets.US_ASCII);
   }
 
-  private static String badWord(String word, Slot slot, JsonStreamContext context) {
+  private static String badWord(String word, Slot slot) {
     if (NON_FINITE.matcher(word).matches()) {
       return word + " is not a number; JSON has no NaN or Infinity";
     }
@@ -105,20 +105,21 @@ final class JsonSyntaxError {
     if (LEADING_ZERO.matcher(word).matches()) {
       return word + " is not a number; JSON numbers have no leading zeros";
     }
-    if (!isValidWord(word) && "-.0123456789".indexOf(word.charAt(0)) >= 0) {
+    boolean valid = isValidWord(word);
+    if (!valid && "-.0123456789".indexOf(word.charAt(0)) >= 0) {
       return word + " is not a number; JSON numbers look like 12, -0.5 or 1e-3";
     }
-    if (slot.takesName() && !isValidWord(word)) {
+    if (!valid && slot.takesName()) {
       return "field name " + word + " is not in double quotes";
     }
-    if (slot.takesValue() && !isValidWord(word)) {
+    if (!valid && slot.takesValue()) {
       return word + " is not a JSON value; a value is a string in double quotes, a number, an object, an array,"
           + " true, false or null";
     }
-    return "expected " + slot.expected(context) + ", found " + word;
+    return "expected " + slot.expected + ", found " + word;
   }
 
-  private static String badByte(byte[] body, int at, Slot slot, Prefix before, JsonStreamContext context) {
+  private static String badByte(byte[] body, int at, Slot slot, Prefix before) {
     byte found = body[at];
     if (found == '\'') {
       return slot.takesName()
@@ -131,15 +132,15 @@ final class JsonSyntaxError {
     if ((found == '}' || found == ']') && before.last == ',') {
       return "a comma before '" + (char) found + "'; JSON allows no trailing comma";
     }
-    return "expected " + slot.expected(context) + ", found " + show(body, at);
+    return "expected " + slot.expected + ", found " + show(body, at);
   }
 
   private static String inString(byte[] body, int at, JsonStreamContext context) {
     int found = at < body.length ? body[at] & 0xff : -1;
     if (found >= 0 && found < 0x20) {
-      return "frame is not valid JSON: "
-          + String.format(Locale.ROOT, "a string holds the control character U+%04X unescaped; write it as \\u%04x", found, found)
-          + location(FieldPath.current(context), at);
+      String what = String.format(
+          Locale.ROOT, "a string holds the control character U+%04X unescaped; write it as \\u%04x", found, found);
+      return "frame is not valid JSON: " + what + location(FieldPath.current(context), at);
     }
     int backslash = at;
     while (backslash > 0 && body[backslash] != '\\') {
@@ -163,7 +164,8 @@ final class JsonSyntaxError {
 
   /** A byte of a number, a literal, or a word a writer meant as one (NaN, +1, 0x1f, True). */
   private static boolean isWordByte(byte b) {
-    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '+' || b == '-' || b == '.' || b == '_';
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+        || b == '+' || b == '-' || b == '.' || b == '_';
   }
 
   /** A control character other than the whitespace JSON allows between tokens. */
@@ -187,7 +189,8 @@ final class JsonSyntaxError {
     NAME("a field name in double quotes"),
     NAME_OR_END("a field name in double quotes or '}'"),
     COLON("':' after the field name"),
-    AFTER_VALUE(null);
+    AFTER_ENTRY("',' or '}'"),
+    AFTER_ELEMENT("',' or ']'");
 
     private final String expected;
 
@@ -201,10 +204,14 @@ final class JsonSyntaxError {
         case '[' -> VALUE_OR_END;
         case '{' -> NAME_OR_END;
         case ',' -> context.inObject() ? NAME : VALUE;
-        case '"' -> before.lastStringIsName(context) ? COLON : AFTER_VALUE;
+        case '"' -> before.lastStringIsName(context) ? COLON : after(context);
         case -1 -> VALUE;
-        default -> AFTER_VALUE;
+        default -> after(context);
       };
+    }
+
+    private static Slot after(JsonStreamContext context) {
+      return context.inObject() ? AFTER_ENTRY : AFTER_ELEMENT;
     }
 
     boolean takesValue() {
@@ -213,13 +220,6 @@ final class JsonSyntaxError {
 
     boolean takesName() {
       return this == NAME || this == NAME_OR_END;
-    }
-
-    String expected(JsonStreamContext context) {
-      if (this == AFTER_VALUE) {
-        return context.inObject() ? "',' or '}'" : "',' or ']'";
-      }
-      return expected;
     }
   }
 
