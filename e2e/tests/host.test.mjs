@@ -1,6 +1,6 @@
 // The nm host through a real Chromium: the test extension talks to bin/nm-host, installed by `nm-host install`.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +95,31 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
     while (hosts.some(alive) && Date.now() - closed < 1500) await sleep(5);
     assert.deepEqual(hosts.filter(alive), [], `host still running 1.5 s after the port closed\n${session.log()}`);
     t.diagnostic(`host gone ${Date.now() - closed} ms after the port closed`);
+  });
+
+  test("the daemon serves the port's own pipes: no frame passes through the host process", async () => {
+    const caller = origin(session.ids.allowed);
+    const before = new Set(pidsWith(caller));
+    const handle = await session.workers.allowed.evaluate(() => nm.open());
+    try {
+      const hello = await session.workers.allowed.evaluate((h) => nm.call(h, 'hello'), handle);
+      assert.equal(hello.reply?.success, true, JSON.stringify(hello));
+      const [host] = pidsWith(caller).filter((pid) => !before.has(pid));
+      const daemonPid = Number(readFileSync(join(session.hostHome, 'run/daemon.pid'), 'utf8').trim());
+      const browserPipes = [0, 1].map((fd) => readlinkSync(`/proc/${host}/fd/${fd}`));
+      const daemonFiles = readdirSync(`/proc/${daemonPid}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${daemonPid}/fd/${fd}`);
+        } catch {
+          return null; // closed while we looked
+        }
+      });
+
+      assert.ok(browserPipes.every((pipe) => pipe.startsWith('pipe:')), `host stdin/stdout: ${browserPipes}`);
+      assert.deepEqual(browserPipes.filter((pipe) => !daemonFiles.includes(pipe)), [], 'the daemon holds both pipes');
+    } finally {
+      await session.workers.allowed.evaluate((h) => nm.close(h), handle);
+    }
   });
 
   test('two pages share one daemon', async (t) => {

@@ -1,5 +1,6 @@
 package dev.nm.host;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,13 +11,18 @@ import dev.nm.host.connection.RelayHandshake;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
+import java.io.File;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +53,61 @@ class UnixSocketTest {
       assertEquals("1", reply.get("request_id").asText());
       assertEquals(ConnectionTest.ORIGIN, reply.at("/data/origin").asText());
       assertEquals(1, server.connectionCount());
+    }
+  }
+
+  /**
+   * A relay that offers its pipes: the process owning them is a {@code sleep} started with pipes, as a browser
+   * starts a host, and this test plays the browser on their other ends.
+   */
+  @Test
+  void aRelayOfferingItsPipesIsServedOnThemAndReleasedAtEndOfInput() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    Process relay = new ProcessBuilder("sleep", "60").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter.of(channel).writeFrame(new RelayHandshake(ConnectionTest.ORIGIN, relay.pid()).toFrame());
+      FrameWriter browserOut = FrameWriter.of(relay.getOutputStream());
+      FrameReader browserIn = FrameReader.of(relay.getInputStream());
+
+      browserOut.writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+      JsonNode reply = Json.mapper().readTree(browserIn.nextFrame());
+      String stdin = openFile(relay.pid(), 0);
+      String stdout = openFile(relay.pid(), 1);
+      assertEquals(List.of(2L, 2L), descriptorsInThisProcess(stdin, stdout), "the test's ends and the server's");
+      assertEquals("1", reply.get("request_id").asText());
+      assertEquals(ConnectionTest.ORIGIN, reply.at("/data/origin").asText());
+      assertEquals(1, server.connectionCount());
+
+      relay.getOutputStream().close();
+      FrameReader fromServer = FrameReader.of(channel);
+      assertArrayEquals(RelayHandshake.PIPES_RELEASED, fromServer.nextFrame());
+      assertNull(fromServer.nextFrame(), "the socket closes after the release");
+      assertEquals(
+          List.of(0L, 1L), descriptorsInThisProcess(stdin, stdout), "the server closed its ends; the test's stdout end remains");
+    } finally {
+      relay.destroyForcibly();
+    }
+  }
+
+  @Test
+  void pipesThatAreNotPipesAreRefusedAndFramesPassOnTheSocket() throws Exception {
+    Path socket = home.resolve("run/daemon.sock");
+    server.listen(socket);
+    Process relay =
+        new ProcessBuilder("sleep", "60").redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter out = FrameWriter.of(channel);
+      FrameReader in = FrameReader.of(channel);
+      out.writeFrame(new RelayHandshake(ConnectionTest.ORIGIN, relay.pid()).toFrame());
+
+      assertEquals(
+          "{\"relay\":{\"pipes\":\"refused\",\"reason\":\"the relay's stdin is /dev/null, not a pipe\"}}",
+          new String(in.nextFrame(), StandardCharsets.UTF_8));
+      out.writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+      assertEquals(ConnectionTest.ORIGIN, Json.mapper().readTree(in.nextFrame()).at("/data/origin").asText());
+    } finally {
+      relay.destroyForcibly();
     }
   }
 
@@ -99,6 +160,26 @@ class UnixSocketTest {
       assertNull(FrameReader.of(channel).nextFrame(), "a served connection is closed");
       assertFalse(Files.exists(socket));
     }
+  }
+
+  /** What a process's file descriptor refers to, e.g. {@code pipe:[1234]}. */
+  private static String openFile(long pid, int fd) throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd))).toString();
+  }
+
+  /** How many of this process's file descriptors refer to each of {@code files}. */
+  private static List<Long> descriptorsInThisProcess(String... files) throws IOException {
+    List<String> open = new ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          open.add(Files.readSymbolicLink(fd).toString());
+        } catch (NoSuchFileException closedMeanwhile) {
+          // The descriptor that listed the directory, or one closed meanwhile.
+        }
+      }
+    }
+    return Stream.of(files).map(file -> open.stream().filter(file::equals).count()).toList();
   }
 
   private static byte[] utf8(String s) {

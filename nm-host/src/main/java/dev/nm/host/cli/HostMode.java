@@ -61,7 +61,16 @@ enum HostMode {
 
   int serve(String origin, FileInputStream in, OutputStream out, HostPaths paths) {
     return switch (this) {
-      case RELAY -> new RelayHost(origin, in.getChannel(), out).run(paths);
+      case RELAY -> {
+        boolean offersPipes;
+        try {
+          offersPipes = RelayHost.offersPipes(System.getenv(RelayHost.PIPES_ENV));
+        } catch (IllegalArgumentException e) {
+          System.err.println("nm-host: " + e.getMessage());
+          yield 2;
+        }
+        yield new RelayHost(origin, in.getChannel(), out, offersPipes).run(paths);
+      }
       case STANDALONE -> StandaloneHost.serve(origin, in.getChannel(), out, paths);
     };
   }

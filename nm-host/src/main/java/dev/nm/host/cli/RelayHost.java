@@ -11,19 +11,27 @@ import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Host mode's default: one browser port relayed to the resident daemon. After the relay handshake, frames
- * pass verbatim in both directions; the daemon's replies are already cut to the browser's 1 MiB limit. The
- * relay exits as soon as the browser closes stdin, and fails every request still in flight with
- * {@link ErrorCode#BACKEND_ERROR} if the daemon goes away; the next host start restarts it.
+ * Host mode's default: one browser port served by the resident daemon. Where it can (Linux), the relay hands
+ * its stdin and stdout to the daemon in the {@link RelayHandshake} and only waits: the daemon reads and
+ * writes the browser's pipes itself and tells the relay when the port has ended, so every frame crosses one
+ * process, not two. If the daemon dies meanwhile, the relay exits with 1 and the browser reports "Native host
+ * has exited"; the next host start restarts the daemon.
+ *
+ * <p>Otherwise ({@code NM_HOST_PIPES=relay}, or a system where the daemon cannot open another process's pipes)
+ * frames pass through the relay verbatim in both directions; the daemon's replies are already cut to the
+ * browser's 1 MiB limit. The relay exits as soon as the browser closes stdin, and fails every request still in
+ * flight with {@link ErrorCode#BACKEND_ERROR} if the daemon goes away.
  *
  * <p>This is the path every browser launch takes, so it loads as few classes as it can: no JSON binding
  * and no logging unless something goes wrong.
@@ -39,9 +47,13 @@ final class RelayHost {
   /** The exit code until one side ends the relay. */
   private static final int RUNNING = -1;
 
+  /** Environment variable choosing who serves the browser's pipes: {@code daemon} (the default) or {@code relay}. */
+  static final String PIPES_ENV = "NM_HOST_PIPES";
+
   private final String origin;
   private final ReadableByteChannel browserIn;
   private final OutputStream browserOut;
+  private final boolean offersPipes;
   private final InFlightRequests inFlight = new InFlightRequests();
   private final AtomicInteger exitCode = new AtomicInteger(RUNNING);
 
@@ -49,15 +61,32 @@ final class RelayHost {
    * @param browserIn stdin as a channel: closing it releases a thread blocked reading it, and the JVM waits
    *     up to 300 ms at exit for any thread still blocked in a native read
    */
-  RelayHost(String origin, ReadableByteChannel browserIn, OutputStream browserOut) {
+  RelayHost(String origin, ReadableByteChannel browserIn, OutputStream browserOut, boolean offersPipes) {
     this.origin = origin;
     this.browserIn = browserIn;
     this.browserOut = browserOut;
+    this.offersPipes = offersPipes;
   }
 
   /**
-   * Relays until the browser leaves or the daemon dies; returns the process exit code. The calling thread
-   * forwards the browser's requests, a second one the daemon's replies.
+   * Whether {@code NM_HOST_PIPES} lets the relay hand its pipes to the daemon.
+   *
+   * @throws IllegalArgumentException naming the accepted values
+   */
+  static boolean offersPipes(String setting) {
+    if (setting == null || setting.isBlank() || setting.trim().equals("daemon")) {
+      return true;
+    }
+    if (setting.trim().equals("relay")) {
+      return false;
+    }
+    throw new IllegalArgumentException(PIPES_ENV + "=" + setting + " is not supported; use daemon or relay");
+  }
+
+  /**
+   * Serves the port until the browser leaves or the daemon dies; returns the process exit code. When frames
+   * pass through the relay, the calling thread forwards the browser's requests, a second one the daemon's
+   * replies.
    */
   int run(HostPaths paths) {
     SocketChannel daemon;
@@ -65,12 +94,24 @@ final class RelayHost {
     try {
       daemon = DaemonConnector.connectOrStart(paths);
       toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
-      toDaemon.writeFrame(RelayHandshake.frame(origin));
+      toDaemon.writeFrame(new RelayHandshake(origin, offersPipes ? ProcessHandle.current().pid() : 0).toFrame());
     } catch (IOException e) {
       Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
       return refuseAll("cannot reach the nm daemon: " + e.getMessage());
     }
-    Thread replies = new Thread(() -> pumpReplies(daemon, FrameWriter.of(browserOut)), "nm-relay-replies");
+    FrameReader fromDaemon = FrameReader.of(daemon);
+    if (offersPipes) {
+      byte[] answer = awaitPipesAnswer(fromDaemon);
+      if (answer == null) {
+        Log.LOG.warn("lost the nm daemon while it served this port");
+        return 1;
+      }
+      if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
+        return 0;
+      }
+      Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
+    }
+    Thread replies = new Thread(() -> pumpReplies(fromDaemon, FrameWriter.of(browserOut)), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
     pumpRequests(daemon, toDaemon);
@@ -78,6 +119,18 @@ final class RelayHost {
       train(replies);
     }
     return exitCode.get();
+  }
+
+  /**
+   * Waits for the daemon's one frame about the pipes this relay offered: released when the port is over, or
+   * refused; null if the daemon went away.
+   */
+  private static byte[] awaitPipesAnswer(FrameReader fromDaemon) {
+    try {
+      return fromDaemon.nextFrame();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Lets the reply side finish with what it received, then reads the requests it has not read. */
@@ -112,8 +165,7 @@ final class RelayHost {
    * Relays the daemon's replies. Each is recorded as delivered when the next one arrives, or when the daemon
    * is lost: a launch that leaves after its one reply exits without reading any JSON.
    */
-  private void pumpReplies(SocketChannel daemon, FrameWriter toBrowser) {
-    FrameReader fromDaemon = FrameReader.of(daemon);
+  private void pumpReplies(FrameReader fromDaemon, FrameWriter toBrowser) {
     byte[] delivered = null;
     try {
       byte[] frame;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts relay connections on a Unix-domain socket. Each accepted socket is read for its
- * {@link RelayHandshake} on its own thread, then served as an ordinary connection; a bad handshake gets one
+ * {@link RelayHandshake} on its own thread, then served as an ordinary connection: on the relay's own pipes
+ * when it offers them and they can be opened, else on the socket. A bad handshake gets one
  * {@code INVALID_REQUEST} failure and a close.
  */
 public final class UnixSocketListener implements AutoCloseable {
@@ -121,7 +122,11 @@ public final class UnixSocketListener implements AutoCloseable {
         socket.close();
         return;
       }
-      opener.open(in, out, RelayHandshake.origin(first), socket);
+      RelayHandshake handshake = RelayHandshake.read(first);
+      if (handshake.offersPipes() && servePipes(handshake, socket, out)) {
+        return;
+      }
+      opener.open(in, out, handshake.origin(), socket);
     } catch (ProtocolException e) {
       refuse(socket, out, e.toFailure());
     } catch (FrameException e) {
@@ -135,6 +140,38 @@ public final class UnixSocketListener implements AutoCloseable {
       }
     } finally {
       handshaking.remove(socket);
+    }
+  }
+
+  /**
+   * Serves the relay's own pipes, leaving the socket idle until the port ends; then tells the relay so and
+   * closes it. If the pipes cannot be opened, tells the relay why, and it passes frames on instead.
+   *
+   * @return whether the pipes are being served
+   */
+  private boolean servePipes(RelayHandshake handshake, SocketChannel socket, FrameWriter out) throws IOException {
+    BrowserPipes pipes;
+    try {
+      pipes = BrowserPipes.open(handshake.pipesOf());
+    } catch (IOException e) {
+      log.debug("relaying frames for {}: {}", handshake.origin(), e.getMessage());
+      out.writeFrame(RelayHandshake.pipesRefused(e.getMessage()));
+      return false;
+    }
+    try {
+      opener.open(FrameReader.of(pipes.in()), FrameWriter.of(pipes.out()), handshake.origin(), () -> release(pipes, socket, out));
+    } catch (RuntimeException e) {
+      release(pipes, socket, out);
+      throw e;
+    }
+    return true;
+  }
+
+  /** Closes the browser's pipes, then lets their relay exit. */
+  private static void release(BrowserPipes pipes, SocketChannel socket, FrameWriter out) throws IOException {
+    try (socket) {
+      pipes.close();
+      out.writeFrame(RelayHandshake.PIPES_RELEASED);
     }
   }
 

@@ -50,10 +50,21 @@ final class HostProcess implements AutoCloseable {
     return start(home, env, ORIGIN);
   }
 
+  /** A host started the way a Chromium browser starts it, but reading its stdin from {@code input}. */
+  static HostProcess browserLaunchReading(Path home, Path input) throws IOException {
+    return start(home, Map.of(), ProcessBuilder.Redirect.from(input.toFile()), ORIGIN);
+  }
+
   static HostProcess start(Path home, Map<String, String> env, String... args) throws IOException {
+    return start(home, env, ProcessBuilder.Redirect.PIPE, args);
+  }
+
+  private static HostProcess start(Path home, Map<String, String> env, ProcessBuilder.Redirect stdin, String... args)
+      throws IOException {
     List<String> command = javaCommand(home);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(stdin)
         .redirectError(home.resolve("host-" + System.nanoTime() + ".stderr").toFile());
     builder.environment().put("NM_HOST_HOME", home.toString());
     builder.environment().remove("NM_HOST_MODE");

@@ -11,9 +11,13 @@ import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
 import dev.nm.host.install.HostConfigAllowlist;
 import dev.nm.protocol.FrameWriter;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,9 +63,35 @@ class HostProcessTest {
       assertEquals("h1", hello.path("request_id").asText());
       assertTrue(hello.path("success").asBoolean(), hello::toString);
       assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
-      assertTrue(DaemonLockView.daemonPid(home).isPresent(), "the relay started a daemon");
+      long daemon = DaemonLockView.daemonPid(home).orElseThrow(() -> new AssertionError("the relay started no daemon"));
+      assertTrue(
+          openFiles(daemon).containsAll(List.of(openFile(host.pid(), 0), openFile(host.pid(), 1))),
+          "the daemon reads and writes the host's own stdin and stdout pipes");
       Duration exit = host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
       assertTrue(exit.compareTo(BROWSER_KILL_DELAY) < 0, "exit took " + exit.toMillis() + " ms after EOF");
+      assertEquals(0, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+  }
+
+  /** A named pipe is not one of the host's own pipes: the daemon refuses it and the relay passes frames on. */
+  @Test
+  void aHostWhoseStdinIsNotItsOwnPipeRelaysFramesItself() throws Exception {
+    Path fifo = home.resolve("requests");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+    // Read-write, so that opening it waits for no reader; closing it is the browser's end of input.
+    try (RandomAccessFile browser = new RandomAccessFile(fifo.toFile(), "rw");
+        HostProcess host = HostProcess.browserLaunchReading(home, fifo)) {
+      FrameWriter.of(new FileOutputStream(browser.getFD()))
+          .writeFrame("{\"request_id\":\"h1\",\"route\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
+      JsonNode hello = host.receive(Duration.ofSeconds(60));
+
+      assertEquals("h1", hello.path("request_id").asText());
+      assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
+      long daemon = DaemonLockView.daemonPid(home).orElseThrow();
+      assertFalse(openFiles(daemon).contains(fifo.toString()), "the daemon did not open the named pipe");
+      browser.close();
+      assertTrue(host.awaitExit(BROWSER_KILL_DELAY), "the host exits at the end of its input");
       assertEquals(0, host.exitValue());
       assertEquals(List.of(), host.remainingFrames());
     }
@@ -96,9 +126,30 @@ class HostProcessTest {
   }
 
   @Test
-  void aDaemonKilledMidRequestFailsTheRequestAndTheNextHostRestartsIt() throws Exception {
+  void aDaemonKilledWhileServingTheBrowsersPipesEndsThePortAndTheNextHostRestartsIt() throws Exception {
     long killed;
     try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
+      killed = DaemonLockView.daemonPid(home).orElseThrow();
+      host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
+      Thread.sleep(300);
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+      assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
+      assertEquals(1, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames(), "stdout ends, which the browser reports as \"Native host has exited\"");
+    }
+    try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(next.call("again", "hello", "{}").path("success").asBoolean());
+      long restarted = DaemonLockView.daemonPid(home).orElseThrow();
+      assertTrue(restarted != killed, "a new daemon serves the next host");
+    }
+  }
+
+  @Test
+  void aDaemonKilledMidRequestFailsTheRequestsTheRelayPassedOn() throws Exception {
+    long killed;
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(RelayHost.PIPES_ENV, "relay"))) {
       assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
       killed = DaemonLockView.daemonPid(home).orElseThrow();
       host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
@@ -254,6 +305,25 @@ class HostProcessTest {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     return false;
+  }
+
+  /** What a process's file descriptor refers to, e.g. {@code pipe:[1234]}. */
+  private static String openFile(long pid, int fd) throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", Integer.toString(fd))).toString();
+  }
+
+  private static Set<String> openFiles(long pid) throws IOException {
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      Set<String> files = new java.util.HashSet<>();
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          files.add(Files.readSymbolicLink(fd).toString());
+        } catch (NoSuchFileException closedMeanwhile) {
+          // A descriptor closed while listing.
+        }
+      }
+      return files;
+    }
   }
 
   private static void awaitLogLine(Path log, String text, Duration limit) throws Exception {
