@@ -8,10 +8,15 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.util.JsonGeneratorDecorator;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.PrimitiveArrayDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 
 /**
@@ -28,7 +33,8 @@ final class FiniteNumbers {
    * number beyond the type's range fails as an {@link InputCoercionException}, just as Jackson fails an
    * {@code int} given 1e10, and a string that reads as NaN or an infinity fails as an invalid format. A
    * {@link BigDecimal} read from a tree whose number overflowed a {@code double} fails the same way: the tree
-   * no longer holds the number, only Infinity.
+   * no longer holds the number, only Infinity. A {@code double[]} or {@code float[]}, which Jackson fills without
+   * the element deserializers, is checked element by element.
    */
   static Module deserializers() {
     return new SimpleModule("nm-finite-numbers")
@@ -36,7 +42,9 @@ final class FiniteNumbers {
         .addDeserializer(Double.class, new FiniteDouble(Double.class, null))
         .addDeserializer(float.class, new FiniteFloat(float.class, 0.0f))
         .addDeserializer(Float.class, new FiniteFloat(Float.class, null))
-        .addDeserializer(BigDecimal.class, new FiniteBigDecimal());
+        .addDeserializer(BigDecimal.class, new FiniteBigDecimal())
+        .addDeserializer(double[].class, new FiniteArray<>(double[].class, double.class))
+        .addDeserializer(float[].class, new FiniteArray<>(float[].class, float.class));
   }
 
   /**
@@ -90,10 +98,40 @@ final class FiniteNumbers {
 
     @Override
     public BigDecimal deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.getNumberTypeFP() == JsonParser.NumberTypeFP.DOUBLE64 && !Double.isFinite(p.getDoubleValue())) {
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT
+          && p.getNumberTypeFP() == JsonParser.NumberTypeFP.DOUBLE64
+          && !Double.isFinite(p.getDoubleValue())) {
         requireFinite(p.getDoubleValue(), p, ctxt, BigDecimal.class);
       }
       return super.deserialize(p, ctxt);
+    }
+  }
+
+  /** Jackson's own array deserializer, then a check of each element; a failure names the element's index. */
+  private static final class FiniteArray<A> extends StdDeserializer<A> {
+    private static final long serialVersionUID = 1L;
+    private final Class<?> elementType;
+    private final JsonDeserializer<?> arrays;
+
+    FiniteArray(Class<A> arrayType, Class<?> elementType) {
+      super(arrayType);
+      this.elementType = elementType;
+      this.arrays = PrimitiveArrayDeserializers.forType(elementType);
+    }
+
+    @Override
+    public A deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      @SuppressWarnings("unchecked")
+      A array = (A) arrays.deserialize(p, ctxt);
+      for (int i = 0; i < Array.getLength(array); i++) {
+        double element = Array.getDouble(array, i);
+        if (!Double.isFinite(element)) {
+          InputCoercionException outOfRange = new InputCoercionException(
+              p, "number " + element + " is out of range of " + elementType, JsonToken.VALUE_NUMBER_FLOAT, elementType);
+          throw JsonMappingException.wrapWithPath(outOfRange, array, i);
+        }
+      }
+      return array;
     }
   }
 

@@ -46,6 +46,21 @@ class FiniteNumbersTest {
   }
 
   @Test
+  void anArrayOfPrimitivesIsCheckedElementByElement() throws Exception {
+    record Vectors(double[] doubles, float[] floats) {}
+
+    Vectors read = mapper.readValue("{\"doubles\":[1e308],\"floats\":[3e38]}", Vectors.class);
+    assertEquals(1e308, read.doubles()[0]);
+    assertEquals(3e38f, read.floats()[0]);
+    for (String json : List.of("{\"doubles\":[0,1e400]}", "{\"floats\":[0,-1e39]}")) {
+      JsonMappingException e = assertThrows(JsonMappingException.class,
+          () -> mapper.treeToValue(mapper.readTree(json), Vectors.class), json);
+      assertInstanceOf(InputCoercionException.class, e.getCause(), json);
+      assertEquals(1, e.getPath().get(1).getIndex(), json);
+    }
+  }
+
+  @Test
   void aNumberBeyondAFloatFailsAsACoercionOfThatField() {
     assertOutOfRange("{\"min_p\":1e39}", float.class, "min_p", "number 1e39 is out of range of float");
     assertOutOfRange("{\"penalty\":-3.5e38}", Float.class, "penalty", "number -3.5e38 is out of range of Float");
@@ -67,6 +82,9 @@ class FiniteNumbersTest {
     JsonMappingException e = assertThrows(JsonMappingException.class,
         () -> mapper.treeToValue(mapper.readTree("{\"amount\":1e400}"), Exact.class));
     assertEquals(BigDecimal.class, assertInstanceOf(InputCoercionException.class, e.getCause()).getTargetType());
+    assertEquals(new BigDecimal("0.5"), mapper.treeToValue(mapper.readTree("{\"amount\":0.5}"), Exact.class).amount());
+    assertEquals(new BigDecimal("7"), mapper.treeToValue(mapper.readTree("{\"amount\":\"7\"}"), Exact.class).amount());
+    assertThrows(InvalidFormatException.class, () -> mapper.treeToValue(mapper.readTree("{\"amount\":\"x\"}"), Exact.class));
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -55,6 +56,10 @@ final class PayloadBinder<Q> {
           WirePath.of(e), "expected " + describe(e.getTargetType()) + ", got " + quote(e.getValue()));
     } catch (MismatchedInputException e) {
       throw RouteException.validation(WirePath.of(e), "expected " + describe(e.getTargetType()));
+    } catch (InvalidDefinitionException e) {
+      // Jackson has no way to build the type from this kind of JSON value (an array from a string, say).
+      Class<?> type = e.getType() == null ? null : e.getType().getRawClass();
+      throw RouteException.validation(WirePath.of(e), "expected " + describe(type));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw RouteException.validation(WirePath.of(e), String.valueOf(cause.getMessage()));

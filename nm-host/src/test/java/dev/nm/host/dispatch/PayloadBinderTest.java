@@ -1,6 +1,7 @@
 package dev.nm.host.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import dev.nm.route.RouteException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Numbers that do not fit their field are validation errors naming the field in wire terms. */
@@ -51,6 +54,18 @@ class PayloadBinderTest {
   }
 
   @Test
+  void anArrayOfDoublesOrFloatsIsCheckedElementByElement() throws Exception {
+    record Vectors(double[] doubles, float[] floats) {}
+    PayloadBinder<Vectors> vectors = PayloadBinder.of(Vectors.class);
+
+    assertInvalid(vectors, "{\"doubles\":[0.5,-1e400]}", "doubles[1]",
+        "doubles[1]: expected a number " + DOUBLE_RANGE + ", got one beyond that range");
+    assertInvalid(vectors, "{\"floats\":[1e39]}", "floats[0]",
+        "floats[0]: expected a number from -3.4028235E38 to 3.4028235E38, got 1.0E39");
+    assertInvalid(vectors, "{\"doubles\":\"0.5\"}", "doubles", "doubles: expected an array");
+  }
+
+  @Test
   void aNumberBeyondAFloatIsOutOfRangeAndQuoted() throws Exception {
     assertInvalid("{\"min_p\":1e39}", "min_p", "min_p: expected a number from -3.4028235E38 to 3.4028235E38, got 1.0E39");
     assertInvalid("{\"penalty\":-1e39}", "penalty", "penalty: expected a number from -3.4028235E38 to 3.4028235E38, got -1.0E39");
@@ -72,7 +87,30 @@ class PayloadBinderTest {
     assertInvalid("{\"min_p\":\"1e39\"}", "min_p", "min_p: expected a number, got \"1e39\"");
   }
 
+  @Test
+  void noBindingErrorSpeaksJackson() throws Exception {
+    record Shapes(Integer count, Boolean flag, String text, List<Integer> list, Map<String, Integer> map, int[] ints,
+        BigDecimal amount, UUID id, Options options) {}
+    PayloadBinder<Shapes> shapes = PayloadBinder.of(Shapes.class);
+    List<String> payloads = List.of(
+        "{\"count\":\"x\"}", "{\"count\":true}", "{\"count\":{}}", "{\"flag\":\"yes\"}", "{\"text\":[]}", "{\"list\":{}}",
+        "{\"list\":\"x\"}", "{\"map\":[]}", "{\"ints\":\"x\"}", "{\"ints\":1}", "{\"ints\":[1.5]}", "{\"amount\":\"x\"}",
+        "{\"amount\":true}", "{\"amount\":1e400}", "{\"id\":\"nope\"}", "{\"options\":1}", "{\"options\":{\"temperature\":[]}}");
+    for (String payload : payloads) {
+      JsonNode tree = payload(payload);
+      String message = assertThrows(RouteException.class, () -> shapes.bind(tree), payload).getMessage();
+      for (String jackson : List.of("`", "Cannot", "JsonToken", "Feature", "java.", "token", "Source")) {
+        assertFalse(message.contains(jackson), payload + " -> " + message);
+      }
+    }
+  }
+
   private void assertInvalid(String payload, String field, String message) throws ProtocolException {
+    assertInvalid(binder, payload, field, message);
+  }
+
+  private static void assertInvalid(PayloadBinder<?> binder, String payload, String field, String message)
+      throws ProtocolException {
     JsonNode tree = payload(payload);
     ErrorBody error = assertThrows(RouteException.class, () -> binder.bind(tree), payload).toErrorBody();
     assertEquals(ErrorCode.VALIDATION_ERROR.name(), error.code(), payload);
