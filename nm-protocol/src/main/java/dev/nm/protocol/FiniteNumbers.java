@@ -33,8 +33,8 @@ final class FiniteNumbers {
    * number beyond the type's range fails as an {@link InputCoercionException}, just as Jackson fails an
    * {@code int} given 1e10, and a string that reads as NaN or an infinity fails as an invalid format. A
    * {@link BigDecimal} read from a tree whose number overflowed a {@code double} fails the same way: the tree
-   * no longer holds the number, only Infinity. A {@code double[]} or {@code float[]}, which Jackson fills without
-   * the element deserializers, is checked element by element.
+   * no longer holds the number, only Infinity. A {@code double[]} or {@code float[]}, which Jackson fills
+   * without the element deserializers, is checked element by element.
    */
   static Module deserializers() {
     return new SimpleModule("nm-finite-numbers")
@@ -98,9 +98,7 @@ final class FiniteNumbers {
 
     @Override
     public BigDecimal deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT
-          && p.getNumberTypeFP() == JsonParser.NumberTypeFP.DOUBLE64
-          && !Double.isFinite(p.getDoubleValue())) {
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && p.getNumberTypeFP() == JsonParser.NumberTypeFP.DOUBLE64) {
         requireFinite(p.getDoubleValue(), p, ctxt, BigDecimal.class);
       }
       return super.deserialize(p, ctxt);
@@ -126,8 +124,9 @@ final class FiniteNumbers {
       for (int i = 0; i < Array.getLength(array); i++) {
         double element = Array.getDouble(array, i);
         if (!Double.isFinite(element)) {
-          InputCoercionException outOfRange = new InputCoercionException(
-              p, "number " + element + " is out of range of " + elementType, JsonToken.VALUE_NUMBER_FLOAT, elementType);
+          String message = "number " + element + " is out of range of " + elementType;
+          InputCoercionException outOfRange =
+              new InputCoercionException(p, message, JsonToken.VALUE_NUMBER_FLOAT, elementType);
           throw JsonMappingException.wrapWithPath(outOfRange, array, i);
         }
       }
