@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nm.host.cli.RatioRouteTable;
 import dev.nm.protocol.ErrorBody;
 import dev.nm.protocol.Message;
 import dev.nm.route.Services;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class BadInputTest {
   final NativeMessagingServer server =
       NativeMessagingServer.builder()
-          .routes(new TestRoutes())
+          .routes(new TestRoutes(), new RatioRouteTable())
           .services(Services.builder().add(TestRoutes.Gate.class, new TestRoutes.Gate()).build())
           .config(HostConfig.permissive())
           .build();
@@ -68,6 +69,52 @@ class BadInputTest {
     String deep = "[".repeat(200) + "]".repeat(200);
     assertEquals("INVALID_JSON", failureFor("{\"request_id\":\"1\",\"route\":\"echo\",\"payload\":" + deep + "}").code());
     assertStillServes();
+  }
+
+  @Test
+  void whatStrictJsonRefusesIsInvalidJsonSaidInOurWords() {
+    String request = "{\"request_id\":\"1\",\"route\":\"echo\",\"payload\":";
+    List<String> messages = List.of(
+        "NaN is not a number; JSON has no NaN or Infinity (at payload.count, byte 52)",
+        "+1 is not a number; JSON numbers take no '+' sign (at payload.count, byte 52)",
+        "01 is not a number; JSON numbers have no leading zeros (at payload.count, byte 52)",
+        "a comment; JSON has no comments (at payload, byte 54)",
+        "a string in single quotes; JSON strings take double quotes (at payload.text, byte 51)",
+        "field name count is not in double quotes (at payload, byte 44)",
+        "a comma before '}'; JSON allows no trailing comma (at payload, byte 54)");
+    List<String> payloads = List.of(
+        "{\"count\":NaN}", "{\"count\":+1}", "{\"count\":01}", "{\"count\":1 /* */}", "{\"text\":'a'}", "{count:1}",
+        "{\"count\":1,}");
+    for (int i = 0; i < payloads.size(); i++) {
+      client.sendBody(request + payloads.get(i) + "}");
+      Message.Failure failure = (Message.Failure) client.next();
+      assertNull(failure.requestId());
+      assertEquals("INVALID_JSON", failure.error().code());
+      assertEquals("frame is not valid JSON: " + messages.get(i), failure.error().message());
+      assertStillServes();
+    }
+  }
+
+  @Test
+  void numberTooLargeForADoubleNamesTheField() {
+    // Sent as text: a client's own tree holds 1e400 as Infinity, which no encoder writes.
+    ErrorBody error = failureFor(
+        "{\"request_id\":\"1\",\"route\":\"test.ratio\",\"payload\":{\"numerator\":1e400,\"denominator\":1}}");
+    assertEquals("VALIDATION_ERROR", error.code());
+    assertEquals("numerator", error.field());
+    assertEquals(
+        "numerator: expected a number from -1.7976931348623157E308 to 1.7976931348623157E308, got one beyond that range",
+        error.message());
+    assertStillServes();
+  }
+
+  @Test
+  void aReplyHoldingNaNIsAnInternalErrorNotAString() {
+    Message.Failure failure = client.fail("nan", RatioRouteTable.ROUTE, "{\"numerator\": 0, \"denominator\": 0}");
+    assertEquals("INTERNAL_ERROR", failure.error().code());
+    assertEquals(
+        "the reply could not be encoded as JSON; the host log has the details under request_id nan", failure.error().message());
+    assertEquals(0.5, client.ok("2", RatioRouteTable.ROUTE, "{\"numerator\": 1, \"denominator\": 2}").get("ratio").asDouble());
   }
 
   @Test

@@ -120,8 +120,9 @@ public final class EnvelopeCodec {
       }
       g.writeEndObject();
     } catch (IOException e) {
-      // Only a serializer bug in route data lands here: writing to memory cannot fail otherwise.
-      throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName(), e);
+      // Only data Jackson cannot write lands here (a throwing accessor, NaN): writing to memory cannot fail.
+      String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      throw new UncheckedIOException("cannot encode " + message.getClass().getSimpleName() + ": " + why, e);
     }
     return out.toByteArray();
   }
@@ -213,13 +214,10 @@ public final class EnvelopeCodec {
         throw invalidJson("frame exceeds a JSON limit: " + overLimit(parser));
       } catch (JsonEOFException e) {
         throw invalidJson("frame is not valid JSON: it ends inside " + unfinished(e, parser) + " (at byte " + body.length + ")");
+      } catch (JsonProcessingException e) {
+        JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        throw invalidJson(JsonSyntaxError.describe(body, location.getByteOffset(), parser));
       }
-    } catch (JsonProcessingException e) {
-      JsonLocation location = e.getLocation();
-      throw invalidJson(
-          "frame is not valid JSON: "
-              + e.getOriginalMessage()
-              + (location == null ? "" : " (at byte " + location.getByteOffset() + ")"));
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     }

@@ -34,6 +34,15 @@ public final class Json {
    * tokens after a JSON value rejected, nulls refused for primitives, fractions refused for integers (1.5 is not
    * silently 1), nesting bounded by
    * {@link ProtocolLimits#MAX_JSON_NESTING_DEPTH} and strings by the inbound frame limit.
+   *
+   * <p>Numbers are finite both ways. Reading, a number beyond a {@code double} or {@code float} field's range
+   * (1e400) fails as Jackson fails an {@code int} given 1e10, with an
+   * {@link com.fasterxml.jackson.core.exc.InputCoercionException} naming the target type, instead of binding
+   * Infinity; the strings "NaN" and "Infinity" fail as invalid formats. Writing, NaN or an infinity anywhere (a
+   * field, a {@code double[]}, a tree) fails with a {@link com.fasterxml.jackson.core.JsonGenerationException}
+   * naming its path, instead of the string "NaN" that {@code JsonWriteFeature.WRITE_NAN_AS_STRINGS} would write
+   * where a schema promises a number. Parsing stays strict JSON (no {@code JsonReadFeature} is enabled): NaN,
+   * +1, 01, comments, single quotes, unquoted names and trailing commas are syntax errors.
    */
   public static ObjectMapper newMapper() {
     JsonFactory factory =
@@ -43,6 +52,7 @@ public final class Json {
                     .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
                     .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
                     .build())
+            .addDecorator(FiniteNumbers.generators())
             .build();
     return JsonMapper.builder(factory)
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -51,6 +61,7 @@ public final class Json {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .addModule(FiniteNumbers.deserializers())
         .build();
   }
 }

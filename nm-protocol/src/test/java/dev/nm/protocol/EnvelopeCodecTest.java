@@ -2,8 +2,10 @@ package dev.nm.protocol;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,8 +112,8 @@ class EnvelopeCodecTest {
 
   @Test
   void malformedJson() {
-    assertFailure(utf8("{\"request_id\":\"r1\","), ErrorCode.INVALID_JSON, null, null,
-        "frame is not valid JSON: Unexpected end-of-input within/between Object entries (at byte 19)");
+    assertFailure(utf8("{\"request_id\":\"r1\" \"route\":\"x\"}"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: expected ',' or '}', found '\"' (at byte 19)");
   }
 
   @Test
@@ -124,6 +126,10 @@ class EnvelopeCodecTest {
         "frame is not valid JSON: it ends inside a string (at byte 17)");
     assertFailure(utf8("{\"requ"), ErrorCode.INVALID_JSON, null, null,
         "frame is not valid JSON: it ends inside a field name (at byte 6)");
+    assertFailure(utf8("{\"request_id\":\"r1\","), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside an object (at byte 19)");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\":[1,"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: it ends inside an array (at byte 49)");
   }
 
   @Test
@@ -150,8 +156,7 @@ class EnvelopeCodecTest {
   @Test
   void trailingGarbage() {
     assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\"}x"), ErrorCode.INVALID_JSON, null, null,
-        "frame is not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token"
-            + " 'null', 'true' or 'false') (at byte 32)");
+        "unexpected data after the JSON value at byte 31");
   }
 
   @Test
@@ -160,6 +165,104 @@ class EnvelopeCodecTest {
 
     assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\":" + payload + "}}"),
         ErrorCode.INVALID_JSON, null, null, "JSON nests deeper than 64 levels");
+  }
+
+  // --- decodeRequest: what strict JSON refuses, said in our words with the field path and the byte
+
+  /** 41 bytes: a payload's first byte is byte 41. */
+  private static final String REQUEST = "{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":";
+
+  @Test
+  void nanAndInfinityAreNotNumbers() {
+    assertInvalidPayload("{\"temperature\":NaN}",
+        "NaN is not a number; JSON has no NaN or Infinity (at payload.temperature, byte 56)");
+    assertInvalidPayload("{\"temperature\":Infinity}",
+        "Infinity is not a number; JSON has no NaN or Infinity (at payload.temperature, byte 56)");
+    assertInvalidPayload("{\"temperature\":-Infinity}",
+        "-Infinity is not a number; JSON has no NaN or Infinity (at payload.temperature, byte 56)");
+    assertInvalidPayload("{\"logits\":[0.5,NaN]}",
+        "NaN is not a number; JSON has no NaN or Infinity (at payload.logits[1], byte 56)");
+  }
+
+  @Test
+  void aNumberTakesNoPlusSignAndNoLeadingZero() {
+    assertInvalidPayload("{\"top_k\":+1}", "+1 is not a number; JSON numbers take no '+' sign (at payload.top_k, byte 50)");
+    assertInvalidPayload("{\"top_k\":01}", "01 is not a number; JSON numbers have no leading zeros (at payload.top_k, byte 50)");
+    assertInvalidPayload("{\"top_k\":-01}", "-01 is not a number; JSON numbers have no leading zeros (at payload.top_k, byte 50)");
+  }
+
+  @Test
+  void malformedNumbersAreQuoted() {
+    for (String number : List.of(".5", "1.", "1e", "-", "0x1f")) {
+      assertInvalidPayload("{\"top_p\":" + number + "}",
+          number + " is not a number; JSON numbers look like 12, -0.5 or 1e-3 (at payload.top_p, byte 50)");
+    }
+  }
+
+  @Test
+  void commentsAreNotJson() {
+    assertInvalidPayload("{/* sampling */\"top_k\":1}", "a comment; JSON has no comments (at payload, byte 42)");
+    assertInvalidPayload("{\"top_k\":1 // sampling\n}", "a comment; JSON has no comments (at payload, byte 52)");
+  }
+
+  @Test
+  void singleQuotesAndUnquotedNamesAreNotJson() {
+    assertInvalidPayload("{\"role\":'user'}",
+        "a string in single quotes; JSON strings take double quotes (at payload.role, byte 49)");
+    assertInvalidPayload("{'role':\"user\"}", "a field name in single quotes; JSON takes double quotes (at payload, byte 42)");
+    assertInvalidPayload("{role:\"user\"}", "field name role is not in double quotes (at payload, byte 42)");
+  }
+
+  @Test
+  void trailingCommasAreNotJson() {
+    assertInvalidPayload("{\"top_k\":1,}", "a comma before '}'; JSON allows no trailing comma (at payload, byte 52)");
+    assertInvalidPayload("{\"stop\":[\"a\",]}",
+        "a comma before ']'; JSON allows no trailing comma (at payload.stop[1], byte 54)");
+  }
+
+  @Test
+  void misspelledLiteralsAreNamedWithWhatAValueCanBe() {
+    assertInvalidPayload("{\"stream\":True}", "True is not a JSON value; a value is a string in double quotes, a number,"
+        + " an object, an array, true, false or null (at payload.stream, byte 51)");
+  }
+
+  @Test
+  void aMisplacedTokenIsNamedWithWhatWasExpected() {
+    assertInvalidPayload("{\"top_k\" 1}", "expected ':' after the field name, found 1 (at payload, byte 50)");
+    assertInvalidPayload("{\"top_k\":}", "expected a value, found '}' (at payload.top_k, byte 50)");
+    assertInvalidPayload("{\"top_k\":1]}", "expected ',' or '}', found ']' (at payload, byte 51)");
+    assertInvalidPayload("{\"stop\":[\"a\"}}", "expected ',' or ']', found '}' (at payload.stop, byte 53)");
+    assertInvalidPayload("{,}", "expected a field name in double quotes or '}', found ',' (at payload, byte 42)");
+    assertInvalidPayload("{\"top_k\":é}", "expected a value, found 'é' (at payload.top_k, byte 50)");
+    assertInvalidPayload("{\"top_k\":\u0001}", "expected a value, found the control character U+0001 (at payload.top_k, byte 50)");
+  }
+
+  @Test
+  void badStringContentIsNamed() {
+    assertInvalidPayload("{\"prompt\":\"a\tb\"}",
+        "a string holds the control character U+0009 unescaped; write it as \\u0009 (at payload.prompt, byte 53)");
+    assertInvalidPayload("{\"prompt\":\"a\\qb\"}", "a string holds the invalid escape \\q; JSON escapes are \\\" \\\\"
+        + " \\/ \\b \\f \\n \\r \\t and \\u followed by four hex digits (at payload.prompt, byte 53)");
+  }
+
+  @Test
+  void noSyntaxErrorSpeaksJackson() {
+    List<String> payloads = List.of(
+        "{\"a\":NaN}", "{\"a\":+Infinity}", "{\"a\":+1}", "{\"a\":01}", "{/**/}", "{\"a\":1//\n}", "{\"a\":'b'}", "{'a':1}", "{a:1}",
+        "{\"a\":1,}", "[1,]", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":#}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{\"a\":[,1]}",
+        "{\"a\":1,,\"b\":2}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\u0000\"}", "{\"a\":1]", "[1}", "{\"a\":\u007f}");
+    for (String payload : payloads) {
+      ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decodeRequest(utf8(REQUEST + payload + "}")), payload);
+      assertEquals(ErrorCode.INVALID_JSON, e.code(), payload);
+      assertTrue(e.getMessage().startsWith("frame is not valid JSON: "), e.getMessage());
+      for (String jackson : List.of("Jackson", "JsonToken", "Feature", "code ", "Source", "REDACTED", "`", "Unexpected", "Unrecognized")) {
+        assertFalse(e.getMessage().contains(jackson), payload + " -> " + e.getMessage());
+      }
+    }
+  }
+
+  private void assertInvalidPayload(String payload, String message) {
+    assertFailure(utf8(REQUEST + payload + "}"), ErrorCode.INVALID_JSON, null, null, "frame is not valid JSON: " + message);
   }
 
   @Test
@@ -218,7 +321,7 @@ class EnvelopeCodecTest {
 
     assertEquals(
         "{\"request_id\":null,\"success\":false,\"error\":{\"code\":\"INVALID_JSON\",\"message\":\"frame is not valid"
-            + " JSON: Unexpected character ('}' (code 125)): was expecting double-quote to start field name (at byte 19)\","
+            + " JSON: a comma before '}'; JSON allows no trailing comma (at byte 19)\","
             + "\"details\":{}}}",
         text(codec.encode(e.toFailure())));
   }

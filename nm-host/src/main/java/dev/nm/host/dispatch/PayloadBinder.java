@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -14,6 +15,8 @@ import dev.nm.protocol.Json;
 import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -53,6 +56,10 @@ final class PayloadBinder<Q> {
           WirePath.of(e), "expected " + describe(e.getTargetType()) + ", got " + quote(e.getValue()));
     } catch (MismatchedInputException e) {
       throw RouteException.validation(WirePath.of(e), "expected " + describe(e.getTargetType()));
+    } catch (InvalidDefinitionException e) {
+      // Jackson has no way to build the type from this kind of JSON value (an array from a string, say).
+      Class<?> type = e.getType() == null ? null : e.getType().getRawClass();
+      throw RouteException.validation(WirePath.of(e), "expected " + describe(type));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw RouteException.validation(WirePath.of(e), String.valueOf(cause.getMessage()));
@@ -86,7 +93,7 @@ final class PayloadBinder<Q> {
     }
     if (type == int.class || type == long.class || type == short.class || type == byte.class
         || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
-        || type == java.math.BigInteger.class) {
+        || type == BigInteger.class) {
       return "an integer";
     }
     if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
@@ -101,10 +108,20 @@ final class PayloadBinder<Q> {
     return "a " + type.getSimpleName();
   }
 
-  /** For a number too large for its Java type: "expected an integer from -128 to 127, got 300". */
+  /**
+   * For a number too large for its Java type: "expected an integer from -128 to 127, got 300". A number
+   * beyond a {@code double}'s range is Infinity in the payload tree, so it can only be described.
+   */
   private static String outOfRange(Class<?> type, JsonNode value) {
     String expected = "expected " + describe(type) + range(type);
-    return value.isMissingNode() ? expected : expected + ", got " + value;
+    if (value.isMissingNode()) {
+      return expected;
+    }
+    return expected + ", got " + (isFinite(value) ? value.toString() : "one beyond that range");
+  }
+
+  private static boolean isFinite(JsonNode value) {
+    return !value.isFloatingPointNumber() || Double.isFinite(value.doubleValue());
   }
 
   private static String range(Class<?> type) {
@@ -120,6 +137,13 @@ final class PayloadBinder<Q> {
     if (type == byte.class || type == Byte.class) {
       return " from " + Byte.MIN_VALUE + " to " + Byte.MAX_VALUE;
     }
+    if (type == float.class || type == Float.class) {
+      return " from " + -Float.MAX_VALUE + " to " + Float.MAX_VALUE;
+    }
+    if (type == double.class || type == Double.class || type == BigDecimal.class) {
+      // A payload tree holds every fraction as a double, so a BigDecimal field gets no more range than that.
+      return " from " + -Double.MAX_VALUE + " to " + Double.MAX_VALUE;
+    }
     return "";
   }
 
@@ -133,6 +157,9 @@ final class PayloadBinder<Q> {
   }
 
   private static String quote(Object value) {
+    if (value instanceof Double d && !Double.isFinite(d)) {
+      return "a number of magnitude beyond " + Double.MAX_VALUE;
+    }
     return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
   }
 }

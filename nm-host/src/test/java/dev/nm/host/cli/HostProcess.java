@@ -85,13 +85,15 @@ final class HostProcess implements AutoCloseable {
   }
 
   /**
-   * The launcher's JVM flags, and a class path with this module's classes plus the test's slow route. The
+   * The launcher's JVM flags, and a class path with this module's classes plus the test's slow and ratio routes. The
    * daemon a relay starts inherits the class path.
    */
   private static List<String> javaCommand(Path home) throws IOException {
     Path services = home.resolve("test-routes/META-INF/services");
     Files.createDirectories(services);
-    Files.writeString(services.resolve(RouteTable.class.getName()), SlowRouteTable.class.getName() + "\n");
+    Files.writeString(
+        services.resolve(RouteTable.class.getName()),
+        SlowRouteTable.class.getName() + "\n" + RatioRouteTable.class.getName() + "\n");
     String classPath = home.resolve("test-routes") + File.pathSeparator + System.getProperty("java.class.path");
     return new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
