@@ -1,5 +1,6 @@
 package dev.nm.host.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.host.Connection;
@@ -94,7 +95,8 @@ final class CallCommand implements Callable<Integer> {
   private ObjectNode payloadObject() {
     JsonNode node;
     try {
-      node = Json.mapper().readTree(payload);
+      // Decimal numbers read as BigDecimal reach the host as typed, even those no double holds (1e400).
+      node = Json.mapper().reader(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(payload);
     } catch (IOException e) {
       node = null;
     }

@@ -126,7 +126,7 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
       try {
         connection.deliver(reply);
       } catch (UncheckedIOException e) {
-        log.error("cannot encode the reply to request {}", requestId(), e);
+        log.error("cannot encode the reply of route '{}' to request {}", route(), requestId(), e);
         connection.deliver(
             Message.Failure.of(
                 requestId(),

@@ -323,6 +323,16 @@ class HostProcessTest {
   }
 
   @Test
+  void callSendsANumberNoDoubleHoldsAsTypedAndTheHostNamesTheField() throws Exception {
+    HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN);
+
+    String reply = HostProcess.run(home, "call", "--standalone", RatioRouteTable.ROUTE, "{\"numerator\": 1e400, \"denominator\": 1}");
+
+    assertTrue(reply.contains("\"code\":\"VALIDATION_ERROR\""), reply);
+    assertTrue(reply.contains("\"field\":\"numerator\""), reply);
+  }
+
+  @Test
   void everyConnectionHoweverShortKeepsTheDaemonFromIdling() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 3}");
     ProcessHandle daemon = startDaemon().orElseThrow();
