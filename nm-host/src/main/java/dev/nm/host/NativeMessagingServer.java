@@ -81,6 +81,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final Object activity = new Object();
   private long lastActivityNanos = System.nanoTime();
   private volatile boolean closed;
+  /** Set by {@link #stopAccepting}; guarded by {@link #activity}. */
+  private boolean stoppedAccepting;
 
   private NativeMessagingServer(Builder builder) {
     this.catalog = RouteCatalog.of(builder.tables.values());
@@ -194,8 +196,9 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
-   * Blocks until no connection has been open for the config's {@code idle_timeout_seconds}, or the server is
-   * closed. A resident host calls it after {@link #listen} and exits when it returns.
+   * Blocks until no connection has been open for the config's {@code idle_timeout_seconds}, or, after
+   * {@link #stopAccepting}, until no connection is open; or until the server is closed. A resident host calls
+   * it after {@link #listen} and exits when it returns.
    */
   public void awaitIdle() throws InterruptedException {
     synchronized (activity) {
@@ -203,6 +206,9 @@ public final class NativeMessagingServer implements AutoCloseable {
         if (!connections.isEmpty()) {
           activity.wait();
           continue;
+        }
+        if (stoppedAccepting) {
+          return;
         }
         long idleFor = System.nanoTime() - lastActivityNanos;
         long remaining = TimeUnit.SECONDS.toNanos(config().idleTimeoutSeconds()) - idleFor;
@@ -260,12 +266,19 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening, cancels every in-flight call and ends every connection, without waiting for handlers
-   * that ignore cancellation (their threads are daemons and their results are dropped).
+   * Stops listening on every socket and removes the socket files; the connections already open are served
+   * until they end, and then {@link #awaitIdle} returns. A resident host retires this way when another one is
+   * to take its place.
    */
-  @Override
-  public void close() {
-    closed = true;
+  public void stopAccepting() {
+    closeListeners();
+    synchronized (activity) {
+      stoppedAccepting = true;
+      activity.notifyAll();
+    }
+  }
+
+  private void closeListeners() {
     synchronized (listeners) {
       for (UnixSocketListener listener : listeners) {
         try {
@@ -276,6 +289,16 @@ public final class NativeMessagingServer implements AutoCloseable {
       }
       listeners.clear();
     }
+  }
+
+  /**
+   * Stops listening, cancels every in-flight call and ends every connection, without waiting for handlers
+   * that ignore cancellation (their threads are daemons and their results are dropped).
+   */
+  @Override
+  public void close() {
+    closed = true;
+    closeListeners();
     for (ServerConnection connection : List.copyOf(connections)) {
       connection.close();
     }

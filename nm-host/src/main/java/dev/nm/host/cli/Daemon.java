@@ -5,6 +5,7 @@ import dev.nm.host.HostStatus;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * exits after {@code idle_timeout_seconds} without a connection (every connection, however short, restarts
  * the count: {@link dev.nm.host.NativeMessagingServer#awaitIdle}), and on SIGTERM stops accepting, cancels what
  * is in flight and removes its socket and pid file.
+ *
+ * <p>When the installation it runs from changes ({@link InstallationWatcher}: nm-host upgraded or rebuilt) it
+ * retires: it removes its socket and pid file, gives up the lock, serves the ports it has until they close and
+ * then exits, while the next browser launch starts a daemon of the new version.
  */
 final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -35,33 +40,68 @@ final class Daemon {
     }
     ReferenceHost host = ReferenceHost.start(paths, HostStatus.Mode.DAEMON);
     AtomicBoolean stopping = new AtomicBoolean();
+    AtomicBoolean retired = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
-      stop(host, paths, lock, stopped);
+      stop(host, paths, lock, retired, stopped);
     }, "nm-daemon-shutdown"));
     Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
     Files.deleteIfExists(paths.socket());
     host.server().listen(paths.socket());
     ConfigWatcher.start(paths.configFile(), host.server());
+    InstallationWatcher.start(changed -> retire(host, paths, lock, retired, changed));
     LOG.info("nm daemon {} serving on {} (pid {}, exits after {} s idle)",
         NmHostVersion.get(), paths.socket(), ProcessHandle.current().pid(), host.server().config().idleTimeoutSeconds());
     host.server().awaitIdle();
     if (!stopping.get()) {
       // System.exit runs the shutdown hook, the one way the daemon stops.
-      LOG.info("no connection for {} s; exiting", host.server().config().idleTimeoutSeconds());
+      if (retired.get()) {
+        LOG.info("the last port of a retired daemon closed; exiting");
+      } else {
+        LOG.info("no connection for {} s; exiting", host.server().config().idleTimeoutSeconds());
+      }
       System.exit(0);
     }
     stopped.await();
     return 0;
   }
 
-  private static void stop(ReferenceHost host, HostPaths paths, FileLock lock, CountDownLatch stopped) {
+  /**
+   * Makes way for a daemon of the changed installation. The lock goes last: until then no other daemon can
+   * start, so the socket and pid file removed are this daemon's own.
+   */
+  private static void retire(ReferenceHost host, HostPaths paths, FileLock lock, AtomicBoolean retired, Path changed) {
+    synchronized (retired) {
+      if (retired.get()) {
+        return;
+      }
+      LOG.info(
+          "{} changed since this daemon started: nm-host was upgraded or rebuilt. This daemon takes no new ports and "
+              + "exits when its {} open ports close; the next browser launch starts the new version",
+          changed, host.server().connectionCount());
+      host.server().stopAccepting();
+      try {
+        Files.deleteIfExists(paths.daemonPidFile());
+        lock.channel().close();
+      } catch (IOException e) {
+        LOG.warn("retiring did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
+      }
+      retired.set(true);
+    }
+  }
+
+  private static void stop(ReferenceHost host, HostPaths paths, FileLock lock, AtomicBoolean retired, CountDownLatch stopped) {
     try {
       host.close();
-      Files.deleteIfExists(paths.socket());
-      Files.deleteIfExists(paths.daemonPidFile());
-      lock.channel().close();
+      synchronized (retired) {
+        if (!retired.get()) {
+          // A retired daemon's socket and pid file are gone, or belong to its successor.
+          Files.deleteIfExists(paths.socket());
+          Files.deleteIfExists(paths.daemonPidFile());
+          lock.channel().close();
+        }
+      }
       LOG.info("nm daemon stopped");
     } catch (IOException | RuntimeException e) {
       LOG.warn("nm daemon shutdown did not finish cleanly", e);

@@ -39,6 +39,10 @@ final class DaemonConnector {
       if (channel != null) {
         return channel;
       }
+      if (started == null && !DaemonLock.isHeld(paths)) {
+        // The daemon that held the lock without a socket retired or died meanwhile.
+        started = DaemonLauncher.startDetached(paths);
+      }
       if (started != null && !started.isAlive() && !DaemonLock.isHeld(paths)) {
         throw new IOException(
             "the nm daemon exited while starting (exit code " + started.exitValue() + "); see "

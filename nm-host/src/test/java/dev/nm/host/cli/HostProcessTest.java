@@ -322,6 +322,37 @@ class HostProcessTest {
     assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
   }
 
+  /**
+   * An upgrade changes the daemon's class path: the running daemon keeps the port it serves and exits after it,
+   * while the next launch gets a daemon of the new installation. The test changes a class path directory.
+   */
+  @Test
+  void aDaemonWhoseInstallationChangedServesItsPortsToTheEndWhileTheNextLaunchStartsANewOne() throws Exception {
+    try (HostProcess first = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(first.call("before", "hello", "{}").path("success").asBoolean());
+      long retiring = DaemonLockView.daemonPid(home).orElseThrow();
+
+      Files.writeString(home.resolve("test-routes/upgraded"), "a changed installation");
+      awaitLogLine(home.resolve("logs/daemon.log"), "nm-host was upgraded or rebuilt", Duration.ofSeconds(15));
+
+      assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the retiring daemon took its socket away");
+      assertTrue(first.call("after", "hello", "{}").path("success").asBoolean(), "the open port is still served");
+      try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
+        assertTrue(next.call("new", "hello", "{}").path("success").asBoolean());
+        long successor = DaemonLockView.daemonPid(home).orElseThrow();
+        assertTrue(successor != retiring, "the next launch started a new daemon");
+        assertTrue(ProcessHandle.of(retiring).map(ProcessHandle::isAlive).orElse(false), "the old one still serves its port");
+      }
+      first.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      ProcessHandle old = ProcessHandle.of(retiring).orElse(null);
+      if (old != null) {
+        old.onExit().get(10, TimeUnit.SECONDS);
+      }
+      assertTrue(Files.exists(home.resolve("run/daemon.sock")), "the old daemon's exit left its successor's socket alone");
+      assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon running (pid "));
+    }
+  }
+
   @Test
   void callSendsANumberNoDoubleHoldsAsTypedAndTheHostNamesTheField() throws Exception {
     HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN);
