@@ -1,8 +1,8 @@
-// Ping round trip through Chromium over one connectNative port: our host (bin/nm-host, relay to the daemon)
-// vs the minimal Python host in peers/. n sequential `hello` requests per run, timed in the extension's
-// service worker with performance.now() (each, rounded to 0.1 ms, for the median; all n together for the
-// mean); runs alternate between the hosts. Then 30 sendNativeMessage calls
-// each (a new host process per call: start-up dominates). Usage: node bench/ping.mjs [n] [runs]
+// Ping round trip through Chromium over one connectNative port: our host (bin/nm-host; the daemon serves the
+// port's pipes) vs the minimal Python host in peers/. n sequential requests per run, after one unmeasured
+// run, timed in the extension's service worker with performance.now() (each, rounded to 0.1 ms, for the
+// median; all n together for the mean); runs alternate between the rows. Then 30 sendNativeMessage calls each
+// (a new host process per call: start-up dominates). Usage: node bench/ping.mjs [n] [runs]
 import { join } from 'node:path';
 import { nmHost, REPO } from '../lib/nm-host.mjs';
 import { startSession } from '../lib/session.mjs';
@@ -22,21 +22,31 @@ try {
       '--host-path', join(REPO, 'e2e/peers/echo_host.py'), '--extension-id', session.ids.allowed],
     session.env,
   );
-  const results = { 'nm-host': [], 'python peer': [] };
-  for (let run = 0; run < runs; run++) {
-    for (const [name, host] of [['nm-host', 'nm_host'], ['python peer', PEER]]) {
-      const { times, total, error } = await session.workers.allowed.evaluate(([count, h]) => nm.ping(count, 'hello', {}, h), [n, host]);
+  // What each row sends: our `hello` answers with the protocol and the route list (511 bytes); `cancel` of an id
+  // not in flight answers {"cancelled": false} (62 bytes), the size of the peer's echo (50 bytes).
+  const rows = [
+    ['nm-host, hello (511-byte reply)', 'nm_host', 'hello', {}],
+    ['nm-host, cancel (62-byte reply)', 'nm_host', 'cancel', { request_id: 'not-in-flight' }],
+    ['python peer (50-byte reply)', PEER, 'hello', {}],
+  ];
+  const results = Object.fromEntries(rows.map(([name]) => [name, []]));
+  // One unmeasured run per row first: the daemon starts with the session, and its first requests are compiled.
+  for (let run = -1; run < runs; run++) {
+    for (const [name, host, route, payload] of rows) {
+      const { times, total, error } = await session.workers.allowed.evaluate(
+        ([count, h, r, p]) => nm.ping(count, r, p, h), [n, host, route, payload]);
       if (error) throw new Error(`${name}: ${error}\n${session.log()}`);
+      if (run < 0) continue;
       const sorted = times.sort((a, b) => a - b);
       results[name].push({ median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: total / n });
     }
   }
   console.log(`ping round trip over connectNative, n=${n} per run, ${runs} runs (ms)`);
-  console.log('| host | median per run | mean per run | p99 per run | median of means ÷ python peer |');
+  console.log("| host | median per run | mean per run | p99 per run | median of means ÷ the peer's |");
   console.log('|---|---|---|---|---:|');
   const medianOfMeans = (list) => list.map((r) => r.mean).sort((a, b) => a - b)[Math.floor(list.length / 2)];
   for (const [name, list] of Object.entries(results)) {
-    const ratio = medianOfMeans(list) / medianOfMeans(results['python peer']);
+    const ratio = medianOfMeans(list) / medianOfMeans(results[rows[2][0]]);
     console.log(`| ${name} | ${list.map((r) => r.median.toFixed(2)).join(', ')} | ${list.map((r) => r.mean.toFixed(3)).join(', ')} | ${list.map((r) => r.p99.toFixed(2)).join(', ')} | ${ratio.toFixed(2)} |`);
   }
   const once = {};
