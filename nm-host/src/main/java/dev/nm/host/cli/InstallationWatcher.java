@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * Notices that the installation a daemon runs from has changed (nm-host upgraded, reinstalled or rebuilt): every
  * {@link #PERIOD} it compares each class path entry's size and modification time with what they were when the
- * daemon started. A jar that is replaced, added to a directory entry or removed counts; so does a class path
- * directory gaining or losing an entry. It reports the first change once, then stops.
+ * daemon started. A jar replaced or removed counts, and so does a class path directory gaining or losing an
+ * entry; a jar added beside unchanged ones does not (an upgrade replaces nm-host's own jars). It reports the
+ * first change once, then stops.
  */
 final class InstallationWatcher {
   static final Duration PERIOD = Duration.ofSeconds(2);
