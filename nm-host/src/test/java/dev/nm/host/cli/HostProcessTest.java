@@ -197,11 +197,7 @@ class HostProcessTest {
       assertEquals(1, host.exitValue());
       assertEquals(List.of(), host.remainingFrames(), "stdout ends, which the browser reports as \"Native host has exited\"");
     }
-    try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
-      assertTrue(next.call("again", "hello", "{}").path("success").asBoolean());
-      long restarted = DaemonLockView.daemonPid(home).orElseThrow();
-      assertTrue(restarted != killed, "a new daemon serves the next host");
-    }
+    assertTheNextHostStartsANewDaemon(killed);
   }
 
   @Test
@@ -227,11 +223,7 @@ class HostProcessTest {
       assertEquals(1, host.exitValue());
       assertEquals(List.of(), host.remainingFrames());
     }
-    try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
-      assertTrue(next.call("again", "hello", "{}").path("success").asBoolean());
-      long restarted = DaemonLockView.daemonPid(home).orElseThrow();
-      assertTrue(restarted != killed, "a new daemon serves the next host");
-    }
+    assertTheNextHostStartsANewDaemon(killed);
   }
 
   @Test
@@ -404,6 +396,14 @@ class HostProcessTest {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     return false;
+  }
+
+  private void assertTheNextHostStartsANewDaemon(long killed) throws Exception {
+    try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(next.call("again", "hello", "{}").path("success").asBoolean());
+      long restarted = DaemonLockView.daemonPid(home).orElseThrow();
+      assertTrue(restarted != killed, "a new daemon serves the next host");
+    }
   }
 
   /** What a process's file descriptor refers to, e.g. {@code pipe:[1234]}. */
