@@ -3,9 +3,10 @@
  * resident daemon behind it, and the command line for people.
  *
  * <pre>
- * browser ──stdin/stdout──▶ nm-host (relay) ──Unix socket──▶ nm-host daemon run ──▶ routes, models
- *            frames           RelayHost          relay handshake,   Daemon, ReferenceHost,
- *                                                 then frames        NativeMessagingServer
+ * browser ──stdin/stdout pipes──▶ nm-host (relay) ──Unix socket──▶ nm-host daemon run ──▶ routes, models
+ *    ▲                              RelayHost      handshake offering  Daemon, ReferenceHost,
+ *    │                                             the pipes; "released" NativeMessagingServer
+ *    └──── frames: the same pipes, read and written by the daemon ◀──────┘
  * </pre>
  *
  * <ul>
@@ -14,13 +15,16 @@
  *       other command line goes to picocli ({@code NmHostCommand}).
  *   <li>Relay mode (the default, {@code RelayHost}) connects to the daemon, starting it detached if none
  *       answers ({@code DaemonConnector}, {@code DaemonLauncher}; {@code FirstSocket} shortens the JDK's
- *       set-up of the first socket), and passes frames verbatim both ways. It tracks the ids of unanswered
- *       requests ({@code InFlightRequests}) so that each gets a {@code BACKEND_ERROR} if the daemon dies,
- *       and exits as soon as the browser closes stdin.
+ *       set-up of the first socket), and offers it its stdin and stdout: on Linux the daemon serves the port
+ *       on those pipes and the relay only waits to be told the port has ended. Where the daemon cannot take
+ *       them, or {@code NM_HOST_PIPES=relay}, the relay passes frames verbatim both ways, tracks the ids of
+ *       unanswered requests ({@code InFlightRequests}) so that each gets a {@code BACKEND_ERROR} if the daemon
+ *       dies, and exits as soon as the browser closes stdin.
  *   <li>The daemon ({@code Daemon}) is one per user ({@code DaemonLock}), serves every relay from one
  *       {@code ReferenceHost} (config, host modules, route tables from the class path), puts each saved edit of
  *       {@code config.json} in force ({@code ConfigWatcher}), and exits after
- *       {@code idle_timeout_seconds} without connections or on SIGTERM, removing its socket and pid file.
+ *       {@code idle_timeout_seconds} without connections or on SIGTERM, removing its socket and pid file. When
+ *       its installation changes ({@code InstallationWatcher}) it retires: new ports go to a new daemon.
  *   <li>Standalone mode ({@code NM_HOST_MODE=standalone}, {@code StandaloneHost}) serves the port with a
  *       whole host in the process, sharing nothing.
  * </ul>
