@@ -55,7 +55,7 @@ final class PayloadBinder<Q> {
       throw RouteException.validation(
           WirePath.of(e), "expected " + describe(e.getTargetType()) + ", got " + quote(e.getValue()));
     } catch (MismatchedInputException e) {
-      throw RouteException.validation(WirePath.of(e), "expected " + describe(e.getTargetType()));
+      throw RouteException.validation(WirePath.of(e), mismatch(e.getTargetType(), valueAt(payload, e)));
     } catch (InvalidDefinitionException e) {
       // Jackson has no way to build the type from this kind of JSON value (an array from a string, say).
       Class<?> type = e.getType() == null ? null : e.getType().getRawClass();
@@ -106,6 +106,18 @@ final class PayloadBinder<Q> {
       return "an object";
     }
     return "a " + type.getSimpleName();
+  }
+
+  /**
+   * For a value Jackson cannot bind: "expected an integer". A field left out or sent as null reaches here only
+   * when its type has no absent value (a primitive), so it is required: "required: expected an integer".
+   */
+  private static String mismatch(Class<?> type, JsonNode value) {
+    String expected = "expected " + describe(type);
+    if (value.isMissingNode()) {
+      return "required: " + expected;
+    }
+    return value.isNull() ? expected + ", got null" : expected;
   }
 
   /**

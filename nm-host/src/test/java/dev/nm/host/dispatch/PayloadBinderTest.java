@@ -42,6 +42,17 @@ class PayloadBinderTest {
   }
 
   @Test
+  void aPrimitiveFieldLeftOutOrNullIsRequired() throws Exception {
+    record Limit(int maxTokens, double temperature) {}
+    PayloadBinder<Limit> limits = PayloadBinder.of(Limit.class);
+
+    assertInvalid(limits, "{\"temperature\":0.5}", "max_tokens", "max_tokens: required: expected an integer");
+    assertInvalid(limits, "{\"max_tokens\":null,\"temperature\":0.5}", "max_tokens", "max_tokens: expected an integer, got null");
+    assertInvalid(limits, "{\"max_tokens\":4}", "temperature", "temperature: required: expected a number");
+    assertInvalid(limits, "{\"max_tokens\":[4],\"temperature\":0.5}", "max_tokens", "max_tokens: expected an integer");
+  }
+
+  @Test
   void aNumberBeyondADoubleIsOutOfRangeForEveryFractionalField() throws Exception {
     assertInvalid("{\"temperature\":1e400}", "temperature",
         "temperature: expected a number " + DOUBLE_RANGE + ", got one beyond that range");
