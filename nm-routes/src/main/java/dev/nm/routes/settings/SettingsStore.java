@@ -10,19 +10,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Durable key/value settings of the AI routes, in the host's SQLite database ({@code HostPaths.database()}),
  * table {@code ai_settings}. Values are JSON text. Thread-safe; one connection, statements serialised.
+ *
+ * <p>Every generation reads several settings (the selected model, global and session defaults), so values are
+ * kept once read. Before each read the store asks SQLite whether another connection (another host process on
+ * the same database) has committed since ({@code PRAGMA data_version}, which this connection's own commits do
+ * not move), and forgets what it kept if so.
  */
 public final class SettingsStore implements AutoCloseable {
   private final Path file;
   private final Connection connection;
+  private final PreparedStatement dataVersion;
+  private final Map<String, Optional<String>> values = new HashMap<>();
+  private long valuesVersion = -1;
 
-  private SettingsStore(Path file, Connection connection) {
+  private SettingsStore(Path file, Connection connection) throws SQLException {
     this.file = file;
     this.connection = connection;
+    this.dataVersion = connection.prepareStatement("PRAGMA data_version");
   }
 
   /** Opens (creating if needed) the database file and the table. */
@@ -44,6 +55,28 @@ public final class SettingsStore implements AutoCloseable {
   }
 
   public synchronized Optional<String> get(String key) {
+    long version = dataVersion(key);
+    if (version != valuesVersion) {
+      values.clear();
+      valuesVersion = version;
+    }
+    Optional<String> value = values.get(key);
+    if (value == null) {
+      value = read(key);
+      values.put(key, value);
+    }
+    return value;
+  }
+
+  private long dataVersion(String key) {
+    try (ResultSet rs = dataVersion.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : -1;
+    } catch (SQLException e) {
+      throw failure("read", key, e);
+    }
+  }
+
+  private Optional<String> read(String key) {
     try (PreparedStatement q = connection.prepareStatement("SELECT value FROM ai_settings WHERE key = ?")) {
       q.setString(1, key);
       try (ResultSet rs = q.executeQuery()) {
@@ -61,7 +94,9 @@ public final class SettingsStore implements AutoCloseable {
       u.setString(1, key);
       u.setString(2, value);
       u.executeUpdate();
+      values.put(key, Optional.of(value));
     } catch (SQLException e) {
+      values.remove(key);
       throw failure("write", key, e);
     }
   }
@@ -70,7 +105,9 @@ public final class SettingsStore implements AutoCloseable {
     try (PreparedStatement d = connection.prepareStatement("DELETE FROM ai_settings WHERE key = ?")) {
       d.setString(1, key);
       d.executeUpdate();
+      values.put(key, Optional.empty());
     } catch (SQLException e) {
+      values.remove(key);
       throw failure("delete", key, e);
     }
   }
@@ -78,6 +115,7 @@ public final class SettingsStore implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
+      dataVersion.close();
       connection.close();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot close the settings database " + file, e);
