@@ -99,7 +99,7 @@ public record RelayHandshake(String origin, long pipesOf) {
   public byte[] toFrame() {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(origin.length() + 64);
     frame.writeBytes(VERSION_START);
-    frame.write('0' + (offersPipes() ? PIPES_VERSION : FRAMES_VERSION));
+    frame.writeBytes(Integer.toString(offersPipes() ? PIPES_VERSION : FRAMES_VERSION).getBytes(StandardCharsets.US_ASCII));
     frame.writeBytes(ORIGIN);
     frame.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(origin));
     if (offersPipes()) {
