@@ -42,10 +42,7 @@ public final class GenerationService {
   public Optional<String> defaultModel() {
     return preferences
         .defaultModel(ModelKind.GENERATION)
-        .or(() -> models.registry().list().stream()
-            .filter(m -> m.kind() == ModelKind.GENERATION && m.problem().isEmpty())
-            .map(ModelEntry::id)
-            .findFirst());
+        .or(() -> models.registry().firstUsable(ModelKind.GENERATION).map(ModelEntry::id));
   }
 
   /** The model a request naming {@code requested} (or null) is served by. */

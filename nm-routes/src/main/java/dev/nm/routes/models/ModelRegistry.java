@@ -16,16 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The models in one directory, read afresh on every call so that a model copied in is seen at once: each
- * {@code *.gguf} file is a generation model, each directory holding {@code model.onnx} and
+ * The models in one directory, read afresh on every {@link #list()} so that a model copied in is seen at once:
+ * each {@code *.gguf} file is a generation model, each directory holding {@code model.onnx} and
  * {@code tokenizer.json} an embedding model. GGUF headers are cached per file size and modification time.
- * Thread-safe.
+ * {@link #firstUsable} serves the requests that name no model from the last listing while the directory is
+ * unchanged. Thread-safe.
  */
 public final class ModelRegistry {
   private static final String GGUF_SUFFIX = ".gguf";
+  private static final long SETTLED_MILLIS = 1_000;
 
   private final Path directory;
   private final Map<Path, CachedHeader> headers = new ConcurrentHashMap<>();
+  private volatile Listing lastListing;
 
   public ModelRegistry(Path directory) {
     this.directory = directory;
@@ -37,6 +40,40 @@ public final class ModelRegistry {
 
   /** Every model in the directory, sorted by id; empty if the directory does not exist. */
   public List<ModelEntry> list() {
+    return listing().models;
+  }
+
+  /**
+   * The first model of that kind, by id, whose file is usable. Lists the directory again only when its
+   * modification time has changed since the last listing (a model added, removed or renamed), not for every
+   * request that names no model; a model rewritten in place keeps its place until then, and is read afresh
+   * when it is loaded.
+   */
+  public Optional<ModelEntry> firstUsable(ModelKind kind) {
+    Listing listing = lastListing;
+    if (listing == null || !listing.reusable || !listing.directoryModified.equals(modified(directory))) {
+      listing = listing();
+    }
+    return listing.models.stream().filter(m -> m.kind() == kind && m.problem().isEmpty()).findFirst();
+  }
+
+  /** The model with that id, if the directory holds one. */
+  public Optional<ModelEntry> find(String id) {
+    return list().stream().filter(m -> m.id().equals(id)).findFirst();
+  }
+
+  private Listing listing() {
+    // Read before the entries: a change during the listing makes the next firstUsable list again. The kernel
+    // stamps a directory with a coarse clock, so a change within the same tick as the stamp read here would go
+    // unseen: a listing is reused only once the directory has been left alone for a while before it.
+    FileTime directoryModified = modified(directory);
+    boolean reusable = System.currentTimeMillis() - directoryModified.toMillis() > SETTLED_MILLIS;
+    Listing listing = new Listing(directoryModified, reusable, entries());
+    lastListing = listing;
+    return listing;
+  }
+
+  private List<ModelEntry> entries() {
     if (!Files.isDirectory(directory)) {
       return List.of();
     }
@@ -58,9 +95,13 @@ public final class ModelRegistry {
     return List.copyOf(models);
   }
 
-  /** The model with that id, if the directory holds one. */
-  public Optional<ModelEntry> find(String id) {
-    return list().stream().filter(m -> m.id().equals(id)).findFirst();
+  /** The directory's modification time; the epoch if it does not exist. */
+  private static FileTime modified(Path directory) {
+    try {
+      return Files.getLastModifiedTime(directory);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
   }
 
   private ModelEntry generationModel(Path file, String id) throws IOException {
@@ -81,6 +122,8 @@ public final class ModelRegistry {
       return new CachedHeader(size, modified, Optional.empty(), Optional.of(e.getMessage()));
     }
   }
+
+  private record Listing(FileTime directoryModified, boolean reusable, List<ModelEntry> models) {}
 
   private record CachedHeader(long size, FileTime modified, Optional<GgufMetadata> metadata, Optional<String> problem) {}
 }
