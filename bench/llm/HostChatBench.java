@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  * started as Chrome starts it, relaying to the resident daemon, and sends streamed {@code chat} requests. Prints
  * one JSON line per measurement on stdout; see README.md for what each one is.
  *
- * <pre>java -cp CLASSPATH bench/llm/HostChatBench.java HOST_EXECUTABLE ORIGIN PROMPTS_JSON ROUND</pre>
+ * <pre>java -cp CLASSPATH HostChatBench HOST_EXECUTABLE ORIGIN PROMPTS_JSON ROUND TTFT_SAMPLES</pre>
  */
 public final class HostChatBench {
   private static final int STREAMS = 4;
@@ -28,17 +28,19 @@ public final class HostChatBench {
   private final String origin;
   private final JsonNode prompts;
   private final int round;
+  private final int ttftSamples;
 
-  private HostChatBench(Path host, String origin, JsonNode prompts, int round) {
+  private HostChatBench(Path host, String origin, JsonNode prompts, int round, int ttftSamples) {
     this.host = host;
     this.origin = origin;
     this.prompts = prompts;
     this.round = round;
+    this.ttftSamples = ttftSamples;
   }
 
   public static void main(String[] args) throws Exception {
     JsonNode prompts = Json.mapper().readTree(Files.readString(Path.of(args[2])));
-    new HostChatBench(Path.of(args[0]), args[1], prompts, Integer.parseInt(args[3])).run();
+    new HostChatBench(Path.of(args[0]), args[1], prompts, Integer.parseInt(args[3]), Integer.parseInt(args[4])).run();
   }
 
   private void run() throws Exception {
@@ -65,8 +67,10 @@ public final class HostChatBench {
       print("decode", Map.of("completion_tokens", decode.completionTokens, "finish_reason", decode.finishReason,
           "decode_tok_s", (decode.completionTokens - 1) / (decode.totalSeconds() - decode.ttftSeconds())));
 
-      Timed first = stream(client, "ttft", prompts.get("short").asText(), 1);
-      print("ttft", Map.of("prompt_tokens", first.promptTokens, "ttft_ms", first.ttftMillis()));
+      for (int sample = 0; sample < ttftSamples; sample++) {
+        Timed first = stream(client, "ttft", prompts.get("short").asText(), 1);
+        print("ttft", Map.of("prompt_tokens", first.promptTokens, "ttft_ms", first.ttftMillis()));
+      }
 
       Timed single = stream(client, "one", prompts.get("decode").asText(), maxTokens);
       print("one_stream", Map.of("completion_tokens", single.completionTokens,

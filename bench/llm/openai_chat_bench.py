@@ -63,7 +63,7 @@ def emit(round_, metric, **values):
 
 
 def main():
-    base_url, prompts_file, round_ = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    base_url, prompts_file, round_, ttft_samples = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     with open(prompts_file, encoding="utf-8") as f:
         prompts = json.load(f)
     max_tokens = prompts["max_tokens"]
@@ -80,8 +80,9 @@ def main():
     emit(round_, "decode", completion_tokens=tokens, finish_reason=final["finish_reason"],
          decode_tok_s=(tokens - 1) / (total - ttft))
 
-    ttft, _, _ = chat(base_url, prompts, "ttft", round_, prompts["short"], 1, True)
-    emit(round_, "ttft", ttft_ms=ttft * 1e3)
+    for _ in range(ttft_samples):
+        ttft, _, _ = chat(base_url, prompts, "ttft", round_, prompts["short"], 1, True)
+        emit(round_, "ttft", ttft_ms=ttft * 1e3)
 
 
 if __name__ == "__main__":

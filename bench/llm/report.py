@@ -4,7 +4,8 @@
 
 RESULTS_JSONL holds the lines of HostChatBench.java and openai_chat_bench.py, every round; LLAMA_BENCH_JSONL
 holds llama-bench's `-o jsonl` lines, one per test and round; DAEMON_LOG is the nm daemon's log, where the
-llama.cpp server inside it prints its own timings of every generation. Every figure is the median over rounds.
+llama.cpp server inside it prints its own timings of every generation. Every figure is the median over rounds;
+time to first token, of which each round takes several samples, the median over all of them.
 """
 
 import json
@@ -42,15 +43,15 @@ def server_timings(log_file):
 
 
 def engine_figures(timings, long_tokens, short_tokens):
-    """Per round, in order: the engine's prompt tok/s, decode tok/s and short-prompt prefill ms.
+    """The engine's prompt tok/s and decode tok/s per round, and its prefill ms of every TTFT sample, in order.
 
-    Each round's long prompt is the only one of long_tokens tokens; its short-prompt TTFT request is the only one
-    of short_tokens tokens that decodes a single token, and the decode request comes right before it.
+    Each round's long prompt is the only one of long_tokens tokens and its decode request comes right after it;
+    the TTFT samples are the only requests of short_tokens tokens that decode a single token.
     """
-    prompt = [tokens / ms * 1e3 for ms, tokens, _, _ in timings if tokens == long_tokens]
-    ttft = [i for i, (_, tokens, _, decoded) in enumerate(timings) if tokens == short_tokens and decoded == 1]
-    decode = [(timings[i - 1][3] - 1) / timings[i - 1][2] * 1e3 for i in ttft]
-    prefill = [timings[i][0] for i in ttft]
+    long = [i for i, (_, tokens, _, _) in enumerate(timings) if tokens == long_tokens]
+    prompt = [timings[i][1] / timings[i][0] * 1e3 for i in long]
+    decode = [(timings[i + 1][3] - 1) / timings[i + 1][2] * 1e3 for i in long]
+    prefill = [ms for ms, tokens, _, decoded in timings if tokens == short_tokens and decoded == 1]
     return prompt, decode, prefill
 
 
@@ -64,6 +65,7 @@ def main():
     short_tokens = int(median(results, nm, "ttft", "prompt_tokens")[0])
     gen_tokens = int(median(results, nm, "decode", "completion_tokens")[0])
     rounds = median(results, nm, "prompt", "prompt_tok_s")[1]
+    ttft_samples = median(results, nm, "ttft", "ttft_ms")[1] // rounds
 
     nm_pp = median(results, nm, "prompt", "prompt_tok_s")[0]
     lcp_pp = median(results, lcp, "prompt", "prompt_tok_s")[0]
@@ -90,7 +92,8 @@ def main():
     scaling = statistics.median(f / o for f, o in zip(fours, ones, strict=True))
 
     print(f"{bench[0]['n_threads']} threads, CPU {bench[0]['cpu_info']}; medians of {rounds} rounds "
-          f"(llama-bench: of each round's mean of 3 repetitions).")
+          f"(llama-bench: of each round's mean of 3 repetitions; time to first token: of {ttft_samples} requests "
+          f"a round).")
     print(f"Prompts: long = {long_tokens} tokens through nm ({lcp_long_tokens} through llama-cpp-python), "
           f"short = {short_tokens} tokens; decode = {gen_tokens} tokens, greedy.")
     print()
@@ -105,7 +108,7 @@ def main():
           f"| {prefill_ms:.1f} (prefill) | {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
     print()
     print(f"nm's time to first token over its own engine's prefill of the same request: {overhead_ms:+.1f} ms "
-          "(median over rounds of the difference; goal <= +5 ms).")
+          f"(median of the differences of {len(nm_ttfts)} requests; goal <= +5 ms).")
     print()
     print("| nm, streamed chat of the decode prompt | tok/s |")
     print("|---|---:|")

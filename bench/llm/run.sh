@@ -10,6 +10,7 @@
 #   NM_BENCH_MODEL        the GGUF   (default: the default chat model in nm's models directory)
 #   NM_BENCH_THREADS      threads for every side                                              (default 2)
 #   NM_BENCH_ROUNDS       rounds; each runs all three sides once                              (default 3)
+#   NM_BENCH_TTFT_SAMPLES short-prompt requests timed to their first token, per side and round (default 5)
 #   NM_BENCH_PORT         loopback port for llama-cpp-python's server                         (default 18080)
 #   NM_BENCH_KEEP         a directory to keep the raw results and logs in                     (default: discarded)
 set -euo pipefail
@@ -22,6 +23,7 @@ models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models
 model="${NM_BENCH_MODEL:-$models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 threads="${NM_BENCH_THREADS:-2}"
 rounds="${NM_BENCH_ROUNDS:-3}"
+ttft_samples="${NM_BENCH_TTFT_SAMPLES:-5}"
 port="${NM_BENCH_PORT:-18080}"
 work="${NM_BENCH_KEEP:-$(mktemp -d)}"
 mkdir -p "$work"
@@ -33,6 +35,9 @@ fi
 (cd "$root" && mvn -q -o -B -pl nm-testkit -am package dependency:build-classpath -DskipTests -Dmaven.javadoc.skip \
   -Dmaven.source.skip -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath" >&2)
 classpath="$root/nm-testkit/target/classes:$(cat "$work/classpath")"
+# Compiled once: run as a source file, every round's client JVM would compile it with javac first, and the JIT
+# work that leaves behind would run on the same two cores as the engine during the measurements.
+javac -d "$work/classes" -cp "$classpath" "$here/HostChatBench.java"
 
 # A hermetic nm home whose daemon serves the model with the benchmark's threads and nm's default slots.
 # The benchmark's requests all come from one origin; HEAVY's default rate limit (60 a minute) would throttle them.
@@ -67,9 +72,11 @@ bench="$work/llama-bench.jsonl"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load.txt"
 for round in $(seq "$rounds"); do
   echo "round $round/$rounds: nm" >&2
-  java -cp "$classpath" "$here/HostChatBench.java" "$root/bin/nm-host" "$origin" "$here/prompts.json" "$round" >>"$results"
+  java -cp "$work/classes:$classpath" HostChatBench "$root/bin/nm-host" "$origin" "$here/prompts.json" "$round" "$ttft_samples" \
+    >>"$results"
   echo "round $round/$rounds: llama-cpp-python" >&2
-  "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" >>"$results"
+  "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" "$ttft_samples" \
+    >>"$results"
   echo "round $round/$rounds: llama-bench" >&2
   # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens.
   sizes=$(python3 -c '
