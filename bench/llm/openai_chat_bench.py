@@ -1,8 +1,9 @@
-"""One round of the LLM benchmark against an OpenAI-compatible server (llama-cpp-python's) over HTTP.
+"""One round of the LLM benchmark against an OpenAI-compatible server (llama-cpp-python's, llama.cpp's) over HTTP.
 
-Sends the same streamed chat requests as HostChatBench.java and prints one JSON line per measurement.
+Sends the same streamed chat requests as HostChatBench.java and prints one JSON line per measurement, marked
+with SIDE.
 
-    python openai_chat_bench.py http://127.0.0.1:PORT PROMPTS_JSON ROUND
+    python openai_chat_bench.py http://127.0.0.1:PORT PROMPTS_JSON ROUND TTFT_SAMPLES SIDE
 """
 
 import http.client
@@ -12,7 +13,7 @@ import time
 import urllib.parse
 
 
-def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream):
+def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream, extra):
     """Posts one chat request whose system message starts with a fresh nonce, so no prefix cache applies.
 
     Returns (first content chunk seconds or None, total seconds, parsed reply or final chunk).
@@ -26,6 +27,7 @@ def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream):
         "temperature": 0,
         "max_tokens": max_tokens,
         "stream": stream,
+        **extra,
     }
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=300)
     start = time.perf_counter()
@@ -58,31 +60,34 @@ def completion_tokens(final_choice, max_tokens):
     return max_tokens
 
 
-def emit(round_, metric, **values):
-    print(json.dumps({"side": "llama-cpp-python", "round": round_, "metric": metric, **values}), flush=True)
+def emit(side, round_, metric, **values):
+    print(json.dumps({"side": side, "round": round_, "metric": metric, **values}), flush=True)
 
 
 def main():
-    base_url, prompts_file, round_, ttft_samples = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    base_url, prompts_file, round_, ttft_samples, side = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     with open(prompts_file, encoding="utf-8") as f:
         prompts = json.load(f)
     max_tokens = prompts["max_tokens"]
+    # llama.cpp's server reuses a slot's cached prefix by default; nm's engine runs with the cache off, and so must
+    # it, or its short prompts would be shorter by the tokens the nonces share.
+    extra = {"cache_prompt": False} if side == "llama-server" else {}
 
-    chat(base_url, prompts, "warmup", round_, prompts["short"], 4, True)
+    chat(base_url, prompts, "warmup", round_, prompts["short"], 4, True, extra)
 
-    ttft, _, _ = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, True)
-    _, _, reply = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, False)
+    ttft, _, _ = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, True, extra)
+    _, _, reply = chat(base_url, prompts, "prefill", round_, prompts["long"], 1, False, extra)
     prompt_tokens = reply["usage"]["prompt_tokens"]
-    emit(round_, "prompt", prompt_tokens=prompt_tokens, ttft_ms=ttft * 1e3, prompt_tok_s=prompt_tokens / ttft)
+    emit(side, round_, "prompt", prompt_tokens=prompt_tokens, ttft_ms=ttft * 1e3, prompt_tok_s=prompt_tokens / ttft)
 
-    ttft, total, final = chat(base_url, prompts, "decode", round_, prompts["decode"], max_tokens, True)
+    ttft, total, final = chat(base_url, prompts, "decode", round_, prompts["decode"], max_tokens, True, extra)
     tokens = completion_tokens(final, max_tokens)
-    emit(round_, "decode", completion_tokens=tokens, finish_reason=final["finish_reason"],
+    emit(side, round_, "decode", completion_tokens=tokens, finish_reason=final["finish_reason"],
          decode_tok_s=(tokens - 1) / (total - ttft))
 
     for _ in range(ttft_samples):
-        ttft, _, _ = chat(base_url, prompts, "ttft", round_, prompts["short"], 1, True)
-        emit(round_, "ttft", ttft_ms=ttft * 1e3)
+        ttft, _, _ = chat(base_url, prompts, "ttft", round_, prompts["short"], 1, True, extra)
+        emit(side, round_, "ttft", ttft_ms=ttft * 1e3)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Prints the LLM benchmark's markdown table from one run's results.
 
-    python report.py RESULTS_JSONL LLAMA_BENCH_JSONL DAEMON_LOG
+    python report.py RESULTS_JSONL LLAMA_BENCH_JSONL DAEMON_LOG LLAMA_SERVER_LOG
 
-RESULTS_JSONL holds the lines of HostChatBench.java and openai_chat_bench.py, every round; LLAMA_BENCH_JSONL
+RESULTS_JSONL holds the lines of HostChatBench.java and openai_chat_bench.py (llama-cpp-python's and llama.cpp's
+servers), every round; LLAMA_BENCH_JSONL
 holds llama-bench's `-o jsonl` lines, one per test and round; DAEMON_LOG is the nm daemon's log, where the
-llama.cpp server inside it prints its own timings of every generation. Every figure is the median over rounds;
+llama.cpp server inside it prints its own timings of every generation, as llama-server does in LLAMA_SERVER_LOG. Every figure is the median over rounds;
 time to first token, of which each round takes several samples, the median over all of them.
 """
 
@@ -59,7 +60,8 @@ def main():
     results = read_lines(sys.argv[1])
     bench = read_lines(sys.argv[2])
     timings = server_timings(sys.argv[3])
-    nm, lcp = "nm", "llama-cpp-python"
+    llama_server_timings = server_timings(sys.argv[4])
+    nm, lcp, server = "nm", "llama-cpp-python", "llama-server"
 
     long_tokens = int(median(results, nm, "prompt", "prompt_tokens")[0])
     short_tokens = int(median(results, nm, "ttft", "prompt_tokens")[0])
@@ -71,18 +73,26 @@ def main():
     lcp_pp = median(results, lcp, "prompt", "prompt_tok_s")[0]
     lcp_long_tokens = int(median(results, lcp, "prompt", "prompt_tokens")[0])
     bench_pp = llama_bench(bench, long_tokens, 0, "avg_ts")
+    server_pp = median(results, server, "prompt", "prompt_tok_s")[0]
+    server_long_tokens = int(median(results, server, "prompt", "prompt_tokens")[0])
 
     nm_tg = median(results, nm, "decode", "decode_tok_s")[0]
     lcp_tg = median(results, lcp, "decode", "decode_tok_s")[0]
     bench_tg = llama_bench(bench, 0, gen_tokens, "avg_ts")
+    server_tg = median(results, server, "decode", "decode_tok_s")[0]
 
     nm_ttft = median(results, nm, "ttft", "ttft_ms")[0]
     lcp_ttft = median(results, lcp, "ttft", "ttft_ms")[0]
+    server_ttft = median(results, server, "ttft", "ttft_ms")[0]
     prefill_ms = llama_bench(bench, short_tokens, 0, "avg_ns") / 1e6
 
     engine_pp, engine_tg, engine_prefill = engine_figures(timings, long_tokens, short_tokens)
     nm_ttfts = [row["ttft_ms"] for row in results if row["side"] == nm and row["metric"] == "ttft"]
     overhead_ms = statistics.median(ttft - prefill for ttft, prefill in zip(nm_ttfts, engine_prefill, strict=True))
+    server_ttfts = [row["ttft_ms"] for row in results if row["side"] == server and row["metric"] == "ttft"]
+    server_prefill = [ms for ms, tokens, _, decoded in llama_server_timings if tokens == short_tokens and decoded == 1]
+    server_overhead_ms = statistics.median(
+        ttft - prefill for ttft, prefill in zip(server_ttfts, server_prefill, strict=True))
     engine_pp, engine_tg, engine_prefill_ms = map(statistics.median, (engine_pp, engine_tg, engine_prefill))
 
     one = median(results, nm, "one_stream", "tok_s")[0]
@@ -94,21 +104,27 @@ def main():
     print(f"{bench[0]['n_threads']} threads, CPU {bench[0]['cpu_info']}; medians of {rounds} rounds "
           f"(llama-bench: of each round's mean of 3 repetitions; time to first token: of {ttft_samples} requests "
           f"a round).")
-    print(f"Prompts: long = {long_tokens} tokens through nm ({lcp_long_tokens} through llama-cpp-python), "
-          f"short = {short_tokens} tokens; decode = {gen_tokens} tokens, greedy.")
+    print(f"Prompts: long = {long_tokens} tokens through nm ({server_long_tokens} through llama-server, "
+          f"{lcp_long_tokens} through llama-cpp-python), short = {short_tokens} tokens; decode = {gen_tokens} tokens, "
+          "greedy.")
     print()
-    print("| measure | nm, host client | nm's engine alone (server timings) | llama-bench "
-          "| nm / llama-bench (goal) | llama-cpp-python, HTTP | nm / llama-cpp-python (goal) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    print(f"| prompt tok/s ({long_tokens}-token prompt) | {nm_pp:.1f} | {engine_pp:.1f} | {bench_pp:.1f} "
-          f"| {nm_pp / bench_pp:.2f}x (>= 0.95x) | {lcp_pp:.1f} | {nm_pp / lcp_pp:.2f}x (>= 1.0x) |")
-    print(f"| decode tok/s ({gen_tokens} tokens) | {nm_tg:.1f} | {engine_tg:.1f} | {bench_tg:.1f} "
-          f"| {nm_tg / bench_tg:.2f}x (>= 0.95x) | {lcp_tg:.1f} | {nm_tg / lcp_tg:.2f}x (>= 1.0x) |")
+    print("| measure | nm, host client | nm's engine alone (server timings) | llama.cpp's server, HTTP "
+          "| nm / llama.cpp's server | llama-bench | nm / llama-bench (goal) | llama-cpp-python, HTTP "
+          "| nm / llama-cpp-python (goal) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| prompt tok/s ({long_tokens}-token prompt) | {nm_pp:.1f} | {engine_pp:.1f} | {server_pp:.1f} "
+          f"| {nm_pp / server_pp:.2f}x | {bench_pp:.1f} | {nm_pp / bench_pp:.2f}x (>= 0.95x) | {lcp_pp:.1f} "
+          f"| {nm_pp / lcp_pp:.2f}x (>= 1.0x) |")
+    print(f"| decode tok/s ({gen_tokens} tokens) | {nm_tg:.1f} | {engine_tg:.1f} | {server_tg:.1f} "
+          f"| {nm_tg / server_tg:.2f}x | {bench_tg:.1f} | {nm_tg / bench_tg:.2f}x (>= 0.95x) | {lcp_tg:.1f} "
+          f"| {nm_tg / lcp_tg:.2f}x (>= 1.0x) |")
     print(f"| time to first token, ms ({short_tokens}-token prompt) | {nm_ttft:.1f} | {engine_prefill_ms:.1f} (prefill) "
-          f"| {prefill_ms:.1f} (prefill) | {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
+          f"| {server_ttft:.1f} | {nm_ttft - server_ttft:+.1f} ms | {prefill_ms:.1f} (prefill) "
+          f"| {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
     print()
     print(f"nm's time to first token over its own engine's prefill of the same request: {overhead_ms:+.1f} ms "
-          f"(median of the differences of {len(nm_ttfts)} requests; goal <= +5 ms).")
+          f"(median of the differences of {len(nm_ttfts)} requests; goal <= +5 ms); llama.cpp's server over its own: "
+          f"{server_overhead_ms:+.1f} ms.")
     print()
     print("| nm, streamed chat of the decode prompt | tok/s |")
     print("|---|---:|")

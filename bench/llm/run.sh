@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Benchmarks nm's chat generation against llama.cpp's llama-bench and llama-cpp-python's OpenAI server, same
-# model, same threads, in one run: rounds alternate the three sides, and the table shows medians. See README.md.
+# Benchmarks nm's chat generation against llama.cpp's llama-bench, llama.cpp's own server and llama-cpp-python's
+# OpenAI server, same model, same threads, in one run: rounds alternate the sides, and the table shows medians.
+# See README.md.
 #
 #   NM_BENCH_LLAMA_BENCH=/tmp/llama.cpp/build/bin/llama-bench NM_BENCH_LCP_PYTHON=/tmp/lcp/bin/python bench/llm/run.sh
 #
 # Environment:
 #   NM_BENCH_LLAMA_BENCH  llama-bench built from the llama.cpp nm's engine uses            (required)
 #   NM_BENCH_LCP_PYTHON   a Python with llama-cpp-python[server] installed                   (required)
+#   NM_BENCH_LLAMA_SERVER llama-server from the same build as llama-bench    (default: beside llama-bench)
 #   NM_BENCH_MODEL        the GGUF   (default: the default chat model in nm's models directory)
 #   NM_BENCH_THREADS      threads for every side                                              (default 2)
 #   NM_BENCH_ROUNDS       rounds; each runs all three sides once                              (default 3)
 #   NM_BENCH_TTFT_SAMPLES short-prompt requests timed to their first token, per side and round (default 5)
-#   NM_BENCH_PORT         loopback port for llama-cpp-python's server                         (default 18080)
+#   NM_BENCH_PORT         loopback port for llama-cpp-python's server; llama-server's is one above (default 18080)
 #   NM_BENCH_KEEP         a directory to keep the raw results and logs in                     (default: discarded)
 set -euo pipefail
 
@@ -19,12 +21,15 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/bench/llm"
 llama_bench="${NM_BENCH_LLAMA_BENCH:?set NM_BENCH_LLAMA_BENCH to a llama-bench binary (see bench/llm/README.md)}"
 lcp_python="${NM_BENCH_LCP_PYTHON:?set NM_BENCH_LCP_PYTHON to a Python with llama-cpp-python[server] (see bench/llm/README.md)}"
+llama_server="${NM_BENCH_LLAMA_SERVER:-$(dirname "$llama_bench")/llama-server}"
+[[ -x "$llama_server" ]] || { echo "no llama-server at $llama_server; bench/llm/setup.sh builds it beside llama-bench" >&2; exit 1; }
 models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
 model="${NM_BENCH_MODEL:-$models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 threads="${NM_BENCH_THREADS:-2}"
 rounds="${NM_BENCH_ROUNDS:-3}"
 ttft_samples="${NM_BENCH_TTFT_SAMPLES:-5}"
 port="${NM_BENCH_PORT:-18080}"
+server_port=$((port + 1))
 work="${NM_BENCH_KEEP:-$(mktemp -d)}"
 mkdir -p "$work"
 [[ -n "${NM_BENCH_KEEP:-}" ]] || trap 'rm -rf "$work"' EXIT
@@ -55,13 +60,18 @@ EOF
 "$lcp_python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" \
   --n_threads "$threads" --n_threads_batch "$threads" --n_ctx 2048 >"$work/llama-cpp-python.log" 2>&1 &
 lcp_pid=$!
+# llama.cpp's server configured as nm's engine: 4 slots of 2048 tokens in one context, flash attention on.
+"$llama_server" -m "$model" --host 127.0.0.1 --port "$server_port" -t "$threads" -tb "$threads" -c 8192 -np 4 -fa \
+  >"$work/llama-server.log" 2>&1 &
+server_pid=$!
+disown "$server_pid" # it aborts on SIGTERM after cleaning up ("terminate called without an active exception")
 stop_servers() {
-  kill "$lcp_pid" 2>/dev/null || true
+  kill "$lcp_pid" "$server_pid" 2>/dev/null || true
   "$root/bin/nm-host" daemon stop >&2 || true
 }
 trap 'stop_servers; [[ -n "${NM_BENCH_KEEP:-}" ]] || rm -rf "$work"' EXIT
 for _ in $(seq 120); do
-  curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break
+  curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && curl -sf "http://127.0.0.1:$server_port/health" >/dev/null && break
   sleep 1
 done
 
@@ -76,7 +86,10 @@ for round in $(seq "$rounds"); do
     >>"$results"
   echo "round $round/$rounds: llama-cpp-python" >&2
   "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" "$ttft_samples" \
-    >>"$results"
+    llama-cpp-python >>"$results"
+  echo "round $round/$rounds: llama-server" >&2
+  python3 "$here/openai_chat_bench.py" "http://127.0.0.1:$server_port" "$here/prompts.json" "$round" "$ttft_samples" \
+    llama-server >>"$results"
   echo "round $round/$rounds: llama-bench" >&2
   # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens.
   sizes=$(python3 -c '
@@ -91,4 +104,4 @@ done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
 
 cat "$work/load.txt"
-python3 "$here/report.py" "$results" "$bench" "$NM_HOST_HOME/logs/daemon.log"
+python3 "$here/report.py" "$results" "$bench" "$NM_HOST_HOME/logs/daemon.log" "$work/llama-server.log"

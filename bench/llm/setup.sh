@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the two reference sides of bench/llm/run.sh outside the checkout (nothing here is ever committed):
+# Builds the reference sides of bench/llm/run.sh outside the checkout (nothing here is ever committed):
 #   DIR/venv                     llama-cpp-python[server] 0.3.8, compiled from source
 #   DIR/llama.cpp/build/bin/llama-bench   built from the llama.cpp that the same sdist vendors, with
+#   DIR/llama.cpp/build/bin/llama-server  (llama.cpp's own server: what nm's engine is without nm) and
 #   DIR/llama.cpp/build/bin/llama-batched-bench  (the engine's own figure for concurrent streams; see README.md)
-# Both are built like java-llama.cpp 4.1.0's Linux x86-64 library: GGML_NATIVE=OFF, which enables AVX, AVX2,
+# All are built like java-llama.cpp 4.1.0's Linux x86-64 library: GGML_NATIVE=OFF, which enables AVX, AVX2,
 # FMA, F16C and BMI2 but no AVX-512, with OpenMP and llamafile kernels, Release. Takes 15-30 minutes on 2 cores.
 #
 #   bench/llm/setup.sh [DIR]     # DIR defaults to /tmp/nm-llm-bench; prints the variables run.sh needs
@@ -25,6 +26,6 @@ CMAKE_ARGS="$cmake_args" CMAKE_BUILD_PARALLEL_LEVEL=2 \
 rm -rf llama.cpp
 cp -r "llama_cpp_python-$version/vendor/llama.cpp" llama.cpp
 cmake -S llama.cpp -B llama.cpp/build $cmake_args -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF >&2
-cmake --build llama.cpp/build --target llama-bench llama-batched-bench -j2 >&2
+cmake --build llama.cpp/build --target llama-bench llama-server llama-batched-bench -j2 >&2
 
 echo "NM_BENCH_LLAMA_BENCH=$dir/llama.cpp/build/bin/llama-bench NM_BENCH_LCP_PYTHON=$dir/venv/bin/python"
