@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
  * Checks a bound request: first its Jakarta constraints (Hibernate Validator), then the handler's own
@@ -24,7 +23,7 @@ final class RequestChecks {
       Validation.byDefaultProvider()
           .configure()
           // Message parameters only: no Expression Language implementation is needed or wanted.
-          .messageInterpolator(new ParameterMessageInterpolator())
+          .messageInterpolator(new ParameterMessages())
           .buildValidatorFactory();
 
   private final Validator validator = FACTORY.getValidator();
