@@ -1,5 +1,6 @@
 package dev.nm.host;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.host.connection.ServerConnection;
 import dev.nm.host.connection.ServingContext;
 import dev.nm.host.connection.UnixSocketListener;
@@ -16,12 +17,17 @@ import dev.nm.host.routes.BuiltinRouteTable;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Message;
 import dev.nm.protocol.MessageWriter;
+import dev.nm.protocol.ProtocolException;
+import dev.nm.route.DeclaredCase;
+import dev.nm.route.RouteException;
 import dev.nm.route.RouteTable;
 import dev.nm.route.Services;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -74,6 +80,7 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final AtomicReference<HostConfig> config;
   private final AuditLog auditLog;
   private final ServingContext serving;
+  private final Dispatcher dispatcher;
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final List<UnixSocketListener> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
@@ -109,10 +116,11 @@ public final class NativeMessagingServer implements AutoCloseable {
             new RateLimit(config::get));
     this.lightPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-worker-"));
     this.heavyPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-heavy-"));
+    this.dispatcher = new Dispatcher(catalog);
     this.serving =
         new ServingContext(
             catalog,
-            Middleware.chain(middlewares, new Dispatcher(catalog)),
+            Middleware.chain(middlewares, dispatcher),
             services,
             lightPool,
             heavyPool,
@@ -218,6 +226,47 @@ public final class NativeMessagingServer implements AutoCloseable {
         TimeUnit.NANOSECONDS.timedWait(activity, remaining);
       }
     }
+  }
+
+  /**
+   * Decodes, binds and checks every declared case of every route {@code rounds} times, calling no handler and
+   * no middleware, and encodes the refusals of the invalid ones. The JIT compiles only code that has run a few
+   * hundred times, and a local host's requests are few: without this a resident server would run its decoding,
+   * binding and validation code interpreted for its first few hundred requests, a millisecond or more each
+   * (Hibernate Validator's alone). A resident host calls it once, on a background thread, after {@link #listen}.
+   */
+  public void warmUp(int rounds) {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    List<byte[]> frames = new ArrayList<>();
+    for (RouteCatalog.Entry entry : catalog.entries()) {
+      for (DeclaredCase declared : entry.descriptor().cases()) {
+        frames.add(warmUpFrame(codec, entry.descriptor().name(), declared.request()));
+      }
+    }
+    for (int round = 0; round < rounds && !closed; round++) {
+      for (byte[] frame : frames) {
+        try {
+          Message.Request request = codec.decodeRequest(frame);
+          dispatcher.rehearse(request.route(), request.payload());
+        } catch (ProtocolException e) {
+          codec.encode(e.toFailure());
+        } catch (RouteException e) {
+          codec.encode(new Message.Failure("warm-up", e.toErrorBody()));
+        } catch (RuntimeException e) {
+          log.debug("warming up on a declared case failed: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private static byte[] warmUpFrame(EnvelopeCodec codec, String route, String payload) {
+    ObjectNode envelope = codec.mapper().createObjectNode().put("request_id", "warm-up").put("route", route);
+    try {
+      envelope.set("payload", codec.mapper().readTree(payload));
+    } catch (IOException e) {
+      envelope.put("payload", payload); // a case that is not JSON: its refusal is rehearsed as well
+    }
+    return envelope.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private void ended(ServerConnection connection) {

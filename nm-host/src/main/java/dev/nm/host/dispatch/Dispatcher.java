@@ -63,6 +63,20 @@ public final class Dispatcher implements Middleware.Next {
     }
   }
 
+  /**
+   * Binds and checks a payload for the named route as {@link #proceed} does, without calling its handler: what
+   * a server runs to have the JIT compile the binding and validation code before callers need it.
+   *
+   * @throws RouteException as {@link #proceed} for an unknown route or a payload that does not bind or check
+   */
+  public void rehearse(String routeName, JsonNode payload) {
+    BoundRoute<?, ?> route = routes.get(routeName);
+    if (route == null) {
+      throw routeNotFound(routeName);
+    }
+    route.check(payload, checks);
+  }
+
   private RouteException routeNotFound(String name) {
     List<String> nearest = catalog.nearest(name);
     String hint = nearest.isEmpty() ? "" : " Did you mean '" + String.join("', '", nearest) + "'?";
@@ -80,10 +94,15 @@ public final class Dispatcher implements Middleware.Next {
     }
 
     Object invoke(JsonNode payload, RouteContext context, RequestChecks checks) throws Exception {
-      Q request = binder.bind(payload);
-      checks.check(request, handler);
+      Q request = check(payload, checks);
       context.cancellation().throwIfCancelled();
       return handler.handle(request, context);
+    }
+
+    Q check(JsonNode payload, RequestChecks checks) {
+      Q request = binder.bind(payload);
+      checks.check(request, handler);
+      return request;
     }
   }
 }
