@@ -1,6 +1,6 @@
 package dev.nm.host;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.connection.ServerConnection;
 import dev.nm.host.connection.ServingContext;
 import dev.nm.host.connection.UnixSocketListener;
@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -240,7 +239,12 @@ public final class NativeMessagingServer implements AutoCloseable {
     List<byte[]> frames = new ArrayList<>();
     for (RouteCatalog.Entry entry : catalog.entries()) {
       for (DeclaredCase declared : entry.descriptor().cases()) {
-        frames.add(warmUpFrame(codec, entry.descriptor().name(), declared.request()));
+        try {
+          JsonNode payload = codec.mapper().readTree(declared.request());
+          frames.add(codec.encode(new Message.Request("warm-up", entry.descriptor().name(), payload)));
+        } catch (IOException e) {
+          log.debug("route '{}' declares a case that is not JSON: {}", entry.descriptor().name(), e.toString());
+        }
       }
     }
     for (int round = 0; round < rounds && !closed; round++) {
@@ -257,16 +261,6 @@ public final class NativeMessagingServer implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static byte[] warmUpFrame(EnvelopeCodec codec, String route, String payload) {
-    ObjectNode envelope = codec.mapper().createObjectNode().put("request_id", "warm-up").put("route", route);
-    try {
-      envelope.set("payload", codec.mapper().readTree(payload));
-    } catch (IOException e) {
-      envelope.put("payload", payload); // a case that is not JSON: its refusal is rehearsed as well
-    }
-    return envelope.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private void ended(ServerConnection connection) {
