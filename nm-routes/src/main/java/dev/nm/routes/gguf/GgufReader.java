@@ -117,16 +117,43 @@ public final class GgufReader {
     };
   }
 
+  /**
+   * Counts an array and skips its elements: nm keeps no array's values, and a tokenizer's (tens of thousands of
+   * strings) would otherwise be decoded one by one on every listing of a new or changed file.
+   */
   private GgufArray array(String key) throws IOException {
     int elementType = u32();
-    long length = count("length of array '" + key + "'", 0);
-    for (long i = 0; i < length; i++) {
-      if (elementType == ARRAY) {
-        throw fail("metadata '" + key + "' nests arrays, which GGUF does not allow");
+    if (elementType == ARRAY) {
+      throw fail("metadata '" + key + "' nests arrays, which GGUF does not allow");
+    }
+    int width = fixedWidth(elementType, key);
+    long length = count("length of array '" + key + "'", width == 0 ? 8 : width);
+    if (width > 0) {
+      skip(length * width);
+    } else {
+      String what = "length of a string in array '" + key + "'";
+      for (long i = 0; i < length; i++) {
+        skip(count(what, 1));
       }
-      value(elementType, key);
     }
     return new GgufArray(elementType, length);
+  }
+
+  /** The bytes one value of a fixed-size type takes; 0 for a string. */
+  private int fixedWidth(int type, String key) throws GgufFormatException {
+    return switch (type) {
+      case UINT8, INT8, BOOL -> 1;
+      case UINT16, INT16 -> 2;
+      case UINT32, INT32, FLOAT32 -> 4;
+      case UINT64, INT64, FLOAT64 -> 8;
+      case STRING -> 0;
+      default -> throw fail("metadata '" + key + "' has unknown value type " + Integer.toUnsignedString(type));
+    };
+  }
+
+  private void skip(long bytes) throws IOException {
+    in.skipNBytes(bytes);
+    position += bytes;
   }
 
   private String string(String what) throws IOException {

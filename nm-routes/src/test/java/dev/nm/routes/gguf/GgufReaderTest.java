@@ -99,6 +99,33 @@ class GgufReaderTest {
   }
 
   @Test
+  void arraysAreCountedAndSkippedWithTheirLengthsChecked() throws Exception {
+    Gguf g = new Gguf().header(0, 3);
+    g.key("tokenizer.ggml.scores").u32(9).u32(6).u64(3).u32(1).u32(2).u32(3);
+    g.key("tokenizer.ggml.tokens").u32(9).u32(8).u64(2).string("é").string("");
+    g.key("general.architecture").u32(8).string("tiny");
+    GgufMetadata m = GgufReader.read(g.write(dir.resolve("arrays.gguf")));
+    assertEquals(Optional.of("tiny"), m.architecture());
+    assertEquals(Optional.of(2L), m.vocabularySize());
+
+    Path longString = new Gguf().header(0, 1).key("tokenizer.ggml.tokens").u32(9).u32(8).u64(1).u64(1000)
+        .write(dir.resolve("long-string.gguf"));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(longString));
+    assertEquals(
+        longString + " is not a valid GGUF model: the length of a string in array 'tokenizer.ggml.tokens' is 1000,"
+            + " more than the 0 bytes left in the file can hold",
+        e.getMessage());
+
+    Path longArray = new Gguf().header(0, 1).key("tokenizer.ggml.scores").u32(9).u32(6).u64(1L << 40)
+        .write(dir.resolve("long-array.gguf"));
+    e = assertThrows(GgufFormatException.class, () -> GgufReader.read(longArray));
+    assertEquals(
+        longArray + " is not a valid GGUF model: the length of array 'tokenizer.ggml.scores' is 1099511627776, more"
+            + " than the 0 bytes left in the file can hold",
+        e.getMessage());
+  }
+
+  @Test
   void anUnsupportedVersionIsNamed() throws Exception {
     Path file = new Gguf().u32(0x46554747).u32(1).u64(0).u64(0).write(dir.resolve("v1.gguf"));
     GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
