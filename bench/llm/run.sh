@@ -11,7 +11,7 @@
 #   NM_BENCH_LLAMA_SERVER llama-server from the same build as llama-bench    (default: beside llama-bench)
 #   NM_BENCH_MODEL        the GGUF   (default: the default chat model in nm's models directory)
 #   NM_BENCH_THREADS      threads for every side                                              (default 2)
-#   NM_BENCH_ROUNDS       rounds; each runs all three sides once                              (default 3)
+#   NM_BENCH_ROUNDS       rounds; each runs every side once                                   (default 3)
 #   NM_BENCH_TTFT_SAMPLES short-prompt requests timed to their first token, per side and round (default 5)
 #   NM_BENCH_PORT         loopback port for llama-cpp-python's server; llama-server's is one above (default 18080)
 #   NM_BENCH_KEEP         a directory to keep the raw results and logs in                     (default: discarded)
