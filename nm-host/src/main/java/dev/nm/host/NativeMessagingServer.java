@@ -229,7 +229,7 @@ public final class NativeMessagingServer implements AutoCloseable {
 
   /**
    * Decodes, binds and checks every declared case of every route {@code rounds} times, calling no handler and
-   * no middleware, and encodes the refusals of the invalid ones. The JIT compiles only code that has run a few
+   * no middleware, and encodes the refusals of the invalid ones; builds each route's reply serializers first. The JIT compiles only code that has run a few
    * hundred times, and a local host's requests are few: without this a resident server would run its decoding,
    * binding and validation code interpreted for its first few hundred requests, a millisecond or more each
    * (Hibernate Validator's alone). A resident host calls it once, on a background thread, after {@link #listen}.
@@ -238,6 +238,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     EnvelopeCodec codec = new EnvelopeCodec();
     List<byte[]> frames = new ArrayList<>();
     for (RouteCatalog.Entry entry : catalog.entries()) {
+      codec.mapper().writerFor(entry.descriptor().responseType()); // builds the reply's serializers
       for (DeclaredCase declared : entry.descriptor().cases()) {
         try {
           JsonNode payload = codec.mapper().readTree(declared.request());
