@@ -43,17 +43,25 @@ def server_timings(log_file):
         return [(float(a), int(b), float(c), int(d)) for a, b, c, d in SERVER_TIMINGS.findall(f.read())]
 
 
-def engine_figures(timings, long_tokens, short_tokens):
-    """The engine's prompt tok/s and decode tok/s per round, and its prefill ms of every TTFT sample, in order.
+def engine_figures(timings, long_tokens):
+    """The engine's prompt tok/s and decode tok/s per round, in order.
 
-    Each round's long prompt is the only one of long_tokens tokens and its decode request comes right after it;
-    the TTFT samples are the only requests of short_tokens tokens that decode a single token.
+    Each round's long prompt is the only one of long_tokens tokens and its decode request comes right after it.
     """
     long = [i for i, (_, tokens, _, _) in enumerate(timings) if tokens == long_tokens]
     prompt = [timings[i][1] / timings[i][0] * 1e3 for i in long]
     decode = [(timings[i + 1][3] - 1) / timings[i + 1][2] * 1e3 for i in long]
+    return prompt, decode
+
+
+def ttft_over_prefill(results, side, timings, short_tokens):
+    """The server's own prefill ms of each of side's TTFT samples, and the median of TTFT minus that prefill.
+
+    The TTFT samples are the only requests of short_tokens tokens that decode a single token.
+    """
     prefill = [ms for ms, tokens, _, decoded in timings if tokens == short_tokens and decoded == 1]
-    return prompt, decode, prefill
+    ttfts = [row["ttft_ms"] for row in results if row["side"] == side and row["metric"] == "ttft"]
+    return prefill, statistics.median(ttft - ms for ttft, ms in zip(ttfts, prefill, strict=True))
 
 
 def main():
@@ -86,13 +94,9 @@ def main():
     server_ttft = median(results, server, "ttft", "ttft_ms")[0]
     prefill_ms = llama_bench(bench, short_tokens, 0, "avg_ns") / 1e6
 
-    engine_pp, engine_tg, engine_prefill = engine_figures(timings, long_tokens, short_tokens)
-    nm_ttfts = [row["ttft_ms"] for row in results if row["side"] == nm and row["metric"] == "ttft"]
-    overhead_ms = statistics.median(ttft - prefill for ttft, prefill in zip(nm_ttfts, engine_prefill, strict=True))
-    server_ttfts = [row["ttft_ms"] for row in results if row["side"] == server and row["metric"] == "ttft"]
-    server_prefill = [ms for ms, tokens, _, decoded in llama_server_timings if tokens == short_tokens and decoded == 1]
-    server_overhead_ms = statistics.median(
-        ttft - prefill for ttft, prefill in zip(server_ttfts, server_prefill, strict=True))
+    engine_pp, engine_tg = engine_figures(timings, long_tokens)
+    engine_prefill, overhead_ms = ttft_over_prefill(results, nm, timings, short_tokens)
+    _, server_overhead_ms = ttft_over_prefill(results, server, llama_server_timings, short_tokens)
     engine_pp, engine_tg, engine_prefill_ms = map(statistics.median, (engine_pp, engine_tg, engine_prefill))
 
     one = median(results, nm, "one_stream", "tok_s")[0]
@@ -123,7 +127,7 @@ def main():
           f"| {nm_ttft - prefill_ms:+.1f} ms (<= +5 ms) | {lcp_ttft:.1f} | |")
     print()
     print(f"nm's time to first token over its own engine's prefill of the same request: {overhead_ms:+.1f} ms "
-          f"(median of the differences of {len(nm_ttfts)} requests; goal <= +5 ms); llama.cpp's server over its own: "
+          f"(median of the differences of {len(engine_prefill)} requests; goal <= +5 ms); llama.cpp's server over its own: "
           f"{server_overhead_ms:+.1f} ms.")
     print()
     print("| nm, streamed chat of the decode prompt | tok/s |")
