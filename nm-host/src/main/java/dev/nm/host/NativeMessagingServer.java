@@ -229,10 +229,11 @@ public final class NativeMessagingServer implements AutoCloseable {
 
   /**
    * Decodes, binds and checks every declared case of every route {@code rounds} times, calling no handler and
-   * no middleware, and encodes the refusals of the invalid ones; builds each route's reply serializers first. The JIT compiles only code that has run a few
-   * hundred times, and a local host's requests are few: without this a resident server would run its decoding,
-   * binding and validation code interpreted for its first few hundred requests, a millisecond or more each
-   * (Hibernate Validator's alone). A resident host calls it once, on a background thread, after {@link #listen}.
+   * no middleware, and encodes the refusals of the invalid ones; builds each route's reply serializers first.
+   * The JIT compiles only code that has run a few hundred times, and a local host's requests are few: without
+   * this a resident server would run its decoding, binding and validation code interpreted for its first few
+   * hundred requests, a millisecond or more each (Hibernate Validator's alone). A resident host calls it once,
+   * on a background thread, after {@link #listen}.
    */
   public void warmUp(int rounds) {
     EnvelopeCodec codec = new EnvelopeCodec();
