@@ -32,8 +32,6 @@ enum HostMode {
 
   /** Serves a browser's port in the mode the environment asks for, then ends the process. */
   static void serveBrowser(String origin, OutputStream frames) {
-    HostPaths paths = HostPaths.fromEnvironment();
-    LogSetup.forHost(paths);
     HostMode mode;
     try {
       mode = fromEnvironment();
@@ -42,6 +40,11 @@ enum HostMode {
       System.exit(2);
       return;
     }
+    if (mode == RELAY) {
+      FirstSocket.startSecurityProviders();
+    }
+    HostPaths paths = HostPaths.fromEnvironment();
+    LogSetup.forHost(paths);
     mode.exit(mode.serve(origin, new FileInputStream(FileDescriptor.in), frames, paths));
   }
 
