@@ -8,6 +8,7 @@ import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolLimits;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -93,7 +94,7 @@ final class RelayHost {
       SocketChannel daemon = DaemonConnector.connectOrStart(paths);
       if (offersPipes) {
         FrameReader fromDaemon = FrameReader.of(daemon);
-        handshake(daemon, ProcessHandle.current().pid());
+        handshake(daemon, ownPid());
         byte[] answer = awaitPipesAnswer(fromDaemon);
         if (answer == null) {
           Log.LOG.warn("lost the nm daemon while it served this port");
@@ -123,6 +124,19 @@ final class RelayHost {
 
   private void handshake(SocketChannel daemon, long pipesOf) throws IOException {
     FrameWriter.of(daemon).writeFrame(new RelayHandshake(origin, pipesOf).toFrame());
+  }
+
+  /**
+   * This process's id, by which the daemon opens its pipes: the target of {@code /proc/self} where there is one
+   * (Linux, where the daemon can take the pipes), else {@link ProcessHandle}, whose first use sets up the JDK's
+   * process reaper (2 ms of a relay's launch after its first socket; 8-10 ms in a bare JVM).
+   */
+  static long ownPid() {
+    try {
+      return Long.parseLong(new File("/proc/self").getCanonicalFile().getName());
+    } catch (IOException | NumberFormatException e) {
+      return ProcessHandle.current().pid();
+    }
   }
 
   private int relayFrames(SocketChannel daemon, FrameReader fromDaemon) {
