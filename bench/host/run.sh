@@ -16,11 +16,15 @@ mkdir -p "$NM_HOST_HOME"
 printf '{"origins": {"%s": {"scopes": []}}}\n' "$origin" > "$NM_HOST_HOME/config.json"
 javac -d "$work/echo" "$root/bench/host/EchoHost.java"
 host=$root/bin/nm-host
-flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
 
 for java_home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64; do
   [ -x "$java_home/bin/java" ] || continue
   java=$java_home/bin/java
+  # The launcher's flags, collector included (G1 before Java 24, Serial from 24: see distribution/README.md).
+  gc=-XX:+UseSerialGC
+  [ "$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -lt 24 ] &&
+    gc=-XX:+UseG1GC
+  flags="-XX:TieredStopAtLevel=1 $gc -XX:-UsePerfData"
   echo "== $("$java" -version 2>&1 | head -1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   # The first browser launch in each mode records that mode's archive (nm-host-* and nm-host-relay-*); a
   # background job writes it a few seconds later.
