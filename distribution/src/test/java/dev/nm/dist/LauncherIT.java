@@ -50,7 +50,7 @@ class LauncherIT {
     Map<String, String> env = Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString());
 
     assertHelloIsTheOnlyOutput(env);
-    Path archive = awaitArchive();
+    Path archive = awaitArchive("nm-host-");
     assertHelloIsTheOnlyOutput(env);
 
     Files.write(archive, "not an archive".getBytes(StandardCharsets.US_ASCII));
@@ -68,14 +68,36 @@ class LauncherIT {
         Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
     try {
       assertEquals("ok", relay(env, "health").path("data").path("status").asText());
-      assertTrue(awaitArchive().getFileName().toString().startsWith("nm-host-relay-"), "archive name");
+      awaitArchive("nm-host-relay-");
       assertEquals(ORIGIN, relay(env, "hello").path("data").path("origin").asText());
     } finally {
-      ProcessBuilder stop = new ProcessBuilder(LAUNCHER.toString(), "daemon", "stop")
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      stop.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_JAVA", java.toString()));
-      stop.start().waitFor(30, TimeUnit.SECONDS);
+      stopDaemon(java);
+    }
+  }
+
+  /**
+   * The daemon, started through the launcher, records an archive over its run; once it has exited, the next
+   * daemon maps it.
+   */
+  @ParameterizedTest
+  @MethodSource("javas")
+  void daemonRecordsAnArchiveOfItsOwnThatTheNextDaemonMaps(Path java) throws Exception {
+    Map<String, String> env =
+        Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
+    try {
+      assertEquals("ok", relay(env, "health").path("data").path("status").asText());
+      assertEquals(List.of(), archives("nm-host-daemon-"), "an archive while the recording daemon runs");
+      stopDaemon(java);
+      Path archive = awaitArchive("nm-host-daemon-");
+
+      assertEquals("ok", relay(env, "health").path("data").path("status").asText());
+      long pid = Long.parseLong(Files.readString(home.resolve("run/daemon.pid")).strip());
+      String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      assertTrue(
+          commandLine.contains("-XX:SharedArchiveFile=" + archive) || commandLine.contains("-XX:AOTCache=" + archive),
+          commandLine);
+    } finally {
+      stopDaemon(java);
     }
   }
 
@@ -146,19 +168,33 @@ class LauncherIT {
     return builder.start();
   }
 
-  /** The archive the background job renames into place after the first launch. */
-  private Path awaitArchive() throws Exception {
+  private void stopDaemon(Path java) throws Exception {
+    ProcessBuilder stop = new ProcessBuilder(LAUNCHER.toString(), "daemon", "stop")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    stop.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_JAVA", java.toString()));
+    stop.start().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** The archive named {@code prefix...} that the background job renames into place after its recording run. */
+  private Path awaitArchive(String prefix) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      try (Stream<Path> files = Files.list(cds)) {
-        List<Path> archives = files.filter(f -> f.toString().matches(".*\\.(jsa|aot)$")).toList();
-        if (!archives.isEmpty()) {
-          return archives.get(0);
-        }
+      List<Path> archives = archives(prefix);
+      if (!archives.isEmpty()) {
+        return archives.get(0);
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    throw new AssertionError("no class-data archive in " + cds + " two minutes after the first launch");
+    throw new AssertionError("no class-data archive " + prefix + "* in " + cds + " two minutes after its recording");
+  }
+
+  private List<Path> archives(String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(cds)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().matches(".*\\.(jsa|aot)$"))
+          .toList();
+    }
   }
 
   /** Every byte parsed as frames; fails on bytes that are not. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -29,6 +30,28 @@ final class DaemonCommand {
   @Command(name = "run", description = "Runs the daemon in the foreground until it is stopped or idle.")
   int run() throws Exception {
     return Daemon.run(paths);
+  }
+
+  /** Whether the arguments are exactly {@code daemon run}, the command line the daemon is started with. */
+  static boolean isRun(String[] args) {
+    return args.length == 2 && args[0].equals("daemon") && args[1].equals("run");
+  }
+
+  /**
+   * {@code daemon run} without the command-line parser, as {@link NmHostMain} runs it: the daemon's start is on
+   * the path of the first browser launch after it exited idle, and picocli took 115 ms of it (its classes are
+   * Java 5 bytecode, which class-data sharing cannot archive, and it first models every command). Fails as
+   * the parsed command does, with one line on stderr.
+   */
+  static int runWithoutParser() {
+    LogSetup.forConsole();
+    try {
+      return Daemon.run(HostPaths.fromEnvironment());
+    } catch (Exception e) {
+      System.err.println("nm-host daemon run: " + e.getMessage());
+      LoggerFactory.getLogger(DaemonCommand.class).debug("nm-host daemon run failed", e);
+      return 1;
+    }
   }
 
   @Command(name = "start", description = "Starts the daemon in the background unless it is running.")

@@ -1,6 +1,7 @@
 package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
+import dev.nm.host.install.Defaults;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,14 +9,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Starts the daemon as a process of its own: in a new session (so that a browser killing the host that
  * started it, or its process group, leaves it alone), with no terminal, stdin from {@code /dev/null} and its
- * output appended to {@code logs/daemon.log}. It runs on the same Java as this process, and on the class
- * path that {@value #CLASS_PATH_PROPERTY} names, else on this process's: the launcher gives a relay only the
- * few jars it needs, and the daemon all of them.
+ * output appended to {@code logs/daemon.log}. It runs on the same Java as this process.
+ *
+ * <p>A process started by the launcher script ({@link Defaults#launcher()}) starts the daemon with it too, as
+ * {@code nm-host daemon run}: the launcher gives the daemon every jar, its JVM options and a class-data
+ * archive of its own, recorded over the first daemon's run. Otherwise the daemon runs on the class path that
+ * {@value #CLASS_PATH_PROPERTY} names, else on this process's.
  */
 final class DaemonLauncher {
   /** Extra JVM options for the daemon, separated by spaces, e.g. {@code -Xmx4g}. */
@@ -29,7 +34,9 @@ final class DaemonLauncher {
   static Process startDetached(HostPaths paths) throws IOException {
     Files.createDirectories(paths.logDir());
     File log = paths.logDir().resolve("daemon.log").toFile();
-    return new ProcessBuilder(command())
+    Path launcher = Defaults.launcher();
+    ProcessBuilder builder = launcher != null && Files.isExecutable(launcher) ? throughLauncher(launcher) : direct();
+    return builder
         .directory(paths.home().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
@@ -37,7 +44,24 @@ final class DaemonLauncher {
         .start();
   }
 
-  private static List<String> command() {
+  /** {@code nm-host daemon run} through the launcher, on this process's Java. */
+  private static ProcessBuilder throughLauncher(Path launcher) {
+    List<String> command = new ArrayList<>();
+    setsid().ifPresent(command::add);
+    command.addAll(List.of(launcher.toString(), "daemon", "run"));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.put("NM_HOST_JAVA", javaExecutable());
+    String extra = System.getenv(JAVA_OPTS_ENV);
+    if (extra == null || extra.isBlank()) {
+      environment.remove("NM_HOST_JAVA_OPTS");
+    } else {
+      environment.put("NM_HOST_JAVA_OPTS", extra);
+    }
+    return builder;
+  }
+
+  private static ProcessBuilder direct() {
     List<String> command = new ArrayList<>();
     setsid().ifPresent(command::add);
     command.add(javaExecutable());
@@ -49,7 +73,7 @@ final class DaemonLauncher {
     }
     String classPath = System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"));
     command.addAll(List.of("-cp", classPath, NmHostMain.class.getName(), "daemon", "run"));
-    return command;
+    return new ProcessBuilder(command);
   }
 
   private static String javaExecutable() {

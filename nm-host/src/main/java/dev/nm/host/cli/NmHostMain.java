@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * The {@code nm-host} executable. A browser launch ({@link BrowserLaunch}) goes straight to host mode, with
- * stdout claimed for frames before anything else runs and without loading the command-line parser; every
- * other command line is parsed by {@link NmHostCommand}.
+ * stdout claimed for frames before anything else runs and without loading the command-line parser, and so does
+ * {@code nm-host daemon run}, the daemon's own command line; every other command line is parsed by
+ * {@link NmHostCommand}.
  */
 public final class NmHostMain {
   private NmHostMain() {}
@@ -13,7 +14,7 @@ public final class NmHostMain {
   public static void main(String[] args) {
     Optional<BrowserLaunch> launch = BrowserLaunch.detect(args);
     if (launch.isEmpty()) {
-      System.exit(NmHostCommand.execute(args));
+      System.exit(DaemonCommand.isRun(args) ? DaemonCommand.runWithoutParser() : NmHostCommand.execute(args));
     }
     HostMode.serveBrowser(launch.get().origin(), StdoutGuard.claim());
   }

@@ -2,8 +2,8 @@ package dev.nm.host.install;
 
 import java.nio.file.Path;
 
-/** Defaults shared by the install, uninstall and doctor commands. */
-final class Defaults {
+/** Defaults shared by the install, uninstall and doctor commands, and the launcher the daemon is started with. */
+public final class Defaults {
   /** The host name the reference host registers under. */
   static final String HOST_NAME = "nm_host";
 
@@ -16,7 +16,7 @@ final class Defaults {
   private Defaults() {}
 
   /** The launcher's path from {@link #LAUNCHER_PROPERTY}, or null when not started through the launcher. */
-  static Path launcher() {
+  public static Path launcher() {
     String launcher = System.getProperty(LAUNCHER_PROPERTY);
     return launcher == null || launcher.isBlank() ? null : Path.of(launcher).toAbsolutePath().normalize();
   }
