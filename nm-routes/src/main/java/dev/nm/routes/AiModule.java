@@ -17,6 +17,7 @@ public final class AiModule implements HostModule {
     AiServices ai =
         AiServices.create(environment.paths(), new LlamaCppBackend(), ModelSettings.fromEnvironment(System.getenv()));
     environment.closeOnShutdown(ai);
+    environment.warmUpWith(ai::warmUp);
     ai.addTo(services);
   }
 }

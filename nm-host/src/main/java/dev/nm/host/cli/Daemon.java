@@ -2,7 +2,6 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
-import dev.nm.host.NativeMessagingServer;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -56,7 +55,7 @@ final class Daemon {
     Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
     Files.deleteIfExists(paths.socket());
     host.server().listen(paths.socket());
-    warmUp(host.server());
+    warmUp(host);
     ConfigWatcher.start(paths.configFile(), host.server());
     InstallationWatcher.start(changed -> retire(host, paths, lock, retired, changed));
     LOG.info("nm daemon {} serving on {} (pid {}, exits after {} s idle)",
@@ -75,10 +74,10 @@ final class Daemon {
     return 0;
   }
 
-  private static void warmUp(NativeMessagingServer server) {
+  private static void warmUp(ReferenceHost host) {
     Thread warmUp = new Thread(() -> {
       long started = System.nanoTime();
-      server.warmUp(WARM_UP_ROUNDS);
+      host.warmUp(WARM_UP_ROUNDS);
       LOG.info("warmed up in {} ms", (System.nanoTime() - started) / 1_000_000);
     }, "nm-warm-up");
     warmUp.setDaemon(true);

@@ -9,7 +9,9 @@ import dev.nm.host.NativeMessagingServer;
 import dev.nm.route.Services;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +26,12 @@ final class ReferenceHost implements AutoCloseable {
 
   private final NativeMessagingServer server;
   private final Deque<AutoCloseable> resources;
+  private final List<Runnable> warmUps;
 
-  private ReferenceHost(NativeMessagingServer server, Deque<AutoCloseable> resources) {
+  private ReferenceHost(NativeMessagingServer server, Deque<AutoCloseable> resources, List<Runnable> warmUps) {
     this.server = server;
     this.resources = resources;
+    this.warmUps = warmUps;
   }
 
   static ReferenceHost start(HostPaths paths, HostStatus.Mode mode) throws Exception {
@@ -35,7 +39,8 @@ final class ReferenceHost implements AutoCloseable {
     HostPaths effective = config.modelsDir() == null ? paths : paths.withModelsDir(Path.of(config.modelsDir()));
     String version = NmHostVersion.get();
     Deque<AutoCloseable> resources = new ArrayDeque<>();
-    HostEnvironment environment = new Environment(effective, version, resources);
+    List<Runnable> warmUps = new ArrayList<>();
+    HostEnvironment environment = new Environment(effective, version, resources, warmUps);
     Services.Builder services = Services.builder();
     ClassLoader loader = ReferenceHost.class.getClassLoader();
     try {
@@ -51,7 +56,7 @@ final class ReferenceHost implements AutoCloseable {
           .hostVersion(version)
           .mode(mode)
           .build();
-      return new ReferenceHost(server, resources);
+      return new ReferenceHost(server, resources, warmUps);
     } catch (Exception | Error e) {
       closeAll(resources);
       throw e;
@@ -60,6 +65,21 @@ final class ReferenceHost implements AutoCloseable {
 
   NativeMessagingServer server() {
     return server;
+  }
+
+  /**
+   * Warms the server up ({@link NativeMessagingServer#warmUp}), then runs the modules' warm-up tasks; a task
+   * that fails is logged and skipped, since its request will do the same work and report the failure itself.
+   */
+  void warmUp(int rounds) {
+    server.warmUp(rounds);
+    for (Runnable task : warmUps) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.debug("a host module's warm-up failed: {}", e.toString());
+      }
+    }
   }
 
   @Override
@@ -80,11 +100,17 @@ final class ReferenceHost implements AutoCloseable {
   }
 
   /** Resources are pushed to the front, so closing from the front runs in reverse registration order. */
-  private record Environment(HostPaths paths, String hostVersion, Deque<AutoCloseable> resources)
+  private record Environment(
+      HostPaths paths, String hostVersion, Deque<AutoCloseable> resources, List<Runnable> warmUps)
       implements HostEnvironment {
     @Override
     public void closeOnShutdown(AutoCloseable resource) {
       resources.addFirst(resource);
+    }
+
+    @Override
+    public void warmUpWith(Runnable task) {
+      warmUps.add(task);
     }
   }
 }

@@ -66,6 +66,11 @@ class EmbeddingsModuleTest {
       public void closeOnShutdown(AutoCloseable resource) {
         closed.add(resource);
       }
+
+      @Override
+      public void warmUpWith(Runnable task) {
+        task.run();
+      }
     };
   }
 }
