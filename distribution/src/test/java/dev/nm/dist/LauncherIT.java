@@ -64,8 +64,7 @@ class LauncherIT {
   @ParameterizedTest
   @MethodSource("javas")
   void relayKeepsItsOwnArchiveAndStartsTheDaemonWithEveryJar(Path java) throws Exception {
-    Map<String, String> env =
-        Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
+    Map<String, String> env = relayLaunches(java);
     try {
       assertEquals("ok", relay(env, "health").path("data").path("status").asText());
       awaitArchive("nm-host-relay-");
@@ -82,8 +81,7 @@ class LauncherIT {
   @ParameterizedTest
   @MethodSource("javas")
   void daemonRecordsAnArchiveOfItsOwnThatTheNextDaemonMaps(Path java) throws Exception {
-    Map<String, String> env =
-        Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
+    Map<String, String> env = relayLaunches(java);
     try {
       assertEquals("ok", relay(env, "health").path("data").path("status").asText());
       assertEquals(List.of(), archives("nm-host-daemon-"), "an archive while the recording daemon runs");
@@ -166,6 +164,11 @@ class LauncherIT {
     builder.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_MODE", "standalone"));
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /** The environment of a browser launch in relay mode on {@code java}, archives in {@link #cds}. */
+  private Map<String, String> relayLaunches(Path java) {
+    return Map.of("NM_HOST_JAVA", java.toString(), "NM_HOST_CDS_DIR", cds.toString(), "NM_HOST_MODE", "relay");
   }
 
   private void stopDaemon(Path java) throws Exception {

@@ -14,7 +14,9 @@ import dev.nm.routes.settings.AiPreferences;
 import dev.nm.routes.settings.SettingsStore;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import oshi.SystemInfo;
+import oshi.hardware.GlobalMemory;
 
 /**
  * The services the AI routes reach through {@code RouteContext.service}: one {@link ModelManager} over one
@@ -29,6 +31,7 @@ import oshi.SystemInfo;
  */
 public final class AiServices implements AutoCloseable {
   private final ModelManager models;
+  private final AvailableMemory memory;
   private final SettingsStore store;
   private final AiPreferences preferences;
   private final ActiveGenerations active = new ActiveGenerations();
@@ -36,8 +39,10 @@ public final class AiServices implements AutoCloseable {
   private final GenerationService generation;
   private final Optional<IdleUnloader> idleUnloader;
 
-  private AiServices(ModelManager models, SettingsStore store, Optional<IdleUnloader> idleUnloader) {
+  private AiServices(
+      ModelManager models, AvailableMemory memory, SettingsStore store, Optional<IdleUnloader> idleUnloader) {
     this.models = models;
+    this.memory = memory;
     this.store = store;
     this.preferences = new AiPreferences(store);
     this.generation = new GenerationService(models, preferences, active, metrics);
@@ -46,21 +51,23 @@ public final class AiServices implements AutoCloseable {
 
   /** Services over the models directory and database of {@code paths}. */
   public static AiServices create(HostPaths paths, GenerationBackend backend, ModelSettings settings) {
-    var memory = new SystemInfo().getHardware().getMemory();
+    AvailableMemory memory = new AvailableMemory();
     ModelManager models =
-        new ModelManager(new ModelRegistry(paths.modelsDir()), backend, settings, memory::getAvailable, Clock.systemUTC());
+        new ModelManager(new ModelRegistry(paths.modelsDir()), backend, settings, memory, Clock.systemUTC());
     Optional<IdleUnloader> idleUnloader = IdleUnloader.start("nm-ai-idle-unload", settings.idleUnload(), models::unloadIdle);
-    return new AiServices(models, SettingsStore.open(paths.database()), idleUnloader);
+    return new AiServices(models, memory, SettingsStore.open(paths.database()), idleUnloader);
   }
 
   /**
    * Reads what the first requests read: the header of every model file (cached until the file changes) and
-   * the saved choice of default models. Loads no model. The first {@code models} call of a fresh daemon took
+   * the saved choice of default models; and sets up OSHI, which the first model load asks for the memory
+   * available. Loads no model. The first {@code models} call of a fresh daemon took
    * 30-80 ms without it, most of it reading headers with code the JIT had not compiled yet.
    */
   public void warmUp() {
     models.registry().list();
     generation.defaultModel();
+    memory.getAsLong();
   }
 
   /** Registers every service in {@code services}. */
@@ -100,5 +107,27 @@ public final class AiServices implements AutoCloseable {
     idleUnloader.ifPresent(IdleUnloader::close);
     models.close();
     store.close();
+  }
+
+  /**
+   * The memory available for a new model, from OSHI, set up on first use rather than at start: OSHI starts JNA,
+   * which unpacks its native library, 80 ms of the daemon's start.
+   */
+  private static final class AvailableMemory implements LongSupplier {
+    private volatile GlobalMemory memory;
+
+    @Override
+    public long getAsLong() {
+      GlobalMemory current = memory;
+      if (current == null) {
+        synchronized (this) {
+          if (memory == null) {
+            memory = new SystemInfo().getHardware().getMemory();
+          }
+          current = memory;
+        }
+      }
+      return current.getAvailable();
+    }
   }
 }
