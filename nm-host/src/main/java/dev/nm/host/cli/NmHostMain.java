@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * The {@code nm-host} executable. A browser launch ({@link BrowserLaunch}) goes straight to host mode, with
- * stdout claimed for frames before anything else runs and without loading the command-line parser, and so does
- * {@code nm-host daemon run}, the daemon's own command line; every other command line is parsed by
- * {@link NmHostCommand}.
+ * stdout claimed for frames before anything else runs and without loading the command-line parser. The
+ * daemon's own command line, {@code nm-host daemon run}, skips the parser too; every other command line is
+ * parsed by {@link NmHostCommand}.
  */
 public final class NmHostMain {
   private NmHostMain() {}
