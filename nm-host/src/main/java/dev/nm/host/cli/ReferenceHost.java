@@ -37,22 +37,31 @@ final class ReferenceHost implements AutoCloseable {
   }
 
   static ReferenceHost start(HostPaths paths, HostStatus.Mode mode) throws Exception {
+    ClassLoader loader = ReferenceHost.class.getClassLoader();
+    return start(paths, mode, ServiceLoader.load(HostModule.class, loader), loader);
+  }
+
+  /**
+   * @param modules iterated on a thread of its own: a {@link ServiceLoader} instantiates each module there
+   * @param loader where the route tables are found
+   */
+  static ReferenceHost start(HostPaths paths, HostStatus.Mode mode, Iterable<HostModule> modules, ClassLoader loader)
+      throws Exception {
     HostConfig config = HostConfig.load(paths.configFile());
     HostPaths effective = config.modelsDir() == null ? paths : paths.withModelsDir(Path.of(config.modelsDir()));
     String version = NmHostVersion.get();
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     List<Runnable> warmUps = new ArrayList<>();
     HostEnvironment environment = new Environment(effective, version, resources, warmUps);
-    ClassLoader loader = ReferenceHost.class.getClassLoader();
     // The host modules (engines, stores) and the routes (binding, validation) share nothing until the server is
     // built, and each took about a third of the daemon's start: the modules are configured on a thread of their
     // own meanwhile.
-    FutureTask<Services> modules = new FutureTask<>(() -> configureModules(environment, loader));
-    Thread configuring = new Thread(modules, "nm-host-modules");
+    FutureTask<Services> configured = new FutureTask<>(() -> configure(modules, environment));
+    Thread configuring = new Thread(configured, "nm-host-modules");
     configuring.start();
     try {
       NativeMessagingServer.Builder server = NativeMessagingServer.builder().routesFromClassPath(loader).prepareRoutes();
-      Services services = configured(modules);
+      Services services = servicesOf(configured);
       return new ReferenceHost(
           server.services(services).config(config).paths(effective).hostVersion(version).mode(mode).build(),
           resources,
@@ -64,9 +73,9 @@ final class ReferenceHost implements AutoCloseable {
     }
   }
 
-  private static Services configureModules(HostEnvironment environment, ClassLoader loader) throws Exception {
+  private static Services configure(Iterable<HostModule> modules, HostEnvironment environment) throws Exception {
     Services.Builder services = Services.builder();
-    for (HostModule module : ServiceLoader.load(HostModule.class, loader)) {
+    for (HostModule module : modules) {
       module.configure(environment, services);
       LOG.debug("configured host module {}", module.getClass().getName());
     }
@@ -74,9 +83,9 @@ final class ReferenceHost implements AutoCloseable {
   }
 
   /** The modules' services once they are configured; what a module threw is rethrown as it was. */
-  private static Services configured(FutureTask<Services> modules) throws Exception {
+  private static Services servicesOf(FutureTask<Services> configured) throws Exception {
     try {
-      return modules.get();
+      return configured.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
