@@ -94,10 +94,6 @@ final class Daemon {
       if (retired.get()) {
         return;
       }
-      LOG.info(
-          "{} changed since this daemon started: nm-host was upgraded or rebuilt. This daemon takes no new ports and "
-              + "exits when its {} open ports close; the next browser launch starts the new version",
-          changed, host.server().connectionCount());
       host.server().stopAccepting();
       try {
         Files.deleteIfExists(paths.daemonPidFile());
@@ -106,6 +102,11 @@ final class Daemon {
         LOG.warn("retiring did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
       }
       retired.set(true);
+      // Logged once done: tools and tests that read this line may rely on the socket being gone.
+      LOG.info(
+          "{} changed since this daemon started: nm-host was upgraded or rebuilt. This daemon takes no new ports and "
+              + "exits when its {} open ports close; the next browser launch starts the new version",
+          changed, host.server().connectionCount());
     }
   }
 
