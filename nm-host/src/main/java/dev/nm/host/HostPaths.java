@@ -12,7 +12,7 @@ import java.util.Objects;
  * $NM_HOST_HOME/            default: $XDG_DATA_HOME/nm-host, else ~/.local/share/nm-host
  *   config.json             allowed origins, scopes, limits (see HostConfig)
  *   data/                   nm.db (SQLite), audit.log (append-only JSON lines)
- *   run/                    daemon.sock, daemon.lock, daemon.pid; mode 0700
+ *   run/                    daemon.sock, daemon.lock, daemon.pid, handoff-PID/; mode 0700
  *   logs/                   host.log, daemon.log
  *   models/                 default models directory; NM_HOST_MODELS_DIR or config models_dir override it
  * </pre>
@@ -79,6 +79,11 @@ public record HostPaths(Path home, Path modelsDir) {
 
   public Path daemonPidFile() {
     return runDir().resolve("daemon.pid");
+  }
+
+  /** Where relays hand their pipes to the daemon with process id {@code daemonPid} (see PipeHandoffFiles). */
+  public Path handoffDir(long daemonPid) {
+    return runDir().resolve("handoff-".concat(Long.toString(daemonPid)));
   }
 
   public Path logDir() {

@@ -1,6 +1,7 @@
 package dev.nm.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.connection.PipeHandoffListener;
 import dev.nm.host.connection.ServerConnection;
 import dev.nm.host.connection.ServingContext;
 import dev.nm.host.connection.UnixSocketListener;
@@ -24,6 +25,7 @@ import dev.nm.route.DeclaredCase;
 import dev.nm.route.RouteException;
 import dev.nm.route.RouteTable;
 import dev.nm.route.Services;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,7 +83,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final ServingContext serving;
   private final Dispatcher dispatcher;
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
-  private final List<UnixSocketListener> listeners = new ArrayList<>();
+  /** The socket and hand-off listeners: how relays reach this server. */
+  private final List<Closeable> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
   private final ExecutorService heavyPool;
   private final Object activity = new Object();
@@ -204,6 +207,22 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
+   * Takes the browser pipes that relays hand over through files in {@code dir}, created with mode 0700 (see
+   * {@link dev.nm.host.connection.PipeHandoffFiles}): a relay's fast way in, beside the socket of {@link #listen}.
+   *
+   * @throws IOException if the directory cannot be created or watched
+   */
+  public void acceptPipeHandoffs(Path dir) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the server is closed");
+    }
+    PipeHandoffListener listener = PipeHandoffListener.start(dir, this::open);
+    synchronized (listeners) {
+      listeners.add(listener);
+    }
+  }
+
+  /**
    * Blocks until no connection has been open for the config's {@code idle_timeout_seconds}, or, after
    * {@link #stopAccepting}, until no connection is open; or until the server is closed. A resident host calls
    * it after {@link #listen} and exits when it returns.
@@ -312,7 +331,7 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening on every socket and removes the socket files; the connections already open are served
+   * Stops listening on every socket and removes the socket files, and takes no more hand-offs; the connections already open are served
    * until they end, and then {@link #awaitIdle} returns. A resident host retires this way when another one is
    * to take its place.
    */
@@ -326,11 +345,11 @@ public final class NativeMessagingServer implements AutoCloseable {
 
   private void closeListeners() {
     synchronized (listeners) {
-      for (UnixSocketListener listener : listeners) {
+      for (Closeable listener : listeners) {
         try {
           listener.close();
         } catch (IOException e) {
-          log.warn("cannot close {}: {}", listener.socketPath(), e.toString());
+          log.warn("cannot close {}: {}", listener, e.toString());
         }
       }
       listeners.clear();

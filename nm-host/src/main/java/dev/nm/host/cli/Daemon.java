@@ -2,8 +2,10 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
+import dev.nm.host.connection.PipeHandoffListener;
 import java.io.IOException;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -13,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The resident server: one per user, shared by every relayed browser port, so that models load once. It
- * holds the {@link DaemonLock} for life, writes its pid to {@link HostPaths#daemonPidFile()}, serves on
- * {@link HostPaths#socket()}, puts each saved edit of {@code config.json} in force ({@link ConfigWatcher}),
+ * holds the {@link DaemonLock} for life, writes its pid to {@link HostPaths#daemonPidFile()}, takes relays'
+ * pipes handed over in {@link HostPaths#handoffDir} and serves on {@link HostPaths#socket()}, puts each saved edit of {@code config.json} in force ({@link ConfigWatcher}),
  * exits after {@code idle_timeout_seconds} without a connection (every connection, however short, restarts
  * the count: {@link dev.nm.host.NativeMessagingServer#awaitIdle}), and on SIGTERM stops accepting, cancels what
  * is in flight and removes its socket and pid file.
@@ -52,14 +54,19 @@ final class Daemon {
       stopping.set(true);
       stop(host, paths, lock, retired, stopped);
     }, "nm-daemon-shutdown"));
-    Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
+    long pid = ProcessHandle.current().pid();
+    if (PipeHandoffListener.isSupported()) {
+      removeHandoffDirsOfGoneDaemons(paths);
+      host.server().acceptPipeHandoffs(paths.handoffDir(pid));
+    }
+    Files.writeString(paths.daemonPidFile(), pid + "\n");
     Files.deleteIfExists(paths.socket());
     host.server().listen(paths.socket());
     warmUp(host);
     ConfigWatcher.start(paths.configFile(), host.server());
     InstallationWatcher.start(changed -> retire(host, paths, lock, retired, changed));
     LOG.info("nm daemon {} serving on {} (pid {}, exits after {} s idle)",
-        NmHostVersion.get(), paths.socket(), ProcessHandle.current().pid(), host.server().config().idleTimeoutSeconds());
+        NmHostVersion.get(), paths.socket(), pid, host.server().config().idleTimeoutSeconds());
     host.server().awaitIdle();
     if (!stopping.get()) {
       // System.exit runs the shutdown hook, the one way the daemon stops.
@@ -72,6 +79,29 @@ final class Daemon {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Removes the hand-off directories that daemons left when they exited: a retired daemon's stays while it
+   * serves its last ports, which hold files in it.
+   */
+  private static void removeHandoffDirsOfGoneDaemons(HostPaths paths) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(paths.runDir(), "handoff-*")) {
+      for (Path dir : dirs) {
+        String pid = dir.getFileName().toString().substring("handoff-".length());
+        if (!pid.chars().allMatch(Character::isDigit) || ProcessHandle.of(Long.parseLong(pid)).isPresent()) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          for (Path file : files) {
+            Files.deleteIfExists(file);
+          }
+        }
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("cannot remove the hand-off directories of exited daemons in {}: {}", paths.runDir(), e.toString());
+    }
   }
 
   private static void warmUp(ReferenceHost host) {

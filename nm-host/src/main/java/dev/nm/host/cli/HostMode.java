@@ -40,9 +40,6 @@ enum HostMode {
       System.exit(2);
       return;
     }
-    if (mode == RELAY) {
-      FirstSocket.startSecurityProviders();
-    }
     HostPaths paths = HostPaths.fromEnvironment();
     LogSetup.forHost(paths);
     mode.exit(mode.serve(origin, new FileInputStream(FileDescriptor.in), frames, paths));

@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Host mode's default: one browser port served by the resident daemon. Where it can (Linux), the relay hands
- * its stdin and stdout to the daemon in the {@link RelayHandshake} and only waits: the daemon reads and
- * writes the browser's pipes itself and tells the relay when the port has ended, so every frame crosses one
- * process, not two. If the daemon dies meanwhile, the relay exits with 1 and the browser reports "Native host
- * has exited"; the next host start restarts the daemon.
+ * its stdin and stdout to the daemon and only waits: the daemon reads and writes the browser's pipes itself
+ * and tells the relay when the port has ended, so every frame crosses one process, not two. A running daemon
+ * is handed the pipes through a file ({@link PipeHandoff}), which spares the relay its first socket; else, or
+ * when that fails, the relay connects to the daemon's socket, starting the daemon if none runs, and offers the
+ * pipes in the {@link RelayHandshake}. If the daemon dies meanwhile, the relay exits with 1 and the browser
+ * reports "Native host has exited"; the next host start restarts the daemon.
  *
  * <p>Otherwise ({@code NM_HOST_PIPES=relay}, or a system where the daemon cannot open another process's pipes)
  * frames pass through the relay verbatim in both directions; the daemon's replies are already cut to the
@@ -42,7 +44,8 @@ final class RelayHost {
   /**
    * System property the launcher sets on the launch that records the class-data archive. That launch also
    * loads what a longer-lived port needs once its first reply is out (the JSON parser that reads request
-   * ids), which a one-shot launch exits before loading, so that later launches map it from the archive.
+   * ids), which a one-shot launch exits before loading, and rehearses a hand-off through files, which the
+   * first launch, starting the daemon, does not make: later launches map those classes from the archive.
    */
   static final String TRAINING_PROPERTY = "nm.host.training";
   /** The exit code until one side ends the relay. */
@@ -90,6 +93,25 @@ final class RelayHost {
    * replies.
    */
   int run(HostPaths paths) {
+    int exitCode = serve(paths);
+    if (Boolean.getBoolean(TRAINING_PROPERTY)) {
+      PipeHandoff.rehearse(paths, ownPid());
+    }
+    return exitCode;
+  }
+
+  private int serve(HostPaths paths) {
+    if (offersPipes) {
+      PipeHandoff.Outcome handoff = PipeHandoff.offer(paths, origin, ownPid());
+      if (handoff instanceof PipeHandoff.Taken taken) {
+        return PipeHandoff.awaitRelease(taken);
+      }
+      if (handoff instanceof PipeHandoff.Refused refused) {
+        Log.LOG.debug("the nm daemon did not take the pipes: {}", refused.reason());
+        return relayFrames(paths);
+      }
+    }
+    FirstSocket.startSecurityProviders();
     try {
       SocketChannel daemon = DaemonConnector.connectOrStart(paths);
       if (offersPipes) {
@@ -117,9 +139,25 @@ final class RelayHost {
       handshake(daemon, 0);
       return relayFrames(daemon, FrameReader.of(daemon));
     } catch (IOException e) {
-      Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
-      return refuseAll("cannot reach the nm daemon: " + e.getMessage());
+      return cannotReachDaemon(e);
     }
+  }
+
+  /** Passes frames on, through a socket to the daemon. */
+  private int relayFrames(HostPaths paths) {
+    FirstSocket.startSecurityProviders();
+    try {
+      SocketChannel daemon = DaemonConnector.connectOrStart(paths);
+      handshake(daemon, 0);
+      return relayFrames(daemon, FrameReader.of(daemon));
+    } catch (IOException e) {
+      return cannotReachDaemon(e);
+    }
+  }
+
+  private int cannotReachDaemon(IOException e) {
+    Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
+    return refuseAll("cannot reach the nm daemon: " + e.getMessage());
   }
 
   private void handshake(SocketChannel daemon, long pipesOf) throws IOException {

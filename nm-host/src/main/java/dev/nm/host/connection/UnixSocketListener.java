@@ -7,6 +7,7 @@ import dev.nm.protocol.Message;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.ProtocolException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * when it offers them and they can be opened, else on the socket. A bad handshake gets one
  * {@code INVALID_REQUEST} failure and a close.
  */
-public final class UnixSocketListener implements AutoCloseable {
+public final class UnixSocketListener implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(UnixSocketListener.class);
 
   /** Serves one relayed connection. */
@@ -90,6 +91,11 @@ public final class UnixSocketListener implements AutoCloseable {
 
   public Path socketPath() {
     return socketPath;
+  }
+
+  @Override
+  public String toString() {
+    return socketPath.toString();
   }
 
   private void acceptLoop() {

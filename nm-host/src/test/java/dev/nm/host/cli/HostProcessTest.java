@@ -79,6 +79,54 @@ class HostProcessTest {
     }
   }
 
+  /**
+   * A host launched while the daemon runs hands its pipes over through a file in the daemon's hand-off directory
+   * and holds the file that the daemon releases when the port ends.
+   */
+  @Test
+  void aHostLaunchedWhileTheDaemonRunsHandsItsPipesOverThroughAFile() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    long daemon = DaemonLockView.daemonPid(home).orElseThrow();
+    Path handoffs = home.resolve("run/handoff-" + daemon);
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      JsonNode hello = host.call("h1", "hello", "{}");
+
+      assertTrue(hello.path("success").asBoolean(), hello::toString);
+      assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
+      Set<String> relayFiles = openFiles(host.pid());
+      assertTrue(relayFiles.contains(handoffs.resolve(host.pid() + ".taken").toString()), relayFiles::toString);
+      assertTrue(openFiles(daemon).containsAll(List.of(openFile(host.pid(), 0), openFile(host.pid(), 1))),
+          "the daemon reads and writes the host's own stdin and stdout pipes");
+
+      Duration exit = host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertTrue(exit.compareTo(BROWSER_KILL_DELAY) < 0, "exit took " + exit.toMillis() + " ms after EOF");
+      assertEquals(0, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames());
+    }
+    try (var left = Files.list(handoffs)) {
+      assertEquals(List.of(), left.toList(), "the relay removes its files");
+    }
+  }
+
+  @Test
+  void aDaemonKilledWhileServingAPortHandedOverThroughFilesEndsThePort() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    long killed = DaemonLockView.daemonPid(home).orElseThrow();
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
+      assertTrue(openFiles(host.pid()).contains(home.resolve("run/handoff-" + killed + "/" + host.pid() + ".taken").toString()));
+      host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
+      Thread.sleep(300);
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+      assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
+      assertEquals(1, host.exitValue());
+      assertEquals(List.of(), host.remainingFrames(), "stdout ends, which the browser reports as \"Native host has exited\"");
+    }
+    assertTheNextHostStartsANewDaemon(killed);
+    assertFalse(Files.exists(home.resolve("run/handoff-" + killed)), "the next daemon removes the dead one's directory");
+  }
+
   /** A named pipe is not one of the host's own pipes: the daemon refuses it and the relay passes frames on. */
   @Test
   void aHostWhoseStdinIsNotItsOwnPipeRelaysFramesItself() throws Exception {
@@ -320,14 +368,18 @@ class HostProcessTest {
    */
   @Test
   void aDaemonWhoseInstallationChangedServesItsPortsToTheEndWhileTheNextLaunchStartsANewOne() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
     try (HostProcess first = HostProcess.browserLaunch(home, Map.of())) {
       assertTrue(first.call("before", "hello", "{}").path("success").asBoolean());
       long retiring = DaemonLockView.daemonPid(home).orElseThrow();
+      assertTrue(openFiles(first.pid()).contains(home.resolve("run/handoff-" + retiring + "/" + first.pid() + ".taken").toString()),
+          "the first port was handed over through a file");
 
       Files.writeString(home.resolve("test-routes/upgraded"), "a changed installation");
       awaitLogLine(home.resolve("logs/daemon.log"), "nm-host was upgraded or rebuilt", Duration.ofSeconds(15));
 
       assertFalse(Files.exists(home.resolve("run/daemon.sock")), "the retiring daemon took its socket away");
+      assertTrue(Files.exists(home.resolve("run/handoff-" + retiring + "/closed")), "and takes no more hand-offs");
       assertTrue(first.call("after", "hello", "{}").path("success").asBoolean(), "the open port is still served");
       try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
         assertTrue(next.call("new", "hello", "{}").path("success").asBoolean());
@@ -336,6 +388,7 @@ class HostProcessTest {
         assertTrue(ProcessHandle.of(retiring).map(ProcessHandle::isAlive).orElse(false), "the old one still serves its port");
       }
       first.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+      assertEquals(0, first.exitValue(), "the retiring daemon released the port");
       ProcessHandle old = ProcessHandle.of(retiring).orElse(null);
       if (old != null) {
         old.onExit().get(10, TimeUnit.SECONDS);
