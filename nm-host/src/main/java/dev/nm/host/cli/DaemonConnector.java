@@ -28,11 +28,17 @@ final class DaemonConnector {
   /** A connection to the daemon, started first if needed. */
   static SocketChannel connectOrStart(HostPaths paths) throws IOException {
     FirstSocket.prepare();
-    SocketChannel channel = tryConnect(paths.socket());
-    if (channel != null) {
-      return channel;
+    Process started = null;
+    if (DaemonLock.isHeld(paths)) {
+      SocketChannel channel = tryConnect(paths.socket());
+      if (channel != null) {
+        return channel;
+      }
+    } else {
+      // Nothing can answer: the daemon starts before the relay's first socket, which takes a JVM 30 ms to set up.
+      started = DaemonLauncher.startDetached(paths);
     }
-    Process started = DaemonLock.isHeld(paths) ? null : DaemonLauncher.startDetached(paths);
+    SocketChannel channel;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       channel = tryConnect(paths.socket());
