@@ -72,13 +72,17 @@ final class PipeHandoff {
       if (Files.exists(files.refused())) {
         return new Refused(readAndDelete(files.refused()));
       }
-      boolean daemonGone = !daemonProcess.exists();
-      if (daemonGone || Files.exists(PipeHandoffFiles.closed(files.dir())) || System.nanoTime() > deadline) {
-        if (withdraw(files.request()) || daemonGone && withdraw(files.claiming())) {
-          return new Unanswered();
-        }
-        // The daemon claimed it meanwhile: its answer follows, unless it died.
+      if (!daemonProcess.exists()) {
+        // Whatever it had claimed, a daemon that is gone holds none of this process's pipes.
+        withdraw(files.request());
+        withdraw(files.claiming());
+        return new Unanswered();
       }
+      if ((Files.exists(PipeHandoffFiles.closed(files.dir())) || System.nanoTime() > deadline)
+          && withdraw(files.request())) {
+        return new Unanswered();
+      }
+      // Else the daemon has claimed the request: its answer follows, unless it dies.
       sleep(pause);
       pause = Math.min(pause * 2, LAST_POLL_NANOS);
     }
