@@ -38,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The host as browsers run it: real processes, real pipes, a real daemon on a Unix socket. Each test has its
@@ -106,25 +108,6 @@ class HostProcessTest {
     try (var left = Files.list(handoffs)) {
       assertEquals(List.of(), left.toList(), "the relay removes its files");
     }
-  }
-
-  @Test
-  void aDaemonKilledWhileServingAPortHandedOverThroughFilesEndsThePort() throws Exception {
-    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
-    long killed = DaemonLockView.daemonPid(home).orElseThrow();
-    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
-      assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
-      assertTrue(openFiles(host.pid()).contains(home.resolve("run/handoff-" + killed + "/" + host.pid() + ".taken").toString()));
-      host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
-      Thread.sleep(300);
-      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
-
-      assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
-      assertEquals(1, host.exitValue());
-      assertEquals(List.of(), host.remainingFrames(), "stdout ends, which the browser reports as \"Native host has exited\"");
-    }
-    assertTheNextHostStartsANewDaemon(killed);
-    assertFalse(Files.exists(home.resolve("run/handoff-" + killed)), "the next daemon removes the dead one's directory");
   }
 
   /** A named pipe is not one of the host's own pipes: the daemon refuses it and the relay passes frames on. */
@@ -231,12 +214,22 @@ class HostProcessTest {
     }
   }
 
-  @Test
-  void aDaemonKilledWhileServingTheBrowsersPipesEndsThePortAndTheNextHostRestartsIt() throws Exception {
+  /**
+   * The same whether the host started the daemon (and offered its pipes on the daemon's socket) or found it
+   * running (and handed its pipes over through a file).
+   */
+  @ParameterizedTest(name = "daemon running before the host: {0}")
+  @ValueSource(booleans = {false, true})
+  void aDaemonKilledWhileServingTheBrowsersPipesEndsThePortAndTheNextHostRestartsIt(boolean daemonRunning) throws Exception {
+    if (daemonRunning) {
+      assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    }
     long killed;
     try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
       assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
       killed = DaemonLockView.daemonPid(home).orElseThrow();
+      Path handedOver = home.resolve("run/handoff-" + killed + "/" + host.pid() + ".taken");
+      assertEquals(daemonRunning, openFiles(host.pid()).contains(handedOver.toString()));
       host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
       Thread.sleep(300);
       ProcessHandle.of(killed).orElseThrow().destroyForcibly();
@@ -246,6 +239,7 @@ class HostProcessTest {
       assertEquals(List.of(), host.remainingFrames(), "stdout ends, which the browser reports as \"Native host has exited\"");
     }
     assertTheNextHostStartsANewDaemon(killed);
+    assertFalse(Files.exists(home.resolve("run/handoff-" + killed)), "the next daemon removes the dead one's directory");
   }
 
   @Test
