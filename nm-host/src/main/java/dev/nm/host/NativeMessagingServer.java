@@ -87,6 +87,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final List<Closeable> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
   private final ExecutorService heavyPool;
+  /** Calls between their arrival and their reply, on every connection. */
+  private final AtomicInteger inFlightCalls;
   private final Object activity = new Object();
   private long lastActivityNanos = System.nanoTime();
   private volatile boolean closed;
@@ -99,7 +101,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     this.config = new AtomicReference<>(builder.config);
     this.auditLog = builder.paths == null ? AuditLog.disabled() : AuditLog.to(builder.paths.auditLog());
     RouteStats stats = new RouteStats();
-    AtomicInteger inFlightCalls = new AtomicInteger();
+    this.inFlightCalls = new AtomicInteger();
     HostStatus status = new LiveStatus(builder.hostVersion, builder.mode, Instant.now(), connections::size, inFlightCalls::get);
     AccessPolicy policy = new LiveAccessPolicy(config::get);
     Services services =
@@ -253,7 +255,8 @@ public final class NativeMessagingServer implements AutoCloseable {
    * The JIT compiles only code that has run a few hundred times, and a local host's requests are few: without
    * this a resident server would run its decoding, binding and validation code interpreted for its first few
    * hundred requests, a millisecond or more each (Hibernate Validator's alone). A resident host calls it once,
-   * on a background thread, after {@link #listen}.
+   * on a background thread, after {@link #listen}. Between rounds it waits while calls are in flight: the
+   * requests that started the host, a model load among them, get the machine's cores first.
    */
   public void warmUp(int rounds) {
     EnvelopeCodec codec = new EnvelopeCodec();
@@ -270,6 +273,9 @@ public final class NativeMessagingServer implements AutoCloseable {
       }
     }
     for (int round = 0; round < rounds && !closed; round++) {
+      if (!awaitNoCallInFlight()) {
+        return;
+      }
       for (byte[] frame : frames) {
         try {
           Message.Request request = codec.decodeRequest(frame);
@@ -328,6 +334,19 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void adoptSavedConfig(HostConfig saved) {
     config.set(Objects.requireNonNull(saved, "saved"));
+  }
+
+  /** Waits until no call is in flight; false if the server closed or the thread was interrupted meanwhile. */
+  private boolean awaitNoCallInFlight() {
+    while (inFlightCalls.get() > 0 && !closed) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !closed;
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.nm.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.Message;
 import dev.nm.route.RequestValidator;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
@@ -12,7 +14,9 @@ import dev.nm.route.Violations;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Warming up runs each declared case up to the handler's door, and never through it. */
@@ -23,6 +27,8 @@ class WarmUpTest {
 
   static final AtomicInteger handled = new AtomicInteger();
   static final AtomicInteger validated = new AtomicInteger();
+  /** Holds a call whose text is "hold" in its handler until counted down. */
+  static final CountDownLatch held = new CountDownLatch(1);
 
   /** Counts the calls that reach it: its own validation (after the constraints passed) and handling. */
   static final class Counting implements RouteHandler<Request, Reply>, RequestValidator<Request> {
@@ -35,8 +41,11 @@ class WarmUpTest {
     }
 
     @Override
-    public Reply handle(Request request, RouteContext context) {
+    public Reply handle(Request request, RouteContext context) throws InterruptedException {
       handled.incrementAndGet();
+      if (request.text().equals("hold")) {
+        held.await();
+      }
       return new Reply(request.text());
     }
   }
@@ -58,6 +67,12 @@ class WarmUpTest {
     }
   }
 
+  @BeforeEach
+  void resetCounts() {
+    handled.set(0);
+    validated.set(0);
+  }
+
   @Test
   void bindsAndChecksEveryDeclaredCaseButCallsNoHandler() {
     try (NativeMessagingServer server = NativeMessagingServer.builder().routes(new Table()).build()) {
@@ -66,6 +81,29 @@ class WarmUpTest {
       // The two cases whose constraints pass reach the handler's own validation, three times each.
       assertEquals(6, validated.get());
       assertEquals(0, handled.get());
+    }
+  }
+
+  @Test
+  void waitsWhileACallIsInFlight() throws Exception {
+    try (NativeMessagingServer server =
+            NativeMessagingServer.builder().routes(new Table()).config(HostConfig.permissive()).build();
+        PipeClient client = PipeClient.connect(server, ConnectionTest.ORIGIN)) {
+      client.send("held", "counting", "{\"text\": \"hold\"}");
+      while (handled.get() == 0) {
+        Thread.sleep(1);
+      }
+      validated.set(0);
+      Thread warmUp = new Thread(() -> server.warmUp(1), "warm-up");
+      warmUp.start();
+      warmUp.join(300);
+      assertEquals(0, validated.get(), "no round while the call is in flight");
+
+      held.countDown();
+      warmUp.join(10_000);
+      assertEquals(2, validated.get(), "one round once it is answered");
+      Message.Success reply = assertInstanceOf(Message.Success.class, client.next());
+      assertEquals("held", reply.requestId());
     }
   }
 }

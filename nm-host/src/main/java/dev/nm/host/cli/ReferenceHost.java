@@ -116,11 +116,12 @@ final class ReferenceHost implements AutoCloseable {
   }
 
   /**
-   * Warms the server up ({@link NativeMessagingServer#warmUp}), then runs the modules' warm-up tasks; a task
-   * that fails is logged and skipped, since its request will do the same work and report the failure itself.
+   * Runs the modules' warm-up tasks, then warms the server up ({@link NativeMessagingServer#warmUp}). The tasks
+   * go first: each does work that a request would otherwise do (reading model headers), where the server's
+   * rounds only shorten later requests. A task that fails is logged and skipped, since its request will do the
+   * same work and report the failure itself.
    */
   void warmUp(int rounds) {
-    server.warmUp(rounds);
     for (Runnable task : warmUps) {
       try {
         task.run();
@@ -128,6 +129,7 @@ final class ReferenceHost implements AutoCloseable {
         LOG.debug("a host module's warm-up failed: {}", e.toString());
       }
     }
+    server.warmUp(rounds);
   }
 
   @Override
