@@ -69,7 +69,7 @@ enum HostMode {
           System.err.println("nm-host: " + e.getMessage());
           yield 2;
         }
-        yield new RelayHost(origin, in.getChannel(), out, offersPipes).run(paths);
+        yield new RelayHost(origin, in, out, offersPipes).run(paths);
       }
       case STANDALONE -> StandaloneHost.serve(origin, in.getChannel(), out, paths);
     };

@@ -3,14 +3,14 @@ package dev.nm.host.cli;
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.PipeHandoffFiles;
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -38,51 +38,60 @@ final class PipeHandoff {
 
   private PipeHandoff() {}
 
-  /** Offers this process's pipes to the running daemon, if one takes requests, and waits for its answer. */
+  /**
+   * Offers this process's pipes to the running daemon, if one takes requests, and waits for its answer. Up to the
+   * answer it uses {@code java.io}, which the JVM has set up as it started, where {@code java.nio.file} would first
+   * load the JDK's NIO library and file-channel classes: the daemon may be replying to the browser meanwhile.
+   */
   static Outcome offer(HostPaths paths, String origin, long ownPid) {
     String daemonPid = daemonPid(paths);
     String startTime = PipeHandoffFiles.startTime(Long.toString(ownPid));
     if (daemonPid == null || startTime == null) {
       return new Unanswered();
     }
-    Path dir = paths.handoffDir(Long.parseLong(daemonPid));
-    PipeHandoffFiles files = new PipeHandoffFiles(dir, ownPid);
-    try {
-      Files.write(files.draft(), PipeHandoffFiles.request(origin, startTime));
-      Files.move(files.draft(), files.request(), StandardCopyOption.ATOMIC_MOVE);
+    PipeHandoffFiles files = new PipeHandoffFiles(paths.handoffDir(Long.parseLong(daemonPid)), ownPid);
+    File draft = files.draft().toFile();
+    try (FileOutputStream out = new FileOutputStream(draft)) {
+      out.write(PipeHandoffFiles.request(origin, startTime));
     } catch (IOException e) {
       // No such directory: the daemon predates hand-offs, is starting, or is gone.
-      deleteQuietly(files.draft());
+      return new Unanswered();
+    }
+    if (!draft.renameTo(files.request().toFile())) {
+      draft.delete();
       return new Unanswered();
     }
     return awaitAnswer(files, new File("/proc/".concat(daemonPid)));
   }
 
   private static Outcome awaitAnswer(PipeHandoffFiles files, File daemonProcess) {
+    File request = files.request().toFile();
+    File taken = files.taken().toFile();
+    File refused = files.refused().toFile();
+    File closed = PipeHandoffFiles.closed(files.dir()).toFile();
     long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
     long pause = FIRST_POLL_NANOS;
     while (true) {
-      if (Files.exists(files.taken())) {
+      if (taken.exists()) {
         try {
           return new Taken(files, FileChannel.open(files.taken(), StandardOpenOption.READ));
         } catch (IOException e) {
-          return new Refused("cannot open " + files.taken() + ": " + e);
+          // Only this relay removes it; looked for again until the daemon is gone.
         }
       }
-      if (Files.exists(files.refused())) {
+      if (refused.exists()) {
         return new Refused(readAndDelete(files.refused()));
       }
       if (!daemonProcess.exists()) {
         // Whatever it had claimed, a daemon that is gone holds none of this process's pipes.
-        withdraw(files.request());
-        withdraw(files.claiming());
+        request.delete();
+        files.claiming().toFile().delete();
         return new Unanswered();
       }
-      if ((Files.exists(PipeHandoffFiles.closed(files.dir())) || System.nanoTime() > deadline)
-          && withdraw(files.request())) {
+      // The request is withdrawn by deleting it, which fails once the daemon has claimed it.
+      if ((closed.exists() || System.nanoTime() > deadline) && request.delete()) {
         return new Unanswered();
       }
-      // Else the daemon has claimed the request: its answer follows, unless it dies.
       sleep(pause);
       pause = Math.min(pause * 2, LAST_POLL_NANOS);
     }
@@ -113,9 +122,10 @@ final class PipeHandoff {
   static void rehearse(HostPaths paths, long ownPid) {
     PipeHandoffFiles scratch = new PipeHandoffFiles(paths.runDir(), ownPid);
     try {
-      Files.write(scratch.draft(), PipeHandoffFiles.request("rehearsal", "0"));
-      Files.move(scratch.draft(), scratch.taken(), StandardCopyOption.ATOMIC_MOVE);
-      if (Files.exists(scratch.refused()) || !new File("/proc/self").exists()) {
+      try (FileOutputStream out = new FileOutputStream(scratch.draft().toFile())) {
+        out.write(PipeHandoffFiles.request("rehearsal", "0"));
+      }
+      if (!scratch.draft().toFile().renameTo(scratch.taken().toFile()) || scratch.refused().toFile().exists()) {
         return;
       }
       awaitRelease(new Taken(scratch, FileChannel.open(scratch.taken(), StandardOpenOption.READ)));
@@ -128,27 +138,19 @@ final class PipeHandoff {
   }
 
   private static String daemonPid(HostPaths paths) {
-    try {
-      String pid = Files.readString(paths.daemonPidFile(), StandardCharsets.US_ASCII).trim();
-      for (int i = 0; i < pid.length(); i++) {
-        if (pid.charAt(i) < '0' || pid.charAt(i) > '9') {
-          return null;
-        }
-      }
-      return pid.isEmpty() ? null : pid;
+    byte[] content;
+    try (FileInputStream in = new FileInputStream(paths.daemonPidFile().toFile())) {
+      content = in.readAllBytes();
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /** Deletes the request if no daemon claimed it yet; whether it did. */
-  private static boolean withdraw(Path request) {
-    try {
-      Files.delete(request);
-      return true;
-    } catch (IOException e) {
-      return false;
+    String pid = new String(content, StandardCharsets.US_ASCII).trim();
+    for (int i = 0; i < pid.length(); i++) {
+      if (pid.charAt(i) < '0' || pid.charAt(i) > '9') {
+        return null;
+      }
     }
+    return pid.isEmpty() || pid.length() > 18 ? null : pid;
   }
 
   private static String readAndDelete(Path refused) {

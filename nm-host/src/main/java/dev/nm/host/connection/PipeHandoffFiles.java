@@ -1,8 +1,8 @@
 package dev.nm.host.connection;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -88,13 +88,17 @@ public record PipeHandoffFiles(Path dir, long relayPid) {
    */
   public static String startTime(String pid) {
     String stat;
-    try {
-      stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
-    } catch (IOException | RuntimeException e) {
+    try (FileInputStream in = new FileInputStream("/proc/".concat(pid).concat("/stat"))) {
+      stat = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
       return null;
     }
     // Field 2, the command name, is in parentheses and may hold spaces and parentheses of its own.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 21);
+    int commandEnd = stat.lastIndexOf(')');
+    if (commandEnd < 0 || commandEnd + 2 > stat.length()) {
+      return null;
+    }
+    String[] fields = stat.substring(commandEnd + 2).split(" ", 21);
     return fields.length >= 20 ? fields[19] : null;
   }
 }
