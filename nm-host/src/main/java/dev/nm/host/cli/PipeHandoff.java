@@ -15,8 +15,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A relay's fast way to hand its browser pipes to the running daemon: through files ({@link PipeHandoffFiles})
- * instead of the daemon's socket, whose first use costs a JVM 10-14 ms. The daemon answers the request in well
- * under a millisecond and may be writing the browser's first reply before the relay knows it took the pipes.
+ * instead of the daemon's socket, whose first use costs a JVM 10-14 ms. The daemon takes the pipes 1-2 ms after
+ * the request appears and may be writing the browser's first reply before the relay knows it took them.
  */
 final class PipeHandoff {
   /** How long a running daemon may leave a request unanswered before the relay turns to the socket. */

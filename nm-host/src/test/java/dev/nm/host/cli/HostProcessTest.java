@@ -214,6 +214,39 @@ class HostProcessTest {
     }
   }
 
+  /** Hand-offs arriving together are each claimed once: every port gets its own replies, and nothing is left. */
+  @Test
+  void tenHostsLaunchedAtOnceWhileTheDaemonRunsAreEachServedTheirOwnPort() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    long daemon = DaemonLockView.daemonPid(home).orElseThrow();
+    List<HostProcess> hosts = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        hosts.add(HostProcess.browserLaunch(home, Map.of()));
+      }
+      for (int i = 0; i < hosts.size(); i++) {
+        hosts.get(i).send("{\"request_id\":\"port-" + i + "\",\"route\":\"hello\"}");
+      }
+      for (int i = 0; i < hosts.size(); i++) {
+        HostProcess host = hosts.get(i);
+        JsonNode reply = host.receive(Duration.ofSeconds(60));
+        assertEquals("port-" + i, reply.path("request_id").asText());
+        assertTrue(openFiles(host.pid()).contains(home.resolve("run/handoff-" + daemon + "/" + host.pid() + ".taken").toString()));
+      }
+      for (HostProcess host : hosts) {
+        host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
+        assertEquals(0, host.exitValue());
+      }
+    } finally {
+      for (HostProcess host : hosts) {
+        host.close();
+      }
+    }
+    try (var left = Files.list(home.resolve("run/handoff-" + daemon))) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
   /**
    * The same whether the host started the daemon (and offered its pipes on the daemon's socket) or found it
    * running (and handed its pipes over through a file).
