@@ -14,6 +14,7 @@ import java.util.Objects;
  *   data/                   nm.db (SQLite), audit.log (append-only JSON lines)
  *   run/                    daemon.sock, daemon.lock, daemon.pid, handoff-PID/; mode 0700
  *   logs/                   host.log, daemon.log
+ *   native/                 the engines' native libraries, unpacked once per version
  *   models/                 default models directory; NM_HOST_MODELS_DIR or config models_dir override it
  * </pre>
  */
@@ -84,6 +85,11 @@ public record HostPaths(Path home, Path modelsDir) {
   /** Where relays hand their pipes to the daemon with process id {@code daemonPid} (see PipeHandoffFiles). */
   public Path handoffDir(long daemonPid) {
     return runDir().resolve("handoff-".concat(Long.toString(daemonPid)));
+  }
+
+  /** Where the engines' native libraries are unpacked, once per version. */
+  public Path nativeDir() {
+    return home.resolve("native");
   }
 
   public Path logDir() {

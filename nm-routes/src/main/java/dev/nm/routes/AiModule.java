@@ -3,6 +3,7 @@ package dev.nm.routes;
 import dev.nm.host.HostEnvironment;
 import dev.nm.host.HostModule;
 import dev.nm.route.Services;
+import dev.nm.routes.backend.BundledNativeLibraries;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.models.ModelSettings;
 
@@ -14,6 +15,7 @@ import dev.nm.routes.models.ModelSettings;
 public final class AiModule implements HostModule {
   @Override
   public void configure(HostEnvironment environment, Services.Builder services) {
+    BundledNativeLibraries.install(environment.paths().nativeDir());
     AiServices ai =
         AiServices.create(environment.paths(), new LlamaCppBackend(), ModelSettings.fromEnvironment(System.getenv()));
     environment.closeOnShutdown(ai);

@@ -3,6 +3,7 @@ package dev.nm.routes.embeddings;
 import dev.nm.host.HostEnvironment;
 import dev.nm.host.HostModule;
 import dev.nm.route.Services;
+import dev.nm.routes.backend.BundledNativeLibraries;
 import dev.nm.routes.models.IdleUnloader;
 import dev.nm.routes.models.ModelSettings;
 import java.time.Duration;
@@ -21,6 +22,7 @@ public final class EmbeddingsModule implements HostModule {
 
   @Override
   public void configure(HostEnvironment environment, Services.Builder services) {
+    BundledNativeLibraries.install(environment.paths().nativeDir());
     OnnxEmbeddingBackend backend = new OnnxEmbeddingBackend(environment.paths().modelsDir(), options(System.getenv()));
     environment.closeOnShutdown(backend);
     Duration idle = ModelSettings.fromEnvironment(System.getenv()).idleUnload();

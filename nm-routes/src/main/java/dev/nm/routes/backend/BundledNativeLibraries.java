@@ -1,0 +1,163 @@
+package dev.nm.routes.backend;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native libraries that java-llama.cpp, ONNX Runtime and sqlite-jdbc carry in their jars, unpacked once per
+ * version into a directory of the host's and loaded from there. Each of those libraries otherwise unpacks its
+ * own into a new temporary directory in every process that uses it (measured on the reference machine: 130 ms of
+ * a daemon's first model load, 75 ms of its first embeddings, 35 ms of its store's opening), and a killed daemon
+ * leaves them behind in {@code /tmp}. Each also reads a system property naming a directory that already holds its
+ * library, which is what {@link #install} sets. A platform whose library is not where this class looks for it,
+ * or a property the user set, is left to the library's own loader.
+ */
+public final class BundledNativeLibraries {
+  private static final Logger log = LoggerFactory.getLogger(BundledNativeLibraries.class);
+  private static boolean installed;
+
+  /**
+   * One library: the files its jar holds for this platform, and the system properties that point its loader at
+   * a directory holding them ({@code {dir}} stands for that directory).
+   */
+  record Library(String name, String resourceDir, List<String> files, Map<String, String> properties) {}
+
+  private BundledNativeLibraries() {}
+
+  /**
+   * Unpacks, where needed, and points each library at its directory under {@code cacheRoot}; does nothing after
+   * its first call in a process, or for a library whose properties are already set.
+   */
+  public static synchronized void install(Path cacheRoot) {
+    if (installed) {
+      return;
+    }
+    installed = true;
+    for (Library library : forThisPlatform()) {
+      if (library.properties().keySet().stream().anyMatch(key -> System.getProperty(key) != null)) {
+        continue;
+      }
+      try {
+        unpack(library, cacheRoot, BundledNativeLibraries.class.getClassLoader())
+            .forEach(System::setProperty);
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot unpack {} into {}; it unpacks itself into a temporary directory: {}", library.name(), cacheRoot, e.toString());
+      }
+    }
+  }
+
+  /**
+   * The directory under {@code cacheRoot} that holds this version of the library, unpacked now if it is not there
+   * yet, as the properties that name it; none if the class path holds no such library for this platform. Versions
+   * of the same library unpacked before are removed.
+   */
+  static Map<String, String> unpack(Library library, Path cacheRoot, ClassLoader loader) throws IOException {
+    List<URL> resources = new ArrayList<>();
+    CRC32 version = new CRC32();
+    for (String file : library.files()) {
+      URL resource = loader.getResource(library.resourceDir() + "/" + file);
+      if (resource == null) {
+        return Map.of();
+      }
+      URLConnection connection = resource.openConnection();
+      if (!(connection instanceof JarURLConnection jar)) {
+        return Map.of();
+      }
+      version.update(Long.toHexString(jar.getJarEntry().getCrc()).getBytes(StandardCharsets.US_ASCII));
+      version.update(Long.toHexString(jar.getJarEntry().getSize()).getBytes(StandardCharsets.US_ASCII));
+      resources.add(resource);
+    }
+    String name = library.name() + "-" + Long.toHexString(version.getValue());
+    Path dir = cacheRoot.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(cacheRoot);
+      Path unpacking = cacheRoot.resolve(name + ".unpacking-" + ProcessHandle.current().pid());
+      deleteTree(unpacking);
+      Files.createDirectory(unpacking);
+      for (int i = 0; i < resources.size(); i++) {
+        try (InputStream in = resources.get(i).openStream()) {
+          Files.copy(in, unpacking.resolve(library.files().get(i)));
+        }
+      }
+      try {
+        Files.move(unpacking, dir, StandardCopyOption.ATOMIC_MOVE);
+        log.info("unpacked {} into {}", library.name(), dir);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherProcessWon) {
+        deleteTree(unpacking);
+      }
+    }
+    removeOtherVersions(library, cacheRoot, name);
+    Map<String, String> properties = new LinkedHashMap<>();
+    library.properties().forEach((key, value) -> properties.put(key, value.replace("{dir}", dir.toString())));
+    return properties;
+  }
+
+  /** Where each library's loader looks in its jar for this operating system and processor. */
+  static List<Library> forThisPlatform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String llamaOs = os.startsWith("linux") ? "Linux" : os.startsWith("mac") ? "Mac" : os.startsWith("windows") ? "Windows" : null;
+    String onnxOs = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "osx" : os.startsWith("windows") ? "win" : null;
+    String arch = switch (System.getProperty("os.arch", "")) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "aarch64";
+      default -> null;
+    };
+    List<Library> libraries = new ArrayList<>();
+    if (llamaOs != null && arch != null) {
+      libraries.add(new Library("java-llama.cpp", "de/kherud/llama/" + llamaOs + "/" + arch,
+          List.of(System.mapLibraryName("jllama")), Map.of("de.kherud.llama.lib.path", "{dir}")));
+    }
+    if (onnxOs != null && arch != null) {
+      libraries.add(new Library("onnxruntime", "ai/onnxruntime/native/" + onnxOs + "-" + (arch.equals("x86_64") ? "x64" : arch),
+          List.of(System.mapLibraryName("onnxruntime"), System.mapLibraryName("onnxruntime4j_jni")),
+          Map.of("onnxruntime.native.path", "{dir}")));
+    }
+    String sqliteFile = System.mapLibraryName("sqlitejdbc");
+    libraries.add(new Library("sqlite-jdbc", "org/sqlite/native/" + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS(),
+        List.of(sqliteFile), Map.of("org.sqlite.lib.path", "{dir}", "org.sqlite.lib.name", sqliteFile)));
+    return libraries;
+  }
+
+  private static void removeOtherVersions(Library library, Path cacheRoot, String current) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(cacheRoot, library.name() + "-*")) {
+      for (Path entry : entries) {
+        String entryName = entry.getFileName().toString();
+        if (!entryName.equals(current) && !entryName.contains(".unpacking-")) {
+          deleteTree(entry);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("cannot remove older versions of {}: {}", library.name(), e.toString());
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+    }
+    Files.deleteIfExists(dir);
+  }
+}

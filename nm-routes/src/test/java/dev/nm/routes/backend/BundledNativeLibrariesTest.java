@@ -1,0 +1,72 @@
+package dev.nm.routes.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.JarURLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundledNativeLibrariesTest {
+  private static final ClassLoader LOADER = BundledNativeLibrariesTest.class.getClassLoader();
+
+  @TempDir Path cache;
+
+  @Test
+  void unpacksALibraryOnceAndPointsItsLoaderAtIt() throws Exception {
+    BundledNativeLibraries.Library sqlite = library("sqlite-jdbc");
+    String file = sqlite.files().get(0);
+    Files.createDirectories(cache.resolve("sqlite-jdbc-deadbeef"));
+    Files.writeString(cache.resolve("sqlite-jdbc-deadbeef/" + file), "an older version");
+
+    Map<String, String> properties = BundledNativeLibraries.unpack(sqlite, cache, LOADER);
+
+    Path dir = Path.of(properties.get("org.sqlite.lib.path"));
+    assertEquals(Map.of("org.sqlite.lib.path", dir.toString(), "org.sqlite.lib.name", file), properties);
+    assertEquals(cache, dir.getParent());
+    JarURLConnection entry = (JarURLConnection) LOADER.getResource(sqlite.resourceDir() + "/" + file).openConnection();
+    assertEquals(entry.getJarEntry().getSize(), Files.size(dir.resolve(file)));
+    assertEquals(List.of(dir.getFileName().toString()), names(cache), "the older version is removed");
+
+    FileTime unpacked = Files.getLastModifiedTime(dir.resolve(file));
+    Thread.sleep(20);
+    assertEquals(properties, BundledNativeLibraries.unpack(sqlite, cache, LOADER));
+    assertEquals(unpacked, Files.getLastModifiedTime(dir.resolve(file)), "the second process reuses the first's");
+  }
+
+  @Test
+  void aLibraryTheClassPathLacksForThisPlatformIsLeftToItsOwnLoader() throws Exception {
+    BundledNativeLibraries.Library missing =
+        new BundledNativeLibraries.Library("missing", "no/such/dir", List.of("libmissing.so"), Map.of("missing.path", "{dir}"));
+
+    assertEquals(Map.of(), BundledNativeLibraries.unpack(missing, cache, LOADER));
+    assertEquals(List.of(), names(cache));
+  }
+
+  @Test
+  void everyEngineHasItsLibraryForThisPlatform() {
+    List<BundledNativeLibraries.Library> libraries = BundledNativeLibraries.forThisPlatform();
+    assertEquals(List.of("java-llama.cpp", "onnxruntime", "sqlite-jdbc"), libraries.stream().map(BundledNativeLibraries.Library::name).toList());
+    for (BundledNativeLibraries.Library library : libraries) {
+      for (String file : library.files()) {
+        assertFalse(LOADER.getResource(library.resourceDir() + "/" + file) == null, library.resourceDir() + "/" + file);
+      }
+    }
+  }
+
+  private static BundledNativeLibraries.Library library(String name) {
+    return BundledNativeLibraries.forThisPlatform().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
