@@ -95,8 +95,7 @@ class HostProcessTest {
 
       assertTrue(hello.path("success").asBoolean(), hello::toString);
       assertEquals(HostProcess.ORIGIN, hello.path("data").path("origin").asText());
-      Set<String> relayFiles = openFiles(host.pid());
-      assertTrue(relayFiles.contains(handoffs.resolve(host.pid() + ".taken").toString()), relayFiles::toString);
+      assertTrue(holdsHandoffFile(host, daemon), "the host waits on the daemon through its hand-off file");
       assertTrue(openFiles(daemon).containsAll(List.of(openFile(host.pid(), 0), openFile(host.pid(), 1))),
           "the daemon reads and writes the host's own stdin and stdout pipes");
 
@@ -231,7 +230,7 @@ class HostProcessTest {
         HostProcess host = hosts.get(i);
         JsonNode reply = host.receive(Duration.ofSeconds(60));
         assertEquals("port-" + i, reply.path("request_id").asText());
-        assertTrue(openFiles(host.pid()).contains(home.resolve("run/handoff-" + daemon + "/" + host.pid() + ".taken").toString()));
+        assertTrue(holdsHandoffFile(host, daemon), "port-" + i + " was handed over through a file");
       }
       for (HostProcess host : hosts) {
         host.closeStdinAndAwaitExit(BROWSER_KILL_DELAY);
@@ -261,8 +260,9 @@ class HostProcessTest {
     try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
       assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
       killed = DaemonLockView.daemonPid(home).orElseThrow();
-      Path handedOver = home.resolve("run/handoff-" + killed + "/" + host.pid() + ".taken");
-      assertEquals(daemonRunning, openFiles(host.pid()).contains(handedOver.toString()));
+      if (daemonRunning) {
+        assertTrue(holdsHandoffFile(host, killed), "the host was handed over through a file");
+      }
       host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
       Thread.sleep(300);
       ProcessHandle.of(killed).orElseThrow().destroyForcibly();
@@ -399,8 +399,7 @@ class HostProcessTest {
     try (HostProcess first = HostProcess.browserLaunch(home, Map.of())) {
       assertTrue(first.call("before", "hello", "{}").path("success").asBoolean());
       long retiring = DaemonLockView.daemonPid(home).orElseThrow();
-      assertTrue(openFiles(first.pid()).contains(home.resolve("run/handoff-" + retiring + "/" + first.pid() + ".taken").toString()),
-          "the first port was handed over through a file");
+      assertTrue(holdsHandoffFile(first, retiring), "the first port was handed over through a file");
 
       Files.writeString(home.resolve("test-routes/upgraded"), "a changed installation");
       awaitLogLine(home.resolve("logs/daemon.log"), "nm-host was upgraded or rebuilt", Duration.ofSeconds(15));
@@ -484,6 +483,22 @@ class HostProcessTest {
       long restarted = DaemonLockView.daemonPid(home).orElseThrow();
       assertTrue(restarted != killed, "a new daemon serves the next host");
     }
+  }
+
+  /**
+   * Whether the host waits on the daemon's release through its hand-off file. The daemon may answer the browser
+   * before the host has seen that it took the pipes, so this waits up to 5 s for the host to open the file.
+   */
+  private boolean holdsHandoffFile(HostProcess host, long daemon) throws Exception {
+    String taken = home.resolve("run/handoff-" + daemon + "/" + host.pid() + ".taken").toString();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!openFiles(host.pid()).contains(taken)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 
   /** What a process's file descriptor refers to, e.g. {@code pipe:[1234]}. */
