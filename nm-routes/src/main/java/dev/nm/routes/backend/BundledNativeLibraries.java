@@ -66,8 +66,9 @@ public final class BundledNativeLibraries {
 
   /**
    * The directory under {@code cacheRoot} that holds this version of the library, unpacked now if it is not there
-   * yet, as the properties that name it; none if the class path holds no such library for this platform. Versions
-   * of the same library unpacked before are removed.
+   * yet, as the properties that name it; none if the class path holds no such library for this platform. Other
+   * versions' directories stay: a daemon of an earlier installation, retiring after an upgrade, may not have
+   * loaded its library yet. A version is its files' CRCs, so they change only with the library.
    */
   static Map<String, String> unpack(Library library, Path cacheRoot, ClassLoader loader) throws IOException {
     List<URL> resources = new ArrayList<>();
@@ -104,7 +105,6 @@ public final class BundledNativeLibraries {
         deleteTree(unpacking);
       }
     }
-    removeOtherVersions(library, cacheRoot, name);
     Map<String, String> properties = new LinkedHashMap<>();
     library.properties().forEach((key, value) -> properties.put(key, value.replace("{dir}", dir.toString())));
     return properties;
@@ -134,19 +134,6 @@ public final class BundledNativeLibraries {
     libraries.add(new Library("sqlite-jdbc", "org/sqlite/native/" + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS(),
         List.of(sqliteFile), Map.of("org.sqlite.lib.path", "{dir}", "org.sqlite.lib.name", sqliteFile)));
     return libraries;
-  }
-
-  private static void removeOtherVersions(Library library, Path cacheRoot, String current) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(cacheRoot, library.name() + "-*")) {
-      for (Path entry : entries) {
-        String entryName = entry.getFileName().toString();
-        if (!entryName.equals(current) && !entryName.contains(".unpacking-")) {
-          deleteTree(entry);
-        }
-      }
-    } catch (IOException e) {
-      log.debug("cannot remove older versions of {}: {}", library.name(), e.toString());
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

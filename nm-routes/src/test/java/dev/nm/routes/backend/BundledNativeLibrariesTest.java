@@ -32,7 +32,8 @@ class BundledNativeLibrariesTest {
     assertEquals(cache, dir.getParent());
     JarURLConnection entry = (JarURLConnection) LOADER.getResource(sqlite.resourceDir() + "/" + file).openConnection();
     assertEquals(entry.getJarEntry().getSize(), Files.size(dir.resolve(file)));
-    assertEquals(List.of(dir.getFileName().toString()), names(cache), "the older version is removed");
+    assertEquals(Stream.of("sqlite-jdbc-deadbeef", dir.getFileName().toString()).sorted().toList(), names(cache),
+        "another version stays: a process of another installation may still load it");
 
     FileTime unpacked = Files.getLastModifiedTime(dir.resolve(file));
     Thread.sleep(20);
