@@ -180,9 +180,7 @@ public final class NativeMessagingServer implements AutoCloseable {
    * @throws IllegalStateException if the server is closed
    */
   public Connection open(FrameReader in, FrameWriter out, String origin, AutoCloseable transport) {
-    if (closed) {
-      throw new IllegalStateException("the server is closed");
-    }
+    requireOpen();
     ServerConnection connection =
         new ServerConnection(in, new MessageWriter(out, new EnvelopeCodec()), origin, transport, serving);
     connections.add(connection);
@@ -199,13 +197,8 @@ public final class NativeMessagingServer implements AutoCloseable {
    * @throws IOException if the socket cannot be bound or another server listens there
    */
   public void listen(Path socketPath) throws IOException {
-    if (closed) {
-      throw new IllegalStateException("the server is closed");
-    }
-    UnixSocketListener listener = UnixSocketListener.start(socketPath, this::open);
-    synchronized (listeners) {
-      listeners.add(listener);
-    }
+    requireOpen();
+    addListener(UnixSocketListener.start(socketPath, this::open));
   }
 
   /**
@@ -215,10 +208,17 @@ public final class NativeMessagingServer implements AutoCloseable {
    * @throws IOException if the directory cannot be created or watched
    */
   public void acceptPipeHandoffs(Path dir) throws IOException {
+    requireOpen();
+    addListener(PipeHandoffListener.start(dir, this::open));
+  }
+
+  private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the server is closed");
     }
-    PipeHandoffListener listener = PipeHandoffListener.start(dir, this::open);
+  }
+
+  private void addListener(Closeable listener) {
     synchronized (listeners) {
       listeners.add(listener);
     }
