@@ -2,6 +2,7 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
+import dev.nm.host.connection.PipeHandoffFiles;
 import dev.nm.host.connection.PipeHandoffListener;
 import java.io.IOException;
 import java.nio.channels.FileLock;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The resident server: one per user, shared by every relayed browser port, so that models load once. It
  * holds the {@link DaemonLock} for life, writes its pid to {@link HostPaths#daemonPidFile()}, takes relays'
- * pipes handed over in {@link HostPaths#handoffDir} and serves on {@link HostPaths#socket()}, puts each saved edit of {@code config.json} in force ({@link ConfigWatcher}),
- * exits after {@code idle_timeout_seconds} without a connection (every connection, however short, restarts
- * the count: {@link dev.nm.host.NativeMessagingServer#awaitIdle}), and on SIGTERM stops accepting, cancels what
- * is in flight and removes its socket and pid file.
+ * pipes handed over in {@link HostPaths#handoffDir} and serves on {@link HostPaths#socket()}, puts each saved
+ * edit of {@code config.json} in force ({@link ConfigWatcher}), exits after {@code idle_timeout_seconds}
+ * without a connection (every connection, however short, restarts the count:
+ * {@link dev.nm.host.NativeMessagingServer#awaitIdle}), and on SIGTERM stops accepting, cancels what is in flight
+ * and removes its socket and pid file.
  *
  * <p>When the installation it runs from changes ({@link InstallationWatcher}: nm-host upgraded or rebuilt) it
  * retires: it removes its socket and pid file, gives up the lock, serves the ports it has until they close and
@@ -88,8 +90,8 @@ final class Daemon {
   private static void removeHandoffDirsOfGoneDaemons(HostPaths paths) {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(paths.runDir(), "handoff-*")) {
       for (Path dir : dirs) {
-        String pid = dir.getFileName().toString().substring("handoff-".length());
-        if (!pid.chars().allMatch(Character::isDigit) || ProcessHandle.of(Long.parseLong(pid)).isPresent()) {
+        long pid = PipeHandoffFiles.processId(dir.getFileName().toString().substring("handoff-".length()));
+        if (pid == 0 || ProcessHandle.of(pid).isPresent()) {
           continue;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -99,7 +101,7 @@ final class Daemon {
         }
         Files.deleteIfExists(dir);
       }
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException e) {
       LOG.warn("cannot remove the hand-off directories of exited daemons in {}: {}", paths.runDir(), e.toString());
     }
   }

@@ -22,14 +22,21 @@ import java.security.SecureRandom;
  */
 final class FirstSocket {
   static final String SELECTOR_PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
+  /** Set by the relay's main thread, the only one that starts the set-up. */
+  private static boolean securityProvidersStarted;
 
   private FirstSocket() {}
 
   /**
    * Starts setting up the JDK's security providers on a thread of its own; the first Unix-domain socket then
-   * finds them ready, or waits for the rest. Call once, before anything else, in a process that will open one.
+   * finds them ready, or waits for the rest. Call before the first socket, as early as the process knows it
+   * will open one; later calls do nothing.
    */
   static void startSecurityProviders() {
+    if (securityProvidersStarted) {
+      return;
+    }
+    securityProvidersStarted = true;
     Thread thread = new Thread(new SecurityProviders(), "nm-security-providers");
     thread.setDaemon(true);
     thread.start();

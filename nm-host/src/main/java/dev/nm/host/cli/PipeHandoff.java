@@ -138,19 +138,12 @@ final class PipeHandoff {
   }
 
   private static String daemonPid(HostPaths paths) {
-    byte[] content;
     try (FileInputStream in = new FileInputStream(paths.daemonPidFile().toFile())) {
-      content = in.readAllBytes();
+      String pid = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+      return PipeHandoffFiles.processId(pid) == 0 ? null : pid;
     } catch (IOException e) {
       return null;
     }
-    String pid = new String(content, StandardCharsets.US_ASCII).trim();
-    for (int i = 0; i < pid.length(); i++) {
-      if (pid.charAt(i) < '0' || pid.charAt(i) > '9') {
-        return null;
-      }
-    }
-    return pid.isEmpty() || pid.length() > 18 ? null : pid;
   }
 
   private static String readAndDelete(Path refused) {

@@ -102,54 +102,59 @@ final class RelayHost {
    * replies.
    */
   int run(HostPaths paths) {
-    int exitCode = serve(paths);
+    int code = serve(paths);
     if (Boolean.getBoolean(TRAINING_PROPERTY)) {
       PipeHandoff.rehearse(paths, ownPid());
     }
-    return exitCode;
+    return code;
   }
 
   private int serve(HostPaths paths) {
-    if (offersPipes) {
-      PipeHandoff.Outcome handoff = PipeHandoff.offer(paths, origin, ownPid());
-      if (handoff instanceof PipeHandoff.Taken taken) {
-        return PipeHandoff.awaitRelease(taken);
-      }
-      if (handoff instanceof PipeHandoff.Refused refused) {
-        Log.LOG.debug("the nm daemon did not take the pipes: {}", refused.reason());
-        return relayFrames(paths);
-      }
+    if (!offersPipes) {
+      return relayFrames(paths);
     }
+    PipeHandoff.Outcome handoff = PipeHandoff.offer(paths, origin, ownPid());
+    if (handoff instanceof PipeHandoff.Taken taken) {
+      return PipeHandoff.awaitRelease(taken);
+    }
+    if (handoff instanceof PipeHandoff.Refused refused) {
+      Log.LOG.debug("the nm daemon did not take the pipes: {}", refused.reason());
+      return relayFrames(paths);
+    }
+    return offerPipesOnTheSocket(paths);
+  }
+
+  /**
+   * Offers the pipes in the socket's handshake, starting the daemon if none runs, and waits until the port ends;
+   * passes frames on if the daemon cannot take them.
+   */
+  private int offerPipesOnTheSocket(HostPaths paths) {
     FirstSocket.startSecurityProviders();
     try {
       SocketChannel daemon = DaemonConnector.connectOrStart(paths);
-      if (offersPipes) {
-        FrameReader fromDaemon = FrameReader.of(daemon);
-        handshake(daemon, ownPid());
-        byte[] answer = awaitPipesAnswer(fromDaemon);
-        if (answer == null) {
-          Log.LOG.warn("lost the nm daemon while it served this port");
-          return 1;
-        }
-        if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
-          return 0;
-        }
-        if (RelayHandshake.isPipesRefused(answer)) {
-          Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
-          return relayFrames(daemon, fromDaemon);
-        }
-        Log.LOG.warn(
-            "the running nm daemon predates this host and only relays frames ({}); it serves this port through this "
-                + "process until it exits; `nm-host daemon stop` replaces it now",
-            new String(answer, StandardCharsets.UTF_8));
-        daemon.close();
-        daemon = DaemonConnector.connectOrStart(paths);
+      FrameReader fromDaemon = FrameReader.of(daemon);
+      handshake(daemon, ownPid());
+      byte[] answer = awaitPipesAnswer(fromDaemon);
+      if (answer == null) {
+        Log.LOG.warn("lost the nm daemon while it served this port");
+        return 1;
       }
-      handshake(daemon, 0);
-      return relayFrames(daemon, FrameReader.of(daemon));
+      if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
+        return 0;
+      }
+      if (RelayHandshake.isPipesRefused(answer)) {
+        Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
+        return relayFrames(daemon, fromDaemon);
+      }
+      Log.LOG.warn(
+          "the running nm daemon predates this host and only relays frames ({}); it serves this port through this "
+              + "process until it exits; `nm-host daemon stop` replaces it now",
+          new String(answer, StandardCharsets.UTF_8));
+      daemon.close();
     } catch (IOException e) {
       return cannotReachDaemon(e);
     }
+    return relayFrames(paths);
   }
 
   /** Passes frames on, through a socket to the daemon. */

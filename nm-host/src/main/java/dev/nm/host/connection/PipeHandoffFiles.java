@@ -62,17 +62,20 @@ public record PipeHandoffFiles(Path dir, long relayPid) {
     return dir.resolve(CLOSED);
   }
 
-  /** The relay's process id if {@code fileName} names a request, else 0. */
-  static long requestPid(String fileName) {
-    if (fileName.isEmpty() || fileName.length() > 18) {
+  /**
+   * The process id that {@code text} is, all of it decimal digits (a request's file name, a pid file's content
+   * trimmed, the end of a hand-off directory's name); 0 if it is not one.
+   */
+  public static long processId(String text) {
+    if (text.isEmpty() || text.length() > 18) {
       return 0;
     }
-    for (int i = 0; i < fileName.length(); i++) {
-      if (fileName.charAt(i) < '0' || fileName.charAt(i) > '9') {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
         return 0;
       }
     }
-    return Long.parseLong(fileName);
+    return Long.parseLong(text);
   }
 
   /** A request's content: the origin and the relay's start time. */

@@ -92,7 +92,7 @@ public final class PipeHandoffListener implements Closeable {
         if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
           takeWaitingRequests();
         } else {
-          long pid = PipeHandoffFiles.requestPid(event.context().toString());
+          long pid = PipeHandoffFiles.processId(event.context().toString());
           if (pid != 0) {
             take(new PipeHandoffFiles(dir, pid));
           }
@@ -115,7 +115,7 @@ public final class PipeHandoffListener implements Closeable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       List<Long> pids = new java.util.ArrayList<>();
       for (Path entry : entries) {
-        long pid = PipeHandoffFiles.requestPid(entry.getFileName().toString());
+        long pid = PipeHandoffFiles.processId(entry.getFileName().toString());
         if (pid != 0) {
           pids.add(pid);
         }
