@@ -4,6 +4,7 @@ import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -29,13 +30,14 @@ final class DaemonConnector {
   static SocketChannel connectOrStart(HostPaths paths) throws IOException {
     FirstSocket.prepare();
     Process started = null;
-    if (DaemonLock.isHeld(paths)) {
+    if (DaemonLock.isHeld(paths) || Files.exists(paths.socket())) {
       SocketChannel channel = tryConnect(paths.socket());
       if (channel != null) {
         return channel;
       }
     } else {
-      // Nothing can answer: the daemon starts before the relay's first socket, which takes a JVM 30 ms to set up.
+      // No daemon and no socket (a daemon removes its socket when it exits): nothing can answer, so the daemon
+      // starts before the relay's first socket, which takes a JVM 30 ms to set up.
       started = DaemonLauncher.startDetached(paths);
     }
     SocketChannel channel;
