@@ -171,7 +171,16 @@ public final class PipeHandoffListener implements Closeable {
     }
     String origin = request[0];
     String pid = Long.toString(files.relayPid());
-    if (!request[1].equals(PipeHandoffFiles.startTime(pid))) {
+    String running = PipeHandoffFiles.startTime(pid);
+    if (running == null) {
+      // The relay exited before its request was claimed: no one waits for an answer, so none is left behind.
+      log.debug("relay {} exited before its request was claimed", pid);
+      try (claim) {
+        Files.deleteIfExists(files.claiming());
+      }
+      return;
+    }
+    if (!request[1].equals(running)) {
       throw new IOException("process " + pid + " is not the relay that asked (it exited)");
     }
     claim.truncate(0); // empty until the port is released

@@ -83,6 +83,24 @@ class PipeHandoffListenerTest {
   }
 
   @Test
+  void dropsTheRequestOfARelayThatExitedBeforeTheClaim() throws Exception {
+    Process exited = new ProcessBuilder("true").start();
+    String startTime = startTime(exited);
+    exited.waitFor();
+    PipeHandoffFiles files = new PipeHandoffFiles(dir, exited.pid());
+    try (PipeHandoffListener listener = PipeHandoffListener.start(dir, this::record)) {
+      request(files, startTime == null ? "1" : startTime);
+
+      await(
+          () -> !Files.exists(files.request()) && !Files.exists(files.claiming()),
+          "the request is claimed");
+      assertFalse(Files.exists(files.refused()), "no refusal is left for a relay that is gone");
+      assertFalse(Files.exists(files.taken()));
+      assertTrue(opened.isEmpty());
+    }
+  }
+
+  @Test
   void refusesARelayWhoseStdinIsNotAPipe() throws Exception {
     relay = new ProcessBuilder("sleep", "60").redirectInput(new File("/dev/null")).start();
     PipeHandoffFiles files = new PipeHandoffFiles(dir, relay.pid());
