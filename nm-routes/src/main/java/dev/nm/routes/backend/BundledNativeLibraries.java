@@ -36,7 +36,8 @@ public final class BundledNativeLibraries {
 
   /**
    * One library: the files its jar holds for this platform, and the system properties that point its loader at
-   * a directory holding them ({@code {dir}} stands for that directory).
+   * a directory holding them ({@code {dir}} stands for that directory, {@code {root}} for the directory of all
+   * the libraries' directories).
    */
   record Library(String name, String resourceDir, List<String> files, Map<String, String> properties) {}
 
@@ -106,7 +107,8 @@ public final class BundledNativeLibraries {
       }
     }
     Map<String, String> properties = new LinkedHashMap<>();
-    library.properties().forEach((key, value) -> properties.put(key, value.replace("{dir}", dir.toString())));
+    library.properties().forEach(
+        (key, value) -> properties.put(key, value.replace("{dir}", dir.toString()).replace("{root}", cacheRoot.toString())));
     return properties;
   }
 
@@ -122,8 +124,12 @@ public final class BundledNativeLibraries {
     };
     List<Library> libraries = new ArrayList<>();
     if (llamaOs != null && arch != null) {
+      // java-llama.cpp first deletes every file named llama* or jllama* in its temporary directory (the shared
+      // java.io.tmpdir by default, racing other JVMs); the root holds only the libraries' directories, named
+      // otherwise, so it deletes nothing there.
       libraries.add(new Library("java-llama.cpp", "de/kherud/llama/" + llamaOs + "/" + arch,
-          List.of(System.mapLibraryName("jllama")), Map.of("de.kherud.llama.lib.path", "{dir}")));
+          List.of(System.mapLibraryName("jllama")),
+          Map.of("de.kherud.llama.lib.path", "{dir}", "de.kherud.llama.tmpdir", "{root}")));
     }
     if (onnxOs != null && arch != null) {
       libraries.add(new Library("onnxruntime", "ai/onnxruntime/native/" + onnxOs + "-" + (arch.equals("x86_64") ? "x64" : arch),

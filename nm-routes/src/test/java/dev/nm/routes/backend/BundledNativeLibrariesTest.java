@@ -42,6 +42,20 @@ class BundledNativeLibrariesTest {
   }
 
   @Test
+  void javaLlamaCppCleansUpInADirectoryWhereItDeletesNothing() throws Exception {
+    for (BundledNativeLibraries.Library library : BundledNativeLibraries.forThisPlatform()) {
+      BundledNativeLibraries.unpack(library, cache, LOADER);
+    }
+    Map<String, String> properties = BundledNativeLibraries.unpack(library("java-llama.cpp"), cache, LOADER);
+
+    assertEquals(cache.toString(), properties.get("de.kherud.llama.tmpdir"));
+    assertEquals(cache, Path.of(properties.get("de.kherud.llama.lib.path")).getParent());
+    // What its loader deletes there before it loads the library (LlamaLoader.shouldCleanPath in 4.1.0).
+    assertEquals(List.of(), names(cache).stream().filter(n -> n.startsWith("llama") || n.startsWith("jllama")).toList(),
+        "nothing in the temporary directory java-llama.cpp cleans: " + names(cache));
+  }
+
+  @Test
   void aLibraryTheClassPathLacksForThisPlatformIsLeftToItsOwnLoader() throws Exception {
     BundledNativeLibraries.Library missing =
         new BundledNativeLibraries.Library("missing", "no/such/dir", List.of("libmissing.so"), Map.of("missing.path", "{dir}"));

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * <p>java-llama.cpp 4.1.0 extracts its library into {@code de.kherud.llama.tmpdir} (default: the shared
  * {@code java.io.tmpdir}, where it first deletes every {@code llama*}/{@code jllama*} file, racing any other JVM
  * doing the same) and announces the extraction with {@code System.out.println}. A native-messaging host's stdout
- * carries frames only, so the library is loaded from a private directory with {@code System.out} pointed at
- * stderr, and native log messages are routed to SLF4J.
+ * carries frames only, so the library is loaded with {@code System.out} pointed at stderr, and native log
+ * messages are routed to SLF4J. The host's modules have set that directory and the library's own
+ * ({@link dev.nm.routes.backend.BundledNativeLibraries}); where nothing has, a private temporary directory is
+ * made for it.
  */
 final class LlamaNatives {
   private static final Logger log = LoggerFactory.getLogger("llama.cpp");
