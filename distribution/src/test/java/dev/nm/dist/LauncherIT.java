@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +35,12 @@ class LauncherIT {
   private static final Path LAUNCHER = Path.of("target/nm-host/bin/nm-host").toAbsolutePath();
   private static final String ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/";
 
+  private static final String CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1";
+
   @TempDir Path home;
   @TempDir Path cds;
+  /** The scopes the test origin is granted. */
+  private String scopes = "[]";
 
   /** Java 17 (the build's) and, where installed, Java 25, which has the AOT cache. */
   static Stream<Path> javas() {
@@ -99,6 +105,36 @@ class LauncherIT {
     }
   }
 
+  /**
+   * The daemon runs each model in an engine process of its own. The first records a class-data archive as it
+   * exits, here when the model is unloaded, and the next maps it; neither writes anything but replies to its
+   * stdout (the JVM logs the archive's dump there unless told otherwise).
+   */
+  @ParameterizedTest
+  @MethodSource("javas")
+  void engineProcessesRecordAnArchiveThatTheNextMaps(Path java) throws Exception {
+    Map<String, String> env = new HashMap<>(relayLaunches(java));
+    env.put("NM_HOST_MODELS_DIR", chatModel().getParent().toString());
+    scopes = "[\"models.manage\"]";
+    String model = "{\"model\": \"" + CHAT_MODEL + "\"}";
+    try {
+      relay(env, "load_model", model);
+      assertEquals(1, engines().size(), "one engine process");
+      relay(env, "unload_model", model);
+      Path archive = awaitFile(home.resolve("native"), "engine-", ".jsa");
+
+      relay(env, "load_model", model);
+      List<String> engines = engines();
+      assertEquals(1, engines.size(), engines.toString());
+      assertTrue(engines.get(0).contains("-XX:SharedArchiveFile=" + archive), engines.get(0));
+      assertTrue(!engines.get(0).contains("ArchiveClassesAtExit"), engines.get(0));
+      assertEquals(
+          true, relay(env, "unload_model", model).path("data").path("unloaded").asBoolean(), "the second engine served");
+    } finally {
+      stopDaemon(java);
+    }
+  }
+
   /** The distribution's logging, every level on: a host's log lines reach stderr and logs/host.log, never stdout. */
   @Test
   void hostLogsGoToStderrAndTheLogFileNeverToStdout() throws Exception {
@@ -145,10 +181,14 @@ class LauncherIT {
 
   /** One request through a browser launch; the reply, after checking that it succeeded. */
   private JsonNode relay(Map<String, String> env, String route) throws Exception {
+    return relay(env, route, "{}");
+  }
+
+  private JsonNode relay(Map<String, String> env, String route, String payload) throws Exception {
     Process host = start(env);
     JsonNode reply;
     try (OutputStream stdin = host.getOutputStream()) {
-      String request = "{\"request_id\":\"1\",\"route\":\"" + route + "\"}";
+      String request = "{\"request_id\":\"1\",\"route\":\"" + route + "\",\"payload\":" + payload + "}";
       FrameWriter.of(stdin).writeFrame(request.getBytes(StandardCharsets.UTF_8));
       reply = Json.mapper().readTree(FrameReader.of(host.getInputStream()).nextFrame());
     }
@@ -158,7 +198,7 @@ class LauncherIT {
   }
 
   private Process start(Map<String, String> env) throws IOException {
-    Files.writeString(home.resolve("config.json"), "{\"origins\": {\"" + ORIGIN + "\": {\"scopes\": []}}}");
+    Files.writeString(home.resolve("config.json"), "{\"origins\": {\"" + ORIGIN + "\": {\"scopes\": " + scopes + "}}}");
     ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), ORIGIN)
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("stderr.log").toFile()));
     builder.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_MODE", "standalone"));
@@ -177,6 +217,54 @@ class LauncherIT {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     stop.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_JAVA", java.toString()));
     stop.start().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** The default chat model, where scripts/models/fetch-chat-model.sh puts it; the test is skipped without it (failed in CI). */
+  private static Path chatModel() {
+    String dir = System.getenv("NM_HOST_MODELS_DIR");
+    Path file = (dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".local/share/nm-host/models"))
+        .resolve(CHAT_MODEL + ".gguf");
+    String hint = file + " is missing; run scripts/models/fetch-chat-model.sh";
+    if (System.getenv("NM_REQUIRE_MODELS") != null) {
+      assertTrue(Files.isRegularFile(file), hint);
+    } else {
+      Assumptions.assumeTrue(Files.isRegularFile(file), hint);
+    }
+    return file;
+  }
+
+  /** The command lines of the daemon's engine processes. */
+  private List<String> engines() throws IOException {
+    long daemon = Long.parseLong(Files.readString(home.resolve("run/daemon.pid")).strip());
+    return ProcessHandle.of(daemon).orElseThrow().children()
+        .map(p -> commandLine(p.pid()))
+        .filter(line -> line.contains("EngineProcessMain"))
+        .toList();
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // exited meanwhile
+    }
+  }
+
+  private static Path awaitFile(Path dir, String prefix, String suffix) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          List<Path> found =
+              files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(suffix)).toList();
+          if (!found.isEmpty()) {
+            return found.get(0);
+          }
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new AssertionError("no " + prefix + "*" + suffix + " in " + dir + " within a minute");
   }
 
   /** The archive named {@code prefix...} that the background job renames into place after its recording run. */

@@ -87,7 +87,10 @@ public record HostPaths(Path home, Path modelsDir) {
     return runDir().resolve("handoff-".concat(Long.toString(daemonPid)));
   }
 
-  /** Where the engines' native libraries are unpacked, once per version. */
+  /**
+   * Where the engines' native libraries are unpacked, once per version, and engine processes keep the
+   * class-data archive their JVMs map.
+   */
   public Path nativeDir() {
     return home.resolve("native");
   }

@@ -66,6 +66,23 @@ public final class BundledNativeLibraries {
   }
 
   /**
+   * The system properties set in this process that point this platform's libraries at their files, by
+   * {@link #install} or by the user: what a child JVM needs to load them from the same place.
+   */
+  public static Map<String, String> properties() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Library library : forThisPlatform()) {
+      for (String key : library.properties().keySet()) {
+        String value = System.getProperty(key);
+        if (value != null) {
+          properties.put(key, value);
+        }
+      }
+    }
+    return properties;
+  }
+
+  /**
    * The directory under {@code cacheRoot} that holds this version of the library, unpacked now if it is not there
    * yet, as the properties that name it; none if the class path holds no such library for this platform. Other
    * versions' directories stay: a daemon of an earlier installation, retiring after an upgrade, may not have

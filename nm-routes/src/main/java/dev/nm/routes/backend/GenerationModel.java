@@ -29,6 +29,14 @@ public interface GenerationModel extends AutoCloseable {
    */
   GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);
 
+  /**
+   * False once the model cannot serve any more, such as when the process that ran its engine is gone: the host
+   * then loads it again for its next use.
+   */
+  default boolean isUsable() {
+    return true;
+  }
+
   /** Unloads the model. Generations in progress are cancelled. */
   @Override
   void close();

@@ -14,9 +14,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 /**
- * Unloads a model. A generation model's generations in progress end with finish reason {@code cancelled};
- * java-llama.cpp 4.1.0 keeps its native memory after unloading, so this stops the engine but frees that memory
- * only at exit. An embedding model is unloaded once the calls using it finish, and its memory is freed.
+ * Unloads a model and frees its memory. A generation model's generations in progress end with finish reason
+ * {@code cancelled}, and its engine process exits. An embedding model is unloaded once the calls using it finish.
  */
 @NativeRoute(
     name = "unload_model",

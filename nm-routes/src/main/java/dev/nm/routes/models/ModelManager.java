@@ -98,7 +98,7 @@ public final class ModelManager implements AutoCloseable {
   public List<LoadedModel> loaded() {
     List<LoadedModel> loaded = new ArrayList<>();
     for (CompletableFuture<Resident> f : residents.values()) {
-      if (f.isDone() && !f.isCompletedExceptionally()) {
+      if (f.isDone() && !f.isCompletedExceptionally() && f.join().model.isUsable()) {
         loaded.add(f.join().describe());
       }
     }
@@ -128,12 +128,21 @@ public final class ModelManager implements AutoCloseable {
 
   private Resident resident(String id) {
     CompletableFuture<Resident> mine = new CompletableFuture<>();
-    CompletableFuture<Resident> existing = residents.putIfAbsent(id, mine);
-    if (existing != null) {
+    CompletableFuture<Resident> existing;
+    while ((existing = residents.putIfAbsent(id, mine)) != null) {
+      Resident resident;
       try {
-        return existing.join();
+        resident = existing.join();
       } catch (CompletionException e) {
         throw (RuntimeException) e.getCause();
+      }
+      if (resident.model.isUsable()) {
+        return resident;
+      }
+      // Its engine is gone (a crashed engine process): the first caller to see it drops it, and one loads it anew.
+      if (residents.remove(id, existing)) {
+        log.warn("'{}' can no longer serve ({}); loading it again", id, resident.model);
+        resident.close();
       }
     }
     try {

@@ -10,12 +10,12 @@ import java.util.Map;
  * NM_AI_PARALLEL            generations served at once per model (slots)       default 4
  * NM_AI_CONTEXT_PER_SLOT    context tokens per slot (capped by the model's)    default 2048
  * NM_AI_THREADS             CPU threads                                         default: available processors
- * NM_AI_IDLE_UNLOAD_SECONDS unload a model unused this long; 0 never           default 0
+ * NM_AI_IDLE_UNLOAD_SECONDS unload a model unused this long; 0 never           default 900
  * </pre>
  *
- * Idle unloading is off by default because java-llama.cpp 4.1.0 does not free a model's native memory when it
- * is closed (its {@code delete} only stops the engine loop), so each unload and reload costs the model's memory
- * again until the process exits.
+ * A chat model unloaded idle frees its memory because the reference host runs it in an engine process of its
+ * own ({@link dev.nm.routes.backend.process.EngineProcessBackend}); its next request loads it again (half a
+ * second for the default model).
  */
 public record ModelSettings(int parallelSlots, int contextPerSlot, int threads, Duration idleUnload) {
   public ModelSettings {
@@ -29,7 +29,7 @@ public record ModelSettings(int parallelSlots, int contextPerSlot, int threads, 
         positive(env, "NM_AI_PARALLEL", 4),
         positive(env, "NM_AI_CONTEXT_PER_SLOT", 2048),
         positive(env, "NM_AI_THREADS", Runtime.getRuntime().availableProcessors()),
-        Duration.ofSeconds(positive(env, "NM_AI_IDLE_UNLOAD_SECONDS", 0)));
+        Duration.ofSeconds(positive(env, "NM_AI_IDLE_UNLOAD_SECONDS", 900)));
   }
 
   private static int positive(Map<String, String> env, String name, int fallback) {

@@ -9,6 +9,7 @@ import dev.nm.host.HostEnvironment;
 import dev.nm.host.HostModule;
 import dev.nm.host.HostPaths;
 import dev.nm.route.Services;
+import dev.nm.routes.models.IdleUnloader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,10 @@ class EmbeddingsModuleTest {
 
     EmbeddingBackend backend = services.build().find(EmbeddingBackend.class).orElseThrow();
     assertInstanceOf(OnnxEmbeddingBackend.class, backend);
-    assertEquals(List.of(backend), closed);
+    assertEquals(backend, closed.get(0));
+    assertEquals(
+        List.of(IdleUnloader.class), closed.subList(1, closed.size()).stream().map(Object::getClass).toList(),
+        "and the thread that unloads its models after the default idle limit");
     assertEquals(List.of(), backend.models());
     assertEquals(OnnxEmbeddingBackend.DEFAULT_MODEL, backend.defaultModel());
   }

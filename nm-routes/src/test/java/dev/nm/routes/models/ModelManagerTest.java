@@ -2,17 +2,22 @@ package dev.nm.routes.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.routes.MovableClock;
 import dev.nm.routes.TestModels;
 import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.backend.process.EngineProcessBackend;
+import dev.nm.routes.backend.process.EngineProcessMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,4 +104,33 @@ class ModelManagerTest {
       assertFalse(manager.unload(MODEL));
     }
   }
+
+  /** A model whose engine process died is dropped and loaded again by its next use, in a new process. */
+  @Test
+  void aModelWhoseEngineDiedIsLoadedAgainOnItsNextUse(@TempDir Path classData) {
+    try (EngineProcessBackend engines = new EngineProcessBackend(new LlamaCppBackend(), Map.of(), classData);
+        ModelManager manager = new ModelManager(new ModelRegistry(models), engines, SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      ProcessHandle first = manager.use(MODEL, ModelManagerTest::engineProcess);
+      first.destroyForcibly();
+      first.onExit().join();
+      assertEquals(List.of(), manager.loaded(), "a model whose engine is gone is not listed as loaded");
+
+      int tokens = manager.use(MODEL, model -> model.tokenize("Hello world").length);
+      assertEquals(2, tokens);
+      ProcessHandle second = manager.use(MODEL, ModelManagerTest::engineProcess);
+      assertNotEquals(first.pid(), second.pid());
+      assertTrue(second.isAlive());
+      assertEquals(List.of(MODEL), manager.loaded().stream().map(LoadedModel::id).toList());
+    }
+  }
+
+  /** The engine process serving {@code model}: the one child of this JVM that runs it, found through /proc. */
+  private static ProcessHandle engineProcess(GenerationModel model) {
+    List<ProcessHandle> engines = ProcessHandle.current().children()
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(EngineProcessMain.class.getName())).orElse(false))
+        .toList();
+    assertEquals(1, engines.size(), engines.toString());
+    return engines.get(0);
+  }
 }
+

@@ -1,0 +1,166 @@
+package dev.nm.routes.backend.process;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Json;
+import dev.nm.protocol.ProtocolLimits;
+import dev.nm.routes.backend.GenerationBackend;
+import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.process.EngineMessages.Call;
+import dev.nm.routes.backend.process.EngineMessages.Op;
+import dev.nm.routes.backend.process.EngineMessages.Reply;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An engine process: one model of one {@link GenerationBackend}, served to the host that started it over this
+ * process's stdin and stdout ({@link EngineMessages}). It exits when its stdin ends, which is how the host
+ * unloads the model, and how it goes when the host does: the system then frees all the engine's memory.
+ *
+ * <pre>java -cp CLASSPATH dev.nm.routes.backend.process.EngineProcessMain BACKEND_CLASS</pre>
+ *
+ * The backend class needs a public constructor without parameters. Generations run on threads of their own,
+ * so that the backend serves as many at once as it has slots; the other calls are answered in order.
+ */
+public final class EngineProcessMain {
+  private static final Logger log = LoggerFactory.getLogger(EngineProcessMain.class);
+  private static final ObjectReader CALLS = Json.mapper().readerFor(Call.class);
+  private static final ObjectWriter REPLIES = Json.mapper().writerFor(Reply.class);
+  /** Enough for C1 to compile the messages' code (it compiles a method after 200 calls or 2,000 loops). */
+  static final int REHEARSAL_ROUNDS = 300;
+
+  private final GenerationBackend backend;
+  private final FrameWriter out;
+  /** The generations running, by call id, each with whether the host has cancelled it. */
+  private final Map<Long, AtomicBoolean> running = new ConcurrentHashMap<>();
+  private final ExecutorService generations;
+  private GenerationModel model;
+
+  EngineProcessMain(GenerationBackend backend, FrameWriter out) {
+    this.backend = backend;
+    this.out = out;
+    AtomicInteger threads = new AtomicInteger();
+    this.generations = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "nm-engine-generation-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public static void main(String[] args) {
+    // Frames only on stdout: whatever the JVM's libraries print goes to stderr, the host's log.
+    FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    System.setOut(System.err);
+    int status = 0;
+    try {
+      if (args.length != 1) {
+        throw new IllegalArgumentException("usage: EngineProcessMain BACKEND_CLASS");
+      }
+      GenerationBackend backend =
+          Class.forName(args[0]).asSubclass(GenerationBackend.class).getConstructor().newInstance();
+      FrameWriter out =
+          FrameWriter.of(stdout, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+      FrameReader in =
+          FrameReader.of(new FileInputStream(FileDescriptor.in), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+      Thread rehearsal = new Thread(() -> EngineMessages.rehearse(Json.mapper(), REHEARSAL_ROUNDS), "nm-engine-rehearsal");
+      rehearsal.setDaemon(true);
+      rehearsal.setPriority(Thread.MIN_PRIORITY);
+      rehearsal.start();
+      new EngineProcessMain(backend, out).serve(in);
+    } catch (Exception | Error e) {
+      log.error("the engine process failed", e);
+      status = 1;
+    }
+    // An engine's own threads (java-llama.cpp attaches its loop to the JVM and never detaches it) would keep
+    // the JVM alive after main returns.
+    System.exit(status);
+  }
+
+  /** Answers calls until the host closes this process's stdin. */
+  void serve(FrameReader in) throws IOException {
+    byte[] frame;
+    while ((frame = in.nextFrame()) != null) {
+      Call call = CALLS.readValue(frame);
+      if (call.op() == Op.GENERATE) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        running.put(call.id(), cancelled);
+        generations.execute(() -> generate(call, cancelled));
+      } else if (call.op() == Op.CANCEL) {
+        AtomicBoolean cancelled = running.get(call.target());
+        if (cancelled != null) { // else it has ended already
+          cancelled.set(true);
+        }
+      } else {
+        send(answer(call));
+      }
+    }
+  }
+
+  private Reply answer(Call call) {
+    try {
+      if (call.op() == Op.LOAD) {
+        if (model != null) {
+          throw new IllegalStateException("this engine process has loaded its model already");
+        }
+        model = backend.load(Path.of(call.file()), call.options());
+        return Reply.done(call.id());
+      }
+      GenerationModel loaded = loaded();
+      return switch (call.op()) {
+        case TEMPLATE -> Reply.text(call.id(), loaded.applyChatTemplate(call.messages()));
+        case TOKENIZE -> Reply.tokens(call.id(), loaded.tokenize(call.text()));
+        case COUNT_PROMPT_TOKENS -> Reply.count(call.id(), loaded.countPromptTokens(call.text()));
+        default -> throw new IllegalStateException("not a call answered in order: " + call.op());
+      };
+    } catch (RuntimeException e) {
+      return Reply.failure(call.id(), e);
+    }
+  }
+
+  private void generate(Call call, AtomicBoolean cancelled) {
+    long id = call.id();
+    Reply reply;
+    try {
+      GenerationResult result =
+          loaded().generate(call.text(), call.params(), text -> send(Reply.text(id, text)), cancelled::get);
+      reply = Reply.result(id, result);
+    } catch (RuntimeException e) {
+      reply = Reply.failure(id, e);
+    } finally {
+      running.remove(id);
+    }
+    send(reply);
+  }
+
+  private GenerationModel loaded() {
+    if (model == null) {
+      throw new IllegalStateException("this engine process has no model loaded");
+    }
+    return model;
+  }
+
+  private void send(Reply reply) {
+    try {
+      out.writeFrame(REPLIES.writeValueAsBytes(reply));
+    } catch (IOException e) {
+      // The host is gone; its end of stdin closes too, and the engine exits.
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package dev.nm.routes.backend.process;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.nm.protocol.FrameReader;
+import dev.nm.protocol.FrameWriter;
+import dev.nm.protocol.Json;
+import dev.nm.protocol.ProtocolLimits;
+import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
+import dev.nm.routes.backend.process.EngineMessages.Call;
+import dev.nm.routes.backend.process.EngineMessages.Reply;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model loaded in an engine process ({@link EngineProcessMain}): each method is a call over the process's
+ * stdin, answered on its stdout, which one thread here reads and hands to the waiting caller by call id.
+ */
+final class EngineProcessModel implements GenerationModel {
+  private static final Logger log = LoggerFactory.getLogger(EngineProcessModel.class);
+  private static final ObjectWriter CALLS = Json.mapper().writerFor(Call.class);
+  private static final ObjectReader REPLIES = Json.mapper().readerFor(Reply.class);
+  /** How often a generation waiting for its next piece checks whether it was cancelled. */
+  private static final long CANCEL_POLL_MILLIS = 10;
+  private static final long EXIT_WAIT_SECONDS = 5;
+
+  private final Process process;
+  private final Runnable onClose;
+  private final FrameWriter toEngine;
+  private final Map<Long, BlockingQueue<Reply>> waiting = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger generating = new AtomicInteger();
+  private volatile boolean closed;
+  /** Why the engine process is gone, or null while it answers. */
+  private volatile String gone;
+  private volatile String description;
+  private volatile LoadOptions options;
+
+  private EngineProcessModel(Process process, String engineName, Runnable onClose) {
+    this.process = process;
+    this.onClose = onClose;
+    this.description = "the " + engineName + " engine process (pid " + process.pid() + ")";
+    this.toEngine =
+        FrameWriter.of(process.getOutputStream(), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+    FrameReader fromEngine =
+        FrameReader.of(process.getInputStream(), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+    Thread reader = new Thread(() -> readReplies(fromEngine), "nm-engine-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Starts an engine process, which has no model yet.
+   *
+   * @param onClose run once the model is closed and its process has exited
+   * @throws BackendException if the process cannot start
+   */
+  static EngineProcessModel start(List<String> command, String engineName, Runnable onClose) {
+    try {
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      return new EngineProcessModel(process, engineName, onClose);
+    } catch (IOException e) {
+      throw new BackendException("cannot start a " + engineName + " engine process: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads the model in the engine process, once; the process is stopped if it cannot.
+   *
+   * @throws BackendException if the backend cannot load the file, or the process exits meanwhile
+   */
+  EngineProcessModel load(Path file, LoadOptions options) {
+    description = description + " of " + file.getFileName();
+    this.options = options;
+    try {
+      call(Call.load(ids.incrementAndGet(), file.toString(), options));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.debug("{} loaded it", description);
+    return this;
+  }
+
+  @Override
+  public LoadOptions options() {
+    return options;
+  }
+
+  @Override
+  public String applyChatTemplate(List<ChatMessage> messages) {
+    return call(Call.template(ids.incrementAndGet(), messages)).text();
+  }
+
+  @Override
+  public int[] tokenize(String text) {
+    return call(Call.tokenize(ids.incrementAndGet(), text)).tokens();
+  }
+
+  @Override
+  public int countPromptTokens(String prompt) {
+    return call(Call.countPromptTokens(ids.incrementAndGet(), prompt)).count();
+  }
+
+  /**
+   * Generates in the engine process, passing each piece of text on as it arrives. When {@code cancelled} turns
+   * true or the model is closed, the engine is asked to stop, and its result, finish reason cancelled, is
+   * returned with every piece passed on until then.
+   */
+  @Override
+  public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    generating.incrementAndGet();
+    long id = ids.incrementAndGet();
+    BlockingQueue<Reply> replies = await(id);
+    try {
+      send(Call.generate(id, prompt, params));
+      boolean cancelSent = false;
+      while (true) {
+        Reply reply = replies.poll(CANCEL_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (reply != null) {
+          if (reply.failure() != null) {
+            throw reply.failure().toException();
+          }
+          if (reply.result() != null) {
+            return reply.result().toGenerationResult();
+          }
+          listener.onText(reply.text());
+        }
+        if (!cancelSent && (closed || cancelled.getAsBoolean())) {
+          send(Call.cancel(ids.incrementAndGet(), id));
+          cancelSent = true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sendQuietly(Call.cancel(ids.incrementAndGet(), id));
+      throw new BackendException("interrupted while " + description + " generated");
+    } finally {
+      waiting.remove(id);
+      generating.decrementAndGet();
+    }
+  }
+
+  /** The process that runs the engine. */
+  ProcessHandle engineProcess() {
+    return process.toHandle();
+  }
+
+  /** Runs {@code action} once the engine process has exited, on a thread of the JDK's. */
+  void onExit(Runnable action) {
+    process.onExit().thenRun(action);
+  }
+
+  /** False once the model is closed or its engine process is gone: the host should load it again. */
+  @Override
+  public boolean isUsable() {
+    return !closed && gone == null;
+  }
+
+  /**
+   * Ends the generations in progress (finish reason cancelled), then the engine process: its stdin closes and it
+   * exits, and is killed if it has not within 5 s.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
+    while (generating.get() > 0 && gone == null && System.nanoTime() < deadline) {
+      sleep(CANCEL_POLL_MILLIS);
+    }
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed: the process is gone
+    }
+    try {
+      if (!process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("{} did not exit within {} s of its stdin closing; killing it", description, EXIT_WAIT_SECONDS);
+        process.destroyForcibly();
+        process.waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    onClose.run();
+  }
+
+  @Override
+  public String toString() {
+    return "EngineProcessModel[" + description + ", " + options + (gone != null ? ", gone: " + gone : closed ? ", closed" : "") + "]";
+  }
+
+  private Reply call(Call call) {
+    BlockingQueue<Reply> replies = await(call.id());
+    try {
+      send(call);
+      Reply reply = replies.take();
+      if (reply.failure() != null) {
+        throw reply.failure().toException();
+      }
+      return reply;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendException("interrupted while waiting for " + description);
+    } finally {
+      waiting.remove(call.id());
+    }
+  }
+
+  /** Registers for the replies to call {@code id}; a process already gone has put its failure there. */
+  private BlockingQueue<Reply> await(long id) {
+    BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+    waiting.put(id, replies);
+    // The reader sets gone before it fails every waiting call, so a call registered after that sees it here.
+    String why = gone;
+    if (why != null) {
+      replies.add(goneReply(id, why));
+    }
+    return replies;
+  }
+
+  private void send(Call call) {
+    try {
+      toEngine.writeFrame(CALLS.writeValueAsBytes(call));
+    } catch (IOException e) {
+      String why = gone;
+      throw new BackendException(
+          why != null ? unavailable(why) : "cannot write to " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void sendQuietly(Call call) {
+    try {
+      toEngine.writeFrame(CALLS.writeValueAsBytes(call));
+    } catch (IOException e) {
+      log.debug("cannot write to {}: {}", description, e.toString());
+    }
+  }
+
+  private void readReplies(FrameReader fromEngine) {
+    String why;
+    try {
+      byte[] frame;
+      while ((frame = fromEngine.nextFrame()) != null) {
+        Reply reply = REPLIES.readValue(frame);
+        BlockingQueue<Reply> replies = waiting.get(reply.id());
+        if (replies != null) {
+          replies.add(reply);
+        }
+      }
+      why = exitOf(process);
+    } catch (IOException | RuntimeException e) {
+      // A reply that is not one: the engine process wrote something else to its stdout.
+      log.error("{} sent what is not a reply; stopping it", description, e);
+      process.destroyForcibly();
+      why = "sent what is not a reply (" + e.getMessage() + ")";
+    }
+    String reason = why;
+    gone = reason;
+    if (!closed) {
+      log.error("{} {}", description, reason);
+    }
+    waiting.forEach((id, replies) -> replies.add(goneReply(id, reason)));
+  }
+
+  private Reply goneReply(long id, String why) {
+    return new Reply(id, null, null, null, null, new EngineMessages.Failure(EngineMessages.Failure.Kind.BACKEND, unavailable(why), null, null));
+  }
+
+  private String unavailable(String why) {
+    return closed
+        ? description + " was unloaded"
+        : description + " " + why + "; the model is loaded again on its next use, and the host log has the engine's messages";
+  }
+
+  private static String exitOf(Process process) {
+    try {
+      if (process.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        int status = process.exitValue();
+        return status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "closed its stdout";
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
