@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.nm.protocol.Json;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
 import dev.nm.routes.backend.ContextOverflowException;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a host and its engine process say to each other, one JSON object per frame (the native-messaging
@@ -26,10 +28,28 @@ import java.util.List;
 final class EngineMessages {
   private EngineMessages() {}
 
+  /** Enough for C1 to compile the messages' code (it compiles a method after 200 calls or 2,000 loops). */
+  static final int REHEARSAL_ROUNDS = 300;
+  private static final AtomicBoolean REHEARSED = new AtomicBoolean();
+
+  /**
+   * Has this process {@linkplain #rehearse rehearse} the messages once, on a thread of its own: called when a
+   * generation has ended, so that the rehearsal does not compete with the request that loaded a model, the
+   * first of a new daemon's session, and is done long before the hundreds of chats it would take the JIT
+   * otherwise (a few milliseconds before each one's first token until then).
+   */
+  static void rehearseOnce() {
+    if (REHEARSED.compareAndSet(false, true)) {
+      Thread rehearsal = new Thread(() -> rehearse(Json.mapper(), REHEARSAL_ROUNDS), "nm-engine-rehearsal");
+      rehearsal.setDaemon(true);
+      rehearsal.setPriority(Thread.MIN_PRIORITY);
+      rehearsal.start();
+    }
+  }
+
   /**
    * Writes and reads every kind of call and reply {@code rounds} times, so that the JIT has compiled that code
-   * before the first calls of a host and its engine process need it: each chat makes a few calls, so without
-   * this the first hundreds of chats would each run it interpreted, a few milliseconds before the first token.
+   * before the calls of a host and its engine process need it.
    */
   static void rehearse(ObjectMapper mapper, int rounds) {
     ObjectWriter calls = mapper.writerFor(Call.class);

@@ -1,6 +1,5 @@
 package dev.nm.routes.backend.process;
 
-import dev.nm.protocol.Json;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
@@ -104,8 +103,6 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
   public void keepAProcessReady() {
     keepAProcessReady = true;
     startAReadyProcess();
-    // This side's half of what the engine process rehearses as it starts.
-    EngineMessages.rehearse(Json.mapper(), EngineProcessMain.REHEARSAL_ROUNDS);
   }
 
   /** Stops the process waiting ready, if any; loaded models are closed by their owner. */

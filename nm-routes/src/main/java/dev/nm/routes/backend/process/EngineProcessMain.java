@@ -42,8 +42,6 @@ public final class EngineProcessMain {
   private static final Logger log = LoggerFactory.getLogger(EngineProcessMain.class);
   private static final ObjectReader CALLS = Json.mapper().readerFor(Call.class);
   private static final ObjectWriter REPLIES = Json.mapper().writerFor(Reply.class);
-  /** Enough for C1 to compile the messages' code (it compiles a method after 200 calls or 2,000 loops). */
-  static final int REHEARSAL_ROUNDS = 300;
 
   private final GenerationBackend backend;
   private final FrameWriter out;
@@ -78,10 +76,6 @@ public final class EngineProcessMain {
           FrameWriter.of(stdout, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
       FrameReader in =
           FrameReader.of(new FileInputStream(FileDescriptor.in), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
-      Thread rehearsal = new Thread(() -> EngineMessages.rehearse(Json.mapper(), REHEARSAL_ROUNDS), "nm-engine-rehearsal");
-      rehearsal.setDaemon(true);
-      rehearsal.setPriority(Thread.MIN_PRIORITY);
-      rehearsal.start();
       new EngineProcessMain(backend, out).serve(in);
     } catch (Exception | Error e) {
       log.error("the engine process failed", e);
@@ -146,6 +140,7 @@ public final class EngineProcessMain {
       running.remove(id);
     }
     send(reply);
+    EngineMessages.rehearseOnce();
   }
 
   private GenerationModel loaded() {

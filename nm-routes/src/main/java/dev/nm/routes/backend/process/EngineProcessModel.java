@@ -156,6 +156,7 @@ final class EngineProcessModel implements GenerationModel {
     } finally {
       waiting.remove(id);
       generating.decrementAndGet();
+      EngineMessages.rehearseOnce();
     }
   }
 
