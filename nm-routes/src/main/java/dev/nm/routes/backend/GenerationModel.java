@@ -1,6 +1,7 @@
 package dev.nm.routes.backend;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,14 @@ public interface GenerationModel extends AutoCloseable {
    * @throws BackendException if the engine fails
    */
   GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);
+
+  /**
+   * The memory the model's engine holds now, where it can be told apart: the resident set of a process that runs
+   * only this model. Empty for an engine in the host's own process.
+   */
+  default OptionalLong residentBytes() {
+    return OptionalLong.empty();
+  }
 
   /**
    * False once the model cannot serve any more, such as when the process that ran its engine is gone: the host

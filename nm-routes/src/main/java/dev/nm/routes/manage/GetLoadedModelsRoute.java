@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /** Lists the models loaded now, shared by every connection. */
 @NativeRoute(
     name = "get_loaded_models",
-    description = "Lists the models loaded now, with their context size, slots, load time, last use and active requests.",
+    description = "Lists the models loaded now, with their context size, slots, memory (a lower bound, and what the"
+        + " engine process holds, measured), load time, last use and active requests.",
     tags = {"ai", "models"},
     rateTier = RateTier.LIGHT)
 @ValidCase(name = "lists", request = "{}", expect = @Expect(path = "/models"))

@@ -12,6 +12,10 @@ import dev.nm.routes.models.ModelKind;
  * @param contextSize context tokens of the whole model (a generation model's slots share it: each gets
  *     {@code context_size / slots}); for an embedding model, the most tokens of one input
  * @param slots generations it serves at once; absent for an embedding model
+ * @param memoryBytes a lower bound on its memory, as {@code health} reports it: weights plus KV cache (an
+ *     embedding model: its weights)
+ * @param residentBytes the memory it holds now, measured: the resident set of the engine process that runs a
+ *     generation model; absent where the model shares its process with the host (an embedding model)
  * @param loadedAt and {@code last_used_at}: ISO-8601 instants
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,18 +25,22 @@ public record LoadedModelView(
     int contextSize,
     Integer slots,
     int threads,
+    long memoryBytes,
+    Long residentBytes,
     String loadedAt,
     String lastUsedAt,
     int activeRequests) {
   static LoadedModelView of(LoadedModel m) {
     return new LoadedModelView(
         m.id(), ModelKind.GENERATION.wireName(), m.options().contextSize(), m.options().parallelSlots(),
-        m.options().threads(), m.loadedAt().toString(), m.lastUsedAt().toString(), m.activeRequests());
+        m.options().threads(), m.memory().totalBytes(),
+        m.residentBytes().isPresent() ? m.residentBytes().getAsLong() : null, m.loadedAt().toString(),
+        m.lastUsedAt().toString(), m.activeRequests());
   }
 
   static LoadedModelView of(LoadedEmbeddingModel m) {
     return new LoadedModelView(
-        m.id(), ModelKind.EMBEDDING.wireName(), m.maxTokens(), null, m.threads(), m.loadedAt().toString(),
-        m.lastUsedAt().toString(), m.activeRequests());
+        m.id(), ModelKind.EMBEDDING.wireName(), m.maxTokens(), null, m.threads(), m.memoryBytes(), null,
+        m.loadedAt().toString(), m.lastUsedAt().toString(), m.activeRequests());
   }
 }

@@ -208,7 +208,8 @@ public final class ModelManager implements AutoCloseable {
 
     LoadedModel describe() {
       return new LoadedModel(
-          entry.id(), entry.path(), model.options(), memory, loadedAt, Instant.ofEpochMilli(lastUsedMillis), active.get());
+          entry.id(), entry.path(), model.options(), memory, model.residentBytes(), loadedAt,
+          Instant.ofEpochMilli(lastUsedMillis), active.get());
     }
 
     void close() {

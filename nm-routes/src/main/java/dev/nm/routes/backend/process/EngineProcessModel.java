@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
 
 /**
  * A model loaded in an engine process ({@link EngineProcessMain}): each method is a call over the process's
@@ -158,6 +162,18 @@ final class EngineProcessModel implements GenerationModel {
       generating.decrementAndGet();
       EngineMessages.rehearseOnce();
     }
+  }
+
+  /** The engine process's resident set now, from OSHI; empty once it has exited. */
+  @Override
+  public OptionalLong residentBytes() {
+    OSProcess engine = ProcessTable.OS.getProcess((int) process.pid());
+    return engine == null || !process.isAlive() ? OptionalLong.empty() : OptionalLong.of(engine.getResidentSetSize());
+  }
+
+  /** OSHI's view of the operating system, made on first use: OSHI starts JNA, which takes a while. */
+  private static final class ProcessTable {
+    static final OperatingSystem OS = new SystemInfo().getOperatingSystem();
   }
 
   /** The process that runs the engine. */

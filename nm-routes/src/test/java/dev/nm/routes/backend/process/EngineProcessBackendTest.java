@@ -87,9 +87,14 @@ class EngineProcessBackendTest {
       assertEquals(same.completionTokens(), result.completionTokens());
     }
 
+    long weights = TestModels.chatModel().toFile().length();
+    long resident = model.residentBytes().orElseThrow();
+    assertTrue(resident > weights && resident < weights + (1L << 30), resident + " bytes resident, weights " + weights);
+
     model.close();
     assertFalse(engine.isAlive(), "the engine process exits with its model: the system frees its memory");
     assertFalse(model.isUsable());
+    assertTrue(model.residentBytes().isEmpty());
   }
 
   @Test
