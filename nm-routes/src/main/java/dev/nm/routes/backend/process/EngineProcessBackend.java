@@ -42,8 +42,9 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
   private final Path archive;
   private final AtomicBoolean recording = new AtomicBoolean();
   private final AtomicReference<EngineProcessModel> ready = new AtomicReference<>();
-  private volatile boolean keepAProcessReady;
-  private volatile boolean closed;
+  private boolean keepAProcessReady; // these three: guarded by this
+  private boolean loadStarted;
+  private boolean closed;
 
   /**
    * @param engine the backend to run in each engine process, created there with its class's public constructor
@@ -81,35 +82,52 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
    * Loads the model in an engine process: the one waiting ready, if there is one, else a new one.
    *
    * @throws BackendException if the process cannot start, the backend cannot load the file, or the process
-   *     exits while it loads
+   *     exits while it loads; also once this backend is closed
    */
   @Override
   public GenerationModel load(Path file, LoadOptions options) {
-    EngineProcessModel process = ready.getAndSet(null);
-    if (process == null || !process.isUsable()) {
-      if (process != null) {
-        process.close();
+    EngineProcessModel process;
+    synchronized (this) {
+      if (closed) {
+        throw new BackendException("the " + engine.name() + " engine processes are shut down; cannot load " + file);
       }
+      loadStarted = true;
+      process = ready.getAndSet(null);
+      if (process != null && !process.isUsable()) {
+        process.close(); // it died waiting; closing it started the next one
+        process = ready.getAndSet(null);
+      }
+    }
+    if (process == null || !process.isUsable()) {
       process = newProcess();
     }
     return process.load(file, options);
   }
 
   /**
-   * Has an engine process started now, and again whenever a model is unloaded, so that the next load finds one
-   * ready: the first load of a host, and a reload after an unload or an engine's crash. None is started while
-   * a model stays loaded, so that a host serving one model does not keep an idle process beside it.
+   * Has an engine process started now, unless a load has started already, and again whenever a model is
+   * unloaded, so that the next load finds one ready: the first load of a host, and a reload after an unload or
+   * an engine's crash. None is started while a model stays loaded, so that a host serving one model does not
+   * keep an idle process beside it.
    */
   public void keepAProcessReady() {
-    keepAProcessReady = true;
+    synchronized (this) {
+      keepAProcessReady = true;
+      if (loadStarted) {
+        return;
+      }
+    }
     startAReadyProcess();
   }
 
-  /** Stops the process waiting ready, if any; loaded models are closed by their owner. */
+  /** Stops the process waiting ready, if any, and takes no more loads; loaded models are closed by their owner. */
   @Override
   public void close() {
-    closed = true;
-    EngineProcessModel process = ready.getAndSet(null);
+    EngineProcessModel process;
+    synchronized (this) {
+      closed = true;
+      process = ready.getAndSet(null);
+    }
     if (process != null) {
       process.close();
     }
@@ -119,11 +137,34 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
     List<String> command = new ArrayList<>(jvm);
     Path recordingTo = classDataOptions(command);
     command.addAll(main);
-    EngineProcessModel process = EngineProcessModel.start(command, engine.name(), this::startAReadyProcess);
-    if (recordingTo != null) {
-      process.onExit(() -> adoptRecording(recordingTo));
+    try {
+      // Run once the process has exited after its model was closed: the JVM has written its recording by then.
+      return EngineProcessModel.start(command, engine.name(), () -> {
+        if (recordingTo != null) {
+          adoptRecording(recordingTo);
+        }
+        startAReadyProcess();
+      });
+    } catch (RuntimeException e) {
+      if (recordingTo != null) {
+        recording.set(false);
+      }
+      throw e;
     }
-    return process;
+  }
+
+  /** Starts the process the next load takes, if one should wait ready and none does; failures are only logged. */
+  private void startAReadyProcess() {
+    synchronized (this) {
+      if (!keepAProcessReady || closed || ready.get() != null) {
+        return;
+      }
+      try {
+        ready.set(newProcess());
+      } catch (RuntimeException e) {
+        log.warn("cannot start an engine process ahead of the next load: {}", e.getMessage());
+      }
+    }
   }
 
   /**
@@ -133,6 +174,12 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
    */
   private Path classDataOptions(List<String> command) {
     if (archive == null) {
+      return null;
+    }
+    try {
+      Files.createDirectories(archive.getParent());
+    } catch (IOException e) {
+      log.debug("no class-data archive for engine processes: {}", e.toString());
       return null;
     }
     if (Runtime.version().feature() >= 19) {
@@ -145,12 +192,6 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
       return null;
     }
     if (!recording.compareAndSet(false, true)) {
-      return null;
-    }
-    try {
-      Files.createDirectories(archive.getParent());
-    } catch (IOException e) {
-      log.debug("no class-data archive for engine processes: {}", e.toString());
       return null;
     }
     Path recordingTo = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + RECORDING_SUFFIX);
@@ -178,7 +219,8 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
 
   /**
    * The archive for this Java and this class path (each jar's size and time: a rebuilt jar changes it), in
-   * {@code dir}; recordings left by hosts that are gone are removed. None for a class path with a directory
+   * {@code dir}; recordings left by hosts that are gone, and archives of other Javas or jars, are removed. None
+   * for a class path with a directory
    * (a build's classes, an IDE's), which a JVM that records or maps an archive refuses to start with.
    */
   static Path archive(Path dir, String classPath) {
@@ -191,11 +233,17 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
       version.update((entry + ":" + file.length() + ":" + file.lastModified() + ";").getBytes(StandardCharsets.UTF_8));
     }
     String name = ARCHIVE_PREFIX + Runtime.version() + "-" + Long.toHexString(version.getValue()) + ".jsa";
-    try (DirectoryStream<Path> recordings = Files.newDirectoryStream(dir, ARCHIVE_PREFIX + "*" + RECORDING_SUFFIX)) {
-      for (Path file : recordings) {
-        String[] parts = file.getFileName().toString().split("\\.");
-        long pid = parts.length > 2 ? parseLong(parts[parts.length - 2]) : -1;
-        if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ARCHIVE_PREFIX + "*")) {
+      for (Path file : files) {
+        String fileName = file.getFileName().toString();
+        if (fileName.endsWith(RECORDING_SUFFIX)) {
+          String[] parts = fileName.split("\\.");
+          long pid = parts.length > 2 ? parseLong(parts[parts.length - 2]) : -1;
+          if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
+            Files.deleteIfExists(file);
+          }
+        } else if (fileName.endsWith(".jsa") && !fileName.equals(name)) {
+          // A process still mapping it keeps its pages; an upgrade's or another Java's, it is not ours to map.
           Files.deleteIfExists(file);
         }
       }
@@ -210,17 +258,6 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private void startAReadyProcess() {
-    if (!keepAProcessReady || closed || ready.get() != null) {
-      return;
-    }
-    EngineProcessModel process = newProcess();
-    if (!ready.compareAndSet(null, process) || closed) {
-      ready.compareAndSet(process, null);
-      process.close();
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.ProtocolLimits;
+import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * so that the backend serves as many at once as it has slots; the other calls are answered in order.
  */
 public final class EngineProcessMain {
-  private static final Logger log = LoggerFactory.getLogger(EngineProcessMain.class);
-  private static final ObjectReader CALLS = Json.mapper().readerFor(Call.class);
-  private static final ObjectWriter REPLIES = Json.mapper().writerFor(Reply.class);
-
+  // No static state: this class initialises before main() has claimed stdout, and logging or JSON set-up
+  // that printed then would land in the replies.
+  private final ObjectReader calls = Json.mapper().readerFor(Call.class);
+  private final ObjectWriter replies = Json.mapper().writerFor(Reply.class);
   private final GenerationBackend backend;
   private final FrameWriter out;
   /** The generations running, by call id, each with whether the host has cancelled it. */
@@ -78,7 +78,7 @@ public final class EngineProcessMain {
           FrameReader.of(new FileInputStream(FileDescriptor.in), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
       new EngineProcessMain(backend, out).serve(in);
     } catch (Exception | Error e) {
-      log.error("the engine process failed", e);
+      LoggerFactory.getLogger(EngineProcessMain.class).error("the engine process failed", e);
       status = 1;
     }
     // An engine's own threads (java-llama.cpp attaches its loop to the JVM and never detaches it) would keep
@@ -90,7 +90,7 @@ public final class EngineProcessMain {
   void serve(FrameReader in) throws IOException {
     byte[] frame;
     while ((frame = in.nextFrame()) != null) {
-      Call call = CALLS.readValue(frame);
+      Call call = calls.readValue(frame);
       if (call.op() == Op.GENERATE) {
         AtomicBoolean cancelled = new AtomicBoolean();
         running.put(call.id(), cancelled);
@@ -130,16 +130,25 @@ public final class EngineProcessMain {
   private void generate(Call call, AtomicBoolean cancelled) {
     long id = call.id();
     Reply reply;
+    Error fatal = null;
     try {
       GenerationResult result =
           loaded().generate(call.text(), call.params(), text -> send(Reply.text(id, text)), cancelled::get);
       reply = Reply.result(id, result);
     } catch (RuntimeException e) {
       reply = Reply.failure(id, e);
+    } catch (Error e) {
+      reply = Reply.failure(id, new BackendException("the engine failed: " + e));
+      fatal = e;
     } finally {
       running.remove(id);
     }
     send(reply);
+    if (fatal != null) {
+      // The JVM is in no state to serve on; the host loads the model again in a new process.
+      LoggerFactory.getLogger(EngineProcessMain.class).error("the engine process stops", fatal);
+      System.exit(1);
+    }
     EngineMessages.rehearseOnce();
   }
 
@@ -152,7 +161,7 @@ public final class EngineProcessMain {
 
   private void send(Reply reply) {
     try {
-      out.writeFrame(REPLIES.writeValueAsBytes(reply));
+      out.writeFrame(replies.writeValueAsBytes(reply));
     } catch (IOException e) {
       // The host is gone; its end of stdin closes too, and the engine exits.
       throw new UncheckedIOException(e);

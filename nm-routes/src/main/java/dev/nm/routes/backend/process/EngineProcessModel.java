@@ -8,8 +8,10 @@ import dev.nm.protocol.Json;
 import dev.nm.protocol.ProtocolLimits;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.FinishReason;
 import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.GenerationTimings;
 import dev.nm.routes.backend.LoadOptions;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
@@ -18,6 +20,7 @@ import dev.nm.routes.backend.process.EngineMessages.Reply;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -125,43 +128,85 @@ final class EngineProcessModel implements GenerationModel {
   }
 
   /**
-   * Generates in the engine process, passing each piece of text on as it arrives. When {@code cancelled} turns
-   * true or the model is closed, the engine is asked to stop, and its result, finish reason cancelled, is
-   * returned with every piece passed on until then.
+   * Generates in the engine process, passing each piece of text on as it arrives. As in the engine's own
+   * process, {@code cancelled} (and this model's closing) is checked after every piece and while waiting for
+   * one: once it is true no piece is passed on, the engine is asked to stop, and the result, finish reason
+   * cancelled, holds exactly the pieces passed on. A generation that this model's closing, or an interrupt,
+   * ends is cancelled too, even when the engine process had to be stopped before it answered.
    */
   @Override
   public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    long started = System.nanoTime();
+    StringBuilder passedOn = new StringBuilder();
+    int pieces = 0;
+    boolean cancelSent = false;
+    boolean ended = false;
     generating.incrementAndGet();
     long id = ids.incrementAndGet();
     BlockingQueue<Reply> replies = await(id);
     try {
-      send(Call.generate(id, prompt, params));
-      boolean cancelSent = false;
+      if (closed) {
+        ended = true;
+        return cancelledResult(passedOn, 0, pieces, started, null);
+      }
+      try {
+        send(Call.generate(id, prompt, params));
+      } catch (BackendException e) {
+        if (closed) { // unloaded meanwhile
+          ended = true;
+          return cancelledResult(passedOn, 0, pieces, started, null);
+        }
+        throw e;
+      }
       while (true) {
         Reply reply = replies.poll(CANCEL_POLL_MILLIS, TimeUnit.MILLISECONDS);
-        if (reply != null) {
-          if (reply.failure() != null) {
-            throw reply.failure().toException();
+        if (reply != null && reply.failure() != null) {
+          ended = true;
+          if ((cancelSent || closed) && gone != null) {
+            return cancelledResult(passedOn, 0, pieces, started, null); // stopped while it was being unloaded
           }
-          if (reply.result() != null) {
-            return reply.result().toGenerationResult();
-          }
+          throw reply.failure().toException();
+        }
+        if (reply != null && reply.result() != null) {
+          ended = true;
+          GenerationResult result = reply.result().toGenerationResult();
+          return cancelSent ? cancelledResult(passedOn, result.promptTokens(), pieces, started, result) : result;
+        }
+        if (reply != null && !cancelSent) {
+          passedOn.append(reply.text());
+          pieces++;
           listener.onText(reply.text());
         }
         if (!cancelSent && (closed || cancelled.getAsBoolean())) {
-          send(Call.cancel(ids.incrementAndGet(), id));
           cancelSent = true;
+          sendQuietly(Call.cancel(ids.incrementAndGet(), id));
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      sendQuietly(Call.cancel(ids.incrementAndGet(), id));
-      throw new BackendException("interrupted while " + description + " generated");
+      return cancelledResult(passedOn, 0, pieces, started, null);
     } finally {
+      if (!ended && gone == null && !cancelSent) {
+        // Left early (an interrupt, or the listener threw): the engine would generate on for no one.
+        sendQuietly(Call.cancel(ids.incrementAndGet(), id));
+      }
       waiting.remove(id);
       generating.decrementAndGet();
       EngineMessages.rehearseOnce();
     }
+  }
+
+  /**
+   * A cancelled generation's result: the text passed on, the engine's timings if it answered (else the wait as
+   * queueing). Its prompt tokens are the engine's count, or 0 where the engine did not answer.
+   */
+  private static GenerationResult cancelledResult(
+      CharSequence passedOn, int promptTokens, int pieces, long started, GenerationResult engines) {
+    GenerationTimings timings =
+        engines != null
+            ? engines.timings()
+            : new GenerationTimings(Duration.ofNanos(System.nanoTime() - started), Duration.ZERO, Duration.ZERO);
+    return new GenerationResult(passedOn.toString(), FinishReason.CANCELLED, promptTokens, pieces, timings);
   }
 
   /** The engine process's resident set now, from OSHI; empty once it has exited. */
@@ -181,15 +226,10 @@ final class EngineProcessModel implements GenerationModel {
     return process.toHandle();
   }
 
-  /** Runs {@code action} once the engine process has exited, on a thread of the JDK's. */
-  void onExit(Runnable action) {
-    process.onExit().thenRun(action);
-  }
-
   /** False once the model is closed or its engine process is gone: the host should load it again. */
   @Override
   public boolean isUsable() {
-    return !closed && gone == null;
+    return !closed && gone == null && process.isAlive();
   }
 
   /**
@@ -279,7 +319,7 @@ final class EngineProcessModel implements GenerationModel {
   }
 
   private void readReplies(FrameReader fromEngine) {
-    String why;
+    String why = null;
     try {
       byte[] frame;
       while ((frame = fromEngine.nextFrame()) != null) {
@@ -293,15 +333,21 @@ final class EngineProcessModel implements GenerationModel {
     } catch (IOException | RuntimeException e) {
       // A reply that is not one: the engine process wrote something else to its stdout.
       log.error("{} sent what is not a reply; stopping it", description, e);
-      process.destroyForcibly();
       why = "sent what is not a reply (" + e.getMessage() + ")";
+    } finally {
+      if (why == null) {
+        why = "could not be read from";
+      }
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+      String reason = why;
+      gone = reason;
+      if (!closed) {
+        log.error("{} {}", description, reason);
+      }
+      waiting.forEach((id, replies) -> replies.add(goneReply(id, reason)));
     }
-    String reason = why;
-    gone = reason;
-    if (!closed) {
-      log.error("{} {}", description, reason);
-    }
-    waiting.forEach((id, replies) -> replies.add(goneReply(id, reason)));
   }
 
   private Reply goneReply(long id, String why) {
