@@ -4,20 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nm.host.HostConfig;
-import dev.nm.host.HostPaths;
-import dev.nm.host.NativeMessagingServer;
-import dev.nm.route.Services;
-import dev.nm.routes.AiServices;
-import dev.nm.routes.TestModels;
+import dev.nm.routes.AiTestHost;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.backend.process.EngineProcessBackend;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.models.MemoryEstimate;
 import dev.nm.routes.models.ModelSettings;
-import dev.nm.testkit.NmClient;
-import dev.nm.testkit.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,41 +32,26 @@ class LoadedModelMemoryTest {
 
   @TempDir Path home;
   private EngineProcessBackend engines;
-  private AiServices ai;
-  private NativeMessagingServer server;
-  private NmClient client;
+  private AiTestHost host;
 
   @BeforeEach
   void start() throws Exception {
-    Path models = Files.createDirectories(home.resolve("models"));
-    Files.createSymbolicLink(models.resolve(TestModels.CHAT_MODEL_FILE), TestModels.chatModel());
     engines = new EngineProcessBackend(new LlamaCppBackend(), Map.of(), null);
-    ai = AiServices.create(new HostPaths(home, models), engines, new ModelSettings(2, 512, 2, Duration.ZERO));
-    server =
-        NativeMessagingServer.builder()
-            .routesFromClassPath(LoadedModelMemoryTest.class.getClassLoader())
-            .config(HostConfig.permissive())
-            .services(ai.addTo(Services.builder()).build())
-            .build();
-    client = NmClient.connect(server, "chrome-extension://memory-test/");
+    host = AiTestHost.start(home, engines, new ModelSettings(2, 512, 2, Duration.ZERO), "chrome-extension://memory-test/");
   }
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      client.close();
-      server.close();
+    if (host != null) {
+      host.close();
     }
-    if (ai != null) {
-      ai.close();
+    if (engines != null) {
       engines.close();
     }
   }
 
   private JsonNode data(String route, Map<String, Object> payload) {
-    Reply reply = client.call(route, payload);
-    assertTrue(reply.succeeded(), reply.toString());
-    return reply.data();
+    return host.data(route, payload);
   }
 
   @Test
@@ -85,7 +62,7 @@ class LoadedModelMemoryTest {
     JsonNode loaded = data("get_loaded_models", Map.of()).get("models");
     assertEquals(1, loaded.size(), loaded.toString());
     JsonNode model = loaded.get(0);
-    GgufMetadata metadata = ai.models().registry().find(MODEL).orElseThrow().metadata().orElseThrow();
+    GgufMetadata metadata = host.ai().models().registry().find(MODEL).orElseThrow().metadata().orElseThrow();
     MemoryEstimate estimate = MemoryEstimate.of(metadata, model.get("context_size").asInt());
     assertEquals(estimate.totalBytes(), model.get("memory_bytes").asLong(), model.toString());
     long resident = model.get("resident_bytes").asLong();

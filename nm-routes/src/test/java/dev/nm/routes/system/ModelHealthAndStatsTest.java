@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nm.host.HostConfig;
-import dev.nm.host.HostPaths;
-import dev.nm.host.NativeMessagingServer;
-import dev.nm.route.Services;
-import dev.nm.routes.AiServices;
-import dev.nm.routes.TestModels;
+import dev.nm.routes.AiTestHost;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.models.ModelSettings;
-import dev.nm.testkit.NmClient;
-import dev.nm.testkit.Reply;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,37 +27,22 @@ class ModelHealthAndStatsTest {
   private static final double ONE_PERCENT = 0.01;
 
   @TempDir Path home;
-  private AiServices ai;
-  private NativeMessagingServer server;
-  private NmClient client;
+  private AiTestHost host;
 
   @BeforeEach
   void start() throws Exception {
-    Path models = Files.createDirectories(home.resolve("models"));
-    Files.createSymbolicLink(models.resolve(TestModels.CHAT_MODEL_FILE), TestModels.chatModel());
-    ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), new ModelSettings(2, 512, 2, Duration.ZERO));
-    server =
-        NativeMessagingServer.builder()
-            .routesFromClassPath(ModelHealthAndStatsTest.class.getClassLoader())
-            .config(HostConfig.permissive())
-            .services(ai.addTo(Services.builder()).build())
-            .build();
-    client = NmClient.connect(server, "chrome-extension://stats-test/");
+    host = AiTestHost.start(home, new LlamaCppBackend(), new ModelSettings(2, 512, 2, Duration.ZERO), "chrome-extension://stats-test/");
   }
 
   @AfterEach
   void stop() {
-    if (client != null) {
-      client.close();
-      server.close();
-      ai.close();
+    if (host != null) {
+      host.close();
     }
   }
 
   private JsonNode data(String route, Map<String, Object> payload) {
-    Reply reply = client.call(route, payload);
-    assertTrue(reply.succeeded(), reply.toString());
-    return reply.data();
+    return host.data(route, payload);
   }
 
   /** One greedy chat call, and how long it took as the client saw it. */
@@ -98,7 +75,7 @@ class ModelHealthAndStatsTest {
     JsonNode model = data("health", Map.of()).get("models").get(0);
     assertEquals(MODEL, model.get("name").asText());
     assertEquals("generation", model.get("kind").asText());
-    long weights = ai.models().registry().find(MODEL).orElseThrow().sizeBytes();
+    long weights = host.ai().models().registry().find(MODEL).orElseThrow().sizeBytes();
     assertTrue(model.get("memory_bytes").asLong() > weights, "weights plus a KV cache: " + model);
     Instant loadedAt = Instant.parse(model.get("loaded_at").asText());
     assertFalse(loadedAt.isBefore(beforeLoad.minusSeconds(1)), model.toString());
