@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +40,9 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
   private final List<String> main;
   private final Path archive;
   private final AtomicBoolean recording = new AtomicBoolean();
-  private final AtomicReference<EngineProcessModel> ready = new AtomicReference<>();
-  private boolean keepAProcessReady; // these three: guarded by this
+  // Guarded by this:
+  private EngineProcessModel ready;
+  private boolean keepAProcessReady;
   private boolean loadStarted;
   private boolean closed;
 
@@ -92,10 +92,10 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
         throw new BackendException("the " + engine.name() + " engine processes are shut down; cannot load " + file);
       }
       loadStarted = true;
-      process = ready.getAndSet(null);
+      process = takeReady();
       if (process != null && !process.isUsable()) {
         process.close(); // it died waiting; closing it started the next one
-        process = ready.getAndSet(null);
+        process = takeReady();
       }
     }
     if (process == null || !process.isUsable()) {
@@ -126,7 +126,7 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
     EngineProcessModel process;
     synchronized (this) {
       closed = true;
-      process = ready.getAndSet(null);
+      process = takeReady();
     }
     if (process != null) {
       process.close();
@@ -153,14 +153,20 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
     }
   }
 
+  private synchronized EngineProcessModel takeReady() {
+    EngineProcessModel process = ready;
+    ready = null;
+    return process;
+  }
+
   /** Starts the process the next load takes, if one should wait ready and none does; failures are only logged. */
   private void startAReadyProcess() {
     synchronized (this) {
-      if (!keepAProcessReady || closed || ready.get() != null) {
+      if (!keepAProcessReady || closed || ready != null) {
         return;
       }
       try {
-        ready.set(newProcess());
+        ready = newProcess();
       } catch (RuntimeException e) {
         log.warn("cannot start an engine process ahead of the next load: {}", e.getMessage());
       }
@@ -220,8 +226,8 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
   /**
    * The archive for this Java and this class path (each jar's size and time: a rebuilt jar changes it), in
    * {@code dir}; recordings left by hosts that are gone, and archives of other Javas or jars, are removed. None
-   * for a class path with a directory
-   * (a build's classes, an IDE's), which a JVM that records or maps an archive refuses to start with.
+   * for a class path with a directory (a build's classes, an IDE's), which a JVM that records or maps an archive
+   * refuses to start with.
    */
   static Path archive(Path dir, String classPath) {
     CRC32 version = new CRC32();

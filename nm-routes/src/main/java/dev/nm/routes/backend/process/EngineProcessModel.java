@@ -310,11 +310,12 @@ final class EngineProcessModel implements GenerationModel {
     }
   }
 
+  /** Sends a call whose failure to arrive changes nothing: a cancel to a process that is gone. */
   private void sendQuietly(Call call) {
     try {
-      toEngine.writeFrame(CALLS.writeValueAsBytes(call));
-    } catch (IOException e) {
-      log.debug("cannot write to {}: {}", description, e.toString());
+      send(call);
+    } catch (BackendException e) {
+      log.debug("{}", e.getMessage());
     }
   }
 
