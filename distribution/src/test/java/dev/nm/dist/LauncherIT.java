@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The built distribution's {@code bin/nm-host}, started as a browser starts it, on every Java this machine
  * has: whatever state the class-data archive is in (missing, being recorded, present, corrupt), stdout
- * carries the host's frames and nothing else.
+ * carries the host's frames and nothing else. Also the daemon's engine processes, which only a daemon started
+ * by the launcher, on the distribution's jars, runs as users get it.
  */
 class LauncherIT {
   private static final Path LAUNCHER = Path.of("target/nm-host/bin/nm-host").toAbsolutePath();
@@ -133,6 +134,55 @@ class LauncherIT {
     } finally {
       stopDaemon(java);
     }
+  }
+
+  /**
+   * An engine process that dies mid-answer (killed here; a crash in llama.cpp alike) fails only that answer, with
+   * BACKEND_ERROR saying so; the daemon and the port stay up, and the next chat loads the model again.
+   */
+  @Test
+  void aKilledEngineFailsItsChatAndTheNextChatLoadsTheModelAgain() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Map<String, String> env = new HashMap<>(relayLaunches(java));
+    env.put("NM_HOST_MODELS_DIR", chatModel().getParent().toString());
+    scopes = "[\"ai\"]";
+    Process port = start(env);
+    try (OutputStream stdin = port.getOutputStream()) {
+      FrameWriter requests = FrameWriter.of(stdin);
+      FrameReader replies = FrameReader.of(port.getInputStream());
+      requests.writeFrame(chat("1", "Tell me a long story about a dragon.", 300, true));
+      JsonNode first = Json.mapper().readTree(replies.nextFrame());
+      assertEquals("chat.completion.chunk", first.path("event").asText(), first::toString);
+      long daemon = Long.parseLong(Files.readString(home.resolve("run/daemon.pid")).strip());
+      List<ProcessHandle> engines = ProcessHandle.of(daemon).orElseThrow().children()
+          .filter(p -> commandLine(p.pid()).contains("EngineProcessMain")).toList();
+      assertEquals(1, engines.size(), "one engine process, serving the chat");
+      engines.get(0).destroyForcibly();
+
+      JsonNode reply;
+      do {
+        reply = Json.mapper().readTree(replies.nextFrame());
+      } while (reply.has("event"));
+      assertEquals(false, reply.path("success").asBoolean(), reply::toString);
+      assertEquals("BACKEND_ERROR", reply.path("error").path("code").asText(), reply::toString);
+      assertTrue(reply.path("error").path("message").asText().contains("was killed by signal 9"), reply::toString);
+
+      requests.writeFrame(chat("2", "What is the capital of France?", 8, false));
+      JsonNode next = Json.mapper().readTree(replies.nextFrame());
+      assertTrue(next.path("success").asBoolean(), next::toString);
+      assertTrue(next.path("data").path("choices").path(0).path("message").path("content").asText().contains("Paris"), next::toString);
+      assertTrue(ProcessHandle.of(daemon).orElseThrow().isAlive(), "the daemon served on");
+    } finally {
+      assertTrue(port.waitFor(30, TimeUnit.SECONDS), "the host did not exit after EOF");
+      stopDaemon(java);
+    }
+  }
+
+  private static byte[] chat(String id, String question, int maxTokens, boolean stream) throws IOException {
+    Map<String, Object> payload = Map.of(
+        "messages", List.of(Map.of("role", "user", "content", question)),
+        "max_tokens", maxTokens, "temperature", 0, "stream", stream);
+    return Json.mapper().writeValueAsBytes(Map.of("request_id", id, "route", "chat", "payload", payload));
   }
 
   /** The distribution's logging, every level on: a host's log lines reach stderr and logs/host.log, never stdout. */
