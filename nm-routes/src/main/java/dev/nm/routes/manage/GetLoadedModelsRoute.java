@@ -32,7 +32,7 @@ public final class GetLoadedModelsRoute implements RouteHandler<GetLoadedModelsR
 
   @Override
   public Reply handle(Request request, RouteContext context) {
-    Stream<LoadedModelView> generation = context.service(ModelManager.class).loaded().stream().map(LoadedModelView::of);
+    Stream<LoadedModelView> generation = LoadedModelView.of(context.service(ModelManager.class));
     Stream<LoadedModelView> embedding =
         context.findService(EmbeddingBackend.class).stream().flatMap(b -> b.loaded().stream()).map(LoadedModelView::of);
     return new Reply(

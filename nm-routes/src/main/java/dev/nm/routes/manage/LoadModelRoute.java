@@ -11,6 +11,7 @@ import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.embeddings.EmbeddingBackend;
+import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import jakarta.validation.constraints.NotBlank;
@@ -45,7 +46,9 @@ public final class LoadModelRoute implements RouteHandler<LoadModelRoute.Request
       return LoadedModelView.of(embeddings.get().load(request.model()));
     }
     try {
-      return LoadedModelView.of(context.service(ModelManager.class).load(request.model()));
+      ModelManager models = context.service(ModelManager.class);
+      LoadedModel loaded = models.load(request.model());
+      return LoadedModelView.of(loaded, models.residentBytes(loaded.id()));
     } catch (ModelNotFoundException e) {
       throw new RouteException(ErrorCode.NOT_FOUND, e.getMessage()).withDetail("model", e.id());
     } catch (BackendException e) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.nm.routes.embeddings.LoadedEmbeddingModel;
 import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelKind;
+import dev.nm.routes.models.ModelManager;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * A loaded model.
@@ -30,12 +33,17 @@ public record LoadedModelView(
     String loadedAt,
     String lastUsedAt,
     int activeRequests) {
-  static LoadedModelView of(LoadedModel m) {
+  /** @param residentBytes {@link ModelManager#residentBytes} of the model */
+  static LoadedModelView of(LoadedModel m, OptionalLong residentBytes) {
     return new LoadedModelView(
         m.id(), ModelKind.GENERATION.wireName(), m.options().contextSize(), m.options().parallelSlots(),
-        m.options().threads(), m.memory().totalBytes(),
-        m.residentBytes().isPresent() ? m.residentBytes().getAsLong() : null, m.loadedAt().toString(),
-        m.lastUsedAt().toString(), m.activeRequests());
+        m.options().threads(), m.memory().totalBytes(), residentBytes.isPresent() ? residentBytes.getAsLong() : null,
+        m.loadedAt().toString(), m.lastUsedAt().toString(), m.activeRequests());
+  }
+
+  /** The generation models {@code models} holds loaded, each with what it holds now, measured. */
+  static Stream<LoadedModelView> of(ModelManager models) {
+    return models.loaded().stream().map(m -> of(m, models.residentBytes(m.id())));
   }
 
   static LoadedModelView of(LoadedEmbeddingModel m) {

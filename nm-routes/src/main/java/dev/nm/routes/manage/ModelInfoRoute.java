@@ -68,7 +68,7 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
     ModelManager models = context.service(ModelManager.class);
     ModelEntry entry = models.registry().find(request.model()).orElseThrow(() -> RouteException.notFound("model", request.model()));
     LoadedModelView loaded =
-        models.loaded().stream().filter(m -> m.id().equals(entry.id())).findFirst().map(LoadedModelView::of).orElse(null);
+        LoadedModelView.of(models).filter(m -> m.id().equals(entry.id())).findFirst().orElse(null);
     GgufMetadata m = entry.metadata().orElse(null);
     if (m == null) {
       return new Reply(

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,6 +105,19 @@ public final class ModelManager implements AutoCloseable {
     }
     loaded.sort(Comparator.comparing(LoadedModel::id));
     return loaded;
+  }
+
+  /**
+   * What the model's engine holds now, measured where that can be told apart
+   * ({@link GenerationModel#residentBytes()}, a read of the engine process's state); empty if it is not loaded.
+   * Asked by the routes that report it only, not by {@link #loaded()}, which {@code health} calls.
+   */
+  public OptionalLong residentBytes(String id) {
+    CompletableFuture<Resident> loading = residents.get(id);
+    if (loading == null || !loading.isDone() || loading.isCompletedExceptionally()) {
+      return OptionalLong.empty();
+    }
+    return loading.join().model.residentBytes();
   }
 
   /** Unloads every model unused for longer than the idle limit and not in use; returns how many. */
@@ -208,8 +222,7 @@ public final class ModelManager implements AutoCloseable {
 
     LoadedModel describe() {
       return new LoadedModel(
-          entry.id(), entry.path(), model.options(), memory, model.residentBytes(), loadedAt,
-          Instant.ofEpochMilli(lastUsedMillis), active.get());
+          entry.id(), entry.path(), model.options(), memory, loadedAt, Instant.ofEpochMilli(lastUsedMillis), active.get());
     }
 
     void close() {
