@@ -17,4 +17,11 @@ public interface GenerationBackend {
    * @throws BackendException if the file is not a model this engine can load; the message names the file
    */
   GenerationModel load(Path file, LoadOptions options);
+
+  /**
+   * Does ahead of the first {@link #load} what every load needs, such as loading native libraries, so that a
+   * process started to serve a model can spend its idle time on it. Optional; a failure here is reported by
+   * the loads that follow.
+   */
+  default void prepare() {}
 }

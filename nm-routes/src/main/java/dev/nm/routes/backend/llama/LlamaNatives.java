@@ -3,6 +3,7 @@ package dev.nm.routes.backend.llama;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LogLevel;
 import de.kherud.llama.args.LogFormat;
+import dev.nm.routes.backend.BackendException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -26,11 +27,20 @@ final class LlamaNatives {
   private static final Logger log = LoggerFactory.getLogger("llama.cpp");
   private static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
   private static boolean loaded;
+  /** Why the library could not be loaded, once it could not: the JVM loads a class only once. */
+  private static LinkageError failure;
 
   private LlamaNatives() {}
 
-  /** Loads the library if this process has not yet, and (again) routes native logging to SLF4J. */
+  /**
+   * Loads the library if this process has not yet, and (again) routes native logging to SLF4J.
+   *
+   * @throws BackendException if the library cannot be loaded here, at every call
+   */
   static synchronized void load() {
+    if (failure != null) {
+      throw cannotLoad(failure);
+    }
     if (!loaded) {
       if (System.getProperty(TMPDIR_PROPERTY) == null) {
         System.setProperty(TMPDIR_PROPERTY, privateDirectory().toString());
@@ -39,6 +49,9 @@ final class LlamaNatives {
       System.setOut(System.err);
       try {
         initialize();
+      } catch (LinkageError e) { // UnsatisfiedLinkError, ExceptionInInitializerError
+        failure = e;
+        throw cannotLoad(e);
       } finally {
         System.setOut(stdout);
       }
@@ -61,6 +74,10 @@ final class LlamaNatives {
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("java-llama.cpp is not on the class path", e);
     }
+  }
+
+  private static BackendException cannotLoad(LinkageError e) {
+    return new BackendException("java-llama.cpp's native library cannot be loaded on this system: " + e, e);
   }
 
   private static Path privateDirectory() {

@@ -76,6 +76,7 @@ public final class EngineProcessMain {
           FrameWriter.of(stdout, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
       FrameReader in =
           FrameReader.of(new FileInputStream(FileDescriptor.in), ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
+      prepare(backend);
       new EngineProcessMain(backend, out).serve(in);
     } catch (Exception | Error e) {
       LoggerFactory.getLogger(EngineProcessMain.class).error("the engine process failed", e);
@@ -84,6 +85,18 @@ public final class EngineProcessMain {
     // An engine's own threads (java-llama.cpp attaches its loop to the JVM and never detaches it) would keep
     // the JVM alive after main returns.
     System.exit(status);
+  }
+
+  /**
+   * Lets the backend do, before the host's first call, what its load would otherwise do first: a host keeps an
+   * engine process ready ahead of its first load, and this is that process's idle time.
+   */
+  private static void prepare(GenerationBackend backend) {
+    try {
+      backend.prepare();
+    } catch (RuntimeException e) { // the load reports it
+      LoggerFactory.getLogger(EngineProcessMain.class).debug("preparing the backend failed", e);
+    }
   }
 
   /** Answers calls until the host closes this process's stdin. */

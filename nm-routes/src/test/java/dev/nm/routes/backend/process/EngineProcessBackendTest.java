@@ -11,6 +11,7 @@ import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
 import dev.nm.routes.backend.ContextOverflowException;
 import dev.nm.routes.backend.FinishReason;
+import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
 import dev.nm.routes.backend.LoadOptions;
@@ -213,6 +214,47 @@ class EngineProcessBackendTest {
 
     backend.close();
     awaitNoEngine();
+  }
+
+  @Test
+  void theReadyProcessLoadsTheNativeLibraryBeforeItIsAskedForAModel() throws Exception {
+    Path maps = Path.of("/proc/self/maps");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "reads the engine's memory map from /proc");
+    EngineProcessBackend backend = backend();
+    backend.keepAProcessReady();
+    long pid = enginePids().get(0);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!Files.readString(Path.of("/proc", Long.toString(pid), "maps")).contains("libjllama")) {
+      assertTrue(System.nanoTime() < deadline, "java-llama.cpp's library never mapped in the waiting engine process");
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aBackendThatCannotPrepareStillAnswersItsLoad() {
+    EngineProcessBackend backend = new EngineProcessBackend(new UnpreparedBackend(), Map.of(), classData);
+    toClose.add(backend);
+    backend.keepAProcessReady();
+    BackendException e = assertThrows(BackendException.class, () -> backend.load(TestModels.chatModel(), ONE_SLOT));
+    assertEquals("no engine on this system (its load)", e.getMessage(), "the load's own failure, from a live process");
+  }
+
+  /** A backend whose native part is missing: started in an engine process by its class name. */
+  public static final class UnpreparedBackend implements GenerationBackend {
+    @Override
+    public String name() {
+      return "unprepared";
+    }
+
+    @Override
+    public void prepare() {
+      throw new BackendException("no engine on this system (its preparation)");
+    }
+
+    @Override
+    public GenerationModel load(Path file, LoadOptions options) {
+      throw new BackendException("no engine on this system (its load)");
+    }
   }
 
   /** The archive itself is made and mapped by the distribution's engine processes: see LauncherIT. */
