@@ -5,7 +5,9 @@ import dev.nm.host.install.Defaults;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,9 @@ import java.util.Optional;
 /**
  * Starts the daemon as a process of its own: in a new session (so that a browser killing the host that
  * started it, or its process group, leaves it alone), with no terminal, stdin from {@code /dev/null} and its
- * output appended to {@code logs/daemon.log}. It runs on the same Java as this process.
+ * output appended to {@code logs/daemon.log}. It runs on the same Java as this process. A log grown past
+ * {@value #LOG_LIMIT_BYTES} bytes is kept as {@code daemon.log.1}, replacing the one kept before, so that the
+ * two stay bounded however long the daemon serves (llama.cpp adds about 0.8 KB a chat).
  *
  * <p>A process started by the launcher script ({@link Defaults#launcher()}) starts the daemon with it too, as
  * {@code nm-host daemon run}: the launcher gives the daemon every jar, its JVM options and a class-data
@@ -28,12 +32,17 @@ final class DaemonLauncher {
   /** System property: the daemon's class path, where it differs from this process's. */
   static final String CLASS_PATH_PROPERTY = "nm.host.daemon.class.path";
 
+  /** The size past which a new daemon begins a new log. */
+  static final long LOG_LIMIT_BYTES = 8L << 20;
+
   private DaemonLauncher() {}
 
   /** Starts {@code nm-host daemon run} detached; returns at once. */
   static Process startDetached(HostPaths paths) throws IOException {
     Files.createDirectories(paths.logDir());
-    File log = paths.logDir().resolve("daemon.log").toFile();
+    Path logFile = paths.logDir().resolve("daemon.log");
+    keepIfOver(logFile, LOG_LIMIT_BYTES);
+    File log = logFile.toFile();
     Path launcher = Defaults.launcher();
     ProcessBuilder builder = launcher != null && Files.isExecutable(launcher) ? throughLauncher(launcher) : direct();
     return builder
@@ -42,6 +51,23 @@ final class DaemonLauncher {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectErrorStream(true)
         .start();
+  }
+
+  /**
+   * Renames {@code log} to {@code log.1}, replacing that file, if it is larger than {@code limit}. A daemon still
+   * writing to it (one retiring after an upgrade) writes on into the renamed file; two launchers at once rename
+   * it once.
+   */
+  static void keepIfOver(Path log, long limit) {
+    try {
+      if (Files.size(log) > limit) {
+        Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (NoSuchFileException e) {
+      // a first daemon, or another launcher has just renamed it
+    } catch (IOException e) {
+      // the daemon appends to it as before
+    }
   }
 
   /** {@code nm-host daemon run} through the launcher, on this process's Java. */
