@@ -74,13 +74,14 @@ public final class ModelManager implements AutoCloseable {
    * it is unloaded explicitly, which cancels the work's generations.
    */
   public <T> T use(String id, Function<GenerationModel, T> work) {
-    Resident resident = resident(id);
-    resident.active.incrementAndGet();
+    Resident resident;
+    while (!(resident = resident(id)).enter()) {
+      Thread.onSpinWait(); // the idle unloader took it a moment ago and is removing it: load it anew
+    }
     try {
       return work.apply(resident.model);
     } finally {
-      resident.lastUsedMillis = clock.millis();
-      resident.active.decrementAndGet();
+      resident.leave(clock.millis());
     }
   }
 
@@ -127,8 +128,16 @@ public final class ModelManager implements AutoCloseable {
     }
     long cutoff = clock.millis() - settings.idleUnload().toMillis();
     int unloaded = 0;
-    for (LoadedModel model : loaded()) {
-      if (model.activeRequests() == 0 && model.lastUsedAt().toEpochMilli() < cutoff && unload(model.id())) {
+    for (Map.Entry<String, CompletableFuture<Resident>> entry : residents.entrySet()) {
+      CompletableFuture<Resident> loading = entry.getValue();
+      if (!loading.isDone() || loading.isCompletedExceptionally()) {
+        continue;
+      }
+      Resident resident = loading.join();
+      // Retired only if no use has begun, checked and decided under the lock a use takes to begin; and only
+      // this load of the model, not one that has replaced it since.
+      if (resident.retireIfIdleSince(cutoff) && residents.remove(entry.getKey(), loading)) {
+        resident.close();
         unloaded++;
       }
     }
@@ -211,6 +220,8 @@ public final class ModelManager implements AutoCloseable {
     final Instant loadedAt;
     final AtomicInteger active = new AtomicInteger();
     volatile long lastUsedMillis;
+    // Guarded by this: set once the idle unloader has taken the model; no use begins after it.
+    private boolean retired;
 
     Resident(ModelEntry entry, GenerationModel model, MemoryEstimate memory, Instant loadedAt, long lastUsedMillis) {
       this.entry = entry;
@@ -218,6 +229,27 @@ public final class ModelManager implements AutoCloseable {
       this.memory = memory;
       this.loadedAt = loadedAt;
       this.lastUsedMillis = lastUsedMillis;
+    }
+
+    /** Begins a use; false if the model has been retired. */
+    synchronized boolean enter() {
+      if (retired) {
+        return false;
+      }
+      active.incrementAndGet();
+      return true;
+    }
+
+    void leave(long nowMillis) {
+      lastUsedMillis = nowMillis;
+      active.decrementAndGet();
+    }
+
+    synchronized boolean retireIfIdleSince(long cutoffMillis) {
+      if (active.get() == 0 && lastUsedMillis < cutoffMillis) {
+        retired = true;
+      }
+      return retired;
     }
 
     LoadedModel describe() {

@@ -9,7 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nm.routes.MovableClock;
 import dev.nm.routes.TestModels;
 import dev.nm.routes.backend.BackendException;
+import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.backend.process.EngineProcessBackend;
 import dev.nm.routes.backend.process.EngineProcessMain;
@@ -18,6 +24,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +116,107 @@ class ModelManagerTest {
       assertEquals(1, manager.unloadIdle());
       assertEquals(List.of(), manager.loaded());
       assertFalse(manager.unload(MODEL));
+    }
+  }
+
+  /**
+   * The idle unloader decides on each model when it gets to it, under the lock a use takes to begin: here it
+   * closes one idle model while a use of the other begins, and must leave that one loaded.
+   */
+  @Test
+  void theIdleUnloaderLeavesAModelWhoseUseBeganWhileItClosedAnother() throws Exception {
+    Files.createSymbolicLink(models.resolve("other.gguf"), TestModels.chatModel());
+    CountDownLatch closing = new CountDownLatch(1);
+    CountDownLatch useBegun = new CountDownLatch(1);
+    CountDownLatch useMayEnd = new CountDownLatch(1);
+    List<String> closedInUse = new CopyOnWriteArrayList<>();
+    Map<String, AtomicInteger> inUse = Map.of(MODEL, new AtomicInteger(), "other", new AtomicInteger());
+    GenerationBackend backend = new GenerationBackend() {
+      @Override
+      public String name() {
+        return "recording";
+      }
+
+      @Override
+      public GenerationModel load(Path file, LoadOptions options) {
+        String id = file.getFileName().toString().replace(".gguf", "");
+        return new StubModel(options) {
+          @Override
+          public int[] tokenize(String text) {
+            inUse.get(id).incrementAndGet();
+            useBegun.countDown();
+            await(useMayEnd);
+            inUse.get(id).decrementAndGet();
+            return new int[0];
+          }
+
+          @Override
+          public void close() {
+            if (inUse.get(id).get() > 0) {
+              closedInUse.add(id);
+            }
+            if (closing.getCount() > 0) {
+              closing.countDown();
+              await(useBegun); // a use of the other model begins while this one is closed
+            }
+          }
+        };
+      }
+    };
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      manager.load(MODEL);
+      manager.load("other");
+      clock.advance(Duration.ofMinutes(6));
+      Future<Integer> sweep = pool.submit(manager::unloadIdle);
+      closing.await();
+      String other = manager.loaded().get(0).id(); // the one being closed is no longer listed
+      Future<Integer> use = pool.submit(() -> manager.use(other, model -> model.tokenize("x").length));
+      assertEquals(1, (int) sweep.get(30, TimeUnit.SECONDS), "only the model closed first was idle when the unloader got to it");
+      useMayEnd.countDown();
+      assertEquals(0, (int) use.get(30, TimeUnit.SECONDS));
+      assertEquals(List.of(), closedInUse);
+      assertEquals(List.of(other), manager.loaded().stream().map(LoadedModel::id).toList());
+    } finally {
+      useMayEnd.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(30, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A model that answers nothing; tests override what they need. */
+  private abstract static class StubModel implements GenerationModel {
+    private final LoadOptions options;
+
+    StubModel(LoadOptions options) {
+      this.options = options;
+    }
+
+    @Override
+    public LoadOptions options() {
+      return options;
+    }
+
+    @Override
+    public String applyChatTemplate(List<ChatMessage> messages) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int countPromptTokens(String prompt) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+      throw new UnsupportedOperationException();
     }
   }
 
