@@ -188,6 +188,18 @@ class ConnectionTest {
   }
 
   @Test
+  void closingEndsAConnectionWhosePeerStoppedReadingMidStream() throws Exception {
+    client.send("flood", "count_up", "{\"chars\": 100000000}");
+    Thread.sleep(500); // the pipe and the writer's buffer fill up: the handler blocks writing an event
+    Thread closer = new Thread(client.connection::close);
+    closer.start();
+    closer.join(5_000);
+    assertFalse(closer.isAlive(), "close() returned although the peer reads nothing");
+    assertTrue(client.connection.await(java.time.Duration.ofSeconds(5)));
+    assertEquals(0, server.connectionCount());
+  }
+
+  @Test
   void serverCloseEndsConnectionsAndCancelsCalls() throws Exception {
     client.send("slow", "hold", "{}");
     gate.awaitEntered(1);

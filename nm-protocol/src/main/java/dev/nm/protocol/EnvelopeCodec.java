@@ -36,6 +36,11 @@ import java.util.Objects;
 public final class EnvelopeCodec {
   /** Request ids longer than this are refused: they are echoed in every reply and logged. */
   public static final int MAX_REQUEST_ID_LENGTH = 256;
+  /**
+   * Route names longer than this are refused: an unknown name is echoed in its reply, compared with every
+   * route's for a suggestion, logged and audited. Route names are identifiers of a few words.
+   */
+  public static final int MAX_ROUTE_LENGTH = 128;
 
   private final ObjectMapper mapper;
   private final ObjectReader treeReader;
@@ -130,6 +135,10 @@ public final class EnvelopeCodec {
   private Message.Request request(ObjectNode root) throws ProtocolException {
     String requestId = requestId(root);
     String route = nonEmptyText(root, "route", requestId);
+    if (route.length() > MAX_ROUTE_LENGTH) {
+      throw invalidRequest(
+          requestId, "route", "\"route\" is " + route.length() + " characters; the limit is " + MAX_ROUTE_LENGTH);
+    }
     JsonNode payload = root.get("payload");
     if (payload == null || payload.isNull()) {
       payload = mapper.createObjectNode();

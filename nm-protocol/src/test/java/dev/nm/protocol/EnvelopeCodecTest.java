@@ -290,6 +290,14 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void overlongRoute() throws ProtocolException {
+    assertFailure(utf8("{\"request_id\":\"r\",\"route\":\"" + "r".repeat(129) + "\"}"), ErrorCode.INVALID_REQUEST, "r", "route",
+        "\"route\" is 129 characters; the limit is 128");
+    assertEquals("r".repeat(128),
+        codec.decodeRequest(utf8("{\"request_id\":\"r\",\"route\":\"" + "r".repeat(128) + "\"}")).route());
+  }
+
+  @Test
   void overlongRequestId() {
     String id = "i".repeat(257);
 

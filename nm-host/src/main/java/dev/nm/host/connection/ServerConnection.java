@@ -224,6 +224,13 @@ public final class ServerConnection implements Connection {
       refuseDuplicate(request);
       return;
     }
+    if (ended.get()) { // the connection ended after the check above, and its cancelAll may have missed this call
+      call.cancel(false);
+      if (!inline) {
+        permits.release();
+      }
+      return;
+    }
     context.inFlightCalls().incrementAndGet();
     if (inline) {
       run(call);
@@ -288,7 +295,8 @@ public final class ServerConnection implements Connection {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    calls.cancelAll();
+    // The transport first: a call blocked writing to a peer that stopped reading holds its lock until the write
+    // fails, and cancelling the call needs that lock.
     if (transport != null) {
       try {
         transport.close();
@@ -296,6 +304,7 @@ public final class ServerConnection implements Connection {
         log.debug("closing the transport of {} failed: {}", origin, e.toString());
       }
     }
+    calls.cancelAll();
     context.onClosed().accept(this);
     done.countDown();
   }
