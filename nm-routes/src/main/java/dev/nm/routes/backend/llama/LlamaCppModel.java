@@ -137,9 +137,10 @@ final class LlamaCppModel implements GenerationModel {
           break; // the final result; in streaming mode its text was already sent
         }
         lastTokenAt = System.nanoTime();
-        if (tokens++ == 0) {
+        if (tokens == 0) {
           firstTokenAt = lastTokenAt;
         }
+        tokens += tokensIn(output.text);
         if (!output.text.isEmpty()) {
           text.append(output.text);
           listener.onText(output.text);
@@ -154,6 +155,18 @@ final class LlamaCppModel implements GenerationModel {
     FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
     return new GenerationResult(
         text.toString(), reason, promptTokens, tokens, timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
+  }
+
+  /**
+   * How many tokens a streamed result carries. llama.cpp sends one result a token, except that it holds back a
+   * token that ends inside a UTF-8 character, or may begin a stop sequence, and sends it with the next: such a
+   * piece's tokens are counted by the tokenizer (java-llama.cpp passes on no count).
+   */
+  private int tokensIn(String piece) {
+    if (piece.length() <= 1 && (piece.isEmpty() || piece.charAt(0) < 0x80)) {
+      return 1;
+    }
+    return Math.max(1, model.encode(piece).length);
   }
 
   /** Durations between {@link System#nanoTime()} stamps; the token stamps are ignored when no token arrived. */

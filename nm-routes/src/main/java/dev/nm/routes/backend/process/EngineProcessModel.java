@@ -172,14 +172,15 @@ final class EngineProcessModel implements GenerationModel {
           GenerationResult result = reply.result().toGenerationResult();
           return cancelSent ? cancelledResult(passedOn, result.promptTokens(), pieces, started, result) : result;
         }
+        // Checked before a piece is passed on, so that none follows the caller's cancel.
+        if (!cancelSent && (closed || cancelled.getAsBoolean())) {
+          cancelSent = true;
+          sendQuietly(Call.cancel(ids.incrementAndGet(), id));
+        }
         if (reply != null && !cancelSent) {
           passedOn.append(reply.text());
           pieces++;
           listener.onText(reply.text());
-        }
-        if (!cancelSent && (closed || cancelled.getAsBoolean())) {
-          cancelSent = true;
-          sendQuietly(Call.cancel(ids.incrementAndGet(), id));
         }
       }
     } catch (InterruptedException e) {

@@ -89,6 +89,22 @@ class LlamaCppBackendTest {
     assertEquals(7, model.tokenize(result.text()).length, result.text());
   }
 
+  /**
+   * llama.cpp sends a token that ends inside a UTF-8 character together with the next one: the count and the
+   * finish reason still follow the tokens, not the pieces of text. (Here each emoji is three byte tokens, as the
+   * tokenizer also splits it; a character the model spells in more tokens than the tokenizer would is
+   * undercounted: java-llama.cpp passes on no count of its own.)
+   */
+  @Test
+  void maxTokensEndsWithLengthWhenTokensArriveTogether() {
+    List<String> pieces = new ArrayList<>();
+    GenerationResult result =
+        model.generate(chat("Reply with three emojis only."), SamplingParams.greedy(6), pieces::add, () -> false);
+    assertEquals(2, pieces.size(), pieces.toString());
+    assertEquals(FinishReason.LENGTH, result.finishReason(), pieces.toString());
+    assertEquals(6, result.completionTokens(), pieces.toString());
+  }
+
   @Test
   void countsPromptTokensWithTheModelsTokenizer() {
     String prompt = chat("Hi");

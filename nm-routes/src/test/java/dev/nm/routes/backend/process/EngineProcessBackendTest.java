@@ -27,7 +27,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -146,6 +148,37 @@ class EngineProcessBackendTest {
     assertEquals(
         FinishReason.LENGTH,
         model.generate(chat(model, "Hi"), SamplingParams.greedy(2), TokenListener.NONE, () -> false).finishReason());
+  }
+
+  /** A cancel from another thread, as stop_generation sends it, while pieces arrive: none is passed on after it. */
+  @Test
+  void noPieceIsPassedOnAfterACancelFromAnotherThread() throws Exception {
+    EngineProcessModel model = load(backend(), ONE_SLOT);
+    AtomicBoolean cancelled = new AtomicBoolean();
+    AtomicInteger afterCancel = new AtomicInteger();
+    StringBuilder streamed = new StringBuilder();
+    ScheduledExecutorService stopper = Executors.newSingleThreadScheduledExecutor();
+    try {
+      GenerationResult result =
+          model.generate(
+              chat(model, "Tell me a long story about a dragon."),
+              SamplingParams.greedy(400),
+              text -> {
+                if (cancelled.get()) {
+                  afterCancel.incrementAndGet();
+                }
+                if (streamed.length() == 0) {
+                  stopper.schedule(() -> cancelled.set(true), 200, TimeUnit.MILLISECONDS);
+                }
+                streamed.append(text);
+              },
+              cancelled::get);
+      assertEquals(FinishReason.CANCELLED, result.finishReason());
+      assertEquals(0, afterCancel.get(), "pieces passed on after the cancel");
+      assertEquals(streamed.toString(), result.text());
+    } finally {
+      stopper.shutdownNow();
+    }
   }
 
   @Test
