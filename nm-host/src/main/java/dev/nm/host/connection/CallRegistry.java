@@ -23,6 +23,11 @@ public final class CallRegistry {
     return call != null && call.cancel(true);
   }
 
+  /** Whether the call with that id is unanswered on this connection: queued, running or streaming. */
+  public boolean isUnanswered(String requestId) {
+    return calls.containsKey(requestId);
+  }
+
   /** How many calls are unanswered. */
   public int size() {
     return calls.size();

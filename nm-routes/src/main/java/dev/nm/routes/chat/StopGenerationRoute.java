@@ -18,8 +18,9 @@ import java.util.List;
  */
 @NativeRoute(
     name = "stop_generation",
-    description = "Stops the caller's generations: the one with request_id, else those of session_id, else all of them."
-        + " Each ends before its next token with finish_reason cancelled and the text so far.",
+    description = "Stops the caller's generations: the one with request_id on this connection (one still queued starts"
+        + " stopped), else those of session_id, else all of them, on every connection of the caller. Each ends before its"
+        + " next token with finish_reason cancelled and the text so far.",
     tags = {"ai", "chat"},
     rateTier = RateTier.UNLIMITED)
 @ValidCase(name = "nothing running", request = "{}", expect = @Expect(path = "/stopped", equalTo = "[]"))
@@ -36,6 +37,6 @@ public final class StopGenerationRoute implements RouteHandler<StopGenerationRou
 
   @Override
   public Reply handle(Request request, RouteContext context) {
-    return new Reply(context.service(ActiveGenerations.class).stop(context.origin(), request.requestId(), request.sessionId()));
+    return new Reply(context.service(ActiveGenerations.class).stop(context, request.requestId(), request.sessionId()));
   }
 }

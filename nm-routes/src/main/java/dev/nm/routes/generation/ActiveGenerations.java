@@ -1,74 +1,118 @@
 package dev.nm.routes.generation;
 
+import dev.nm.host.connection.CallRegistry;
+import dev.nm.route.RouteContext;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The generations running now, so that a caller can stop its own: by request id, by session, or all of them.
- * Thread-safe.
+ * A request id names a call on one connection (each port numbers its own), so stopping by request id reaches
+ * the caller's own connection only; by session or all, every connection of the caller's origin. Thread-safe.
  */
 public final class ActiveGenerations {
   private final Map<Key, Generation> running = new ConcurrentHashMap<>();
+  /** Calls asked to stop by request id while still queued: each starts stopped. */
+  private final Set<Key> stopBeforeStart = ConcurrentHashMap.newKeySet();
 
-  /** Registers a generation until the returned handle is closed. */
-  public Generation start(String origin, String requestId, String sessionId, String model) {
-    Generation generation = new Generation(origin, requestId, sessionId, model, Instant.now());
-    running.put(new Key(origin, requestId), generation);
+  /** Registers the call's generation until the returned handle is closed. */
+  public Generation start(RouteContext call, String sessionId, String model) {
+    Key key = Key.of(call, call.requestId());
+    Generation generation = new Generation(key, call.origin(), sessionId, model, Instant.now());
+    running.put(key, generation);
+    // After the put: a stop that finds no generation adds its key, then looks again (see stop).
+    if (stopBeforeStart.remove(key)) {
+      generation.stopRequested.set(true);
+    }
     return generation;
   }
 
   /**
-   * Asks the caller's matching generations to stop: the one with {@code requestId} if given, else those of
-   * {@code sessionId} if given, else all of the caller's.
+   * Asks the caller's matching generations to stop: the one with {@code requestId} on the caller's connection if
+   * given (one still queued there starts stopped), else those of {@code sessionId} if given, else all of the
+   * caller's.
    *
    * @return the request ids asked to stop, sorted
    */
-  public List<String> stop(String origin, String requestId, String sessionId) {
+  public List<String> stop(RouteContext caller, String requestId, String sessionId) {
+    if (requestId != null) {
+      return stop(caller, requestId);
+    }
     List<Generation> matching =
-        mine(origin).stream()
-            .filter(g -> requestId == null || g.requestId.equals(requestId))
-            .filter(g -> requestId != null || sessionId == null || sessionId.equals(g.sessionId))
-            .toList();
+        mine(caller.origin()).stream().filter(g -> sessionId == null || sessionId.equals(g.sessionId)).toList();
     matching.forEach(g -> g.stopRequested.set(true));
-    return matching.stream().map(g -> g.requestId).sorted().toList();
+    return matching.stream().map(g -> g.key.requestId).sorted().toList();
+  }
+
+  private List<String> stop(RouteContext caller, String requestId) {
+    Key key = Key.of(caller, requestId);
+    Generation generation = running.get(key);
+    if (generation != null) {
+      generation.stopRequested.set(true);
+      return List.of(requestId);
+    }
+    stopBeforeStart.removeIf(pending -> !pending.isUnanswered());
+    if (key.isUnanswered() && !key.requestId.equals(caller.requestId())) {
+      stopBeforeStart.add(key);
+      // It may have started between the look-up above and the add; start() takes the key if it ran after it.
+      Generation started = running.get(key);
+      if (started != null && stopBeforeStart.remove(key)) {
+        started.stopRequested.set(true);
+      }
+      return List.of(requestId);
+    }
+    return List.of();
   }
 
   /** The caller's generations running now, oldest first. */
   public List<Generation> mine(String origin) {
     return running.values().stream()
         .filter(g -> g.origin.equals(origin))
-        .sorted(Comparator.comparing((Generation g) -> g.startedAt).thenComparing(g -> g.requestId))
+        .sorted(Comparator.comparing((Generation g) -> g.startedAt).thenComparing(g -> g.key.requestId))
         .toList();
   }
 
-  private record Key(String origin, String requestId) {}
+  /**
+   * A call: its connection (the connection's {@link CallRegistry}, which each call sees as its own; the origin
+   * where a host provides none) and its request id.
+   */
+  private record Key(Object connection, String requestId) {
+    static Key of(RouteContext call, String requestId) {
+      return new Key(call.findService(CallRegistry.class).map(Object.class::cast).orElse(call.origin()), requestId);
+    }
+
+    boolean isUnanswered() {
+      return connection instanceof CallRegistry calls && calls.isUnanswered(requestId);
+    }
+  }
 
   /** One running generation; close it when the generation ends. */
   public final class Generation implements AutoCloseable {
+    private final Key key;
     private final String origin;
-    private final String requestId;
     private final String sessionId;
     private final String model;
     private final Instant startedAt;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicInteger tokens = new AtomicInteger();
 
-    private Generation(String origin, String requestId, String sessionId, String model, Instant startedAt) {
+    private Generation(Key key, String origin, String sessionId, String model, Instant startedAt) {
+      this.key = key;
       this.origin = Objects.requireNonNull(origin, "origin");
-      this.requestId = Objects.requireNonNull(requestId, "requestId");
       this.sessionId = sessionId;
       this.model = model;
       this.startedAt = startedAt;
     }
 
     public String requestId() {
-      return requestId;
+      return key.requestId;
     }
 
     /** The session the request named, or null. */
@@ -99,7 +143,7 @@ public final class ActiveGenerations {
 
     @Override
     public void close() {
-      running.remove(new Key(origin, requestId), this);
+      running.remove(key, this);
     }
   }
 }

@@ -69,7 +69,7 @@ public final class GenerationService {
   public Completion generate(GenerationRequest request, RouteContext context, TokenListener listener) {
     String model = resolveModel(request.model());
     try (ActiveGenerations.Generation generation =
-        active.start(context.origin(), context.requestId(), request.sessionId(), model)) {
+        active.start(context, request.sessionId(), model)) {
       BooleanSupplier cancelled = () -> generation.stopRequested() || context.cancellation().isCancelled();
       TokenListener counting =
           text -> {

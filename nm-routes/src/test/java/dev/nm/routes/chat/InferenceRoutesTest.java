@@ -185,6 +185,63 @@ class InferenceRoutesTest {
     }
   }
 
+  /** Each port numbers its own requests: a stop by request id reaches the caller's connection only. */
+  @Test
+  void stopByRequestIdStopsTheCallOnTheCallersOwnConnection() throws Exception {
+    NmClient second = NmClient.connect(server, ORIGIN);
+    try {
+      CompletableFuture<Reply> mine = client.callAsync("chat-1", "chat", chat("Tell me a long story about a dragon.", 120, false));
+      CompletableFuture<Reply> theirs = second.callAsync("chat-1", "chat", chat("Tell me a long story about a dragon.", 120, false));
+      awaitRunning(2);
+      assertEquals(List.of("chat-1"), stopped(client.call("stop_generation", Map.of("request_id", "chat-1"))));
+      assertEquals("cancelled", mine.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+      Reply other = theirs.get(60, TimeUnit.SECONDS);
+      assertEquals("length", other.data().at("/choices/0/finish_reason").asText());
+      assertEquals(120, other.data().at("/usage/completion_tokens").asInt());
+    } finally {
+      second.close();
+    }
+  }
+
+  /** A call still queued for a worker when its stop arrives starts stopped instead of running to its end. */
+  @Test
+  void stopByRequestIdReachesACallStillQueued() throws Exception {
+    stop();
+    ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), new ModelSettings(slots, 512, 2, Duration.ZERO));
+    server =
+        NativeMessagingServer.builder()
+            .routesFromClassPath(InferenceRoutesTest.class.getClassLoader())
+            .config(HostConfig.permissive().withWorkers(1))
+            .services(ai.addTo(Services.builder()).build())
+            .build();
+    client = NmClient.connect(server, ORIGIN);
+    CompletableFuture<Reply> running = client.callAsync("a", "chat", chat("Tell me a long story about a dragon.", 300, false));
+    awaitRunning(1);
+    CompletableFuture<Reply> queued = client.callAsync("b", "chat", chat("Tell me a long story about a dragon.", 300, false));
+    assertEquals(List.of("b"), stopped(client.call("stop_generation", Map.of("request_id", "b"))));
+    assertEquals(List.of("a"), stopped(client.call("stop_generation", Map.of("request_id", "a"))));
+    assertEquals("cancelled", running.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+    Reply b = queued.get(60, TimeUnit.SECONDS);
+    assertEquals("cancelled", b.data().at("/choices/0/finish_reason").asText());
+    assertEquals(0, b.data().at("/usage/completion_tokens").asInt());
+    assertEquals(List.of(), stopped(client.call("stop_generation", Map.of("request_id", "b"))), "b has ended");
+  }
+
+  private void awaitRunning(int generations) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.call("get_halt_status", Map.of()).data().at("/active").size() < generations) {
+      assertTrue(System.nanoTime() < deadline, "generations did not start");
+      Thread.sleep(10);
+    }
+  }
+
+  private static List<String> stopped(Reply reply) {
+    assertTrue(reply.succeeded(), reply.toString());
+    List<String> ids = new ArrayList<>();
+    reply.data().at("/stopped").forEach(id -> ids.add(id.asText()));
+    return ids;
+  }
+
   @Test
   void twoConcurrentStreamsBothProgress() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
