@@ -34,13 +34,18 @@ import java.util.UUID;
 
 /**
  * A subset of OpenAI's Responses API: {@code input} as a string or messages, {@code instructions}, sampling and
- * {@code max_output_tokens}. With {@code stream}: {@code response.created}, then one
- * {@code response.output_text.delta} per piece of text, then {@code response.completed}.
+ * {@code max_output_tokens}. With {@code stream}, OpenAI's events for one text message, each with its
+ * {@code sequence_number}: {@code response.created}, {@code response.in_progress},
+ * {@code response.output_item.added}, {@code response.content_part.added}, one {@code response.output_text.delta}
+ * per piece of text, {@code response.output_text.done}, {@code response.content_part.done},
+ * {@code response.output_item.done}, then {@code response.completed}, or {@code response.incomplete} when cut by
+ * {@code max_output_tokens} or stopped.
  */
 @NativeRoute(
     name = "responses",
     description = "Answers input text or messages (a subset of OpenAI Responses: instructions, sampling, max_output_tokens);"
-        + " with stream, response.created, response.output_text.delta and response.completed events.",
+        + " with stream, OpenAI's events from response.created through response.output_text.delta to response.completed"
+        + " (response.incomplete when cut short).",
     tags = {"ai", "chat"},
     streaming = true,
     rateTier = RateTier.HEAVY)
@@ -58,7 +63,7 @@ import java.util.UUID;
     name = "streamed from messages",
     request = "{\"input\": [{\"role\": \"user\", \"content\": \"Say hi.\"}], \"instructions\": \"Be brief.\", \"temperature\": 0,"
         + " \"max_output_tokens\": 3, \"stream\": true}",
-    minEvents = 3,
+    minEvents = 9,
     expect = @Expect(path = "/usage/output_tokens", equalTo = "3"))
 @InvalidCase(name = "no input", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "input")
 @InvalidCase(name = "input is a number", request = "{\"input\": 3}", code = ErrorCode.VALIDATION_ERROR, field = "input")
@@ -109,11 +114,20 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
 
   public record ResponseUsage(int inputTokens, int outputTokens, int totalTokens) {}
 
-  /** The {@code data} of {@code response.created} and {@code response.completed}. */
-  public record Lifecycle(String type, Response response) {}
+  /** The {@code data} of {@code response.created}, {@code .in_progress}, {@code .completed} and {@code .incomplete}. */
+  public record Lifecycle(String type, int sequenceNumber, Response response) {}
+
+  /** The {@code data} of {@code response.output_item.added} and {@code .done}. */
+  public record ItemEvent(String type, int sequenceNumber, int outputIndex, OutputMessage item) {}
+
+  /** The {@code data} of {@code response.content_part.added} and {@code .done}. */
+  public record PartEvent(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, OutputText part) {}
 
   /** The {@code data} of {@code response.output_text.delta}. */
-  public record TextDelta(String type, String itemId, int outputIndex, int contentIndex, String delta) {}
+  public record TextDelta(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta) {}
+
+  /** The {@code data} of {@code response.output_text.done}. */
+  public record TextDone(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text) {}
 
   @Override
   public void validate(Request request, Violations violations) {
@@ -150,12 +164,14 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     String model = generation.resolveModel(request.model());
     boolean stream = Boolean.TRUE.equals(request.stream());
     TokenListener listener = TokenListener.NONE;
+    Events events = new Events(context, itemId);
     if (stream) {
-      context.events().emit(
-          "response.created",
-          new Lifecycle("response.created", new Response(id, "response", createdAt, "in_progress", model, List.of(), null, null)));
-      listener =
-          text -> context.events().emit("response.output_text.delta", new TextDelta("response.output_text.delta", itemId, 0, 0, text));
+      Response started = new Response(id, "response", createdAt, "in_progress", model, List.of(), null, null);
+      events.lifecycle("response.created", started);
+      events.lifecycle("response.in_progress", started);
+      events.item("response.output_item.added", new OutputMessage("message", itemId, "in_progress", "assistant", List.of()));
+      events.part("response.content_part.added", new OutputText("output_text", "", List.of()));
+      listener = events::delta;
     }
     SamplingDefaults sampling =
         new SamplingDefaults(request.temperature(), request.topP(), null, null, null, null, null, null, request.maxOutputTokens());
@@ -166,9 +182,48 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
             listener);
     Response response = response(id, itemId, createdAt, model, completion.result());
     if (stream) {
-      context.events().emit("response.completed", new Lifecycle("response.completed", response));
+      OutputMessage message = response.output().get(0);
+      OutputText text = message.content().get(0);
+      events.textDone(text.text());
+      events.part("response.content_part.done", text);
+      events.item("response.output_item.done", message);
+      events.lifecycle(response.status().equals("completed") ? "response.completed" : "response.incomplete", response);
     }
     return response;
+  }
+
+  /** The events of one streamed response: one message (output 0) of one text part (content 0), numbered in order. */
+  private static final class Events {
+    private final RouteContext context;
+    private final String itemId;
+    private int sequence;
+
+    Events(RouteContext context, String itemId) {
+      this.context = context;
+      this.itemId = itemId;
+    }
+
+    void lifecycle(String type, Response response) {
+      context.events().emit(type, new Lifecycle(type, sequence++, response));
+    }
+
+    void item(String type, OutputMessage item) {
+      context.events().emit(type, new ItemEvent(type, sequence++, 0, item));
+    }
+
+    void part(String type, OutputText part) {
+      context.events().emit(type, new PartEvent(type, sequence++, itemId, 0, 0, part));
+    }
+
+    void delta(String text) {
+      String type = "response.output_text.delta";
+      context.events().emit(type, new TextDelta(type, sequence++, itemId, 0, 0, text));
+    }
+
+    void textDone(String text) {
+      String type = "response.output_text.done";
+      context.events().emit(type, new TextDone(type, sequence++, itemId, 0, 0, text));
+    }
   }
 
   private static List<ChatMessage> messages(Request request) {

@@ -185,6 +185,41 @@ class InferenceRoutesTest {
     }
   }
 
+  /** A streamed response carries OpenAI's events in OpenAI's order, numbered, and ends as the reply does. */
+  @Test
+  void responsesStreamsOpenAisEventsInOrder() {
+    Map<String, Object> request =
+        Map.of("input", FRANCE, "temperature", 0, "max_output_tokens", 4, "stream", true);
+    Reply reply = client.stream("responses", request, event -> {});
+    assertTrue(reply.succeeded(), reply.toString());
+    List<JsonNode> events = reply.events().stream().map(e -> (JsonNode) Json.mapper().valueToTree(e.data())).toList();
+    List<String> types = reply.events().stream().map(Message.Event::event).toList();
+    List<String> expected = new ArrayList<>(List.of(
+        "response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"));
+    expected.addAll(Collections.nCopies(types.size() - 8, "response.output_text.delta"));
+    expected.addAll(List.of(
+        "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.incomplete"));
+    assertEquals(expected, types);
+    StringBuilder deltas = new StringBuilder();
+    for (int i = 0; i < events.size(); i++) {
+      assertEquals(types.get(i), events.get(i).get("type").asText());
+      assertEquals(i, events.get(i).get("sequence_number").asInt());
+      if (types.get(i).equals("response.output_text.delta")) {
+        deltas.append(events.get(i).get("delta").asText());
+      }
+    }
+    String text = reply.data().at("/output/0/content/0/text").asText();
+    assertEquals(text, deltas.toString());
+    assertEquals(text, events.get(events.size() - 4).get("text").asText());
+    String itemId = reply.data().at("/output/0/id").asText();
+    assertEquals(itemId, events.get(2).at("/item/id").asText());
+    assertEquals("in_progress", events.get(2).at("/item/status").asText());
+    assertEquals(itemId, events.get(3).get("item_id").asText());
+    assertEquals("incomplete", events.get(events.size() - 2).at("/item/status").asText());
+    assertEquals(reply.data(), events.get(events.size() - 1).get("response"));
+    assertEquals("max_output_tokens", reply.data().at("/incomplete_details/reason").asText());
+  }
+
   /** Each port numbers its own requests: a stop by request id reaches the caller's connection only. */
   @Test
   void stopByRequestIdStopsTheCallOnTheCallersOwnConnection() throws Exception {
