@@ -79,7 +79,7 @@ public final class GenerationService {
       GenerationResult result =
           models.use(
               model,
-              engine -> engine.generate(request.prompt().render(engine), sampling(request), counting, cancelled));
+              engine -> engine.generate(request.prompt().render(engine), sampling(request, context), counting, cancelled));
       metrics.record(model, result);
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {
@@ -95,7 +95,7 @@ public final class GenerationService {
     }
   }
 
-  private SamplingParams sampling(GenerationRequest request) {
-    return request.sampling().or(preferences.effectiveDefaults(request.sessionId())).toParams(request.stop());
+  private SamplingParams sampling(GenerationRequest request, RouteContext context) {
+    return request.sampling().or(preferences.effectiveDefaults(context.origin(), request.sessionId())).toParams(request.stop());
   }
 }

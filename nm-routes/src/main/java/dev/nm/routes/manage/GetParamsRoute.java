@@ -34,7 +34,7 @@ public final class GetParamsRoute implements RouteHandler<GetParamsRoute.Request
     String session = request.sessionId();
     return new Reply(
         preferences.globalDefaults(),
-        session == null ? null : preferences.sessionDefaults(session),
-        preferences.effectiveDefaults(session));
+        session == null ? null : preferences.sessionDefaults(context.origin(), session),
+        preferences.effectiveDefaults(context.origin(), session));
   }
 }

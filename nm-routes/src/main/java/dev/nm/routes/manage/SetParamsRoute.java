@@ -18,8 +18,8 @@ import jakarta.validation.constraints.Size;
 @NativeRoute(
     name = "set_params",
     description = "Replaces the sampling defaults (temperature, top_p, top_k, min_p, repeat_penalty, presence_penalty,"
-        + " frequency_penalty, seed, max_tokens), globally or for one session; each is range-checked and kept across"
-        + " restarts.",
+        + " frequency_penalty, seed, max_tokens), globally or for one of the caller's sessions (each extension has its"
+        + " own); each is range-checked and kept across restarts.",
     tags = {"ai", "params"},
     scope = "models.manage",
     rateTier = RateTier.STANDARD)
@@ -47,10 +47,10 @@ public final class SetParamsRoute implements RouteHandler<SetParamsRoute.Request
   public GetParamsRoute.Reply handle(Request request, RouteContext context) {
     AiPreferences preferences = context.service(AiPreferences.class);
     String session = request.sessionId();
-    preferences.setDefaults(session, request.params());
+    preferences.setDefaults(context.origin(), session, request.params());
     return new GetParamsRoute.Reply(
         preferences.globalDefaults(),
-        session == null ? null : preferences.sessionDefaults(session),
-        preferences.effectiveDefaults(session));
+        session == null ? null : preferences.sessionDefaults(context.origin(), session),
+        preferences.effectiveDefaults(context.origin(), session));
   }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What callers chose and the host remembers across restarts: the default model of each kind, and sampling
- * defaults globally and per session. Kept in a {@link SettingsStore}.
+ * defaults globally and per session. A session belongs to the origin that names it: two extensions that both
+ * use session {@code "main"} have a session each. Kept in a {@link SettingsStore}.
  */
 public final class AiPreferences {
   private static final String GLOBAL = "params.global";
@@ -31,20 +32,20 @@ public final class AiPreferences {
     return read(GLOBAL);
   }
 
-  /** The session's own defaults, without the global ones. */
-  public SamplingDefaults sessionDefaults(String sessionId) {
-    return read(sessionKey(sessionId));
+  /** The origin's session's own defaults, without the global ones. */
+  public SamplingDefaults sessionDefaults(String origin, String sessionId) {
+    return read(sessionKey(origin, sessionId));
   }
 
-  /** What applies to a request of that session (or none): the session's, then the global defaults. */
-  public SamplingDefaults effectiveDefaults(String sessionId) {
+  /** What applies to a request of the origin's session (or none): the session's, then the global defaults. */
+  public SamplingDefaults effectiveDefaults(String origin, String sessionId) {
     SamplingDefaults global = globalDefaults();
-    return sessionId == null ? global : sessionDefaults(sessionId).or(global);
+    return sessionId == null ? global : sessionDefaults(origin, sessionId).or(global);
   }
 
-  /** Replaces the global defaults, or the session's if {@code sessionId} is not null. */
-  public void setDefaults(String sessionId, SamplingDefaults defaults) {
-    String key = sessionId == null ? GLOBAL : sessionKey(sessionId);
+  /** Replaces the global defaults, or the origin's session's if {@code sessionId} is not null. */
+  public void setDefaults(String origin, String sessionId, SamplingDefaults defaults) {
+    String key = sessionId == null ? GLOBAL : sessionKey(origin, sessionId);
     try {
       store.put(key, Json.mapper().writeValueAsString(defaults));
     } catch (JsonProcessingException e) {
@@ -70,7 +71,8 @@ public final class AiPreferences {
     return "default_model." + kind.wireName();
   }
 
-  private static String sessionKey(String sessionId) {
-    return "params.session." + sessionId;
+  /** Origins hold no line break (they are URLs): the key cannot be read as another origin's. */
+  private static String sessionKey(String origin, String sessionId) {
+    return "params.session." + origin + "\n" + sessionId;
   }
 }

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AiPreferencesTest {
+  private static final String A = "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/";
+  private static final String B = "chrome-extension://bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/";
+
   @TempDir Path dir;
 
   private static SamplingDefaults temperatureAndTokens(Double temperature, Integer maxTokens) {
@@ -19,12 +22,25 @@ class AiPreferencesTest {
   void aSessionsDefaultsOverrideTheGlobalOnesFieldByField() {
     try (SettingsStore store = SettingsStore.open(dir.resolve("data/nm.db"))) {
       AiPreferences preferences = new AiPreferences(store);
-      preferences.setDefaults(null, temperatureAndTokens(0.7, 100));
-      preferences.setDefaults("s1", temperatureAndTokens(0.1, null));
-      assertEquals(temperatureAndTokens(0.1, 100), preferences.effectiveDefaults("s1"));
-      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults("s2"));
-      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults(null));
-      assertEquals(SamplingDefaults.NONE, preferences.sessionDefaults("s2"));
+      preferences.setDefaults(A, null, temperatureAndTokens(0.7, 100));
+      preferences.setDefaults(A, "s1", temperatureAndTokens(0.1, null));
+      assertEquals(temperatureAndTokens(0.1, 100), preferences.effectiveDefaults(A, "s1"));
+      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults(A, "s2"));
+      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults(A, null));
+      assertEquals(SamplingDefaults.NONE, preferences.sessionDefaults(A, "s2"));
+    }
+  }
+
+  @Test
+  void aSessionBelongsToTheOriginThatNamedIt() {
+    try (SettingsStore store = SettingsStore.open(dir.resolve("nm.db"))) {
+      AiPreferences preferences = new AiPreferences(store);
+      preferences.setDefaults(A, null, temperatureAndTokens(0.7, 100));
+      preferences.setDefaults(A, "main", temperatureAndTokens(0.1, 5));
+      assertEquals(SamplingDefaults.NONE, preferences.sessionDefaults(B, "main"));
+      assertEquals(temperatureAndTokens(0.7, 100), preferences.effectiveDefaults(B, "main"), "B's session 'main' is its own");
+      preferences.setDefaults(B, "main", temperatureAndTokens(1.5, null));
+      assertEquals(temperatureAndTokens(0.1, 5), preferences.sessionDefaults(A, "main"), "B did not change A's session");
     }
   }
 
@@ -34,13 +50,13 @@ class AiPreferencesTest {
     try (SettingsStore store = SettingsStore.open(db)) {
       AiPreferences preferences = new AiPreferences(store);
       preferences.selectModel(ModelKind.GENERATION, "SmolLM2-135M-Instruct.Q4_1");
-      preferences.setDefaults("s1", temperatureAndTokens(0.3, 7));
+      preferences.setDefaults(A, "s1", temperatureAndTokens(0.3, 7));
     }
     try (SettingsStore store = SettingsStore.open(db)) {
       AiPreferences preferences = new AiPreferences(store);
       assertEquals(Optional.of("SmolLM2-135M-Instruct.Q4_1"), preferences.defaultModel(ModelKind.GENERATION));
       assertEquals(Optional.empty(), preferences.defaultModel(ModelKind.EMBEDDING));
-      assertEquals(temperatureAndTokens(0.3, 7), preferences.sessionDefaults("s1"));
+      assertEquals(temperatureAndTokens(0.3, 7), preferences.sessionDefaults(A, "s1"));
     }
   }
 }
