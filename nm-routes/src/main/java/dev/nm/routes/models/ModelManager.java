@@ -186,7 +186,7 @@ public final class ModelManager implements AutoCloseable {
             .filter(m -> m.kind() == ModelKind.GENERATION)
             .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
     GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
-    LoadOptions options = loadOptions(metadata);
+    LoadOptions options = loadOptions(entry, metadata);
     MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
     long available = availableMemory.getAsLong();
     if (estimate.totalBytes() > available) {
@@ -198,11 +198,18 @@ public final class ModelManager implements AutoCloseable {
     return new Resident(entry, model, estimate, clock.instant(), clock.millis());
   }
 
-  private LoadOptions loadOptions(GgufMetadata metadata) {
-    long wanted = (long) settings.contextPerSlot() * settings.parallelSlots();
-    int context = (int) Math.min(wanted, metadata.contextLength().orElse(wanted));
-    int slots = Math.max(1, Math.min(settings.parallelSlots(), context / 16));
-    return new LoadOptions(context, settings.threads(), slots);
+  /**
+   * Each slot gets the configured context, or the model's trained length if that is shorter (the slots are
+   * separate sequences: their total may exceed it).
+   */
+  private LoadOptions loadOptions(ModelEntry entry, GgufMetadata metadata) {
+    long perSlot = Math.min(settings.contextPerSlot(), metadata.contextLength().orElse((long) settings.contextPerSlot()));
+    if (perSlot < 16) {
+      throw new BackendException(
+          entry.path() + " declares a context length of " + perSlot + " tokens; llama.cpp needs at least 16");
+    }
+    int slots = settings.parallelSlots();
+    return new LoadOptions((int) Math.min(Integer.MAX_VALUE, perSlot * slots), settings.threads(), slots);
   }
 
   private static Optional<Resident> await(CompletableFuture<Resident> loading) {

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.routes.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -132,53 +128,4 @@ class GgufReaderTest {
     assertEquals(file + " is not a valid GGUF model: GGUF version 1 is not supported (2 and 3 are)", e.getMessage());
   }
 
-  /** Builds a GGUF file byte by byte, little-endian. */
-  private static final class Gguf {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Gguf header(long tensors, long keys) {
-      return u32(0x46554747).u32(3).u64(tensors).u64(keys);
-    }
-
-    Gguf key(String key) {
-      return string(key);
-    }
-
-    Gguf string(String s) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      u64(b.length);
-      out.writeBytes(b);
-      return this;
-    }
-
-    Gguf u8(int v) {
-      out.write(v);
-      return this;
-    }
-
-    Gguf u16(int v) {
-      return put(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v));
-    }
-
-    Gguf u32(int v) {
-      return put(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v));
-    }
-
-    Gguf u64(long v) {
-      return put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v));
-    }
-
-    private Gguf put(ByteBuffer b) {
-      out.writeBytes(b.array());
-      return this;
-    }
-
-    byte[] bytes() {
-      return out.toByteArray();
-    }
-
-    Path write(Path file) throws Exception {
-      return Files.write(file, bytes());
-    }
-  }
 }

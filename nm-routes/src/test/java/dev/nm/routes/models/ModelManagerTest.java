@@ -16,6 +16,7 @@ import dev.nm.routes.backend.GenerationResult;
 import dev.nm.routes.backend.LoadOptions;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
+import dev.nm.routes.gguf.Gguf;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.backend.process.EngineProcessBackend;
 import dev.nm.routes.backend.process.EngineProcessMain;
@@ -117,6 +118,47 @@ class ModelManagerTest {
       assertEquals(List.of(), manager.loaded());
       assertFalse(manager.unload(MODEL));
     }
+  }
+
+  /** Each slot gets the configured context or the model's trained length, whichever is shorter. */
+  @Test
+  void aModelTrainedOnAShortContextGetsItInEverySlotAndOneTooShortIsRefused() throws Exception {
+    tinyModel("short", 256);
+    tinyModel("tiny", 8);
+    List<LoadOptions> loaded = new CopyOnWriteArrayList<>();
+    GenerationBackend backend = new GenerationBackend() {
+      @Override
+      public String name() {
+        return "recording";
+      }
+
+      @Override
+      public GenerationModel load(Path file, LoadOptions options) {
+        loaded.add(options);
+        return new StubModel(options) {
+          @Override
+          public int[] tokenize(String text) {
+            return new int[0];
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      assertEquals(new LoadOptions(512, 2, 2), manager.load("short").options(), "2 slots of 256 tokens");
+      BackendException e = assertThrows(BackendException.class, () -> manager.load("tiny"));
+      assertEquals(models.resolve("tiny.gguf") + " declares a context length of 8 tokens; llama.cpp needs at least 16", e.getMessage());
+      assertEquals(1, loaded.size());
+    }
+  }
+
+  private void tinyModel(String name, int contextLength) throws Exception {
+    new Gguf().header(0, 2)
+        .key("general.architecture").u32(8).string("tiny")
+        .key("tiny.context_length").u32(4).u32(contextLength)
+        .write(models.resolve(name + ".gguf"));
   }
 
   /**
