@@ -36,12 +36,13 @@ public final class GenerationService {
   }
 
   /**
-   * The model a request naming none is served by: the one selected with {@code select_model}, else the first
-   * usable generation model in the models directory; empty if there is neither.
+   * The model a request naming none is served by: the one selected with {@code select_model} while the models
+   * directory holds it, else the first usable generation model there; empty if there is neither.
    */
   public Optional<String> defaultModel() {
     return preferences
         .defaultModel(ModelKind.GENERATION)
+        .filter(id -> models.registry().hasUsable(id, ModelKind.GENERATION))
         .or(() -> models.registry().firstUsable(ModelKind.GENERATION).map(ModelEntry::id));
   }
 

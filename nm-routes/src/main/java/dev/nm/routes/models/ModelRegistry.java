@@ -50,11 +50,20 @@ public final class ModelRegistry {
    * when it is loaded.
    */
   public Optional<ModelEntry> firstUsable(ModelKind kind) {
+    return current().models.stream().filter(m -> m.kind() == kind && m.problem().isEmpty()).findFirst();
+  }
+
+  /** Whether the directory holds a usable model of that id and kind; as cheap as {@link #firstUsable}. */
+  public boolean hasUsable(String id, ModelKind kind) {
+    return current().models.stream().anyMatch(m -> m.id().equals(id) && m.kind() == kind && m.problem().isEmpty());
+  }
+
+  private Listing current() {
     Listing listing = lastListing;
     if (listing == null || !listing.reusable || !listing.directoryModified.equals(modified(directory))) {
       listing = listing();
     }
-    return listing.models.stream().filter(m -> m.kind() == kind && m.problem().isEmpty()).findFirst();
+    return listing;
   }
 
   /** The model with that id, if the directory holds one. */

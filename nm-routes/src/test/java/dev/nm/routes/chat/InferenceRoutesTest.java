@@ -326,6 +326,19 @@ class InferenceRoutesTest {
   }
 
   @Test
+  void aSelectedModelThatWasDeletedGivesWayToAnotherModel() throws Exception {
+    Path copy = Files.createSymbolicLink(models.resolve("chosen.gguf"), TestModels.chatModel());
+    assertTrue(client.call("select_model", Map.of("model", "chosen")).succeeded());
+    Map<String, Object> hi = Map.of("messages", List.of(Map.of("role", "user", "content", "hi")), "max_tokens", 2);
+    assertEquals("chosen", client.call("chat", hi).data().get("model").asText());
+    assertTrue(client.call("unload_model", Map.of("model", "chosen")).succeeded());
+    Files.delete(copy);
+    Reply reply = client.call("chat", hi);
+    assertTrue(reply.succeeded(), reply.toString());
+    assertEquals("SmolLM2-135M-Instruct.Q4_1", reply.data().get("model").asText());
+  }
+
+  @Test
   void paramsAndTheSelectedModelSurviveARestart() {
     Map<String, Object> params = Map.of("temperature", 0.0, "max_tokens", 3);
     assertTrue(client.call("set_params", Map.of("session_id", "kept", "params", params)).succeeded());
