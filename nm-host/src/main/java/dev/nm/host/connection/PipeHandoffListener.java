@@ -187,12 +187,20 @@ public final class PipeHandoffListener implements Closeable {
     claim.lock(0, 1, false);
     BrowserPipes pipes = BrowserPipes.open(files.relayPid());
     try {
+      Files.move(files.claiming(), files.taken(), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      pipes.close();
+      throw e; // refused while nothing reads the pipes yet: the relay passes frames on itself
+    }
+    // Taken before it is served: once this process reads the browser's pipe, the relay must never be told to.
+    try {
       opener.open(FrameReader.of(pipes.in()), FrameWriter.of(pipes.out()), origin, () -> release(pipes, claim));
     } catch (RuntimeException e) {
-      pipes.close();
-      throw e;
+      log.warn("cannot serve the port of relay {}; it exits as if this daemon had: {}", files.relayPid(), e.toString());
+      try (claim) {
+        pipes.close();
+      }
     }
-    Files.move(files.claiming(), files.taken(), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Closes the browser's pipes, then lets their relay exit: the released mark, then the lock. */
