@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
@@ -158,7 +159,7 @@ class ConnectionTest {
   }
 
   @Test
-  void readerWaitsForAPermitWhenTooManyCallsAreInFlight() throws Exception {
+  void aCallBeyondTheInFlightLimitWaitsForAPermit() throws Exception {
     server.close();
     server = server(HostConfig.permissive().withMaxInFlightPerConnection(2));
     client = PipeClient.connect(server, ORIGIN);
@@ -166,13 +167,35 @@ class ConnectionTest {
       client.send("h" + i, "hold", "{}");
     }
     gate.awaitEntered(2);
-    assertEquals(2, client.connection.inFlight());
+    assertFalse(gate.entered.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS), "a third call ran");
+    assertEquals(3, client.connection.inFlight(), "two running, one waiting, all unanswered");
     gate.release.countDown();
     Set<String> answered = new HashSet<>();
     for (int i = 0; i < 3; i++) {
       answered.add(client.next().requestId());
     }
     assertEquals(Set.of("h0", "h1", "h2"), answered);
+  }
+
+  /** The reader reads on while calls wait for a permit: a cancel reaches a waiting call, which never runs. */
+  @Test
+  void aCancelReachesACallWaitingForAPermit() throws Exception {
+    server.close();
+    server = server(HostConfig.permissive().withMaxInFlightPerConnection(1));
+    client = PipeClient.connect(server, ORIGIN);
+    client.send("h0", "hold", "{}");
+    gate.awaitEntered(1);
+    client.send("h1", "hold", "{}");
+    client.send("c1", "cancel", "{\"request_id\": \"h1\"}");
+    Message.Failure cancelled = assertInstanceOf(Message.Failure.class, client.next());
+    assertEquals("h1", cancelled.requestId());
+    assertEquals(ErrorCode.CANCELLED.name(), cancelled.error().code());
+    Message.Success cancelReply = assertInstanceOf(Message.Success.class, client.next());
+    assertEquals("c1", cancelReply.requestId());
+    gate.release.countDown();
+    assertEquals("h0", client.next().requestId());
+    assertFalse(gate.entered.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS), "the cancelled call ran");
+    assertEquals(0, client.connection.inFlight());
   }
 
   @Test

@@ -91,6 +91,11 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
     return cancelled;
   }
 
+  /** Whether the call has been answered or cancelled. */
+  synchronized boolean isFinished() {
+    return answered;
+  }
+
   @Override
   public void onCancel(Runnable action) {
     synchronized (this) {

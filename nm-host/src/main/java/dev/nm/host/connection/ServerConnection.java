@@ -15,6 +15,7 @@ import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -29,13 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection: a reader thread that decodes frames and hands each request to a pool, and a
- * {@link MessageWriter} shared by all its calls. A request waits for one of {@code maxInFlight} permits
- * before it is read further, so a flooding caller is slowed, not dropped. Protocol errors are answered and
- * reading goes on; a framing error gets one failure with a null {@code request_id}, then the connection
- * closes. At end of stream every unanswered call is cancelled and the connection ends at once.
+ * {@link MessageWriter} shared by all its calls. At most {@code maxInFlight} calls run at once; as many more
+ * wait in arrival order for one of them to end, registered and cancellable meanwhile; beyond that the reader
+ * reads no further, so a flooding caller is slowed, not dropped. Protocol errors are answered and reading goes
+ * on; a framing error gets one failure with a null {@code request_id}, then the connection closes. At end of
+ * stream every unanswered call is cancelled and the connection ends at once.
  *
  * <p>Routes of tier {@link RateTier#UNLIMITED} run on the reader thread itself, without a permit: no
- * hand-off to a pool, and a {@code cancel} overtakes every request queued for a worker. What the reader
+ * hand-off to a pool, and a {@code cancel} overtakes every request waiting or queued for a worker. What the reader
  * writes (those replies, protocol errors) stays in the writer's buffer until no further whole frame is
  * buffered on the input, so a burst of requests is answered with one write; the reader flushes before any
  * wait. Replies from pool threads are flushed at once.
@@ -51,6 +53,8 @@ public final class ServerConnection implements Connection {
   private final ServingContext context;
   private final CallRegistry calls = new CallRegistry();
   private final Semaphore permits;
+  /** Calls read while every permit was taken, in arrival order; at most {@code maxInFlight}. Guarded by itself. */
+  private final ArrayDeque<Admitted> waiting = new ArrayDeque<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
   private final AtomicBoolean ended = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -208,56 +212,92 @@ public final class ServerConnection implements Connection {
     RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
     boolean inline = route != null && route.rateTier() == RateTier.UNLIMITED;
     if (!inline) {
-      acquirePermit();
+      awaitRoomToWait();
     }
     InFlightCall call = new InFlightCall(request, route, this);
     if (!open.get()) {
-      if (!inline) {
-        permits.release();
-      }
       return;
     }
     if (!calls.register(call)) {
-      if (!inline) {
-        permits.release();
-      }
       refuseDuplicate(request);
       return;
     }
     if (ended.get()) { // the connection ended after the check above, and its cancelAll may have missed this call
       call.cancel(false);
-      if (!inline) {
-        permits.release();
-      }
       return;
     }
-    context.inFlightCalls().incrementAndGet();
     if (inline) {
+      context.inFlightCalls().incrementAndGet();
       run(call);
       return;
     }
     ExecutorService pool = route != null && route.rateTier() == RateTier.HEAVY ? context.heavyPool() : context.lightPool();
+    Admitted admitted = new Admitted(call, pool);
+    synchronized (waiting) {
+      if (!permits.tryAcquire()) {
+        waiting.add(admitted);
+        return;
+      }
+    }
+    submit(admitted);
+  }
+
+  /** A call admitted to this connection, and the pool that runs it. */
+  private record Admitted(InFlightCall call, ExecutorService pool) {}
+
+  /**
+   * Returns once a call read now could run or wait its turn; while as many calls wait as may run, reads nothing
+   * further, first sending what the reader buffered, since the wait may be long.
+   */
+  private void awaitRoomToWait() throws InterruptedException {
+    synchronized (waiting) {
+      waiting.removeIf(admitted -> admitted.call().isFinished()); // cancelled while they waited
+      if (waiting.size() < context.maxInFlight()) {
+        return;
+      }
+    }
+    flushReplies();
+    synchronized (waiting) {
+      while (waiting.size() >= context.maxInFlight()) {
+        waiting.wait();
+      }
+    }
+  }
+
+  /** Runs the call on its pool; it holds a permit, which passes to the next waiting call when it ends. */
+  private void submit(Admitted admitted) {
+    InFlightCall call = admitted.call();
+    context.inFlightCalls().incrementAndGet();
     try {
-      pool.execute(
+      admitted.pool().execute(
           () -> {
             try {
               run(call);
             } finally {
-              permits.release();
+              callEnded();
             }
           });
     } catch (RejectedExecutionException e) {
-      permits.release();
       context.inFlightCalls().decrementAndGet();
-      call.answer(Message.Failure.of(request.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
+      call.answer(Message.Failure.of(call.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
+      callEnded();
     }
   }
 
-  /** Takes a permit; if none is free, first sends what the reader buffered, since the wait may be long. */
-  private void acquirePermit() throws InterruptedException {
-    if (!permits.tryAcquire()) {
-      flushReplies();
-      permits.acquire();
+  /** Hands the ended call's permit to the first waiting call not cancelled meanwhile, else frees it. */
+  private void callEnded() {
+    Admitted next;
+    synchronized (waiting) {
+      do {
+        next = waiting.poll();
+      } while (next != null && next.call().isFinished());
+      if (next == null) {
+        permits.release();
+      }
+      waiting.notifyAll();
+    }
+    if (next != null) {
+      submit(next);
     }
   }
 
