@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.connection.RelayHandshake;
+import dev.nm.host.connection.UnixSocketListener;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
@@ -22,6 +24,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +165,30 @@ class UnixSocketTest {
       server.close();
       assertNull(FrameReader.of(silent).nextFrame(), "a socket that never sent its handshake is closed");
       assertNull(FrameReader.of(channel).nextFrame(), "a served connection is closed");
+      assertFalse(Files.exists(socket));
+    }
+  }
+
+  /** A daemon that stops accepting to exit must find every relay it took among its connections. */
+  @Test
+  void closingWaitsForARelayWhoseHandshakeWasReadToBeServed() throws Exception {
+    Path socket = Files.createDirectories(home.resolve("run")).resolve("test.sock");
+    CountDownLatch entered = new CountDownLatch(1);
+    AtomicBoolean served = new AtomicBoolean();
+    UnixSocketListener listener = UnixSocketListener.start(socket, (in, out, origin, transport) -> {
+      entered.countDown();
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      served.set(true);
+    });
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter.of(channel).writeFrame(RelayHandshake.frame("local:test"));
+      assertTrue(entered.await(5, TimeUnit.SECONDS));
+      listener.close();
+      assertTrue(served.get(), "close() returned before the relay it had taken was served");
       assertFalse(Files.exists(socket));
     }
   }

@@ -71,12 +71,16 @@ final class Daemon {
         NmHostVersion.get(), paths.socket(), pid, host.server().config().idleTimeoutSeconds());
     host.server().awaitIdle();
     if (!stopping.get()) {
-      // System.exit runs the shutdown hook, the one way the daemon stops.
       if (retired.get()) {
         LOG.info("the last port of a retired daemon closed; exiting");
       } else {
+        // A relay may have handed its port over while the daemon found itself idle: take no more, the next
+        // launch starts a new daemon, and serve any that came to the end.
+        stopTakingPorts(host, paths, lock, retired);
+        host.server().awaitIdle();
         LOG.info("no connection for {} s; exiting", host.server().config().idleTimeoutSeconds());
       }
+      // System.exit runs the shutdown hook, the one way the daemon stops.
       System.exit(0);
     }
     stopped.await();
@@ -123,22 +127,35 @@ final class Daemon {
    */
   private static void retire(ReferenceHost host, HostPaths paths, FileLock lock, AtomicBoolean retired, Path changed) {
     synchronized (retired) {
-      if (retired.get()) {
+      if (!stopTakingPorts(host, paths, lock, retired)) {
         return;
+      }
+      // Logged once done: tools and tests that read this line may rely on the socket being gone.
+      LOG.info(
+          "{} changed since this daemon started: nm-host was upgraded or rebuilt. This daemon takes no new ports and "
+              + "exits when its {} open ports close; the next browser launch starts the new version",
+          changed, host.server().connectionCount());
+    }
+  }
+
+  /**
+   * Takes no new ports (the socket and hand-off directory close, every relay already taken being a connection
+   * once this returns), and gives up the pid file and the lock to a successor; false if that was done already.
+   */
+  private static boolean stopTakingPorts(ReferenceHost host, HostPaths paths, FileLock lock, AtomicBoolean retired) {
+    synchronized (retired) {
+      if (retired.get()) {
+        return false;
       }
       host.server().stopAccepting();
       try {
         Files.deleteIfExists(paths.daemonPidFile());
         lock.channel().close();
       } catch (IOException e) {
-        LOG.warn("retiring did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
+        LOG.warn("giving up the daemon's place did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
       }
       retired.set(true);
-      // Logged once done: tools and tests that read this line may rely on the socket being gone.
-      LOG.info(
-          "{} changed since this daemon started: nm-host was upgraded or rebuilt. This daemon takes no new ports and "
-              + "exits when its {} open ports close; the next browser launch starts the new version",
-          changed, host.server().connectionCount());
+      return true;
     }
   }
 

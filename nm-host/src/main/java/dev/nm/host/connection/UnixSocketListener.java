@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,17 @@ public final class UnixSocketListener implements Closeable {
     void open(FrameReader in, FrameWriter out, String origin, AutoCloseable transport);
   }
 
+  private static final long OPENING_WAIT_MILLIS = 5_000;
+
   private final Path socketPath;
   private final ServerSocketChannel server;
   private final Opener opener;
   private final EnvelopeCodec codec = new EnvelopeCodec();
   /** Accepted sockets still waiting for their handshake; closed with the listener. */
   private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
+  /** Handshakes read and being served; {@link #close} waits for them. Guarded by {@code handshaking}. */
+  private int opening;
+  private boolean closed;
 
   private UnixSocketListener(Path socketPath, ServerSocketChannel server, Opener opener) {
     this.socketPath = socketPath;
@@ -129,10 +135,18 @@ public final class UnixSocketListener implements Closeable {
         return;
       }
       RelayHandshake handshake = RelayHandshake.read(first);
-      if (handshake.offersPipes() && servePipes(handshake, socket, out)) {
+      if (!beginOpening(socket)) {
+        socket.close(); // the listener closed while the relay sent its handshake: it starts another daemon
         return;
       }
-      opener.open(in, out, handshake.origin(), socket);
+      try {
+        if (handshake.offersPipes() && servePipes(handshake, socket, out)) {
+          return;
+        }
+        opener.open(in, out, handshake.origin(), socket);
+      } finally {
+        endOpening();
+      }
     } catch (ProtocolException e) {
       refuse(socket, out, e.toFailure());
     } catch (FrameException e) {
@@ -146,6 +160,25 @@ public final class UnixSocketListener implements Closeable {
       }
     } finally {
       handshaking.remove(socket);
+    }
+  }
+
+  /** Takes the socket out of those that closing drops, unless the listener has closed. */
+  private boolean beginOpening(SocketChannel socket) {
+    synchronized (handshaking) {
+      if (closed) {
+        return false;
+      }
+      handshaking.remove(socket);
+      opening++;
+      return true;
+    }
+  }
+
+  private void endOpening() {
+    synchronized (handshaking) {
+      opening--;
+      handshaking.notifyAll();
     }
   }
 
@@ -190,15 +223,35 @@ public final class UnixSocketListener implements Closeable {
   }
 
   /**
-   * Stops accepting, drops sockets still in their handshake, and removes the socket file; served connections
-   * stay up.
+   * Stops accepting, drops sockets still in their handshake, waits (up to {@value #OPENING_WAIT_MILLIS} ms) for
+   * those whose handshake was read to be served, and removes the socket file; served connections stay up. Once
+   * it returns, every relay this listener took is a connection of the server.
    */
   @Override
   public void close() throws IOException {
+    synchronized (handshaking) {
+      closed = true;
+    }
     server.close();
     for (SocketChannel socket : handshaking) {
       socket.close();
     }
+    awaitOpenings();
     Files.deleteIfExists(socketPath);
+  }
+
+  private void awaitOpenings() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPENING_WAIT_MILLIS);
+    synchronized (handshaking) {
+      long left;
+      while (opening > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(handshaking, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }
