@@ -61,7 +61,7 @@ class ConnectionTest {
     List<String> routes = new ArrayList<>();
     hello.get("routes").forEach(name -> routes.add(name.asText()));
     assertEquals(
-        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "light", "manage", "range", "routes", "ticker", "unwritable_event", "unwritable_reply"),
+        List.of("big", "boom", "cancel", "chat", "count_up", "echo", "emit_without_streaming", "heavy_hold", "hello", "hold", "hold_text", "light", "manage", "range", "routes", "ticker", "unwritable_event", "unwritable_reply"),
         routes);
   }
 
@@ -72,7 +72,7 @@ class ConnectionTest {
     assertEquals("cancel", cancel.get("name").asText());
     assertEquals("UNLIMITED", cancel.get("rate_tier").asText());
     assertEquals("string", cancel.at("/request_schema/properties/request_id/type").asText());
-    assertEquals("models.manage", routes.get(11).get("scope").asText());
+    assertEquals("models.manage", routes.get(12).get("scope").asText());
     assertTrue(routes.get(4).get("streaming").asBoolean());
   }
 
@@ -175,6 +175,25 @@ class ConnectionTest {
       answered.add(client.next().requestId());
     }
     assertEquals(Set.of("h0", "h1", "h2"), answered);
+  }
+
+  /** Requests of a connection held unanswered add up to at most two of the largest frames before it reads on. */
+  @Test
+  void theReaderWaitsOnceTheUnansweredRequestsHoldTooManyBytes() throws Exception {
+    String text = "x".repeat(50 << 20);
+    for (int i = 0; i < 3; i++) {
+      client.send("big" + i, "hold_text", "{\"text\": \"" + text + "\"}");
+    }
+    client.send("after", "hello", "{}");
+    gate.awaitEntered(2);
+    assertFalse(gate.entered.tryAcquire(300, java.util.concurrent.TimeUnit.MILLISECONDS), "a third 50 MiB request was read");
+    assertEquals(2, client.connection.inFlight(), "nothing behind the third request has been read");
+    gate.release.countDown();
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      answered.add(client.next().requestId());
+    }
+    assertEquals(Set.of("big0", "big1", "big2", "after"), answered);
   }
 
   /** The reader reads on while calls wait for a permit: a cancel reaches a waiting call, which never runs. */

@@ -121,6 +121,17 @@ final class TestRoutes implements RouteTable {
         route("chat", ChatRequest.class, Reply.class, () -> (request, context) -> new Reply(request.messages().get(0).content()))
             .build(),
         route("hold", Empty.class, Reply.class, Hold::new).build(),
+        route("hold_text", EchoRequest.class, Reply.class, () -> (request, context) -> {
+              Gate gate = context.service(Gate.class);
+              gate.entered.release();
+              try {
+                gate.release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return new Reply("held " + request.text().length());
+            })
+            .build(),
         route("heavy_hold", Empty.class, Reply.class, Hold::new).rateTier(RateTier.HEAVY).build(),
         route("light", Empty.class, Reply.class, () -> (request, context) -> new Reply("light")).rateTier(RateTier.LIGHT).build(),
         route("big", SizeRequest.class, Reply.class, () -> (request, context) -> new Reply("é".repeat(request.chars()))).build(),

@@ -10,12 +10,14 @@ import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.Message;
 import dev.nm.protocol.MessageWriter;
 import dev.nm.protocol.ProtocolException;
+import dev.nm.protocol.ProtocolLimits;
 import dev.nm.route.RateTier;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +47,11 @@ import org.slf4j.LoggerFactory;
 public final class ServerConnection implements Connection {
   private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
   private static final AtomicLong IDS = new AtomicLong();
+  /**
+   * The most bytes of requests one connection may have unanswered before its reader waits: two of the largest
+   * frames. A caller that sends many large requests at once is slowed rather than the host running out of memory.
+   */
+  static final long HELD_BYTES_LIMIT = 2L * ProtocolLimits.MAX_INBOUND_FRAME_BYTES;
 
   private final FrameReader frames;
   private final MessageWriter writer;
@@ -55,6 +62,8 @@ public final class ServerConnection implements Connection {
   private final Semaphore permits;
   /** Calls read while every permit was taken, in arrival order; at most {@code maxInFlight}. Guarded by itself. */
   private final ArrayDeque<Admitted> waiting = new ArrayDeque<>();
+  /** The sizes of the requests of the calls waiting and running. Guarded by {@code waiting}. */
+  private long heldBytes;
   private final AtomicBoolean open = new AtomicBoolean(true);
   private final AtomicBoolean ended = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
@@ -212,7 +221,7 @@ public final class ServerConnection implements Connection {
     RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
     boolean inline = route != null && route.rateTier() == RateTier.UNLIMITED;
     if (!inline) {
-      awaitRoomToWait();
+      awaitRoomToWait(body.length);
     }
     InFlightCall call = new InFlightCall(request, route, this);
     if (!open.get()) {
@@ -232,8 +241,9 @@ public final class ServerConnection implements Connection {
       return;
     }
     ExecutorService pool = route != null && route.rateTier() == RateTier.HEAVY ? context.heavyPool() : context.lightPool();
-    Admitted admitted = new Admitted(call, pool);
+    Admitted admitted = new Admitted(call, pool, body.length);
     synchronized (waiting) {
+      heldBytes += admitted.bytes();
       if (!permits.tryAcquire()) {
         waiting.add(admitted);
         return;
@@ -242,26 +252,38 @@ public final class ServerConnection implements Connection {
     submit(admitted);
   }
 
-  /** A call admitted to this connection, and the pool that runs it. */
-  private record Admitted(InFlightCall call, ExecutorService pool) {}
+  /** A call admitted to this connection, the pool that runs it, and the size of its request. */
+  private record Admitted(InFlightCall call, ExecutorService pool, int bytes) {}
 
   /**
-   * Returns once a call read now could run or wait its turn; while as many calls wait as may run, reads nothing
-   * further, first sending what the reader buffered, since the wait may be long.
+   * Returns once a request of {@code bytes} read now could run or wait its turn: while as many calls wait as may
+   * run, or the unanswered requests add up to over {@value #HELD_BYTES_LIMIT} bytes, reads nothing further,
+   * first sending what the reader buffered, since the wait may be long.
    */
-  private void awaitRoomToWait() throws InterruptedException {
+  private void awaitRoomToWait(int bytes) throws InterruptedException {
     synchronized (waiting) {
-      waiting.removeIf(admitted -> admitted.call().isFinished()); // cancelled while they waited
-      if (waiting.size() < context.maxInFlight()) {
+      for (Iterator<Admitted> i = waiting.iterator(); i.hasNext(); ) {
+        Admitted admitted = i.next();
+        if (admitted.call().isFinished()) { // cancelled while it waited
+          i.remove();
+          heldBytes -= admitted.bytes();
+        }
+      }
+      if (hasRoom(bytes)) {
         return;
       }
     }
     flushReplies();
     synchronized (waiting) {
-      while (waiting.size() >= context.maxInFlight()) {
+      while (!hasRoom(bytes)) {
         waiting.wait();
       }
     }
+  }
+
+  /** Guarded by {@code waiting}. One request alone is always admitted, however large. */
+  private boolean hasRoom(int bytes) {
+    return waiting.size() < context.maxInFlight() && (heldBytes == 0 || heldBytes + bytes <= HELD_BYTES_LIMIT);
   }
 
   /** Runs the call on its pool; it holds a permit, which passes to the next waiting call when it ends. */
@@ -274,23 +296,24 @@ public final class ServerConnection implements Connection {
             try {
               run(call);
             } finally {
-              callEnded();
+              callEnded(admitted);
             }
           });
     } catch (RejectedExecutionException e) {
       context.inFlightCalls().decrementAndGet();
       call.answer(Message.Failure.of(call.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
-      callEnded();
+      callEnded(admitted);
     }
   }
 
   /** Hands the ended call's permit to the first waiting call not cancelled meanwhile, else frees it. */
-  private void callEnded() {
+  private void callEnded(Admitted ended) {
     Admitted next;
     synchronized (waiting) {
-      do {
-        next = waiting.poll();
-      } while (next != null && next.call().isFinished());
+      heldBytes -= ended.bytes();
+      while ((next = waiting.poll()) != null && next.call().isFinished()) {
+        heldBytes -= next.bytes();
+      }
       if (next == null) {
         permits.release();
       }
