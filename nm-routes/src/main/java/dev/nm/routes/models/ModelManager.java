@@ -37,6 +37,8 @@ public final class ModelManager implements AutoCloseable {
   private final LongSupplier availableMemory;
   private final Clock clock;
   private final Map<String, CompletableFuture<Resident>> residents = new ConcurrentHashMap<>();
+  /** The estimates of the loads in progress. Guarded by this. */
+  private long reservedBytes;
 
   /**
    * @param availableMemory bytes of memory available for a new model now (OSHI's {@code GlobalMemory.getAvailable})
@@ -188,14 +190,29 @@ public final class ModelManager implements AutoCloseable {
     GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
     LoadOptions options = loadOptions(entry, metadata);
     MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
-    long available = availableMemory.getAsLong();
-    if (estimate.totalBytes() > available) {
-      throw new InsufficientMemoryException(id, estimate, available);
+    reserve(id, estimate);
+    try {
+      long started = System.nanoTime();
+      GenerationModel model = backend.load(entry.path(), options);
+      log.info("loaded '{}' with {} in {} ms", id, options, (System.nanoTime() - started) / 1_000_000);
+      return new Resident(entry, model, estimate, clock.instant(), clock.millis());
+    } finally {
+      synchronized (this) {
+        reservedBytes -= estimate.totalBytes();
+      }
     }
-    long started = System.nanoTime();
-    GenerationModel model = backend.load(entry.path(), options);
-    log.info("loaded '{}' with {} in {} ms", id, options, (System.nanoTime() - started) / 1_000_000);
-    return new Resident(entry, model, estimate, clock.instant(), clock.millis());
+  }
+
+  /**
+   * Holds the model's estimate against the available memory until its load ends: the system counts a model's
+   * memory only as it loads, so two loads at once would otherwise each see room for itself alone.
+   */
+  private synchronized void reserve(String id, MemoryEstimate estimate) {
+    long available = availableMemory.getAsLong() - reservedBytes;
+    if (estimate.totalBytes() > available) {
+      throw new InsufficientMemoryException(id, estimate, Math.max(0, available));
+    }
+    reservedBytes += estimate.totalBytes();
   }
 
   /**

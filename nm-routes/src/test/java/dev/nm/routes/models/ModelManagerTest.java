@@ -154,6 +154,50 @@ class ModelManagerTest {
     }
   }
 
+  /** Two loads at once: the second sees the memory the first will take, not just what the system has left. */
+  @Test
+  void aLoadInProgressCountsAgainstTheMemoryTheNextLoadFinds() throws Exception {
+    Files.createSymbolicLink(models.resolve("other.gguf"), TestModels.chatModel());
+    long oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL).orElseThrow().metadata().orElseThrow(), 1024).totalBytes();
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch mayFinish = new CountDownLatch(1);
+    GenerationBackend backend = new GenerationBackend() {
+      @Override
+      public String name() {
+        return "slow";
+      }
+
+      @Override
+      public GenerationModel load(Path file, LoadOptions options) {
+        loading.countDown();
+        await(mayFinish);
+        return new StubModel(options) {
+          @Override
+          public int[] tokenize(String text) {
+            return new int[0];
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    // Room for one model and a half: the system's figure stays the same while the first loads.
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> oneModel * 3 / 2, clock)) {
+      Future<LoadedModel> first = pool.submit(() -> manager.load(MODEL));
+      assertTrue(loading.await(30, TimeUnit.SECONDS));
+      InsufficientMemoryException refused = assertThrows(InsufficientMemoryException.class, () -> manager.load("other"));
+      assertTrue(refused.getMessage().startsWith("loading 'other' needs at least 116 MiB"), refused.getMessage());
+      mayFinish.countDown();
+      assertEquals(MODEL, first.get(30, TimeUnit.SECONDS).id());
+      assertEquals("other", manager.load("other").id(), "once the first load has ended, the system's figure counts it");
+    } finally {
+      mayFinish.countDown();
+      pool.shutdownNow();
+    }
+  }
+
   private void tinyModel(String name, int contextLength) throws Exception {
     new Gguf().header(0, 2)
         .key("general.architecture").u32(8).string("tiny")
