@@ -3,7 +3,9 @@ package dev.nm.host.cli;
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
 import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.ErrorBody;
 import dev.nm.protocol.ErrorCode;
+import dev.nm.protocol.FrameException;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Message;
@@ -193,10 +195,11 @@ final class RelayHost {
 
   private int relayFrames(SocketChannel daemon, FrameReader fromDaemon) {
     FrameWriter toDaemon = FrameWriter.of(daemon, ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
-    Thread replies = new Thread(() -> pumpReplies(fromDaemon, FrameWriter.of(browserOut)), "nm-relay-replies");
+    FrameWriter toBrowser = FrameWriter.of(browserOut);
+    Thread replies = new Thread(() -> pumpReplies(fromDaemon, toBrowser), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
-    pumpRequests(daemon, toDaemon);
+    pumpRequests(daemon, toDaemon, toBrowser);
     if (Boolean.getBoolean(TRAINING_PROPERTY)) {
       train(replies);
     }
@@ -225,14 +228,26 @@ final class RelayHost {
     inFlight.drain();
   }
 
-  /** Forwards the browser's requests until it leaves, or until the reply side closes stdin. */
-  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon) {
+  /**
+   * Forwards the browser's requests until it leaves, or until the reply side closes stdin. A frame the browser
+   * cannot have meant (a length over the limit, a stream cut mid-frame) is answered as a host serving the port
+   * itself answers it, with one failure and the end of the port: nothing after it can be framed.
+   */
+  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon, FrameWriter toBrowser) {
     FrameReader fromBrowser = FrameReader.of(browserIn());
     try {
       byte[] frame;
       while ((frame = fromBrowser.nextFrame()) != null) {
         inFlight.sent(frame);
         relay(frame, fromBrowser, toDaemon);
+      }
+    } catch (FrameException e) {
+      exitCode.compareAndSet(RUNNING, 1);
+      try {
+        toBrowser.writeFrame(new EnvelopeCodec().encode(new Message.Failure(null, ErrorBody.of(e.code(),
+            e.getMessage() + "; the stream is out of sync, so the host closes this connection"))));
+      } catch (IOException gone) {
+        // The browser is gone too.
       }
     } catch (IOException e) {
       // A broken browser stream ends the port; a dead daemon is reported by the reply side.

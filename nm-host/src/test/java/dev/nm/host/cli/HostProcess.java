@@ -110,6 +110,12 @@ final class HostProcess implements AutoCloseable {
     toHost.writeFrame(json.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Writes bytes to the host's stdin as they are, framed or not. */
+  void sendRaw(byte[] bytes) throws IOException {
+    process.getOutputStream().write(bytes);
+    process.getOutputStream().flush();
+  }
+
   /** The next frame the host wrote; fails the test after {@code timeout}. */
   JsonNode receive(Duration timeout) throws InterruptedException {
     JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

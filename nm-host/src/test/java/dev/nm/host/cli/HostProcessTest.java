@@ -132,6 +132,20 @@ class HostProcessTest {
     }
   }
 
+  /** A relay that passes frames on answers a frame the browser cannot have meant as a host serving the port does. */
+  @Test
+  void aRelayPassingFramesAnswersAFramingErrorAndEndsThePort() throws Exception {
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(RelayHost.PIPES_ENV, "relay"))) {
+      assertEquals("h1", host.call("h1", "hello", "{}").path("request_id").asText());
+      host.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x0F}); // 256 MiB, in the browser's byte order
+      JsonNode failure = host.receive(Duration.ofSeconds(30));
+      assertTrue(failure.get("request_id").isNull(), failure.toString());
+      assertEquals("MESSAGE_TOO_LARGE", failure.at("/error/code").asText(), failure.toString());
+      assertTrue(failure.at("/error/message").asText().endsWith("the stream is out of sync, so the host closes this connection"));
+      assertTrue(host.awaitExit(BROWSER_KILL_DELAY), "the relay ends the port");
+    }
+  }
+
   /**
    * A daemon started by an earlier version (still running after an upgrade) speaks relay version 1 only: it
    * refuses the offer of pipes, and the relay passes frames to it instead.
