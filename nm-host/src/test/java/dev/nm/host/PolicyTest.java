@@ -74,6 +74,25 @@ class PolicyTest {
     assertTrue(first.get("timestamp").asText().endsWith("Z"));
   }
 
+  /** A caller refused in a loop fills the audit log with at most 20 lines a second, then says how many it left out. */
+  @Test
+  void refusalsInALoopAreAuditedTwentyASecondWithACountOfTheRest() throws Exception {
+    start(HostConfig.defaults().withOrigin(ALLOWED, List.of()));
+    try (PipeClient client = PipeClient.connect(server, STRANGER)) {
+      for (int i = 0; i < 50; i++) {
+        assertEquals("FORBIDDEN", client.fail("f" + i, "hello", "{}").error().code());
+      }
+      assertEquals(20, auditLines().size(), "the first second's lines");
+      Thread.sleep(1_100);
+      assertEquals("FORBIDDEN", client.fail("later", "hello", "{}").error().code());
+    }
+    List<JsonNode> lines = auditLines();
+    assertEquals(21, lines.size());
+    assertEquals("f19", lines.get(19).get("request_id").asText());
+    assertEquals("later", lines.get(20).get("request_id").asText());
+    assertEquals(30, lines.get(20).get("left_out_before").asInt());
+  }
+
   @Test
   void forbiddenNamesTheCommandThatAllowsEachKindOfOrigin() throws Exception {
     start(HostConfig.defaults());
