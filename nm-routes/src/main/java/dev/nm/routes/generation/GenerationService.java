@@ -40,10 +40,14 @@ public final class GenerationService {
    * directory holds it, else the first usable generation model there; empty if there is neither.
    */
   public Optional<String> defaultModel() {
-    return preferences
-        .defaultModel(ModelKind.GENERATION)
+    return selectedModel()
         .filter(id -> models.registry().hasUsable(id, ModelKind.GENERATION))
         .or(() -> models.registry().firstUsable(ModelKind.GENERATION).map(ModelEntry::id));
+  }
+
+  /** The generation model chosen with {@code select_model}, whether or not the models directory still holds it. */
+  public Optional<String> selectedModel() {
+    return preferences.defaultModel(ModelKind.GENERATION);
   }
 
   /** The model a request naming {@code requested} (or null) is served by. */

@@ -18,6 +18,7 @@ import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelRegistry;
 import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -138,17 +139,18 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
     if (generation.isEmpty() || registry.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> model = generation.get().defaultModel();
-    if (model.isEmpty()) {
-      return Optional.of("no chat model in " + registry.get().directory()
-          + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there");
+    if (generation.get().defaultModel().isPresent()) {
+      return Optional.empty();
     }
-    Optional<ModelEntry> entry = registry.get().find(model.get());
-    if (entry.isEmpty()) {
-      return Optional.of(
-          "the default chat model '" + model.get() + "' is not in " + registry.get().directory()
-              + "; copy it back or choose another with select_model");
+    Path directory = registry.get().directory();
+    Optional<String> selected = generation.get().selectedModel();
+    if (selected.isPresent()) {
+      String why = registry.get().find(selected.get()).flatMap(ModelEntry::problem)
+          .map(problem -> "is unreadable (" + problem + ")")
+          .orElse("is not in " + directory);
+      return Optional.of("the default chat model '" + selected.get() + "' " + why
+          + ", and no other chat model is there; copy it back or add a .gguf file there");
     }
-    return entry.get().problem().map(problem -> "the default chat model '" + model.get() + "' is unreadable: " + problem);
+    return Optional.of("no chat model in " + directory + "; run scripts/models/fetch-chat-model.sh or copy a .gguf file there");
   }
 }

@@ -336,6 +336,7 @@ class InferenceRoutesTest {
     Reply reply = client.call("chat", hi);
     assertTrue(reply.succeeded(), reply.toString());
     assertEquals("SmolLM2-135M-Instruct.Q4_1", reply.data().get("model").asText());
+    assertEquals("ok", client.call("health", Map.of("probe", "ready")).data().get("status").asText());
   }
 
   @Test

@@ -117,7 +117,8 @@ class SystemRoutesTest {
       JsonNode gone = client.call("health", Map.of("probe", "ready")).data();
       assertEquals("unavailable", gone.get("status").asText());
       assertEquals(
-          "the default chat model 'gone' is not in " + models + "; copy it back or choose another with select_model",
+          "the default chat model 'gone' is not in " + models + ", and no other chat model is there; copy it back or add a"
+              + " .gguf file there",
           gone.get("problem").asText());
 
       JsonNode live = client.call("health", Map.of()).data();
