@@ -42,6 +42,14 @@ class ConnectionTest {
         .build();
   }
 
+  /** Serves the tests' routes anew with {@code config}, and connects the client to that server. */
+  private void restart(HostConfig config) {
+    client.close();
+    server.close();
+    server = server(config);
+    client = PipeClient.connect(server, ORIGIN);
+  }
+
   @AfterEach
   void tearDown() {
     gate.release.countDown();
@@ -147,9 +155,7 @@ class ConnectionTest {
 
   @Test
   void heavyCallDoesNotDelayALightOne() throws Exception {
-    server.close();
-    server = server(HostConfig.permissive().withWorkers(1));
-    client = PipeClient.connect(server, ORIGIN);
+    restart(HostConfig.permissive().withWorkers(1));
     client.send("heavy", "heavy_hold", "{}");
     gate.awaitEntered(1);
     client.send("light", "light", "{}");
@@ -160,9 +166,7 @@ class ConnectionTest {
 
   @Test
   void aCallBeyondTheInFlightLimitWaitsForAPermit() throws Exception {
-    server.close();
-    server = server(HostConfig.permissive().withMaxInFlightPerConnection(2));
-    client = PipeClient.connect(server, ORIGIN);
+    restart(HostConfig.permissive().withMaxInFlightPerConnection(2));
     for (int i = 0; i < 3; i++) {
       client.send("h" + i, "hold", "{}");
     }
@@ -199,9 +203,7 @@ class ConnectionTest {
   /** The reader reads on while calls wait for a permit: a cancel reaches a waiting call, which never runs. */
   @Test
   void aCancelReachesACallWaitingForAPermit() throws Exception {
-    server.close();
-    server = server(HostConfig.permissive().withMaxInFlightPerConnection(1));
-    client = PipeClient.connect(server, ORIGIN);
+    restart(HostConfig.permissive().withMaxInFlightPerConnection(1));
     client.send("h0", "hold", "{}");
     gate.awaitEntered(1);
     client.send("h1", "hold", "{}");
@@ -271,9 +273,7 @@ class ConnectionTest {
 
   @Test
   void awaitIdleReturnsOnceNoConnectionHasBeenOpenForTheTimeout() throws Exception {
-    server.close();
-    server = server(HostConfig.permissive().withIdleTimeoutSeconds(1));
-    client = PipeClient.connect(server, ORIGIN);
+    restart(HostConfig.permissive().withIdleTimeoutSeconds(1));
     Thread waiter = new Thread(() -> {
       try {
         server.awaitIdle();

@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,26 +127,7 @@ class ModelManagerTest {
     tinyModel("short", 256);
     tinyModel("tiny", 8);
     List<LoadOptions> loaded = new CopyOnWriteArrayList<>();
-    GenerationBackend backend = new GenerationBackend() {
-      @Override
-      public String name() {
-        return "recording";
-      }
-
-      @Override
-      public GenerationModel load(Path file, LoadOptions options) {
-        loaded.add(options);
-        return new StubModel(options) {
-          @Override
-          public int[] tokenize(String text) {
-            return new int[0];
-          }
-
-          @Override
-          public void close() {}
-        };
-      }
-    };
+    GenerationBackend backend = stubBackend(loaded::add);
     try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> Long.MAX_VALUE, clock)) {
       assertEquals(new LoadOptions(512, 2, 2), manager.load("short").options(), "2 slots of 256 tokens");
       BackendException e = assertThrows(BackendException.class, () -> manager.load("tiny"));
@@ -161,27 +143,10 @@ class ModelManagerTest {
     long oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL).orElseThrow().metadata().orElseThrow(), 1024).totalBytes();
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch mayFinish = new CountDownLatch(1);
-    GenerationBackend backend = new GenerationBackend() {
-      @Override
-      public String name() {
-        return "slow";
-      }
-
-      @Override
-      public GenerationModel load(Path file, LoadOptions options) {
-        loading.countDown();
-        await(mayFinish);
-        return new StubModel(options) {
-          @Override
-          public int[] tokenize(String text) {
-            return new int[0];
-          }
-
-          @Override
-          public void close() {}
-        };
-      }
-    };
+    GenerationBackend backend = stubBackend(options -> {
+      loading.countDown();
+      await(mayFinish);
+    });
     ExecutorService pool = Executors.newSingleThreadExecutor();
     // Room for one model and a half: the system's figure stays the same while the first loads.
     try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> oneModel * 3 / 2, clock)) {
@@ -277,8 +242,24 @@ class ModelManagerTest {
     }
   }
 
+  /** A backend whose models answer nothing; {@code onLoad} runs at each load. */
+  private static GenerationBackend stubBackend(Consumer<LoadOptions> onLoad) {
+    return new GenerationBackend() {
+      @Override
+      public String name() {
+        return "stub";
+      }
+
+      @Override
+      public GenerationModel load(Path file, LoadOptions options) {
+        onLoad.accept(options);
+        return new StubModel(options);
+      }
+    };
+  }
+
   /** A model that answers nothing; tests override what they need. */
-  private abstract static class StubModel implements GenerationModel {
+  private static class StubModel implements GenerationModel {
     private final LoadOptions options;
 
     StubModel(LoadOptions options) {
@@ -304,6 +285,14 @@ class ModelManagerTest {
     public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public int[] tokenize(String text) {
+      return new int[0];
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** A model whose engine process died is dropped and loaded again by its next use, in a new process. */
