@@ -37,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -417,7 +416,7 @@ public final class NativeMessagingServer implements AutoCloseable {
 
     /** Adds every {@link RouteTable} registered on {@code loader}'s class path ({@code META-INF/services}). */
     public Builder routesFromClassPath(ClassLoader loader) {
-      ServiceLoader.load(RouteTable.class, loader).forEach(this::add);
+      RouteTable.fromClassPath(loader).forEach(this::add);
       return this;
     }
 

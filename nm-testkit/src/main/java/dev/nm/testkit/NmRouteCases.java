@@ -9,11 +9,9 @@ import dev.nm.route.RouteTable;
 import dev.nm.route.Services;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -68,9 +66,7 @@ public final class NmRouteCases {
 
   /** The cases of every {@link RouteTable} registered on {@code loader}'s class path. */
   public static NmRouteCases fromClassPath(ClassLoader loader) {
-    List<RouteTable> found = new ArrayList<>();
-    ServiceLoader.load(RouteTable.class, loader).forEach(found::add);
-    return new NmRouteCases(found);
+    return new NmRouteCases(RouteTable.fromClassPath(loader));
   }
 
   /** The cases of these tables only; the server also serves its built-in routes. */
