@@ -19,6 +19,14 @@ class BindableTypesRuleTest {
   }
 
   @Test
+  void twoComponentsWithOneWireName() {
+    assertUnbindable(
+        "Q: its components maxTokens and max_tokens both bind to the JSON property \"max_tokens\", which Jackson refuses."
+            + " Rename one, or give it another @JsonProperty",
+        "  public record Q(@NotNull Integer n, Integer maxTokens, Integer max_tokens) {}");
+  }
+
+  @Test
   void interfaceComponent() {
     assertUnbindable(
         "Q.shape: Shape is an interface. Use a record or a concrete class",

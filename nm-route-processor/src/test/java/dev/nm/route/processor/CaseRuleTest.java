@@ -27,6 +27,21 @@ class CaseRuleTest {
   }
 
   @Test
+  void invalidCaseExpectingTheCrashCode() {
+    JavaFileObject source =
+        Fixtures.route("Count", "count", List.of(VALID,
+            "@InvalidCase(name = \"crashes\", request = \"{\\\"n\\\": -1}\", code = ErrorCode.INTERNAL_ERROR)"));
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.crashExpected("crashes"))
+        .inFile(source)
+        .onLineContaining("code = ErrorCode.INTERNAL_ERROR");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void requestThatIsNotJson() {
     JavaFileObject source =
         Fixtures.route("Count", "count", List.of(VALID, "@InvalidCase(name = \"broken\", request = \"{n: 1\", field = \"n\")"));

@@ -167,6 +167,64 @@ class HandlerRuleTest {
         .contains("RouteDescriptor.builder(\"count\", Routes.Count.Q.class, Base.R.class, Routes.Count::new)");
   }
 
+  @Test
+  void constructorThatThrowsACheckedException() {
+    JavaFileObject source =
+        route(
+            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
+            "  public Count() throws java.io.IOException {}",
+            "  public record Q(@NotNull Integer n) {}",
+            "  public record R(int n) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+            "}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.constructorThrows("test.Count", "java.io.IOException"))
+        .inFile(source)
+        .onLineContaining("public Count() throws");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void constructorThatThrowsOnlyUncheckedExceptionsIsAccepted() {
+    JavaFileObject source =
+        route(
+            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
+            "  public Count() throws IllegalStateException {}",
+            "  public record Q(@NotNull Integer n) {}",
+            "  public record R(int n) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+            "}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void routeInTheUnnamedPackage() {
+    JavaFileObject source =
+        com.google.testing.compile.JavaFileObjects.forSourceLines(
+            "Count",
+            "import dev.nm.route.*;",
+            "import jakarta.validation.constraints.*;",
+            ANNOTATIONS[0], ANNOTATIONS[1], ANNOTATIONS[2],
+            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
+            "  public record Q(@NotNull Integer n) {}",
+            "  public record R(int n) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+            "}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.handlerShape(
+            "Count", "is in the unnamed package, which the generated table cannot import", "Move it into a package"))
+        .inFile(source)
+        .onLineContaining("public final class Count");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   private static JavaFileObject route(String... body) {
     String[] lines = new String[ANNOTATIONS.length + body.length];
     System.arraycopy(ANNOTATIONS, 0, lines, 0, ANNOTATIONS.length);

@@ -3,9 +3,12 @@ package dev.nm.route.processor.validation;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.RouteModel;
+import dev.nm.route.processor.model.WireNames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.Element;
@@ -125,6 +128,16 @@ final class BindableTypesRule implements RouteRule {
       return Optional.empty();
     }
     if (element.getKind() == ElementKind.RECORD) {
+      Map<String, String> componentByWireName = new HashMap<>();
+      for (RecordComponentElement component : element.getRecordComponents()) {
+        String wireName = WireNames.property(component);
+        String other = componentByWireName.putIfAbsent(wireName, component.getSimpleName().toString());
+        if (other != null) {
+          return reason(simpleName, "its components " + other + " and " + component.getSimpleName() + " both bind to"
+              + " the JSON property \"" + wireName + "\", which Jackson refuses. Rename one, or give it another"
+              + " @JsonProperty");
+        }
+      }
       for (RecordComponentElement component : element.getRecordComponents()) {
         ExecutableType accessor = (ExecutableType) types.asMemberOf(type, component.getAccessor());
         Optional<String> problem =

@@ -25,11 +25,13 @@ import javax.lang.model.type.DeclaredType;
  * [NmRouteBadCase]: each declared case can run. Requests are JSON objects; {@code @Expect} paths are JSON
  * Pointers, {@code equalTo} is JSON and {@code matches} a regular expression; a {@code VALIDATION_ERROR}
  * case names a field whose first segment is a wire name of the request record; only streaming routes
- * expect events; a valid case sends only properties the request record has. (An invalid case's field may
+ * expect events; a valid case sends only properties the request record has; no case expects
+ * {@code INTERNAL_ERROR}, the host's answer to a handler that failed, which any bug would satisfy. (An invalid case's field may
  * also name a property its own request adds, for the host reports an unknown property at its name.)
  */
 final class CaseRule implements RouteRule {
   private static final String VALIDATION_ERROR = "VALIDATION_ERROR";
+  private static final String INTERNAL_ERROR = "INTERNAL_ERROR";
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   /** RFC 6901: empty, or '/'-prefixed segments in which '~' only starts the escapes ~0 and ~1. */
@@ -62,6 +64,8 @@ final class CaseRule implements RouteRule {
           .ifPresent(problem -> findings.add(at(route, invalid.mirror(), "request", ErrorMessages.requestNotObject(invalid.name(), problem))));
       if (invalid.code().equals(VALIDATION_ERROR)) {
         fieldFinding(route, record, invalid).ifPresent(findings::add);
+      } else if (invalid.code().equals(INTERNAL_ERROR)) {
+        findings.add(at(route, invalid.mirror(), "code", ErrorMessages.crashExpected(invalid.name())));
       }
     }
     return findings;

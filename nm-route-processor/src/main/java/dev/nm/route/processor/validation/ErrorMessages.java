@@ -62,6 +62,12 @@ public final class ErrorMessages {
         + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
   }
 
+  public static String crashExpected(String caseName) {
+    return "[NmRouteBadCase] invalid case '" + caseName + "' expects INTERNAL_ERROR, the host's answer to a handler"
+        + " that failed unexpectedly: any bug would pass it. Expect the code the route answers on purpose, such as"
+        + " VALIDATION_ERROR or NOT_FOUND.";
+  }
+
   public static String eventsWithoutStreaming(String caseName, String route) {
     return "[NmRouteBadCase] Case '" + caseName + "' expects events, but route '" + route + "' is not streaming."
         + " Set @NativeRoute(streaming = true), or remove minEvents.";
@@ -110,6 +116,12 @@ public final class ErrorMessages {
   public static String noConstructor(String routeClass) {
     return "[NmRouteNoConstructor] " + routeClass + " has no public no-argument constructor; hosts create it"
         + " with one. Add a public constructor without parameters and reach services through RouteContext.";
+  }
+
+  public static String constructorThrows(String routeClass, String exceptions) {
+    return "[NmRouteNoConstructor] " + routeClass + "'s public no-argument constructor throws " + exceptions
+        + ", a checked exception; hosts create it through a Supplier, which cannot. Catch it in the constructor,"
+        + " or do the work on first use.";
   }
 
   public static String unresolved(String routeClass) {

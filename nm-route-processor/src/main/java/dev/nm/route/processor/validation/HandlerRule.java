@@ -3,23 +3,36 @@ package dev.nm.route.processor.validation;
 import dev.nm.route.processor.model.RouteModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
- * [NmRouteNotHandler]: a route class is a public, concrete, top-level or static nested class implementing
- * {@code RouteHandler<Q, R>} with concrete type arguments. [NmRouteNoConstructor]: it has a public
- * no-argument constructor, which the generated table calls.
+ * [NmRouteNotHandler]: a route class is a public, concrete, top-level or static nested class in a named package
+ * (the generated table imports it) implementing {@code RouteHandler<Q, R>} with concrete type arguments.
+ * [NmRouteNoConstructor]: it has a public no-argument constructor that throws no checked exception, which the
+ * generated table calls through a {@code Supplier}.
  */
 final class HandlerRule implements RouteRule {
+  private final Elements elements;
+  private final Types types;
+
+  HandlerRule(Elements elements, Types types) {
+    this.elements = elements;
+    this.types = types;
+  }
+
   @Override
   public List<Finding> check(RouteModel route) {
     TypeElement type = route.element();
@@ -35,6 +48,10 @@ final class HandlerRule implements RouteRule {
     if (type.getNestingKind() == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)
         && type.getKind() == ElementKind.CLASS) {
       findings.add(Finding.at(type, ErrorMessages.handlerShape(name, "is an inner class", "Declare it static")));
+    }
+    if (packageOf(type).isUnnamed()) {
+      findings.add(Finding.at(type, ErrorMessages.handlerShape(name, "is in the unnamed package, which the generated"
+          + " table cannot import", "Move it into a package")));
     }
     boolean accessible = true;
     for (Element e = type; accessible && e instanceof TypeElement t; e = t.getEnclosingElement()) {
@@ -53,19 +70,38 @@ final class HandlerRule implements RouteRule {
         findings.add(Finding.at(type, ErrorMessages.handlerNotConcrete(name, written)));
       }
     }
-    if (accessible && !hasPublicNoArgConstructor(type)) {
-      findings.add(Finding.at(type, ErrorMessages.noConstructor(name)));
+    if (accessible) {
+      publicNoArgConstructor(type).ifPresentOrElse(
+          constructor -> checkedExceptions(constructor).ifPresent(
+              thrown -> findings.add(Finding.at(constructor, ErrorMessages.constructorThrows(name, thrown)))),
+          () -> findings.add(Finding.at(type, ErrorMessages.noConstructor(name))));
     }
     return findings;
   }
 
-  private static boolean hasPublicNoArgConstructor(TypeElement type) {
-    for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-      if (constructor.getParameters().isEmpty() && constructor.getModifiers().contains(Modifier.PUBLIC)) {
-        return true;
-      }
+  private static Optional<ExecutableElement> publicNoArgConstructor(TypeElement type) {
+    return ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+        .filter(c -> c.getParameters().isEmpty() && c.getModifiers().contains(Modifier.PUBLIC))
+        .findFirst();
+  }
+
+  /** The checked exceptions a constructor declares, joined; empty if it declares none. */
+  private Optional<String> checkedExceptions(ExecutableElement constructor) {
+    TypeMirror runtime = elements.getTypeElement(RuntimeException.class.getName()).asType();
+    TypeMirror error = elements.getTypeElement(Error.class.getName()).asType();
+    List<String> checked = constructor.getThrownTypes().stream()
+        .filter(thrown -> !types.isAssignable(thrown, runtime) && !types.isAssignable(thrown, error))
+        .map(TypeMirror::toString)
+        .toList();
+    return checked.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", checked));
+  }
+
+  private static PackageElement packageOf(Element element) {
+    Element e = element;
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
     }
-    return false;
+    return (PackageElement) e;
   }
 
   private static String kindName(TypeElement type) {

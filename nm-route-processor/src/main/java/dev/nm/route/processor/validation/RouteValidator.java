@@ -12,7 +12,7 @@ public final class RouteValidator {
   public RouteValidator(Elements elements, Types types) {
     this.rules =
         List.of(
-            new HandlerRule(),
+            new HandlerRule(elements, types),
             new NameRule(elements),
             new DocumentationRule(),
             new BindableTypesRule(elements, types),
