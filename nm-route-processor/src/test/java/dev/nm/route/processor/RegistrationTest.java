@@ -2,9 +2,6 @@ package dev.nm.route.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ServiceLoader;
 import javax.annotation.processing.Processor;
 import org.junit.jupiter.api.Test;
@@ -16,12 +13,13 @@ class RegistrationTest {
         .contains(NativeRouteProcessor.class.getName());
   }
 
+  /**
+   * Not incremental for Gradle: an aggregating processor is handed unchanged routes read from class files, which
+   * carry no Javadoc, so a route documented only by its Javadoc would fail [NmRouteNoDoc].
+   */
   @Test
-  void gradleTreatsTheProcessorAsAggregating() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/META-INF/gradle/incremental.annotation.processors")) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-          .isEqualTo(NativeRouteProcessor.class.getName() + ",aggregating\n");
-    }
+  void gradleDoesNotTreatTheProcessorAsIncremental() {
+    assertThat(getClass().getResource("/META-INF/gradle/incremental.annotation.processors")).isNull();
   }
 
   @Test
