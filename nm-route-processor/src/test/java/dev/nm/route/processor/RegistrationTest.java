@@ -2,6 +2,8 @@ package dev.nm.route.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import java.net.URL;
+import java.util.Collections;
 import java.util.ServiceLoader;
 import javax.annotation.processing.Processor;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,14 @@ class RegistrationTest {
    * carry no Javadoc, so a route documented only by its Javadoc would fail [NmRouteNoDoc].
    */
   @Test
-  void gradleDoesNotTreatTheProcessorAsIncremental() {
-    assertThat(getClass().getResource("/META-INF/gradle/incremental.annotation.processors")).isNull();
+  void gradleDoesNotTreatTheProcessorAsIncremental() throws Exception {
+    String declarations = "META-INF/gradle/incremental.annotation.processors";
+    String processorJar = NativeRouteProcessor.class.getProtectionDomain().getCodeSource().getLocation().toString();
+    assertThat(Collections.list(getClass().getClassLoader().getResources(declarations)).stream()
+            .map(URL::toString)
+            .filter(url -> url.contains(processorJar))
+            .toList())
+        .isEmpty();
   }
 
   @Test
