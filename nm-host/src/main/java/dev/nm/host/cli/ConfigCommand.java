@@ -59,8 +59,7 @@ final class ConfigCommand {
           List<String> scopes) throws IOException {
     checkOrigin(origin);
     HostConfigAllowlist allowlist = new HostConfigAllowlist(paths);
-    allowlist.allow(origin, new LinkedHashSet<>(scopes == null ? List.of() : scopes));
-    List<String> held = HostConfig.load(paths.configFile()).origins().get(origin).scopes();
+    List<String> held = allowlist.allow(origin, new LinkedHashSet<>(scopes == null ? List.of() : scopes));
     spec.commandLine().getOut().println("allowed " + origin + " in " + paths.configFile()
         + (held.isEmpty() ? " (no scopes)" : " (scopes: " + String.join(", ", held) + ")"));
     return 0;

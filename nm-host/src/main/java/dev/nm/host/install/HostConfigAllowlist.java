@@ -4,12 +4,20 @@ import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import dev.nm.host.middleware.AuditLog;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The allowlist in the host's {@link HostConfig} file. Each change is saved at once (atomically, by
- * {@link HostConfig#save}) and recorded in the host's audit log, as the server records its own.
+ * {@link HostConfig#save}) and recorded in the host's audit log, as the server records its own. Changes read,
+ * change and save the file holding a lock ({@code config.json.lock}), so that two commands run at once (two
+ * {@code install}s, a {@code config allow} beside an {@code uninstall}) both take effect.
  */
 public final class HostConfigAllowlist implements OriginAllowlist {
   private final HostPaths paths;
@@ -20,21 +28,46 @@ public final class HostConfigAllowlist implements OriginAllowlist {
     this.audit = AuditLog.to(paths.auditLog());
   }
 
+  /** Allows {@code origin} with {@code scopes} added to any it holds; returns the scopes it holds now. */
   @Override
-  public void allow(String origin, Set<String> scopes) throws IOException {
-    HostConfig config = HostConfig.load(paths.configFile());
-    Set<String> granted = new TreeSet<>(scopes);
-    HostConfig.OriginGrant existing = config.origins().get(origin);
-    if (existing != null) {
-      granted.addAll(existing.scopes());
-    }
-    change(config, config.withOrigin(origin, granted.stream().toList()));
+  public List<String> allow(String origin, Set<String> scopes) throws IOException {
+    return locked(() -> {
+      HostConfig config = HostConfig.load(paths.configFile());
+      Set<String> granted = new TreeSet<>(scopes);
+      HostConfig.OriginGrant existing = config.origins().get(origin);
+      if (existing != null) {
+        granted.addAll(existing.scopes());
+      }
+      List<String> held = granted.stream().toList();
+      change(config, config.withOrigin(origin, held));
+      return held;
+    });
   }
 
   @Override
   public void revoke(String origin) throws IOException {
-    HostConfig config = HostConfig.load(paths.configFile());
-    change(config, config.withoutOrigin(origin));
+    locked(() -> {
+      HostConfig config = HostConfig.load(paths.configFile());
+      change(config, config.withoutOrigin(origin));
+      return null;
+    });
+  }
+
+  private interface Edit<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code edit} holding the config's lock: this JVM's threads one at a time, and other processes' too. */
+  private <T> T locked(Edit<T> edit) throws IOException {
+    Path config = paths.configFile().toAbsolutePath();
+    Files.createDirectories(config.getParent());
+    Path lockFile = config.resolveSibling(config.getFileName() + ".lock");
+    synchronized (HostConfigAllowlist.class) {
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        return edit.run();
+      }
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.nm.host.install;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,8 +10,8 @@ import java.util.Set;
  * lets the host serve the caller.
  */
 public interface OriginAllowlist {
-  /** Allows {@code origin}, adding {@code scopes} to any it already has. */
-  void allow(String origin, Set<String> scopes) throws IOException;
+  /** Allows {@code origin}, adding {@code scopes} to any it already has; returns the scopes it holds now. */
+  List<String> allow(String origin, Set<String> scopes) throws IOException;
 
   /** Removes {@code origin} and its scopes; does nothing if it is not listed. */
   void revoke(String origin) throws IOException;

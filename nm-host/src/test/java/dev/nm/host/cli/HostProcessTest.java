@@ -27,7 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -401,6 +404,29 @@ class HostProcessTest {
       reply = HostProcess.run(home, "call", "hello");
     } while (!reply.contains("\"success\":true") && System.nanoTime() < deadline);
     assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
+  }
+
+  /** Config edits run at once in separate processes all take effect: each reads, changes and saves under a lock. */
+  @Test
+  void configEditsRunAtOnceAllTakeEffect() throws Exception {
+    List<CompletableFuture<String>> edits = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String origin = "local:edit-" + i;
+      edits.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return HostProcess.run(home, "config", "allow", origin, "--scope", "s" + origin.charAt(origin.length() - 1));
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      }, command -> new Thread(command).start()));
+    }
+    for (int i = 0; i < 6; i++) {
+      assertTrue(edits.get(i).get(60, TimeUnit.SECONDS).contains("allowed local:edit-" + i + " in "), edits.get(i).get());
+    }
+    HostConfig config = HostConfig.load(home.resolve("config.json"));
+    for (int i = 0; i < 6; i++) {
+      assertEquals(List.of("s" + i), config.origins().get("local:edit-" + i).scopes(), config.origins().toString());
+    }
   }
 
   /**
