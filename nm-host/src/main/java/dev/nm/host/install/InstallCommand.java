@@ -79,7 +79,7 @@ public final class InstallCommand implements Callable<Integer> {
         out.println("installed " + target.browser().id() + ": " + target.manifestFile()
             + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")"));
       }
-      out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed()));
+      out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed(written)));
       return 0;
     } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
@@ -110,10 +110,25 @@ public final class InstallCommand implements Callable<Integer> {
     return path;
   }
 
-  private List<String> allowed() {
+  /** The callers allowed: the ids of each family a manifest was written for; the others are reported as ignored. */
+  private List<String> allowed(List<InstallTarget> written) {
     List<String> allowed = new ArrayList<>();
-    extensionIds.stream().map(Callers::chromeOrigin).forEach(allowed::add);
-    firefoxIds.stream().map(Callers::hostOrigin).forEach(allowed::add);
+    if (written.stream().anyMatch(target -> target.browser().family() == Browser.Family.CHROMIUM)) {
+      extensionIds.stream().map(Callers::chromeOrigin).forEach(allowed::add);
+    } else if (!extensionIds.isEmpty()) {
+      ignored("--extension-id " + String.join(", ", extensionIds), "no Chromium-family browser", "--browser chrome");
+    }
+    if (written.stream().anyMatch(target -> target.browser().family() == Browser.Family.FIREFOX)) {
+      firefoxIds.stream().map(Callers::hostOrigin).forEach(allowed::add);
+    } else if (!firefoxIds.isEmpty()) {
+      ignored("--firefox-extension-id " + String.join(", ", firefoxIds), "no Firefox", "--browser firefox");
+    }
     return allowed;
+  }
+
+  private void ignored(String option, String browsers, String fix) {
+    spec.commandLine().getErr().println(
+        "nm-host install: ignored " + option + ": " + browsers + " manifest was installed, so nothing starts the host"
+            + " for it; add " + fix + " to install one");
   }
 }

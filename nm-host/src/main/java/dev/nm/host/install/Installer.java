@@ -78,7 +78,7 @@ public final class Installer {
 
   /**
    * Removes callers from the manifests of {@code where}, or whole manifests when no caller is named, and
-   * revokes each removed caller that no other manifest at the same level still lists.
+   * revokes each removed caller that no other manifest this user's browsers read still lists.
    *
    * @return the manifest files changed or deleted
    */
@@ -134,17 +134,29 @@ public final class Installer {
         .toList();
   }
 
+  /**
+   * Whether a manifest of this host name still lists {@code caller} where this user's browsers read one: the
+   * user's own folders, the system's, and the profile {@code where} names. The host's config is the user's, so a
+   * caller removed from one place keeps its grant while another lists it.
+   */
   private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
-    for (Browser browser : Browser.values()) {
-      InstallTarget target;
-      try {
-        target = new Placement(Set.of(browser), where.hostName(), where.system(), where.userDataDir())
-            .targets(locations).get(0);
-      } catch (InstallException notApplicable) {
-        continue;
-      }
-      if (existingCallers(target).contains(caller)) {
-        return true;
+    List<Placement> levels = new ArrayList<>(List.of(
+        new Placement(Set.of(), where.hostName(), false, null), new Placement(Set.of(), where.hostName(), true, null)));
+    if (where.userDataDir() != null) {
+      levels.add(where);
+    }
+    for (Placement level : levels) {
+      for (Browser browser : Browser.values()) {
+        InstallTarget target;
+        try {
+          target = new Placement(Set.of(browser), level.hostName(), level.system(), level.userDataDir())
+              .targets(locations).get(0);
+        } catch (InstallException notApplicable) {
+          continue;
+        }
+        if (existingCallers(target).contains(caller)) {
+          return true;
+        }
       }
     }
     return false;

@@ -46,6 +46,23 @@ class InstallCommandTest {
   }
 
   @Test
+  void anIdForABrowserFamilyNotInstalledIsReportedAndNotAllowed() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+
+    var result = machine.install("--browser", "chrome", "--extension-id", ID, "--firefox-extension-id", InstallFixture.ADDON);
+
+    assertEquals(0, result.status(), result.err());
+    assertTrue(result.out().endsWith(": chrome-extension://" + ID + "/\n"), result.out());
+    assertEquals(
+        "nm-host install: ignored --firefox-extension-id " + ADDON + ": no Firefox manifest was installed,"
+            + " so nothing starts the host for it; add --browser firefox to install one\n",
+        result.err());
+    JsonNode origins = Json.mapper().readTree(machine.config()).get("origins");
+    assertEquals(1, origins.size(), origins.toString());
+    assertTrue(origins.has("chrome-extension://" + ID + "/"), origins.toString());
+  }
+
+  @Test
   void installWithoutBrowsersCoversEveryChromiumBrowserGivenOnlyAnExtensionId() throws IOException {
     InstallFixture machine = new InstallFixture(root);
 

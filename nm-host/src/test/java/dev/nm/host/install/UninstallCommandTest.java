@@ -74,6 +74,20 @@ class UninstallCommandTest {
     assertFalse(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
   }
 
+  /** The config is the user's: a profile's manifest removed, the user-wide one still starts the host for the caller. */
+  @Test
+  void anOriginStillListedAtAnotherLevelStaysAllowed() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path profile = root.resolve("profile");
+    machine.install("--browser", "chromium", "--extension-id", ID);
+    machine.install("--user-data-dir", profile.toString(), "--extension-id", ID);
+
+    machine.uninstall("--user-data-dir", profile.toString());
+
+    assertFalse(Files.exists(profile.resolve("NativeMessagingHosts/nm_host.json")));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
   @Test
   void firefoxAddonsAreRevokedUnderTheirHostOrigin() throws IOException {
     InstallFixture machine = new InstallFixture(root);
