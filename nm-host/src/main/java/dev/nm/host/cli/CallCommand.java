@@ -126,7 +126,12 @@ final class CallCommand implements Callable<Integer> {
         }
       }
       printed.println(new String(codec.encode(message), StandardCharsets.UTF_8));
-      printed.flush();
+      // Once stdout is gone (`| head` has read its lines), the call is cancelled by closing the connection.
+      // picocli's default out writes through System.out, a PrintStream, which keeps write errors to itself.
+      if (printed.checkError() || System.out.checkError()) {
+        spec.commandLine().getErr().println("nm-host call: stdout is closed; the call is cancelled");
+        return 1;
+      }
       if (message instanceof Message.Success) {
         return 0;
       }

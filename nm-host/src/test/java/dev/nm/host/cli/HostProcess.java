@@ -72,6 +72,15 @@ final class HostProcess implements AutoCloseable {
     return new HostProcess(builder.start());
   }
 
+  /** Starts {@code nm-host ARGS} with its stdout and stderr as pipes of their own. */
+  static Process startPlain(Path home, String... args) throws IOException {
+    List<String> command = javaCommand(home);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("NM_HOST_HOME", home.toString());
+    return builder.start();
+  }
+
   /** Runs {@code nm-host ARGS} to completion; returns its stdout. */
   static String run(Path home, String... args) throws IOException, InterruptedException {
     List<String> command = javaCommand(home);

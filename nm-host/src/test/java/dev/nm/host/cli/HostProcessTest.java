@@ -406,6 +406,26 @@ class HostProcessTest {
     assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
   }
 
+  /** {@code nm-host call --stream ... | head -1}: once its reader leaves, the call is cancelled and the command ends. */
+  @Test
+  void aStreamedCallWhoseReaderLeftIsCancelled() throws Exception {
+    Process call = HostProcess.startPlain(home, "call", "--origin", HostProcess.ORIGIN, SlowRouteTable.TICKS,
+        "{\"millis\": 60000}", "--stream");
+    try {
+      java.io.BufferedReader lines =
+          new java.io.BufferedReader(new java.io.InputStreamReader(call.getInputStream(), StandardCharsets.UTF_8));
+      String first = lines.readLine();
+      assertTrue(first != null && first.contains("\"event\":\"tick\""), first);
+      lines.close();
+      assertTrue(call.waitFor(10, TimeUnit.SECONDS), "the call went on for its reader that left");
+      assertEquals(1, call.exitValue());
+      assertTrue(new String(call.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+          .contains("nm-host call: stdout is closed; the call is cancelled"));
+    } finally {
+      call.destroyForcibly();
+    }
+  }
+
   /** Config edits run at once in separate processes all take effect: each reads, changes and saves under a lock. */
   @Test
   void configEditsRunAtOnceAllTakeEffect() throws Exception {

@@ -29,12 +29,36 @@ public final class SlowRouteTable implements RouteTable {
     }
   }
 
+  static final String TICKS = "test.ticks";
+
+  /** @param millis how long to tick */
+  public record TicksRequest(long millis, Boolean stream) {}
+
+  /** Emits a tick every 10 ms for {@code millis}, then answers; stops when cancelled. */
+  public static final class Ticks implements RouteHandler<TicksRequest, Reply> {
+    @Override
+    public Reply handle(TicksRequest request, RouteContext context) throws InterruptedException {
+      for (long ticked = 0; ticked < request.millis(); ticked += 10) {
+        context.events().emit("tick", ticked);
+        Thread.sleep(10);
+      }
+      return new Reply(request.millis());
+    }
+  }
+
   @Override
   public List<RouteDescriptor<?, ?>> routes() {
     return List.of(
         RouteDescriptor.builder(ROUTE, Request.class, Reply.class, Sleep::new)
             .description("Answers after millis milliseconds.")
             .handlerType(Sleep.class)
+            .requestSchema("{\"type\":\"object\",\"properties\":{\"millis\":{\"type\":\"integer\"}}}")
+            .responseSchema("{\"type\":\"object\",\"properties\":{\"slept_millis\":{\"type\":\"integer\"}}}")
+            .build(),
+        RouteDescriptor.builder(TICKS, TicksRequest.class, Reply.class, Ticks::new)
+            .description("Ticks every 10 ms for millis milliseconds.")
+            .handlerType(Ticks.class)
+            .streaming(true)
             .requestSchema("{\"type\":\"object\",\"properties\":{\"millis\":{\"type\":\"integer\"}}}")
             .responseSchema("{\"type\":\"object\",\"properties\":{\"slept_millis\":{\"type\":\"integer\"}}}")
             .build());
