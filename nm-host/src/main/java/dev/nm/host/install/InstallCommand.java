@@ -1,5 +1,6 @@
 package dev.nm.host.install;
 
+import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,6 +81,13 @@ public final class InstallCommand implements Callable<Integer> {
             + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")"));
       }
       out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed(written)));
+      String home = System.getenv(HostPaths.HOME_ENV);
+      if (home != null && !home.isBlank()) {
+        spec.commandLine().getErr().println("nm-host install: " + HostPaths.HOME_ENV + " is set (" + home + "), so the"
+            + " allowlist went there. A browser started from your desktop gives the host it starts no "
+            + HostPaths.HOME_ENV + ": that host reads its default home and refuses these callers. Run install without "
+            + HostPaths.HOME_ENV + " for your desktop's browsers, or start the browser with it set.");
+      }
       return 0;
     } catch (InstallException | IOException e) {
       spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
