@@ -1,10 +1,10 @@
 # Shared by the fetch-*-model.sh scripts (sourced, not run). The caller sets SCRIPT before sourcing.
 #   NM_CACHE_DIR        download cache   (default ~/.cache/nm-host; archives go to $NM_CACHE_DIR/downloads)
 #   NM_HOST_MODELS_DIR  models directory (default $NM_HOST_HOME/models)
-#   NM_HOST_HOME        host home        (default ~/.local/share/nm-host)
+#   NM_HOST_HOME        host home        (default $XDG_DATA_HOME/nm-host, else ~/.local/share/nm-host: as the host's)
 
 downloads="${NM_CACHE_DIR:-$HOME/.cache/nm-host}/downloads"
-models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-$HOME/.local/share/nm-host}/models}"
+models="${NM_HOST_MODELS_DIR:-${NM_HOST_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/nm-host}/models}"
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 

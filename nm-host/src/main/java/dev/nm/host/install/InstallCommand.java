@@ -80,7 +80,13 @@ public final class InstallCommand implements Callable<Integer> {
         out.println("installed " + target.browser().id() + ": " + target.manifestFile()
             + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")"));
       }
-      out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed(written)));
+      List<String> allowed = allowed(written);
+      out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed));
+      if (where.system()) {
+        spec.commandLine().getErr().println("nm-host install: the manifests serve every user of this machine, but the"
+            + " allowlist is this user's (" + context.paths().configFile() + "); each other user allows the callers"
+            + " with nm-host config allow ORIGIN (" + String.join(", ", allowed) + ")");
+      }
       String home = System.getenv(HostPaths.HOME_ENV);
       if (home != null && !home.isBlank()) {
         spec.commandLine().getErr().println("nm-host install: " + HostPaths.HOME_ENV + " is set (" + home + "), so the"
