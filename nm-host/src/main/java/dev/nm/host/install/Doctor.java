@@ -6,10 +6,15 @@ import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -77,6 +82,47 @@ public final class Doctor {
     findings.add(examineDaemon());
     findings.addAll(examineModels());
     return findings;
+  }
+
+  /** Why the executable fails to start as a browser would start it, if it does: asked once per executable. */
+  private final Map<Path, Optional<String>> startFailures = new HashMap<>();
+
+  private Optional<String> startFailure(Path executable) {
+    return startFailures.computeIfAbsent(executable, Doctor::tryStart);
+  }
+
+  /**
+   * Runs {@code executable --version} with little more than a desktop session's environment (a browser does not
+   * pass on a terminal's {@code JAVA_HOME} or {@code PATH} additions); its last line of output if it fails.
+   */
+  private static Optional<String> tryStart(Path executable) {
+    ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    String home = env.get("HOME");
+    env.clear();
+    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+    if (home != null) {
+      env.put("HOME", home);
+    }
+    try {
+      Process process = builder.start();
+      process.getOutputStream().close();
+      byte[] output = process.getInputStream().readNBytes(64 * 1024);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return Optional.of("it did not answer --version within 30 s");
+      }
+      if (process.exitValue() == 0) {
+        return Optional.empty();
+      }
+      List<String> lines = new String(output, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      return Optional.of("exit status " + process.exitValue() + (lines.isEmpty() ? "" : ", \"" + lines.get(lines.size() - 1) + "\""));
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    }
   }
 
   /** The checks of one manifest file, adding to {@code findings}; an OK finding when none fails. */
@@ -165,6 +211,9 @@ public final class Doctor {
         problem("\"path\" " + text + " does not exist", reinstallWithDefaultPath());
       } else if (!Files.isExecutable(path)) {
         problem("\"path\" " + text + " is not executable", "chmod +x " + text);
+      } else {
+        startFailure(path).ifPresent(why -> problem("\"path\" " + text + " does not start: " + why,
+            "build it (mvn -B -q -DskipTests package in its checkout), or " + reinstallWithDefaultPath()));
       }
     }
 

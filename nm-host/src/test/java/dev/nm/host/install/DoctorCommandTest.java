@@ -104,6 +104,17 @@ class DoctorCommandTest {
         "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
   }
 
+  /** As bin/nm-host does in a checkout whose distribution was cleaned away. */
+  @Test
+  void hostExecutableThatDoesNotStart() throws IOException {
+    Files.writeString(machine.launcher, "#!/bin/sh\necho 'nm-host: no distribution built in /x' >&2\nexit 1\n");
+
+    assertProblem(
+        "\"path\" " + machine.launcher + " does not start: exit status 1, \"nm-host: no distribution built in /x\"",
+        "build it (mvn -B -q -DskipTests package in its checkout), or nm-host install --browser chromium"
+            + " --user-data-dir " + profile + " --extension-id " + ID);
+  }
+
   @Test
   void nameDoesNotMatchTheFile() throws IOException {
     rewrite("\"name\" : \"nm_host\"", "\"name\" : \"other_host\"");
