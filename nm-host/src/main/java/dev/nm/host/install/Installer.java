@@ -1,6 +1,7 @@
 package dev.nm.host.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,15 +136,18 @@ public final class Installer {
   }
 
   /**
-   * Whether a manifest of this host name still lists {@code caller} where this user's browsers read one: the
-   * user's own folders, the system's, and the profile {@code where} names. The host's config is the user's, so a
-   * caller removed from one place keeps its grant while another lists it.
+   * Whether a manifest of this host name still lists {@code caller} at the level {@code where} names, and, for
+   * the default host home, also where this user's browsers read one: the user's own folders and the system's.
+   * The hosts those manifests start read the default home's config, so a caller removed from one place keeps its
+   * grant while another lists it. A home set with {@code NM_HOST_HOME} (a portable or hermetic install) belongs
+   * to the level it was installed for only.
    */
   private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
-    List<Placement> levels = new ArrayList<>(List.of(
-        new Placement(Set.of(), where.hostName(), false, null), new Placement(Set.of(), where.hostName(), true, null)));
-    if (where.userDataDir() != null) {
-      levels.add(where);
+    List<Placement> levels = new ArrayList<>(List.of(where));
+    String home = System.getenv(HostPaths.HOME_ENV);
+    if (home == null || home.isBlank()) {
+      levels.add(new Placement(Set.of(), where.hostName(), false, null));
+      levels.add(new Placement(Set.of(), where.hostName(), true, null));
     }
     for (Placement level : levels) {
       for (Browser browser : Browser.values()) {
