@@ -169,14 +169,7 @@ class HandlerRuleTest {
 
   @Test
   void constructorThatThrowsACheckedException() {
-    JavaFileObject source =
-        route(
-            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
-            "  public Count() throws java.io.IOException {}",
-            "  public record Q(@NotNull Integer n) {}",
-            "  public record R(int n) {}",
-            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
-            "}");
+    JavaFileObject source = countWithConstructor("  public Count() throws java.io.IOException {}");
 
     Compilation compilation = Fixtures.compile(source);
 
@@ -189,14 +182,7 @@ class HandlerRuleTest {
 
   @Test
   void constructorThatThrowsOnlyUncheckedExceptionsIsAccepted() {
-    JavaFileObject source =
-        route(
-            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
-            "  public Count() throws IllegalStateException {}",
-            "  public record Q(@NotNull Integer n) {}",
-            "  public record R(int n) {}",
-            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
-            "}");
+    JavaFileObject source = countWithConstructor("  public Count() throws IllegalStateException {}");
 
     assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
   }
@@ -223,6 +209,16 @@ class HandlerRuleTest {
         .inFile(source)
         .onLineContaining("public final class Count");
     assertThat(compilation).hadErrorCount(1);
+  }
+
+  private static JavaFileObject countWithConstructor(String constructor) {
+    return route(
+        "public final class Count implements RouteHandler<Count.Q, Count.R> {",
+        constructor,
+        "  public record Q(@NotNull Integer n) {}",
+        "  public record R(int n) {}",
+        "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+        "}");
   }
 
   private static JavaFileObject route(String... body) {
