@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * on; a framing error gets one failure with a null {@code request_id}, then the connection closes. At end of
  * stream every unanswered call is cancelled and the connection ends at once.
  *
- * <p>Routes of tier {@link RateTier#UNLIMITED} run on the reader thread itself, without a permit: no
+ * <p>Routes of tier {@link RateTier#UNLIMITED} run on the reader thread itself, outside the in-flight limit: no
  * hand-off to a pool, and a {@code cancel} overtakes every request waiting or queued for a worker. What the reader
  * writes (those replies, protocol errors) stays in the writer's buffer until no further whole frame is
  * buffered on the input, so a burst of requests is answered with one write; the reader flushes before any
@@ -59,9 +58,10 @@ public final class ServerConnection implements Connection {
   private final AutoCloseable transport;
   private final ServingContext context;
   private final CallRegistry calls = new CallRegistry();
-  private final Semaphore permits;
-  /** Calls read while every permit was taken, in arrival order; at most {@code maxInFlight}. Guarded by itself. */
+  /** Calls read while {@code maxInFlight} ran, in arrival order; at most {@code maxInFlight}. Guarded by itself. */
   private final ArrayDeque<Admitted> waiting = new ArrayDeque<>();
+  /** The calls submitted to a pool and not yet ended. Guarded by {@code waiting}. */
+  private int running;
   /** The sizes of the requests of the calls waiting and running. Guarded by {@code waiting}. */
   private long heldBytes;
   private final AtomicBoolean open = new AtomicBoolean(true);
@@ -81,7 +81,6 @@ public final class ServerConnection implements Connection {
     this.origin = Objects.requireNonNull(origin, "origin");
     this.transport = transport;
     this.context = Objects.requireNonNull(context, "context");
-    this.permits = new Semaphore(context.maxInFlight());
     this.reader = new Thread(this::readLoop, "nm-connection-" + IDS.incrementAndGet());
     reader.setDaemon(true);
   }
@@ -121,7 +120,7 @@ public final class ServerConnection implements Connection {
     open.set(false);
     end();
     if (Thread.currentThread() != reader) {
-      // Unblocks a reader waiting for a permit or on an interruptible channel.
+      // Unblocks a reader waiting for room or on an interruptible channel.
       reader.interrupt();
     }
   }
@@ -244,10 +243,11 @@ public final class ServerConnection implements Connection {
     Admitted admitted = new Admitted(call, pool, body.length);
     synchronized (waiting) {
       heldBytes += admitted.bytes();
-      if (!permits.tryAcquire()) {
+      if (running == context.maxInFlight()) {
         waiting.add(admitted);
         return;
       }
+      running++;
     }
     submit(admitted);
   }
@@ -286,7 +286,7 @@ public final class ServerConnection implements Connection {
     return waiting.size() < context.maxInFlight() && (heldBytes == 0 || heldBytes + bytes <= HELD_BYTES_LIMIT);
   }
 
-  /** Runs the call on its pool; it holds a permit, which passes to the next waiting call when it ends. */
+  /** Runs the call on its pool; when it ends, the first waiting call takes its place. */
   private void submit(Admitted admitted) {
     InFlightCall call = admitted.call();
     context.inFlightCalls().incrementAndGet();
@@ -306,7 +306,7 @@ public final class ServerConnection implements Connection {
     }
   }
 
-  /** Hands the ended call's permit to the first waiting call not cancelled meanwhile, else frees it. */
+  /** Submits the first waiting call not cancelled meanwhile in the ended call's place, if one waits. */
   private void callEnded(Admitted ended) {
     Admitted next;
     synchronized (waiting) {
@@ -315,7 +315,7 @@ public final class ServerConnection implements Connection {
         heldBytes -= next.bytes();
       }
       if (next == null) {
-        permits.release();
+        running--;
       }
       waiting.notifyAll();
     }
