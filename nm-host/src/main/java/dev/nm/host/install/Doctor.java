@@ -148,7 +148,7 @@ public final class Doctor {
       try {
         json = HostManifest.parse(Files.readString(file));
       } catch (IOException e) {
-        problem("cannot read " + file + ": " + e.getMessage(), "ls -l " + file);
+        problem("cannot read " + file + ": " + e.getMessage(), "ls -l " + shellWord(file.toString()));
         return;
       }
       if (json == null || !json.isObject()) {
@@ -210,7 +210,7 @@ public final class Doctor {
       } else if (!Files.isRegularFile(path)) {
         problem("\"path\" " + text + " does not exist", reinstallWithDefaultPath());
       } else if (!Files.isExecutable(path)) {
-        problem("\"path\" " + text + " is not executable", "chmod +x " + text);
+        problem("\"path\" " + text + " is not executable", "chmod +x " + shellWord(text));
       } else {
         startFailure(path).ifPresent(why -> problem("\"path\" " + text + " does not start: " + why,
             "build it (mvn -B -q -DskipTests package in its checkout), or " + reinstallWithDefaultPath()));
@@ -295,7 +295,7 @@ public final class Doctor {
     try (Stream<Path> list = Files.list(dir)) {
       entries = list.sorted().toList();
     } catch (IOException e) {
-      return List.of(Finding.problem("models", "cannot list " + dir + ": " + e.getMessage(), "ls -ld " + dir));
+      return List.of(Finding.problem("models", "cannot list " + dir + ": " + e.getMessage(), "ls -ld " + shellWord(dir.toString())));
     }
     List<Path> chat =
         entries.stream().filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".gguf")).toList();
@@ -339,10 +339,15 @@ public final class Doctor {
    * The install command that rewrites a target's manifest allowing {@code callers} (a placeholder if none),
    * starting the manifest's own path when it is usable, else the default launcher.
    */
+  /** {@code word} as one shell word: as it is when it needs no quoting, else in single quotes. */
+  static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
   private String installCommand(InstallTarget target, Placement where, List<String> callers, JsonNode manifest) {
     StringBuilder command = new StringBuilder("nm-host install --browser ").append(target.browser().id());
     if (where.userDataDir() != null) {
-      command.append(" --user-data-dir ").append(where.userDataDir());
+      command.append(" --user-data-dir ").append(shellWord(where.userDataDir().toString()));
     }
     if (where.system()) {
       command.append(" --system");
@@ -358,7 +363,7 @@ public final class Doctor {
     callers.forEach(caller -> command.append(option).append(chromium ? Callers.chromeId(caller) : caller));
     Path hostPath = usableHostPath(manifest);
     if (hostPath != null) {
-      command.append(" --host-path ").append(hostPath);
+      command.append(" --host-path ").append(shellWord(hostPath.toString()));
     } else if (defaultHostPath == null) {
       command.append(" --host-path <ABSOLUTE_PATH_TO_nm-host>");
     }

@@ -104,6 +104,14 @@ class DoctorCommandTest {
         "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
   }
 
+  /** A fix is pasted into a shell: a path with a space or a quote must stay one word. */
+  @Test
+  void fixesQuotePathsThatAShellWouldSplit() {
+    assertEquals("/opt/nm/bin/nm-host", Doctor.shellWord("/opt/nm/bin/nm-host"));
+    assertEquals("'/home/ada/my apps/nm-host'", Doctor.shellWord("/home/ada/my apps/nm-host"));
+    assertEquals("'/tmp/ada'\\''s/profile'", Doctor.shellWord("/tmp/ada's/profile"));
+  }
+
   /** As bin/nm-host does in a checkout whose distribution was cleaned away. */
   @Test
   void hostExecutableThatDoesNotStart() throws IOException {
