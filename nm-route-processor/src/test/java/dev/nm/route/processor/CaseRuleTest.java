@@ -27,6 +27,21 @@ class CaseRuleTest {
   }
 
   @Test
+  void invalidCasesThatOnlySendAnUnknownProperty() {
+    JavaFileObject source =
+        Fixtures.route("Count", "count", List.of(VALID,
+            "@InvalidCase(name = \"stranger\", request = \"{\\\"n\\\": 1, \\\"zz\\\": 1}\", field = \"zz\")"));
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.onlyUnknownPropertyCases("count"))
+        .inFile(source)
+        .onLineContaining("public final class Count");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void invalidCaseExpectingTheCrashCode() {
     JavaFileObject source =
         Fixtures.route("Count", "count", List.of(VALID,

@@ -26,7 +26,8 @@ import javax.lang.model.type.DeclaredType;
  * Pointers, {@code equalTo} is JSON and {@code matches} a regular expression; a {@code VALIDATION_ERROR}
  * case names a field whose first segment is a wire name of the request record; only streaming routes
  * expect events; a valid case sends only properties the request record has; no case expects
- * {@code INTERNAL_ERROR}, the host's answer to a handler that failed, which any bug would satisfy. (An invalid case's field may
+ * {@code INTERNAL_ERROR}, the host's answer to a handler that failed, which any bug would satisfy; not every
+ * invalid case is refused only for a property the request record lacks, which any record refuses. (An invalid case's field may
  * also name a property its own request adds, for the host reports an unknown property at its name.)
  */
 final class CaseRule implements RouteRule {
@@ -58,6 +59,11 @@ final class CaseRule implements RouteRule {
       if (valid.minEvents() > 0 && !route.streaming()) {
         findings.add(at(route, valid.mirror(), "minEvents", ErrorMessages.eventsWithoutStreaming(valid.name(), route.name())));
       }
+    }
+    // A record without components can be refused for nothing else.
+    if (record.isPresent() && !record.get().getRecordComponents().isEmpty() && !route.invalidCases().isEmpty()
+        && route.invalidCases().stream().allMatch(invalid -> sendsOnlyAnUnknownProperty(record.get(), invalid))) {
+      findings.add(Finding.at(route.element(), ErrorMessages.onlyUnknownPropertyCases(route.name())));
     }
     for (InvalidCaseModel invalid : route.invalidCases()) {
       requestProblem(invalid.request())
@@ -121,6 +127,13 @@ final class CaseRule implements RouteRule {
             at(route, invalid.mirror(), "field",
                 ErrorMessages.unknownField(
                     invalid.name(), invalid.field(), record.get().getSimpleName().toString(), wireNames.toString())));
+  }
+
+  /** Whether the case is refused for a property the record lacks, as every record refuses one. */
+  private static boolean sendsOnlyAnUnknownProperty(TypeElement record, InvalidCaseModel invalid) {
+    String firstSegment = FIELD_SEGMENT_END.split(invalid.field(), 2)[0];
+    return invalid.code().equals(VALIDATION_ERROR) && !invalid.field().isEmpty()
+        && !wireNames(record).contains(firstSegment) && requestHasProperty(invalid.request(), firstSegment);
   }
 
   /** The request type, if it is a record: then its properties are known and closed. */

@@ -62,6 +62,12 @@ public final class ErrorMessages {
         + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
   }
 
+  public static String onlyUnknownPropertyCases(String route) {
+    return "[NmRouteNoTests] Route '" + route + "': every @InvalidCase sends a property the request record does not"
+        + " have, which the host refuses for any route. Add one that breaks a rule of this route's request, such as"
+        + " a missing required field or a value out of range.";
+  }
+
   public static String crashExpected(String caseName) {
     return "[NmRouteBadCase] invalid case '" + caseName + "' expects INTERNAL_ERROR, the host's answer to a handler"
         + " that failed unexpectedly: any bug would pass it. Expect the code the route answers on purpose, such as"
