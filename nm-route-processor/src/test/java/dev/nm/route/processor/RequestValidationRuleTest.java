@@ -27,6 +27,33 @@ class RequestValidationRuleTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /** The host validates the default group only: a constraint of another group checks nothing. */
+  @Test
+  void constraintOfAnotherGroupOnly() {
+    JavaFileObject source =
+        Fixtures.route("Count", "count", CASES,
+            "  public interface Strict {}",
+            "  public record Q(@NotNull(groups = Strict.class) List<String> items) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.noValidation("count", "Q"))
+        .inFile(source)
+        .onLineContaining("public final class Count");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void constraintOfTheDefaultGroupNamedExplicitly() {
+    JavaFileObject source =
+        Fixtures.route("Count", "count", CASES,
+            "  public interface Strict {}",
+            "  public record Q(@NotNull(groups = {Strict.class, jakarta.validation.groups.Default.class}) List<String> items) {}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
   @Test
   void constraintsInANestedRecordThatValidationDoesNotCascadeInto() {
     JavaFileObject source =

@@ -103,6 +103,9 @@ final class ConstraintKeywords {
   private static void collectBuiltIns(
       List<? extends AnnotationMirror> annotations, Set<String> composedSeen, List<AnnotationMirror> builtIns) {
     for (AnnotationMirror mirror : annotations) {
+      if (!AnnotationValues.inDefaultGroup(mirror)) {
+        continue; // the host validates the default group only
+      }
       String name = AnnotationValues.typeName(mirror);
       Element type = mirror.getAnnotationType().asElement();
       if (name.startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {

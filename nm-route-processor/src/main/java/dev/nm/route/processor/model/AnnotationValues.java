@@ -16,6 +16,8 @@ import javax.lang.model.util.Elements;
  * (and no user class) is ever touched.
  */
 public final class AnnotationValues {
+  private static final String DEFAULT_GROUP = "jakarta.validation.groups.Default";
+
   private final Elements elements;
 
   public AnnotationValues(Elements elements) {
@@ -35,6 +37,20 @@ public final class AnnotationValues {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a constraint applies when the host validates, in Bean Validation's default group: its
+   * {@code groups} are unset, empty, or include {@code jakarta.validation.groups.Default}.
+   */
+  public static boolean inDefaultGroup(AnnotationMirror constraint) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> member : constraint.getElementValues().entrySet()) {
+      if (member.getKey().getSimpleName().contentEquals("groups") && member.getValue().getValue() instanceof List<?> groups) {
+        return groups.isEmpty() || groups.stream()
+            .anyMatch(group -> String.valueOf(((AnnotationValue) group).getValue()).equals(DEFAULT_GROUP));
+      }
+    }
+    return true;
   }
 
   /** The qualified name of the mirror's annotation type. */

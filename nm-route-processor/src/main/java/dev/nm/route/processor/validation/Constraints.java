@@ -9,8 +9,14 @@ import javax.lang.model.element.Element;
 final class Constraints {
   private Constraints() {}
 
-  /** A built-in constraint, or an annotation meta-annotated with {@code @Constraint} (custom or Hibernate's). */
+  /**
+   * A built-in constraint, or an annotation meta-annotated with {@code @Constraint} (custom or Hibernate's), that
+   * applies in the default group, the one the host validates.
+   */
   static boolean isConstraint(AnnotationMirror mirror) {
+    if (!AnnotationValues.inDefaultGroup(mirror)) {
+      return false;
+    }
     if (AnnotationValues.typeName(mirror).startsWith(AnnotationNames.JAKARTA_CONSTRAINTS_PACKAGE + ".")) {
       return true;
     }
