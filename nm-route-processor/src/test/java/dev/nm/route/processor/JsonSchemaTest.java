@@ -198,4 +198,23 @@ class JsonSchemaTest {
     object.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  /** {@code @Size String[]}: javac puts the annotation on the element type too, Bean Validation on the array only. */
+  @Test
+  void anArraysConstraintsStayOnTheArray() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route("Tags", "tags", List.of(
+                    "@ValidCase(name = \"ok\", request = \"{\\\"tags\\\": [\\\"a\\\"]}\")",
+                    "@InvalidCase(name = \"none\", request = \"{\\\"tags\\\": []}\", field = \"tags\")"),
+                "  public record Q(@NotEmpty @Size(max = 3) String[] tags, List<@NotBlank String> names) {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    JsonNode request = new ObjectMapper().readTree(
+        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    JsonNode tags = request.at("/properties/tags");
+    assertThat(tags.get("minItems").asInt()).isEqualTo(1);
+    assertThat(tags.get("maxItems").asInt()).isEqualTo(3);
+    assertThat(tags.get("items").toString()).isEqualTo("{\"type\":\"string\"}");
+    assertThat(request.at("/properties/names/items").toString()).isEqualTo("{\"type\":\"string\",\"minLength\":1}");
+  }
 }

@@ -74,12 +74,13 @@ public final class JsonSchemaGenerator {
     }
 
     ObjectNode schema(TypeMirror type, List<? extends AnnotationMirror> annotations) {
-      ObjectNode schema = typeSchema(type);
+      ObjectNode schema = typeSchema(type, annotations);
       new ConstraintKeywords(schema, values).apply(annotations);
       return schema;
     }
 
-    private ObjectNode typeSchema(TypeMirror type) {
+    /** {@code declared}: the annotations of the declaration typed {@code type}, if any. */
+    private ObjectNode typeSchema(TypeMirror type, List<? extends AnnotationMirror> declared) {
       switch (type.getKind()) {
         case BOOLEAN:
           return typed("boolean");
@@ -94,7 +95,7 @@ public final class JsonSchemaGenerator {
           if (component.getKind() == TypeKind.BYTE) {
             return typed("string").put("contentEncoding", "base64");
           }
-          return array(component);
+          return array(component, declared);
         case DECLARED:
           return declared((DeclaredType) type);
         default:
@@ -146,7 +147,7 @@ public final class JsonSchemaGenerator {
         return schema;
       }
       if (isA(type, "java.lang.Iterable")) {
-        ObjectNode schema = arguments.size() == 1 ? array(arguments.get(0)) : typed("array");
+        ObjectNode schema = arguments.size() == 1 ? array(arguments.get(0), List.of()) : typed("array");
         return isA(type, "java.util.Set") ? schema.put("uniqueItems", true) : schema;
       }
       if (element.getKind() == ElementKind.RECORD) {
@@ -198,9 +199,19 @@ public final class JsonSchemaGenerator {
           : ((ExecutableType) types.asMemberOf(record, component.getAccessor())).getReturnType();
     }
 
-    private ObjectNode array(TypeMirror elementType) {
+    /**
+     * An array of {@code elementType}. {@code declared} are the annotations of the array's declaration: in
+     * {@code @Size(max = 3) String[] tags} javac also puts {@code @Size} on {@code String}, but Bean Validation
+     * applies it to the array only, so the elements' schema leaves those out.
+     */
+    private ObjectNode array(TypeMirror elementType, List<? extends AnnotationMirror> declared) {
+      List<String> declaredText = declared.stream().map(AnnotationMirror::toString).toList();
+      List<AnnotationMirror> own = elementType.getAnnotationMirrors().stream()
+          .filter(mirror -> !declaredText.contains(mirror.toString()))
+          .map(AnnotationMirror.class::cast)
+          .toList();
       ObjectNode schema = typed("array");
-      schema.set("items", schema(elementType, elementType.getAnnotationMirrors()));
+      schema.set("items", schema(elementType, own));
       return schema;
     }
 
