@@ -54,7 +54,7 @@ class GeneratorTest {
                     + " back\\\",\\\"type\\\":\\\"string\\\",\\\"minLength\\\":1}},\\\"required\\\":[\\\"text\\\"],"
                     + "\\\"additionalProperties\\\":false}\")",
                 "          .responseSchema(\"{\\\"$schema\\\":\\\"https://json-schema.org/draft/2020-12/schema\\\","
-                    + "\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"text\\\":{\\\"type\\\":\\\"string\\\"}},"
+                    + "\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"text\\\":{\\\"type\\\":[\\\"string\\\",\\\"null\\\"]}},"
                     + "\\\"additionalProperties\\\":false}\")",
                 "          .validCase(\"echoes\", \"{\\\"text\\\": \\\"hi\\\"}\", 0,"
                     + " new DeclaredCase.Expectation(\"/text\", \"\\\"hi\\\"\", \"\"))",

@@ -105,7 +105,7 @@ class JsonSchemaTest {
     assertThat(name.get("maxLength").asInt()).isEqualTo(20);
     assertThat(name.get("pattern").asText()).isEqualTo("^(?:[a-z]+)$");
     assertThat(properties.get("email").get("format").asText()).isEqualTo("email");
-    assertThat(properties.get("blob").get("type").asText()).isEqualTo("string");
+    assertThat(type(properties.get("blob"))).isEqualTo("string|null");
     assertThat(properties.get("blob").get("contentEncoding").asText()).isEqualTo("base64");
   }
 
@@ -121,10 +121,10 @@ class JsonSchemaTest {
     assertThat(temperature.get("exclusiveMinimum").asDouble()).isEqualTo(0.0);
     assertThat(temperature.has("minimum")).isFalse();
     assertThat(temperature.get("maximum").asDouble()).isEqualTo(2.5);
-    assertThat(properties.get("seed").get("type").asText()).isEqualTo("integer");
+    assertThat(type(properties.get("seed"))).isEqualTo("integer|null");
     assertThat(properties.get("seed").get("exclusiveMinimum").asInt()).isEqualTo(0);
     assertThat(properties.get("offset").get("minimum").asInt()).isEqualTo(0);
-    assertThat(properties.get("stream").get("type").asText()).isEqualTo("boolean");
+    assertThat(type(properties.get("stream"))).isEqualTo("boolean|null");
     assertThat(properties.get("ratio").get("type").asText()).isEqualTo("number");
   }
 
@@ -149,15 +149,15 @@ class JsonSchemaTest {
     assertThat(texts(colors.get("items").get("enum"))).containsExactly("RED", "verdant").inOrder();
     assertThat(properties.get("labels").get("items").get("type").asText()).isEqualTo("string");
     JsonNode counts = properties.get("counts");
-    assertThat(counts.get("type").asText()).isEqualTo("object");
+    assertThat(type(counts)).isEqualTo("object|null");
     assertThat(counts.get("minProperties").asInt()).isEqualTo(1);
     assertThat(counts.get("additionalProperties").get("type").asText()).isEqualTo("integer");
   }
 
   @Test
   void enumsNestedRecordsAndOpenValues() {
-    assertThat(properties.get("kind").get("type").asText()).isEqualTo("string");
-    assertThat(texts(properties.get("kind").get("enum"))).containsExactly("RED", "verdant").inOrder();
+    assertThat(type(properties.get("kind"))).isEqualTo("string|null");
+    assertThat(properties.get("kind").get("enum").toString()).isEqualTo("[\"RED\",\"verdant\",null]");
     JsonNode item = properties.get("item");
     assertThat(item.get("type").asText()).isEqualTo("object");
     assertThat(item.get("properties").get("id").get("type").asText()).isEqualTo("string");
@@ -170,21 +170,30 @@ class JsonSchemaTest {
   @Test
   void genericRecordHasItsTypeArgumentsSubstituted() {
     JsonNode items = properties.get("page").get("properties").get("items");
-    assertThat(items.get("type").asText()).isEqualTo("array");
+    assertThat(type(items)).isEqualTo("array|null");
     assertThat(items.get("items").get("properties").get("id").get("type").asText()).isEqualTo("string");
   }
 
   @Test
   void recursiveRecordIsReferencedThroughDefs() {
     JsonNode tree = properties.get("tree");
-    assertThat(tree.get("type").asText()).isEqualTo("object");
+    assertThat(type(tree)).isEqualTo("object|null");
     assertThat(tree.get("properties").get("children").get("items").get("$ref").asText())
         .isEqualTo("#/$defs/test.Shapes.Node");
     JsonNode node = schema.get("$defs").get("test.Shapes.Node");
-    assertThat(node.get("properties").get("name").get("type").asText()).isEqualTo("string");
+    assertThat(type(node.get("properties").get("name"))).isEqualTo("string|null");
     assertThat(node.get("properties").get("children").get("items").get("$ref").asText())
         .isEqualTo("#/$defs/test.Shapes.Node");
     assertThat(names(schema.get("$defs"))).containsExactly("test.Shapes.Node");
+  }
+
+  /**
+   * A property's type: {@code "string"}, or {@code "string|null"} where the host's mapper also reads and writes
+   * {@code null} (a property neither primitive nor required).
+   */
+  private static String type(JsonNode property) {
+    JsonNode type = property.get("type");
+    return type.isArray() ? String.join("|", texts(type)) : type.asText();
   }
 
   private static List<String> texts(JsonNode array) {
@@ -216,5 +225,31 @@ class JsonSchemaTest {
     assertThat(tags.get("maxItems").asInt()).isEqualTo(3);
     assertThat(tags.get("items").toString()).isEqualTo("{\"type\":\"string\"}");
     assertThat(request.at("/properties/names/items").toString()).isEqualTo("{\"type\":\"string\",\"minLength\":1}");
+  }
+
+  /** Null where the mapper reads or writes it: a referenced record takes null beside it; NON_NULL records write none. */
+  @Test
+  void nullWhereTheMapperReadsOrWritesIt() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.source(
+                "Tree",
+                "@NativeRoute(name = \"tree\", description = \"Grows.\")",
+                "@ValidCase(name = \"ok\", request = \"{\\\"name\\\": \\\"a\\\"}\")",
+                "@InvalidCase(name = \"blank\", request = \"{\\\"name\\\": \\\"\\\"}\", field = \"name\")",
+                "public final class Tree implements RouteHandler<Tree.Node, Tree.R> {",
+                "  public record Node(@NotBlank String name, Node parent) {}",
+                "  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)",
+                "  public record R(String note) {}",
+                "  @Override public R handle(Node q, RouteContext context) { return new R(null); }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    RouteDescriptor<?, ?> route = new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0);
+    JsonNode request = new ObjectMapper().readTree(route.requestSchema());
+    assertThat(request.at("/properties/parent/anyOf").toString())
+        .isEqualTo("[{\"$ref\":\"#/$defs/test.Tree.Node\"},{\"type\":\"null\"}]");
+    assertThat(request.at("/properties/name/type").asText()).isEqualTo("string");
+    JsonNode response = new ObjectMapper().readTree(route.responseSchema());
+    assertThat(response.at("/properties/note/type").asText()).isEqualTo("string");
   }
 }

@@ -177,6 +177,8 @@ public final class JsonSchemaGenerator {
         properties.set(wireName, property);
         if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
           required.add(wireName);
+        } else if (!omitsNulls(record) && !omitsNulls(component)) {
+          allowNull(property); // the host's mapper reads an explicit null as absent, and writes absent values as null
         }
       }
       expanding.pop();
@@ -190,6 +192,18 @@ public final class JsonSchemaGenerator {
         schema.set("required", required);
       }
       return schema.put("additionalProperties", false);
+    }
+
+    /** Whether Jackson leaves null values out when it writes {@code element}: {@code @JsonInclude(NON_NULL)} or stricter. */
+    private boolean omitsNulls(javax.lang.model.element.Element element) {
+      List<? extends AnnotationMirror> mirrors = element instanceof RecordComponentElement component
+          ? ComponentAnnotations.of(component)
+          : element.getAnnotationMirrors();
+      return AnnotationValues.find(mirrors, AnnotationNames.JSON_INCLUDE).stream()
+          .flatMap(mirror -> mirror.getElementValues().entrySet().stream())
+          .filter(member -> member.getKey().getSimpleName().contentEquals("value"))
+          .map(member -> String.valueOf(member.getValue().getValue()))
+          .anyMatch(include -> !include.equals("ALWAYS") && !include.equals("USE_DEFAULTS"));
     }
 
     /** The component's type, with the record's type arguments substituted if it has any. */
@@ -218,6 +232,23 @@ public final class JsonSchemaGenerator {
     private boolean isA(DeclaredType type, String qualifiedName) {
       TypeElement target = elements.getTypeElement(qualifiedName);
       return target != null && types.isAssignable(types.erasure(type), types.erasure(target.asType()));
+    }
+  }
+
+  /** Lets {@code property} also be {@code null}; a schema that allows anything already does. */
+  private static void allowNull(ObjectNode property) {
+    if (property.has("$ref")) {
+      ArrayNode anyOf = property.putArray("anyOf");
+      anyOf.addObject().set("$ref", property.remove("$ref"));
+      anyOf.addObject().put("type", "null");
+      return;
+    }
+    if (property.path("type").isTextual()) {
+      String type = property.get("type").asText();
+      property.putArray("type").add(type).add("null");
+    }
+    if (property.path("enum").isArray()) {
+      ((ArrayNode) property.get("enum")).addNull();
     }
   }
 

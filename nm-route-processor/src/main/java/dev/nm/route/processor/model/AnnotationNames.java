@@ -14,6 +14,7 @@ public final class AnnotationNames {
   public static final String REQUEST_VALIDATOR = "dev.nm.route.RequestValidator";
   public static final String JSON_PROPERTY = "com.fasterxml.jackson.annotation.JsonProperty";
   public static final String JSON_CREATOR = "com.fasterxml.jackson.annotation.JsonCreator";
+  public static final String JSON_INCLUDE = "com.fasterxml.jackson.annotation.JsonInclude";
   public static final String JSON_NODE = "com.fasterxml.jackson.databind.JsonNode";
   /** The package of Jakarta Bean Validation's built-in constraints. */
   public static final String JAKARTA_CONSTRAINTS_PACKAGE = "jakarta.validation.constraints";
