@@ -22,7 +22,7 @@ class ServedByAHostTest {
           .hasData(
               "/routes/3/request_schema/properties/top",
               "{\"description\": \"how many of the most frequent words to list; 10 if absent\","
-                  + " \"type\": \"integer\", \"minimum\": 1, \"maximum\": 50}")
+                  + " \"type\": [\"integer\", \"null\"], \"minimum\": 1, \"maximum\": 50}")
           .hasData("/routes/3/request_schema/required", "[\"text\"]");
       assertSuccess(client.call("text_stats", Map.of("text", "to be or not to be", "top", 1)))
           .hasData("/top", "[{\"word\": \"be\", \"count\": 2}]");
