@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
@@ -168,6 +169,7 @@ public final class JsonSchemaGenerator {
       String doc = elements.getDocComment(record);
       ObjectNode properties = NODES.objectNode();
       ArrayNode required = NODES.arrayNode();
+      boolean recordOmitsNulls = omitsNulls(record);
       for (RecordComponentElement component : record.getRecordComponents()) {
         List<AnnotationMirror> annotations = ComponentAnnotations.of(component);
         String wireName = WireNames.property(component);
@@ -177,7 +179,7 @@ public final class JsonSchemaGenerator {
         properties.set(wireName, property);
         if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
           required.add(wireName);
-        } else if (!omitsNulls(record) && !omitsNulls(component)) {
+        } else if (!recordOmitsNulls && !omitsNulls(component)) {
           allowNull(property); // the host's mapper reads an explicit null as absent, and writes absent values as null
         }
       }
@@ -195,7 +197,7 @@ public final class JsonSchemaGenerator {
     }
 
     /** Whether Jackson leaves null values out when it writes {@code element}: {@code @JsonInclude(NON_NULL)} or stricter. */
-    private boolean omitsNulls(javax.lang.model.element.Element element) {
+    private boolean omitsNulls(Element element) {
       List<? extends AnnotationMirror> mirrors = element instanceof RecordComponentElement component
           ? ComponentAnnotations.of(component)
           : element.getAnnotationMirrors();

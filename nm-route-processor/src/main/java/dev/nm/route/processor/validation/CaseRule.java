@@ -120,7 +120,7 @@ final class CaseRule implements RouteRule {
       return Optional.empty();
     }
     List<String> wireNames = wireNames(record.get());
-    String firstSegment = FIELD_SEGMENT_END.split(invalid.field(), 2)[0];
+    String firstSegment = firstSegment(invalid.field());
     return wireNames.contains(firstSegment) || requestHasProperty(invalid.request(), firstSegment)
         ? Optional.empty()
         : Optional.of(
@@ -131,9 +131,14 @@ final class CaseRule implements RouteRule {
 
   /** Whether the case is refused for a property the record lacks, as every record refuses one. */
   private static boolean sendsOnlyAnUnknownProperty(TypeElement record, InvalidCaseModel invalid) {
-    String firstSegment = FIELD_SEGMENT_END.split(invalid.field(), 2)[0];
+    String firstSegment = firstSegment(invalid.field());
     return invalid.code().equals(VALIDATION_ERROR) && !invalid.field().isEmpty()
         && !wireNames(record).contains(firstSegment) && requestHasProperty(invalid.request(), firstSegment);
+  }
+
+  /** The property a {@code details.field} path starts with: {@code items} of {@code items[0].name}. */
+  private static String firstSegment(String field) {
+    return FIELD_SEGMENT_END.split(field, 2)[0];
   }
 
   /** The request type, if it is a record: then its properties are known and closed. */
