@@ -99,6 +99,14 @@ public record HostPaths(Path home, Path modelsDir) {
     return home.resolve("logs");
   }
 
+  /**
+   * Whether {@code NM_HOST_HOME} names this process's home, rather than the default home that a host started
+   * by a desktop browser reads.
+   */
+  public static boolean homeSetByEnvironment() {
+    return notBlank(System.getenv(HOME_ENV));
+  }
+
   private static boolean notBlank(String s) {
     return s != null && !s.isBlank();
   }

@@ -87,9 +87,8 @@ public final class InstallCommand implements Callable<Integer> {
             + " allowlist is this user's (" + context.paths().configFile() + "); each other user allows the callers"
             + " with nm-host config allow ORIGIN (" + String.join(", ", allowed) + ")");
       }
-      String home = System.getenv(HostPaths.HOME_ENV);
-      if (home != null && !home.isBlank()) {
-        spec.commandLine().getErr().println("nm-host install: " + HostPaths.HOME_ENV + " is set (" + home + "), so the"
+      if (HostPaths.homeSetByEnvironment()) {
+        spec.commandLine().getErr().println("nm-host install: " + HostPaths.HOME_ENV + " is set (" + System.getenv(HostPaths.HOME_ENV) + "), so the"
             + " allowlist went there. A browser started from your desktop gives the host it starts no "
             + HostPaths.HOME_ENV + ": that host reads its default home and refuses these callers. Run install without "
             + HostPaths.HOME_ENV + " for your desktop's browsers, or start the browser with it set.");

@@ -144,8 +144,7 @@ public final class Installer {
    */
   private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
     List<Placement> levels = new ArrayList<>(List.of(where));
-    String home = System.getenv(HostPaths.HOME_ENV);
-    if (home == null || home.isBlank()) {
+    if (!HostPaths.homeSetByEnvironment()) {
       levels.add(new Placement(Set.of(), where.hostName(), false, null));
       levels.add(new Placement(Set.of(), where.hostName(), true, null));
     }
