@@ -82,6 +82,14 @@ public record HostPaths(Path home, Path modelsDir) {
     return runDir().resolve("daemon.pid");
   }
 
+  /**
+   * Where a daemon that retired (its installation changed) records itself while it serves its last ports, for
+   * {@code nm-host daemon status|stop} to find it: it no longer holds the lock or the pid file.
+   */
+  public Path retiredDaemonRecord(long daemonPid) {
+    return runDir().resolve("retired-".concat(Long.toString(daemonPid)));
+  }
+
   /** Where relays hand their pipes to the daemon with process id {@code daemonPid} (see PipeHandoffFiles). */
   public Path handoffDir(long daemonPid) {
     return runDir().resolve("handoff-".concat(Long.toString(daemonPid)));

@@ -6,9 +6,15 @@ import dev.nm.host.connection.PipeHandoffFiles;
 import dev.nm.host.connection.PipeHandoffListener;
 import java.io.IOException;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the installation it runs from changes ({@link InstallationWatcher}: nm-host upgraded or rebuilt) it
  * retires: it removes its socket and pid file, gives up the lock, serves the ports it has until they close and
- * then exits, while the next browser launch starts a daemon of the new version.
+ * then exits, while the next browser launch starts a daemon of the new version. Until it exits it is recorded
+ * in {@link HostPaths#retiredDaemonRecord}, where {@code daemon status} and {@code daemon stop} find it.
  */
 final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -57,6 +64,7 @@ final class Daemon {
       stop(host, paths, lock, retired, stopped);
     }, "nm-daemon-shutdown"));
     long pid = ProcessHandle.current().pid();
+    removeRecordsOfGoneRetiredDaemons(paths);
     if (PipeHandoffListener.isSupported()) {
       removeHandoffDirsOfGoneDaemons(paths);
       host.server().acceptPipeHandoffs(paths.handoffDir(pid));
@@ -85,6 +93,42 @@ final class Daemon {
     }
     stopped.await();
     return 0;
+  }
+
+  /** The daemons that retired and still serve the ports they had, found by their records in the run directory. */
+  static List<ProcessHandle> retiredDaemons(HostPaths paths) throws IOException {
+    List<ProcessHandle> running = new ArrayList<>();
+    try (DirectoryStream<Path> records = Files.newDirectoryStream(paths.runDir(), "retired-*")) {
+      for (Path record : records) {
+        retiredDaemon(record).ifPresent(running::add);
+      }
+    } catch (NoSuchFileException e) {
+      // No run directory: no daemon ever ran here.
+    }
+    running.sort(Comparator.comparingLong(ProcessHandle::pid));
+    return running;
+  }
+
+  private static Optional<ProcessHandle> retiredDaemon(Path record) {
+    try {
+      return DaemonRecord.parse(Files.readString(record, StandardCharsets.US_ASCII)).flatMap(DaemonRecord::process);
+    } catch (IOException e) {
+      // Removed as its daemon exited, or not a record.
+      return Optional.empty();
+    }
+  }
+
+  /** Removes the records that retired daemons killed before their shutdown left behind. */
+  private static void removeRecordsOfGoneRetiredDaemons(HostPaths paths) {
+    try (DirectoryStream<Path> records = Files.newDirectoryStream(paths.runDir(), "retired-*")) {
+      for (Path record : records) {
+        if (retiredDaemon(record).isEmpty()) {
+          Files.deleteIfExists(record);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove the records of exited daemons in {}: {}", paths.runDir(), e.toString());
+    }
   }
 
   /**
@@ -149,6 +193,7 @@ final class Daemon {
       }
       host.server().stopAccepting();
       try {
+        Files.writeString(paths.retiredDaemonRecord(ProcessHandle.current().pid()), DaemonRecord.ofThisProcess().line());
         Files.deleteIfExists(paths.daemonPidFile());
         lock.channel().close();
       } catch (IOException e) {
@@ -168,6 +213,8 @@ final class Daemon {
           Files.deleteIfExists(paths.socket());
           Files.deleteIfExists(paths.daemonPidFile());
           lock.channel().close();
+        } else {
+          Files.deleteIfExists(paths.retiredDaemonRecord(ProcessHandle.current().pid()));
         }
       }
       LOG.info("nm daemon stopped");

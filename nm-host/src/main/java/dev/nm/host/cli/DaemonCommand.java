@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,64 +58,61 @@ final class DaemonCommand {
   @Command(name = "start", description = "Starts the daemon in the background unless it is running.")
   int start() throws IOException {
     try (SocketChannel ignored = DaemonConnector.connectOrStart(paths)) {
-      out().println("nm daemon running (pid " + pid().map(String::valueOf).orElse("?") + ") on " + paths.socket());
+      String pid = DaemonLock.holder(paths).map(daemon -> Long.toString(daemon.pid())).orElse("?");
+      out().println("nm daemon running (pid " + pid + ") on " + paths.socket());
       return 0;
     }
   }
 
-  @Command(name = "stop", description = "Stops the daemon: SIGTERM, then SIGKILL after 10 s.")
+  @Command(name = "stop", description = "Stops the daemon, and any retired one still serving ports: SIGTERM, then SIGKILL after 10 s.")
   int stop() throws IOException, InterruptedException {
-    Optional<ProcessHandle> daemon = runningDaemon();
-    if (daemon.isEmpty()) {
+    List<ProcessHandle> daemons = new ArrayList<>();
+    DaemonLock.holder(paths).ifPresent(daemons::add);
+    daemons.addAll(Daemon.retiredDaemons(paths));
+    if (daemons.isEmpty()) {
       out().println("nm daemon not running");
       return 0;
     }
-    ProcessHandle process = daemon.get();
-    process.destroy();
-    try {
-      process.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      spec.commandLine().getErr().println("nm daemon (pid " + process.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
-      process.destroyForcibly();
-      process.onExit().join();
+    daemons.forEach(ProcessHandle::destroy);
+    for (ProcessHandle daemon : daemons) {
+      try {
+        daemon.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        spec.commandLine().getErr().println(
+            "nm daemon (pid " + daemon.pid() + ") ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + " s; killing it");
+        daemon.destroyForcibly();
+        daemon.onExit().join();
+      }
+      out().println("nm daemon stopped (pid " + daemon.pid() + ")");
     }
-    out().println("nm daemon stopped (pid " + process.pid() + ")");
     return 0;
   }
 
   @Command(name = "status", description = "Says whether the daemon runs; exit status 0 if it does, 3 if not.")
   int status() throws IOException {
-    Optional<ProcessHandle> daemon = runningDaemon();
-    if (daemon.isEmpty()) {
+    Optional<ProcessHandle> daemon = DaemonLock.holder(paths);
+    if (daemon.isEmpty() && DaemonLock.isHeld(paths)) {
+      out().println("nm daemon starting (home " + paths.home() + ")");
+    } else if (daemon.isEmpty()) {
       out().println("nm daemon not running (home " + paths.home() + ")");
-      return NOT_RUNNING;
+    } else if (!Files.exists(paths.daemonPidFile())) {
+      out().println("nm daemon starting (pid " + daemon.get().pid() + "), not accepting connections yet");
+    } else {
+      boolean answering;
+      try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
+        answering = channel != null;
+      }
+      out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
+          + (answering ? "" : ", not accepting connections yet"));
     }
-    boolean answering = false;
-    try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
-      answering = channel != null;
+    for (ProcessHandle retired : Daemon.retiredDaemons(paths)) {
+      out().println("nm daemon retired (pid " + retired.pid() + "): takes no new ports, serves those it has and exits"
+          + " when they close");
     }
-    out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
-        + (answering ? "" : ", not accepting connections yet"));
-    return 0;
+    return daemon.isPresent() || DaemonLock.isHeld(paths) ? 0 : NOT_RUNNING;
   }
 
   private PrintWriter out() {
     return spec.commandLine().getOut();
-  }
-
-  /** The daemon process, if one holds the lock; its pid file is trusted only then. */
-  private Optional<ProcessHandle> runningDaemon() throws IOException {
-    if (!DaemonLock.isHeld(paths)) {
-      return Optional.empty();
-    }
-    return pid().flatMap(ProcessHandle::of);
-  }
-
-  private Optional<Long> pid() throws IOException {
-    try {
-      return Optional.of(Long.parseLong(Files.readString(paths.daemonPidFile()).trim()));
-    } catch (NoSuchFileException | NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -2,36 +2,66 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 
 /**
  * The lock that makes the daemon one per user: the running daemon holds an exclusive lock on
  * {@link HostPaths#daemonLock()} for its whole life, and the operating system drops it when the process
  * dies, however it dies. Holding it is therefore also the daemon's proof of life, more reliable than a pid
- * file whose pid may have been reused.
+ * file whose pid may have been reused. The holder records itself ({@link DaemonRecord}) in the file as soon as
+ * it holds the lock, long before it writes its pid file, which says it takes ports.
  */
 final class DaemonLock {
+  /**
+   * The locked byte: past any content, so that the holder's record at the start of the file stays readable
+   * where locks are mandatory (Windows).
+   */
+  private static final long LOCKED_POSITION = Long.MAX_VALUE - 1;
+
   private DaemonLock() {}
 
-  /** Takes the lock for this process, or returns null when a running daemon holds it. */
+  /** Takes the lock for this process and records it as the holder, or returns null when a running daemon holds it. */
   static FileLock tryAcquire(HostPaths paths) throws IOException {
     FileChannel channel = open(paths);
-    FileLock lock = channel.tryLock();
+    FileLock lock = channel.tryLock(LOCKED_POSITION, 1, false);
     if (lock == null) {
       channel.close();
+      return null;
     }
+    channel.truncate(0);
+    channel.write(ByteBuffer.wrap(DaemonRecord.ofThisProcess().line().getBytes(StandardCharsets.US_ASCII)), 0);
     return lock;
   }
 
   /** Whether a live daemon holds the lock now. */
   static boolean isHeld(HostPaths paths) throws IOException {
-    try (FileChannel channel = open(paths); FileLock lock = channel.tryLock()) {
+    try (FileChannel channel = open(paths); FileLock lock = channel.tryLock(LOCKED_POSITION, 1, false)) {
       return lock == null;
+    }
+  }
+
+  /**
+   * The daemon holding the lock now; empty when none does, or in the moment after a daemon took it and before
+   * it recorded itself.
+   */
+  static Optional<ProcessHandle> holder(HostPaths paths) throws IOException {
+    if (!isHeld(paths)) {
+      return Optional.empty();
+    }
+    try {
+      return DaemonRecord.parse(new String(Files.readAllBytes(paths.daemonLock()), StandardCharsets.US_ASCII))
+          .flatMap(DaemonRecord::process);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
     }
   }
 

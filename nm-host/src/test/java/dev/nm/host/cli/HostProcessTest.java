@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -352,6 +353,20 @@ class HostProcessTest {
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
   }
 
+  /** A daemon holds the lock from its first moment, while it loads its routes, long before it writes its pid file. */
+  @Test
+  void statusNamesADaemonThatIsStillStarting() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    FileLock starting = DaemonLock.tryAcquire(paths);
+    try {
+      assertEquals("nm daemon starting (pid " + ProcessHandle.current().pid() + "), not accepting connections yet\n",
+          HostProcess.run(home, "daemon", "status"));
+    } finally {
+      starting.channel().close();
+    }
+    assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon not running"));
+  }
+
   @Test
   void anIdleDaemonExitsAndCleansUp() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 1}");
@@ -481,6 +496,39 @@ class HostProcessTest {
       }
       assertTrue(Files.exists(home.resolve("run/daemon.sock")), "the old daemon's exit left its successor's socket alone");
       assertTrue(HostProcess.run(home, "daemon", "status").startsWith("nm daemon running (pid "));
+    }
+  }
+
+  /**
+   * A retired daemon holds neither the lock nor the pid file, yet it holds a model's memory as long as an extension
+   * keeps its port open: status names it, and stop ends it with the current one.
+   */
+  @Test
+  void statusAndStopFindADaemonThatRetiredButStillServesAPort() throws Exception {
+    assertTrue(HostProcess.run(home, "daemon", "start").startsWith("nm daemon running (pid "));
+    try (HostProcess first = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(first.call("before", "hello", "{}").path("success").asBoolean());
+      long retired = DaemonLockView.daemonPid(home).orElseThrow();
+      Files.writeString(home.resolve("test-routes/upgraded"), "a changed installation");
+      awaitLogLine(home.resolve("logs/daemon.log"), "nm-host was upgraded or rebuilt", Duration.ofSeconds(15));
+      assertEquals("nm daemon not running (home " + home + ")\n"
+              + "nm daemon retired (pid " + retired + "): takes no new ports, serves those it has and exits when they close\n",
+          HostProcess.run(home, "daemon", "status"));
+
+      long successor;
+      try (HostProcess next = HostProcess.browserLaunch(home, Map.of())) {
+        assertTrue(next.call("new", "hello", "{}").path("success").asBoolean());
+        successor = DaemonLockView.daemonPid(home).orElseThrow();
+      }
+      assertTrue(HostProcess.run(home, "daemon", "status").endsWith(
+          "\nnm daemon retired (pid " + retired + "): takes no new ports, serves those it has and exits when they close\n"));
+
+      assertEquals("nm daemon stopped (pid " + successor + ")\nnm daemon stopped (pid " + retired + ")\n",
+          HostProcess.run(home, "daemon", "stop"));
+      assertFalse(ProcessHandle.of(retired).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(Files.exists(home.resolve("run/retired-" + retired)), "a retired daemon removes its record as it exits");
+      assertTrue(first.awaitExit(BROWSER_KILL_DELAY), "the port ended with its daemon");
+      assertEquals(0, first.exitValue(), "which released it as it stopped");
     }
   }
 
