@@ -3,13 +3,15 @@ package dev.nm.host.cli;
 import dev.nm.host.HostConfig;
 import dev.nm.host.NativeMessagingServer;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts edits of {@code config.json} in force in a running server, so that {@code nm-host install} or
  * {@code nm-host config allow} takes effect without a restart. Checks the file's identity, size and
- * modification time once a second (a save replaces the file, so its identity changes even within one clock
- * tick) and, when they change, loads it and hands it to {@link NativeMessagingServer#adoptSavedConfig}: the
+ * modification time (a save replaces the file, so its identity changes even within one clock tick) as soon as
+ * the file system reports a change in its directory, and once a second besides (where the JDK's watch service
+ * itself polls, as on macOS, every 10 s), and, when they change, loads it and hands it to {@link NativeMessagingServer#adoptSavedConfig}: the
  * process that saved it has audited the change. A file that does not load is logged and the config in force
  * is kept. Pool sizes and the models directory are read
  * once, at start; a change to them is logged as waiting for a restart.
@@ -29,27 +32,57 @@ final class ConfigWatcher {
 
   private final Path file;
   private final NativeMessagingServer server;
-  private final ScheduledExecutorService timer;
   /** Null until the first check, which therefore catches an edit made while the server was starting. */
   private FileState seen;
 
   private ConfigWatcher(Path file, NativeMessagingServer server) {
     this.file = file;
     this.server = server;
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "nm-config-watcher");
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
   /** Starts watching {@code file} on a daemon thread. */
   static void start(Path file, NativeMessagingServer server) {
     ConfigWatcher watcher = new ConfigWatcher(file, server);
-    watcher.timer.scheduleWithFixedDelay(watcher::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    Thread thread = new Thread(watcher::watch, "nm-config-watcher");
+    thread.setDaemon(true);
+    thread.start();
   }
 
-  /** Runs on the timer thread only. */
+  private void watch() {
+    WatchService changes = directoryChanges();
+    while (true) {
+      try {
+        WatchKey key = changes == null ? sleep() : changes.poll(PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        return;
+      }
+      check();
+    }
+  }
+
+  /** The file system's reports of changes in the config's directory; null where none can be had. */
+  private WatchService directoryChanges() {
+    try {
+      WatchService service = file.getFileSystem().newWatchService();
+      file.toAbsolutePath().getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+      return service;
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.info("watching {} for edits once a second ({})", file, e.toString());
+      return null;
+    }
+  }
+
+  private static WatchKey sleep() throws InterruptedException {
+    Thread.sleep(PERIOD_MILLIS);
+    return null;
+  }
+
+  /** Runs on the watcher's thread only. */
   private void check() {
     try {
       FileState now = FileState.of(file);
@@ -67,7 +100,7 @@ final class ConfigWatcher {
               + " (nm-host daemon stop; the next request starts it)", file);
         }
       }
-    } catch (IOException | RuntimeException e) { // anything thrown would end the schedule
+    } catch (IOException | RuntimeException e) { // anything thrown would end the watch
       LOG.warn("cannot reload {}; keeping the config in force: {}", file, e.getMessage());
     }
   }

@@ -413,11 +413,8 @@ class HostProcessTest {
     assertTrue(HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN)
         .contains("allowed nm-host-cli in " + home.resolve("config.json") + " (no scopes)\n"));
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String reply;
-    do {
-      reply = HostProcess.run(home, "call", "hello");
-    } while (!reply.contains("\"success\":true") && System.nanoTime() < deadline);
+    // The daemon hears of the saved file at once: the very next call, a JVM's start later, is served.
+    String reply = HostProcess.run(home, "call", "hello");
     assertTrue(reply.contains("\"request_id\":\"cli-1\",\"success\":true"), reply);
   }
 
