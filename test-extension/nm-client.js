@@ -7,20 +7,32 @@
 
 export const DEFAULT_HOST = 'nm_host';
 
+/** The longest request_id a host accepts (UTF-16 units); a longer one is refused with a null request_id. */
+export const MAX_REQUEST_ID_LENGTH = 256;
+
+/** Failures after which the host closes the port: they end every call still waiting. */
+const CONNECTION_ENDING = new Set(['INVALID_FRAME', 'MESSAGE_TOO_LARGE']);
+
 export class NmClient {
   #port;
   #pending = new Map();
   #chunks = new Map();
   #nextId = 1;
   #closed = null;
+  #onUnmatched;
 
-  constructor(hostName = DEFAULT_HOST) {
+  /**
+   * onUnmatched sees a failure the host could not tie to a request (request_id null: a request it could not
+   * read) while several calls wait, so that it cannot tell whose it is; it ends no call, and the request that
+   * caused it gets no other reply.
+   */
+  constructor(hostName = DEFAULT_HOST, { onUnmatched = (message) => console.warn('nm: unmatched failure', message) } = {}) {
+    this.#onUnmatched = onUnmatched;
     this.#port = chrome.runtime.connectNative(hostName);
     this.#port.onMessage.addListener((message) => this.#receive(message));
     this.#port.onDisconnect.addListener(() => {
-      this.#closed = chrome.runtime.lastError?.message ?? 'Native host has exited.';
-      for (const call of this.#pending.values()) call.reject(new Error(this.#closed));
-      this.#pending.clear();
+      // Reading lastError here also keeps Chrome from logging "Unchecked runtime.lastError".
+      this.#end(chrome.runtime.lastError?.message ?? 'Native host has exited.');
     });
   }
 
@@ -31,16 +43,30 @@ export class NmClient {
 
   /**
    * Sends one request. Returns {requestId, reply}: reply resolves to the final envelope (success or failure);
-   * onEvent sees each stream event envelope as it arrives.
+   * onEvent sees each stream event envelope as it arrives. reply rejects if the port closes first, or at once
+   * if requestId is not a usable id or is that of a call still waiting on this port.
    */
-  send(route, payload = {}, { onEvent = () => {}, requestId = `r${this.#nextId++}` } = {}) {
+  send(route, payload = {}, { onEvent = () => {}, requestId = this.#freshId() } = {}) {
     const reply = new Promise((resolve, reject) => {
       if (this.#closed) {
         reject(new Error(this.#closed));
         return;
       }
+      if (typeof requestId !== 'string' || requestId.length === 0 || requestId.length > MAX_REQUEST_ID_LENGTH) {
+        reject(new Error(`request_id must be a string of 1 to ${MAX_REQUEST_ID_LENGTH} characters`));
+        return;
+      }
+      if (this.#pending.has(requestId)) {
+        reject(new Error(`request_id ${requestId} is already in flight on this port`));
+        return;
+      }
       this.#pending.set(requestId, { resolve, reject, onEvent });
-      this.#port.postMessage({ request_id: requestId, route, payload });
+      try {
+        this.#port.postMessage({ request_id: requestId, route, payload });
+      } catch (error) {
+        this.#pending.delete(requestId);
+        reject(error);
+      }
     });
     return { requestId, reply };
   }
@@ -51,10 +77,24 @@ export class NmClient {
   }
 
   close() {
+    if (this.#closed) return;
     this.#port.disconnect();
-    this.#closed = 'closed by the client';
-    for (const call of this.#pending.values()) call.reject(new Error(this.#closed));
+    this.#end('closed by the client');
+  }
+
+  /** An id no call of this port holds, even one the caller chose. */
+  #freshId() {
+    let id;
+    do id = `r${this.#nextId++}`; while (this.#pending.has(id));
+    return id;
+  }
+
+  #end(reason) {
+    this.#closed = reason;
+    const calls = [...this.#pending.values()];
     this.#pending.clear();
+    this.#chunks.clear();
+    for (const call of calls) call.reject(new Error(reason));
   }
 
   #receive(message) {
@@ -65,11 +105,23 @@ export class NmClient {
     const call = this.#pending.get(message.request_id);
     if (call === undefined) {
       if (message.request_id == null && message.success === false) {
-        // A failure not tied to a request (a broken frame) ends every call on this port.
-        for (const pending of this.#pending.values()) pending.resolve(message);
-        this.#pending.clear();
+        if (CONNECTION_ENDING.has(message.error?.code)) {
+          // The stream broke: the host closes the port; every call still waiting gets this failure.
+          const calls = [...this.#pending.values()];
+          this.#pending.clear();
+          for (const pending of calls) pending.resolve(message);
+        } else if (this.#pending.size === 1) {
+          // A request the host could not read (INVALID_JSON, say): its final reply. Every request sent waits in
+          // #pending until its final reply, so with one waiting it is that one.
+          const [[requestId, only]] = this.#pending;
+          this.#pending.delete(requestId);
+          only.resolve(message);
+        } else {
+          // Which of the waiting requests it answers is unknown; the others are still answered.
+          this.#onUnmatched(message);
+        }
       }
-      return;
+      return; // an event or reply of a call already answered, cancelled or never sent: dropped
     }
     if ('event' in message) {
       call.onEvent(message);
@@ -80,12 +132,35 @@ export class NmClient {
   }
 
   #receiveChunk({ request_id: requestId, chunk: { seq, total }, data }) {
-    const parts = this.#chunks.get(requestId) ?? new Array(total);
-    parts[seq] = data;
-    this.#chunks.set(requestId, parts);
-    if (parts.filter((part) => part !== undefined).length === total) {
+    // The chunks of one envelope arrive consecutively and in order (docs/protocol.md).
+    const parts = this.#chunks.get(requestId) ?? [];
+    if (seq !== parts.length || (parts.total !== undefined && parts.total !== total)) {
       this.#chunks.delete(requestId);
-      this.#receive(JSON.parse(parts.join('')));
+      this.#brokenStream(requestId, `chunk ${seq} of ${total} out of order after ${parts.length}`);
+      return;
     }
+    parts.total = total;
+    parts.push(data);
+    if (parts.length < total) {
+      this.#chunks.set(requestId, parts);
+      return;
+    }
+    this.#chunks.delete(requestId);
+    let message;
+    try {
+      message = JSON.parse(parts.join(''));
+    } catch (error) {
+      this.#brokenStream(requestId, `chunks do not join into JSON: ${error.message}`);
+      return;
+    }
+    this.#receive(message);
+  }
+
+  /** Fails the call whose chunks broke as the Java client does (INVALID_FRAME), leaving the others waiting. */
+  #brokenStream(requestId, why) {
+    const call = this.#pending.get(requestId);
+    if (call === undefined) return;
+    this.#pending.delete(requestId);
+    call.resolve({ request_id: requestId, success: false, error: { code: 'INVALID_FRAME', message: why, details: {} } });
   }
 }
