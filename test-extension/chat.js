@@ -1,6 +1,6 @@
 // Streams an answer from the host's `chat` route token by token (OpenAI chat.completion.chunk events, then
 // the final chat.completion reply). Stop asks the host to end the generation: `stop_generation` for the
-// request, or the protocol's `cancel` where the host has no stop_generation route.
+// request, or the protocol's `cancel` where stop_generation does not stop it (no such route, refused).
 import { NmClient } from './nm-client.js';
 
 const form = document.getElementById('ask');
@@ -33,6 +33,8 @@ form.addEventListener('submit', async (submit) => {
   if (client === null || client.closedReason) client = new NmClient();
   answer.textContent = '';
   answer.dataset.chunks = '0';
+  delete answer.dataset.final;
+  delete status.dataset.finishReason;
   send.disabled = true;
   stop.disabled = false;
   show('streaming', 'streaming…');
@@ -66,8 +68,14 @@ stop.addEventListener('click', async () => {
   if (current === null) return;
   stop.disabled = true;
   const { requestId } = current;
-  const stopped = await client.call('stop_generation', { request_id: requestId });
-  if (!stopped.success && stopped.error.code === 'ROUTE_NOT_FOUND') {
-    await client.call('cancel', { request_id: requestId });
+  try {
+    // stop_generation ends the answer with finish_reason "cancelled" and keeps the text so far; where it is
+    // missing, refused, or does not name this request as stopped, the protocol's cancel ends it instead.
+    const stopped = await client.call('stop_generation', { request_id: requestId });
+    if (!(stopped.success && stopped.data?.stopped?.includes(requestId))) {
+      await client.call('cancel', { request_id: requestId });
+    }
+  } catch (error) {
+    // The port closed: the chat's own reply has been rejected with the reason, which the page shows.
   }
 });
