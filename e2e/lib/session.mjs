@@ -21,6 +21,7 @@ export async function startSession() {
     NM_HOST_MODELS_DIR:
       process.env.NM_HOST_MODELS_DIR ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), 'nm-host/models'),
   };
+  const browserLog = join(root, 'browser.log');
   const dirs = { allowed: TEST_EXTENSION, hostless: join(root, 'hostless'), stranger: join(root, 'stranger') };
   const ids = {
     allowed: extensionId(manifestKey(TEST_EXTENSION)),
@@ -28,44 +29,65 @@ export async function startSession() {
     stranger: copyWithNewKey(TEST_EXTENSION, dirs.stranger, 'nm test extension (not in the manifest)'),
   };
 
-  await nmHost(
-    ['install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--host-path', NM_HOST,
-      '--extension-id', ids.allowed, '--extension-id', ids.hostless],
-    env,
-  );
-  const configFile = join(hostHome, 'config.json');
-  const config = JSON.parse(readFileSync(configFile, 'utf8'));
-  delete config.origins[origin(ids.hostless)];
-  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  let context;
+  try {
+    await nmHost(
+      ['install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--host-path', NM_HOST,
+        '--extension-id', ids.allowed, '--extension-id', ids.hostless],
+      env,
+    );
+    const configFile = join(hostHome, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    delete config.origins[origin(ids.hostless)];
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
 
-  const browserLog = join(root, 'browser.log');
-  const context = await launch({ userDataDir, extensions: Object.values(dirs), env, browserLog });
-  const workers = {};
-  for (const [name, id] of Object.entries(ids)) workers[name] = await serviceWorker(context, id);
+    context = await launch({ userDataDir, extensions: Object.values(dirs), env, browserLog });
+    const workers = {};
+    for (const [name, id] of Object.entries(ids)) workers[name] = await serviceWorker(context, id);
 
-  return {
-    root,
-    hostHome,
-    userDataDir,
-    env,
-    ids,
-    workers,
-    context,
-    browserLog,
-    /** Opens an extension page of the allowed extension. */
-    async page(path) {
-      const page = await context.newPage();
-      await page.goto(`chrome-extension://${ids.allowed}/${path}`);
-      return page;
-    },
-    /** The host's and Chromium's stderr so far, for failure messages. */
-    log: () => (existsSync(browserLog) ? readFileSync(browserLog, 'utf8').split('\n').filter((l) => !l.includes('dbus')).slice(-40).join('\n') : ''),
-    async close() {
-      await context.close();
-      await nmHost(['daemon', 'stop'], env).catch((error) => console.error(error.message));
-      if (!process.env.NM_E2E_KEEP) rmSync(root, { recursive: true, force: true });
-    },
-  };
+    return {
+      root,
+      hostHome,
+      userDataDir,
+      env,
+      ids,
+      workers,
+      context,
+      browserLog,
+      /** Opens an extension page of the allowed extension. */
+      async page(path) {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${ids.allowed}/${path}`);
+        return page;
+      },
+      /** The host's and Chromium's stderr so far, for failure messages. */
+      log: () => tail(browserLog),
+      close: () => cleanUp(context, env, root),
+    };
+  } catch (error) {
+    // A session that failed half-way would leave Chromium running (its pipe keeps node from exiting), a daemon
+    // and the temp directory behind.
+    const log = tail(browserLog);
+    await cleanUp(context, env, root);
+    throw new Error(`${error.message}\n${log}`, { cause: error });
+  }
+}
+
+function tail(browserLog) {
+  return existsSync(browserLog)
+    ? readFileSync(browserLog, 'utf8').split('\n').filter((l) => !l.includes('dbus')).slice(-40).join('\n')
+    : '';
+}
+
+/** Closes the browser, stops the daemon and removes the temp directory, each even if the one before failed. */
+async function cleanUp(context, env, root) {
+  try {
+    await context?.close();
+  } catch (error) {
+    console.error(`closing Chromium: ${error.message}`);
+  }
+  await nmHost(['daemon', 'stop'], env).catch((error) => console.error(error.message));
+  if (!process.env.NM_E2E_KEEP) rmSync(root, { recursive: true, force: true });
 }
 
 /** Pids of live processes whose command line contains text (Linux /proc). */
