@@ -134,9 +134,12 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
       }
     });
 
-    const replies = await Promise.all(pages.map((page) => page.evaluate(health)));
-
-    for (const page of pages) await page.close();
+    let replies;
+    try {
+      replies = await Promise.all(pages.map((page) => page.evaluate(health)));
+    } finally {
+      for (const page of pages) await page.close();
+    }
     const daemonPid = Number(readFileSync(join(session.hostHome, 'run/daemon.pid'), 'utf8').trim());
     assert.deepEqual(replies.map((r) => r.data?.daemon_pid), [daemonPid, daemonPid], JSON.stringify(replies));
     assert.ok(alive(daemonPid));
