@@ -13,12 +13,19 @@ const ONE_MIB = 1024 * 1024;
 
 let session;
 let routes;
+let modelKinds;
 
-/** Skips a test that needs a route this build lacks, unless NM_REQUIRE_MODELS says every route must be there. */
-function needsRoute(t, name) {
-  if (routes.includes(name)) return true;
-  if (process.env.NM_REQUIRE_MODELS) assert.fail(`route ${name} is missing from this host`);
-  t.skip(`the host has no ${name} route`);
+/**
+ * Skips a test that needs a route this build lacks, or a model of a kind (generation, embedding) its models
+ * directory lacks (the AI routes are listed with or without models), unless NM_REQUIRE_MODELS says all must be there.
+ */
+function needsRoute(t, name, modelKind) {
+  const missing = !routes.includes(name)
+    ? `the host has no ${name} route`
+    : modelKind !== undefined && !modelKinds.has(modelKind) ? `the host has no ${modelKind} model for ${name}` : null;
+  if (missing === null) return true;
+  if (process.env.NM_REQUIRE_MODELS) assert.fail(missing);
+  t.skip(missing);
   return false;
 }
 
@@ -28,6 +35,8 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
     const hello = await session.workers.allowed.evaluate(() => nm.roundTrip('hello'));
     assert.equal(hello.reply?.success, true, `hello failed: ${JSON.stringify(hello)}\n${session.log()}`);
     routes = hello.reply.data.routes;
+    const models = routes.includes('models') ? await session.workers.allowed.evaluate(() => nm.roundTrip('models')) : {};
+    modelKinds = new Set(models.reply?.success ? models.reply.data.data.map((model) => model.kind) : []);
   });
 
   after(async () => {
@@ -64,7 +73,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('a reply over 1 MiB arrives whole (256 embeddings, the most one request may ask)', async (t) => {
-    if (!needsRoute(t, 'embeddings')) return;
+    if (!needsRoute(t, 'embeddings', 'embedding')) return;
     const input = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about lighthouses and the sea`);
 
     const { reply, error } = await session.workers.allowed.evaluate((i) => nm.roundTrip('embeddings', { input: i }), input);
@@ -183,7 +192,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('the chat page streams a real answer token by token', async (t) => {
-    if (!needsRoute(t, 'chat')) return;
+    if (!needsRoute(t, 'chat', 'generation')) return;
     const page = await session.page('chat.html');
     await page.fill('#max-tokens', '24');
     await page.fill('#prompt', 'What is the capital of France?');
@@ -201,7 +210,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('Stop ends a streaming answer as cancelled', async (t) => {
-    if (!needsRoute(t, 'chat')) return;
+    if (!needsRoute(t, 'chat', 'generation')) return;
     const page = await session.page('chat.html');
     await page.fill('#max-tokens', '2000');
     await page.fill('#prompt', 'Tell me a very long story about a lighthouse keeper and the sea.');
