@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "nm-host",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help and --version
     versionProvider = NmHostVersion.Provider.class,
     description = "A native-messaging host serving a local-AI API to browser extensions.",
     subcommands = {

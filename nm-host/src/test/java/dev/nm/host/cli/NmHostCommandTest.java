@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -51,6 +54,15 @@ class NmHostCommandTest {
   void callRefusesAPayloadThatIsNotAJsonObjectBeforeConnecting() {
     assertEquals(2, commandLine.execute("call", "hello", "[1, 2]"));
     assertTrue(err.toString().startsWith("PAYLOAD must be a JSON object, e.g. '{\"input\": \"hi\"}'; got: [1, 2]"), err::toString);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"daemon", "daemon status", "config", "config allow", "call", "version", "host", "install"})
+  void everyCommandExplainsItselfOnHelp(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    assertEquals(0, commandLine.execute(args.toArray(String[]::new)), err::toString);
+    assertTrue(out.toString().startsWith("Usage: nm-host " + command), out::toString);
   }
 
   @Test
