@@ -186,6 +186,25 @@ class LauncherIT {
   }
 
   /** The distribution's logging, every level on: a host's log lines reach stderr and logs/host.log, never stdout. */
+  /**
+   * Windows starts {@code bin/nm-host.cmd}, which this machine cannot run: it must keep cmd.exe quiet, end its lines
+   * as cmd.exe reads them, and start the same main class with the same stdout guards as {@code bin/nm-host}.
+   */
+  @Test
+  void theWindowsLauncherGuardsStdoutAsThePosixOneDoes() throws IOException {
+    String posix = Files.readString(LAUNCHER);
+    String windows = Files.readString(LAUNCHER.resolveSibling("nm-host.cmd"));
+    assertTrue(windows.startsWith("@echo off\r\n"), "cmd.exe echoes every command to stdout unless told not to");
+    assertEquals(windows.split("\n").length, windows.split("\r\n").length, "every line ends in CRLF");
+    String stdoutGuards = "-XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr";
+    String mainClass = "dev.nm.host.cli.NmHostMain";
+    assertTrue(posix.contains(stdoutGuards) && posix.contains(mainClass), "the POSIX launcher changed: update this test");
+    String javaLine = windows.lines().filter(line -> line.startsWith("\"%nm_java%\" ")).findFirst().orElseThrow();
+    assertTrue(javaLine.contains(stdoutGuards), javaLine);
+    assertTrue(javaLine.contains(" -cp \"%nm_home%\\lib\\*\" " + mainClass + " %*"), javaLine);
+    assertTrue(javaLine.contains("\"-Dnm.host.launcher=%NM_HOST_LAUNCHER%\""), "install names this launcher in manifests");
+  }
+
   @Test
   void hostLogsGoToStderrAndTheLogFileNeverToStdout() throws Exception {
     assertHelloIsTheOnlyOutput(Map.of("NM_HOST_LOG_LEVEL", "DEBUG", "NM_HOST_CDS", "off"));

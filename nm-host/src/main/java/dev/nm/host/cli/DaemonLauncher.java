@@ -47,7 +47,7 @@ final class DaemonLauncher {
     ProcessBuilder builder = launcher != null && Files.isExecutable(launcher) ? throughLauncher(launcher) : direct();
     return builder
         .directory(paths.home().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectErrorStream(true)
         .start();
