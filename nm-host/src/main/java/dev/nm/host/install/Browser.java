@@ -43,8 +43,9 @@ public enum Browser {
       "Brave",
       Family.CHROMIUM,
       ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-      // Brave on Linux reads Chrome's system-wide directory; it has no macOS one of its own that we know of.
-      "/etc/opt/chrome/native-messaging-hosts",
+      // Chromium's chrome_paths.cc gives every build not branded Google Chrome, Brave's among them (brave-core
+      // leaves DIR_NATIVE_MESSAGING alone), Chromium's system-wide directory; no macOS one of its own is known.
+      "/etc/chromium/native-messaging-hosts",
       "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
       null,
       "Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts"),

@@ -1,6 +1,7 @@
 package dev.nm.host.install;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -32,4 +33,29 @@ public record Placement(Set<Browser> browsers, String hostName, boolean system, 
         .toList();
   }
 
+  /**
+   * The browsers outside this placement that read {@code manifestFile} too, at the same level: Brave and Chromium
+   * share one system-wide directory on Linux, so removing Brave's manifest there removes Chromium's. None for a
+   * {@code userDataDir}: a profile directory is one browser's.
+   */
+  public List<Browser> alsoReadBy(Path manifestFile, ManifestLocations locations) {
+    List<Browser> others = new ArrayList<>();
+    if (userDataDir != null) {
+      return others;
+    }
+    for (Browser browser : Browser.values()) {
+      if (browsers.contains(browser)) {
+        continue;
+      }
+      try {
+        Placement alone = new Placement(Set.of(browser), hostName, system, userDataDir);
+        if (alone.targets(locations).get(0).manifestFile().equals(manifestFile)) {
+          others.add(browser);
+        }
+      } catch (InstallException | IllegalArgumentException notAtThisLevel) {
+        // This browser reads no manifest at this level on this system.
+      }
+    }
+    return others;
+  }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,14 +53,16 @@ public final class UninstallCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
+      Placement where = placement.placement(context.locations());
       List<Path> changed =
-          new Installer(context.locations(), context.allowlist())
-              .uninstall(placement.placement(context.locations()), extensionIds, firefoxIds);
+          new Installer(context.locations(), context.allowlist()).uninstall(where, extensionIds, firefoxIds);
       if (changed.isEmpty()) {
         out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
       }
       for (Path file : changed) {
-        out.println((Files.exists(file) ? "updated " : "removed ") + file);
+        List<Browser> sharing = where.alsoReadBy(file, context.locations());
+        out.println((Files.exists(file) ? "updated " : "removed ") + file + (sharing.isEmpty() ? ""
+            : " (also " + sharing.stream().map(Browser::displayName).collect(Collectors.joining(", ")) + "'s manifest)"));
       }
       return 0;
     } catch (InstallException | IOException e) {

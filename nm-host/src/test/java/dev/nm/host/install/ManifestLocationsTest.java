@@ -30,6 +30,21 @@ class ManifestLocationsTest {
     assertNull(linux.target(Browser.EDGE, "nm_host", true).registryKey());
   }
 
+  /** A build not branded Google Chrome, Brave's too, reads Chromium's system-wide directory on Linux. */
+  @Test
+  void braveAndChromiumShareLinuxSystemDirectoryAndUninstallSaysSo() {
+    ManifestLocations linux = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null);
+    Path braveSystem = linux.target(Browser.BRAVE, "nm_host", true).manifestFile();
+
+    assertEquals(Path.of("/etc/chromium/native-messaging-hosts/nm_host.json"), braveSystem);
+    assertEquals(List.of(Browser.CHROMIUM),
+        new Placement(Set.of(Browser.BRAVE), "nm_host", true, null).alsoReadBy(braveSystem, linux));
+    assertEquals(List.of(), new Placement(Set.of(Browser.BRAVE, Browser.CHROMIUM), "nm_host", true, null)
+        .alsoReadBy(braveSystem, linux));
+    Path braveUser = linux.target(Browser.BRAVE, "nm_host", false).manifestFile();
+    assertEquals(List.of(), new Placement(Set.of(Browser.BRAVE), "nm_host", false, null).alsoReadBy(braveUser, linux));
+  }
+
   @Test
   void macUserAndSystemDirectories() {
     ManifestLocations mac = new ManifestLocations(OperatingSystem.MACOS, HOME, null, null);
