@@ -33,10 +33,13 @@ final class JsonSyntaxError {
   static String describe(byte[] body, long offset, JsonParser parser) {
     int at = (int) Math.max(0, Math.min(offset, body.length));
     JsonStreamContext context = parser.getParsingContext();
-    if (Prefix.scan(body, at).inString) {
-      return inString(body, at, context);
-    }
     int start = culpritStart(body, at);
+    // A word Jackson read through to a quote (x") ends with the quote counted: the fault is the word, not a string.
+    Prefix upTo = Prefix.scan(body, at);
+    if (upTo.inString && Prefix.scan(body, start).inString) {
+      String path = upTo.lastStringIsName(context) ? FieldPath.container(context) : FieldPath.current(context);
+      return inString(body, at, path);
+    }
     if (start == body.length) {
       String container = context.inObject() ? "an object" : context.inArray() ? "an array" : "a value";
       return "frame is not valid JSON: it ends inside " + container + " (at byte " + start + ")";
@@ -135,21 +138,22 @@ final class JsonSyntaxError {
     return "expected " + slot.expected + ", found " + show(body, at);
   }
 
-  private static String inString(byte[] body, int at, JsonStreamContext context) {
+  /** @param path the string's own path for a value; for a field name, the path of the object it names a field of */
+  private static String inString(byte[] body, int at, String path) {
     int found = at < body.length ? body[at] & 0xff : -1;
     if (found >= 0 && found < 0x20) {
       String what = String.format(
           Locale.ROOT, "a string holds the control character U+%04X unescaped; write it as \\u%04x", found, found);
-      return "frame is not valid JSON: " + what + location(FieldPath.current(context), at);
+      return "frame is not valid JSON: " + what + location(path, at);
     }
-    int backslash = at;
+    int backslash = Math.min(at, body.length - 1);
     while (backslash > 0 && body[backslash] != '\\') {
       backslash--;
     }
     String escape = new String(body, backslash, Math.min(at + 1, body.length) - backslash, StandardCharsets.UTF_8);
     return "frame is not valid JSON: a string holds the invalid escape " + escape
         + "; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by four hex digits"
-        + location(FieldPath.current(context), backslash);
+        + location(path, backslash);
   }
 
   /** " (at payload.top_p, byte 61)": a value's own path where the fault is a value, else its container's. */
@@ -257,7 +261,7 @@ final class JsonSyntaxError {
       return new Prefix(inString, last, beforeString);
     }
 
-    /** Whether the string that ended last is a field name: it opened an object's entry. */
+    /** Whether the string that ended last, or the one still open, is a field name: it opened an object's entry. */
     boolean lastStringIsName(JsonStreamContext context) {
       return beforeString == '{' || (beforeString == ',' && context.inObject());
     }

@@ -246,6 +246,27 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void badContentInAFieldNameIsNamedAtTheNamesObject() {
+    String escapes = "; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by four hex digits";
+    assertFailure(utf8("{\"re\\quest_id\":\"r1\"}"), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: a string holds the invalid escape \\q" + escapes + " (at byte 4)");
+    assertInvalidPayload("{\"a\\qb\":1}", "a string holds the invalid escape \\q" + escapes + " (at payload, byte 44)");
+    assertInvalidPayload("{\"a\":1,\"b\\q\":1}", "a string holds the invalid escape \\q" + escapes + " (at payload, byte 50)");
+    assertInvalidPayload("{\"a\u0001\":1}",
+        "a string holds the control character U+0001 unescaped; write it as \\u0001 (at payload, byte 44)");
+  }
+
+  @Test
+  void aBadWordThatRunsIntoAQuoteIsNamed() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":x\""), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: x is not a JSON value; a value is a string in double quotes, a number, an object,"
+            + " an array, true, false or null (at route, byte 27)");
+    assertFailure(utf8("x\""), ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: x is not a JSON value; a value is a string in double quotes, a number, an object,"
+            + " an array, true, false or null (at byte 0)");
+  }
+
+  @Test
   void noSyntaxErrorSpeaksJackson() {
     List<String> payloads = List.of(
         "{\"a\":NaN}", "{\"a\":+Infinity}", "{\"a\":+1}", "{\"a\":01}", "{/**/}", "{\"a\":1//\n}", "{\"a\":'b'}", "{'a':1}", "{a:1}",
