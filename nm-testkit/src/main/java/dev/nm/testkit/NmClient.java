@@ -131,7 +131,8 @@ public final class NmClient implements AutoCloseable {
    * waits for its final reply, which also holds the events.
    *
    * @param onEvent runs on the reader thread: it may call {@link #cancel}, but must not wait for a reply on
-   *     this client. If it throws, the call fails with that exception once the final reply arrives.
+   *     this client. If it throws (an assertion failing in it, say), the call fails with that exception once the
+   *     final reply arrives.
    */
   public Reply stream(String route, Object payload, Consumer<Message.Event> onEvent) {
     return await(send(nextRequestId(), route, payload, Objects.requireNonNull(onEvent, "onEvent")));

@@ -15,7 +15,7 @@ final class PendingCall {
   private final Consumer<Message.Event> listener;
   private final List<Message.Event> events = new ArrayList<>();
   private final CompletableFuture<Reply> future = new CompletableFuture<>();
-  private RuntimeException listenerFailure;
+  private Throwable listenerFailure;
 
   PendingCall(String requestId, String route, Consumer<Message.Event> listener) {
     this.requestId = requestId;
@@ -31,7 +31,10 @@ final class PendingCall {
     return future;
   }
 
-  /** Called on the reader thread. A listener that throws fails the call once its final reply arrives. */
+  /**
+   * Called on the reader thread. A listener that throws, an {@link AssertionError} included, fails the call once
+   * its final reply arrives; the reader thread reads on.
+   */
   synchronized void event(Message.Event event) {
     events.add(event);
     if (listenerFailure != null) {
@@ -39,7 +42,7 @@ final class PendingCall {
     }
     try {
       listener.accept(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       listenerFailure = e;
     }
   }

@@ -210,6 +210,23 @@ class NmClientTest {
   }
 
   @Test
+  void aListenerAssertionFailsItsCallAndTheClientReadsOn() throws Exception {
+    CompletableFuture<Reply> reply =
+        CompletableFuture.supplyAsync(() -> client.stream("count", Map.of(), event -> {
+          throw new AssertionError("listener expected no " + event.event());
+        }));
+    String id = host.nextRequest().requestId();
+    host.send(new Message.Event(id, "tick", 1));
+    host.send(new Message.Success(id, Map.of()));
+
+    ExecutionException e = assertThrows(ExecutionException.class, () -> reply.get(10, TimeUnit.SECONDS));
+    assertEquals("listener expected no tick", e.getCause().getMessage());
+    CompletableFuture<Reply> next = client.callAsync("echo", Map.of());
+    host.send(new Message.Success(host.nextRequest().requestId(), Map.of()));
+    assertTrue(next.get(10, TimeUnit.SECONDS).succeeded());
+  }
+
+  @Test
   void replyDataAndErrorExplainAMismatchedOutcome() {
     Reply success = new Reply(new Message.Success("r1", Map.of("a", 1)), new ArrayList<>());
     JsonNode data = success.data();
