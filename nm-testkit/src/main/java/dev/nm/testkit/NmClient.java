@@ -368,14 +368,15 @@ public final class NmClient implements AutoCloseable {
     }
   }
 
-  /** The request_id a raw frame declares, if the host could echo it; else null. */
+  /**
+   * The request_id the host answers a raw frame with: read as the host reads it, so that a frame the host refuses
+   * before it reads an id (not strict UTF-8, UTF-16, too deep) awaits the reply without one.
+   */
   private String declaredRequestId(byte[] body) {
     try {
-      JsonNode id = codec.mapper().readTree(body).path("request_id");
-      boolean usable = id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= EnvelopeCodec.MAX_REQUEST_ID_LENGTH;
-      return usable ? id.textValue() : null;
-    } catch (IOException | RuntimeException e) {
-      return null;
+      return codec.decodeRequest(body).requestId();
+    } catch (ProtocolException e) {
+      return e.requestId();
     }
   }
 

@@ -7,6 +7,11 @@ import dev.nm.host.HostConfig;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.testkit.fixture.NmRouteTable;
 import dev.nm.protocol.ErrorCode;
+import static java.nio.charset.StandardCharsets.UTF_16BE;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,25 @@ class NmClientConnectTest {
 
       assertFailure(ticker, ErrorCode.CANCELLED);
       assertSuccess(cancel.join().join()).hasData("/cancelled", "true");
+    }
+  }
+
+  @Test
+  void callRawAwaitsTheReplyTheHostSendsToAFrameWhoseIdItCannotRead() {
+    ByteArrayOutputStream encodedSurrogate = new ByteArrayOutputStream();
+    encodedSurrogate.writeBytes("{\"request_id\":\"r1\",\"route\":\"echo\",\"payload\":{\"text\":\"".getBytes(UTF_8));
+    encodedSurrogate.writeBytes(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
+    encodedSurrogate.writeBytes("\"}}".getBytes(UTF_8));
+    byte[] utf16 = "{\"request_id\":\"r2\",\"route\":\"hello\"}".getBytes(UTF_16BE);
+
+    try (NativeMessagingServer server =
+            NativeMessagingServer.builder().routes(new NmRouteTable()).config(HostConfig.permissive()).build();
+        NmClient client = NmClient.connect(server, "chrome-extension://abc/")) {
+      for (byte[] body : new byte[][] {encodedSurrogate.toByteArray(), utf16}) {
+        Reply reply = client.callRaw(body);
+        assertFailure(reply, ErrorCode.INVALID_JSON);
+        assertNull(reply.requestId());
+      }
     }
   }
 }
