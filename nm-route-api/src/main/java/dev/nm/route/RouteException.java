@@ -2,6 +2,7 @@ package dev.nm.route;
 
 import dev.nm.protocol.ErrorBody;
 import dev.nm.protocol.ErrorCode;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +27,9 @@ public class RouteException extends RuntimeException {
     return code;
   }
 
+  /** The details added so far, in the order they were added, as {@link #toErrorBody()} sends them. */
   public Map<String, Object> details() {
-    return Map.copyOf(details);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
   /** Adds a machine-readable detail ({@code field}, {@code model}, {@code retry_after_ms}...). */
