@@ -10,7 +10,8 @@ import java.util.Objects;
  * the last chunk arrives. Chunks of one message arrive in order (the host's writer guarantees it); anything
  * else is a protocol error, after which the partial message is dropped. A message longer than the limit is
  * refused at the chunk that crosses it, and the rest of its chunks are dropped as they arrive, so the other
- * messages of the stream are unaffected. Not thread-safe: use it from the connection's reader thread.
+ * messages of the stream are unaffected. The reassembled message must carry its chunks' {@code request_id}.
+ * Not thread-safe: use it from the connection's reader thread.
  */
 public final class ChunkAssembler {
   private final EnvelopeCodec codec;
@@ -38,7 +39,8 @@ public final class ChunkAssembler {
    * Takes one chunk.
    *
    * @return the reassembled message after the final chunk, else null
-   * @throws ProtocolException {@link ErrorCode#INVALID_FRAME} if a chunk is out of order or changes its total;
+   * @throws ProtocolException {@link ErrorCode#INVALID_FRAME} if a chunk is out of order or changes its total, or
+   *     the chunks reassemble a message of another request;
    *     {@link ErrorCode#MESSAGE_TOO_LARGE} at the chunk that takes its message over the limit
    */
   public Message accept(Message.Chunk chunk) throws ProtocolException {
@@ -67,7 +69,17 @@ public final class ChunkAssembler {
       throw tooLarge(chunk);
     }
     partial.text.append(chunk.data());
-    return complete ? codec.decode(partial.text.toString().getBytes(StandardCharsets.UTF_8)) : null;
+    if (!complete) {
+      return null;
+    }
+    Message message = codec.decode(partial.text.toString().getBytes(StandardCharsets.UTF_8));
+    if (!Objects.equals(message.requestId(), requestId)) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_FRAME,
+          requestId,
+          "the chunks of request " + requestId + " reassemble a message of request " + message.requestId());
+    }
+    return message;
   }
 
   /** How many messages are partly received (or, past the limit, partly dropped). */

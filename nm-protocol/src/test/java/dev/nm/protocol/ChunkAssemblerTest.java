@@ -33,6 +33,19 @@ class ChunkAssemblerTest {
   }
 
   @Test
+  void refusesChunksThatReassembleAnotherRequestsMessage() throws ProtocolException {
+    assertNull(assembler.accept(new Message.Chunk("a", 0, 2, "{\"request_id\":\"b\",")));
+
+    ProtocolException e = assertThrows(
+        ProtocolException.class, () -> assembler.accept(new Message.Chunk("a", 1, 2, "\"success\":true,\"data\":1}")));
+
+    assertEquals(ErrorCode.INVALID_FRAME, e.code());
+    assertEquals("a", e.requestId());
+    assertEquals("the chunks of request a reassemble a message of request b", e.getMessage());
+    assertEquals(0, assembler.pending());
+  }
+
+  @Test
   void refusesAFirstChunkOtherThanZero() {
     ProtocolException e = assertThrows(ProtocolException.class, () -> assembler.accept(new Message.Chunk("r1", 1, 3, "x")));
 
