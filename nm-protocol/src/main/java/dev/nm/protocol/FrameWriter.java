@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
@@ -58,19 +59,35 @@ public final class FrameWriter {
         order);
   }
 
-  /** A writer over a blocking channel; handles partial writes. */
+  /**
+   * A writer over a blocking channel; handles partial writes.
+   *
+   * @throws IllegalArgumentException if the channel is a {@link SelectableChannel} in non-blocking mode
+   */
   public static FrameWriter of(WritableByteChannel channel) {
     return of(channel, ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES, ByteOrder.nativeOrder());
   }
 
-  /** A writer over a blocking channel with an explicit limit and byte order. */
+  /**
+   * A writer over a blocking channel with an explicit limit and byte order.
+   *
+   * @throws IllegalArgumentException if the channel is a {@link SelectableChannel} in non-blocking mode
+   */
   public static FrameWriter of(WritableByteChannel channel, int maxFrameBytes, ByteOrder order) {
     Objects.requireNonNull(channel, "channel");
+    if (channel instanceof SelectableChannel selectable && !selectable.isBlocking()) {
+      throw new IllegalArgumentException(
+          "the channel is in non-blocking mode; a FrameWriter blocks until a frame is written: call"
+              + " configureBlocking(true) on it first");
+    }
     return new FrameWriter(
         (bytes, length) -> {
           ByteBuffer remaining = ByteBuffer.wrap(bytes, 0, length);
           while (remaining.hasRemaining()) {
-            channel.write(remaining);
+            if (channel.write(remaining) == 0) {
+              // A blocking channel never writes 0 bytes of a non-empty buffer: it was made non-blocking later.
+              throw new IOException("the channel wrote 0 bytes: is it in non-blocking mode?");
+            }
           }
         },
         maxFrameBytes,

@@ -4,13 +4,16 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Pipe;
 import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +181,45 @@ class FrameWriterTest {
 
     assertEquals("frame of 1048577 bytes exceeds the limit of 1048576 bytes", e.getMessage());
     assertEquals(0, channel.calls);
+  }
+
+  @Test
+  void refusesANonBlockingChannelAtConstruction() throws IOException {
+    Pipe pipe = Pipe.open();
+    try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
+      sink.configureBlocking(false);
+
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameWriter.of(sink));
+
+      assertEquals(
+          "the channel is in non-blocking mode; a FrameWriter blocks until a frame is written: call configureBlocking(true) on it first",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aChannelThatWritesNothingFailsInsteadOfSpinning() {
+    WritableByteChannel full =
+        new WritableByteChannel() {
+          @Override
+          public int write(ByteBuffer src) {
+            return 0;
+          }
+
+          @Override
+          public boolean isOpen() {
+            return true;
+          }
+
+          @Override
+          public void close() {}
+        };
+    FrameWriter writer = FrameWriter.of(full, MIB, ByteOrder.LITTLE_ENDIAN);
+
+    IOException e = assertTimeoutPreemptively(
+        Duration.ofSeconds(5), () -> assertThrows(IOException.class, () -> writer.writeFrame("{}".getBytes(UTF_8))));
+
+    assertEquals("the channel wrote 0 bytes: is it in non-blocking mode?", e.getMessage());
   }
 
   @Test
