@@ -73,7 +73,8 @@ public final class EnvelopeCodec {
 
   /**
    * Decodes any envelope; used by clients reading host-to-browser frames. A frame with a {@code chunk} key
-   * is a chunk, one with {@code event} an event, one with {@code success} a reply, anything else a request.
+   * is a chunk, one with {@code event} an event (which must have no {@code success} key), one with
+   * {@code success} a reply, anything else a request.
    *
    * @throws ProtocolException as {@link #decodeRequest}, and {@link ErrorCode#INVALID_REQUEST} for a chunk,
    *     event or reply whose fields are missing or mistyped
@@ -85,6 +86,10 @@ public final class EnvelopeCodec {
     }
     if (root.has("event")) {
       String requestId = requestId(root);
+      if (root.has("success")) {
+        throw invalidRequest(requestId, "success",
+            "an event has no \"success\" key; a frame with both is neither an event nor a final reply");
+      }
       return new Message.Event(requestId, nonEmptyText(root, "event", requestId), data(root));
     }
     if (root.has("success")) {

@@ -462,6 +462,12 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void decodeRefusesAnEventWithASuccessKey() {
+    assertDecodeFailure("{\"request_id\":\"r1\",\"event\":\"token\",\"success\":true,\"data\":{}}", "r1", "success",
+        "an event has no \"success\" key; a frame with both is neither an event nor a final reply");
+  }
+
+  @Test
   void decodeRefusesMalformedChunks() {
     assertDecodeFailure("{\"request_id\":\"r1\",\"chunk\":[0,2],\"data\":\"x\"}", "r1", "chunk",
         "\"chunk\" must be an object, got an array");
