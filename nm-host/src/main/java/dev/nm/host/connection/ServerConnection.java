@@ -216,6 +216,11 @@ public final class ServerConnection implements Connection {
     } catch (ProtocolException e) {
       deliver(e.toFailure());
       return;
+    } catch (RuntimeException e) {
+      // A defect of the decoder costs this request, not the connection: the frame was whole, the stream is in sync.
+      log.error("could not decode a request from {}", origin, e);
+      deliver(new Message.Failure(null, ErrorBody.of(ErrorCode.INTERNAL_ERROR, "the host failed to read this request: " + e)));
+      return;
     }
     RouteDescriptor<?, ?> route = context.catalog().find(request.route()).map(RouteCatalog.Entry::descriptor).orElse(null);
     boolean inline = route != null && route.rateTier() == RateTier.UNLIMITED;
