@@ -8,7 +8,13 @@ import dev.nm.route.DeclaredCase;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** The server and client that the declared cases of one test factory share; started by the first case. */
+/**
+ * The server and client that the declared cases of one test factory share; started by the first case.
+ *
+ * <p>JUnit closes a factory's stream once it has handed out the dynamic tests, and under parallel execution
+ * that is before they all ran: a case running then finishes on the shared server, which closes after the last
+ * such case, and a case starting after that runs on a server of its own.
+ */
 final class CaseSession implements AutoCloseable {
   private final Supplier<NativeMessagingServer> serverFactory;
   private final String origin;
@@ -16,6 +22,9 @@ final class CaseSession implements AutoCloseable {
   private NativeMessagingServer server;
   private NmClient client;
   private RuntimeException startFailure;
+  private int running;
+  private boolean closeRequested;
+  private boolean closed;
 
   CaseSession(Supplier<NativeMessagingServer> serverFactory, String origin, Duration timeout) {
     this.serverFactory = serverFactory;
@@ -25,14 +34,31 @@ final class CaseSession implements AutoCloseable {
 
   /** Sends the case's request to {@code route} and asserts the reply is what the case declares. */
   void run(String route, DeclaredCase declared) {
-    String label = "route '" + route + "', case '" + declared.name() + "'";
-    DeclaredCaseAssertions.assertHolds(declared, client().call(route, payload(declared)), label);
+    NmClient shared = enter();
+    if (shared == null) {
+      try (CaseSession own = new CaseSession(serverFactory, origin, timeout)) {
+        own.run(route, declared);
+      }
+      return;
+    }
+    try {
+      String label = "route '" + route + "', case '" + declared.name() + "'";
+      DeclaredCaseAssertions.assertHolds(declared, shared.call(route, payload(declared)), label);
+    } finally {
+      leave();
+    }
   }
 
-  /** Starts the server on first use; a server that failed to start fails every case, without new attempts. */
-  private synchronized NmClient client() {
+  /**
+   * The shared client, started on first use, counted as in use until {@link #leave}; null once the session has
+   * closed. A server that failed to start fails every case, without new attempts.
+   */
+  private synchronized NmClient enter() {
     if (startFailure != null) {
       throw startFailure;
+    }
+    if (closed) {
+      return null;
     }
     if (client == null) {
       try {
@@ -43,7 +69,15 @@ final class CaseSession implements AutoCloseable {
         throw e;
       }
     }
+    running++;
     return client;
+  }
+
+  private synchronized void leave() {
+    running--;
+    if (closeRequested && running == 0) {
+      closeNow();
+    }
   }
 
   private static JsonNode payload(DeclaredCase declared) {
@@ -56,12 +90,23 @@ final class CaseSession implements AutoCloseable {
   }
 
   /**
-   * Closes the client, then the server.
+   * Closes the client, then the server, at once or, while cases run, once the last of them has finished.
    *
    * @throws AssertionError if the server violated the protocol during the session
    */
   @Override
   public synchronized void close() {
+    closeRequested = true;
+    if (running == 0) {
+      closeNow();
+    }
+  }
+
+  private void closeNow() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       if (client != null) {
         client.close();

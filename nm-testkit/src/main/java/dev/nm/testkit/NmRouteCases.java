@@ -40,7 +40,8 @@ import org.junit.jupiter.api.DynamicTest;
  * invalid case must fail with its code and, if it names one, its {@code details.field}.
  *
  * <p>One server and one connection serve all the cases of a factory: started when the first case runs,
- * closed when JUnit closes the stream. By default the server lets any origin call any route with every scope
+ * closed when JUnit closes the stream, or once the cases running then have finished (parallel execution; a case
+ * that starts later gets a server of its own). By default the server lets any origin call any route with every scope
  * ({@link HostConfig#permissive()}) and has no services; give it the services your routes need.
  */
 @API(status = EXPERIMENTAL, since = "0.1")

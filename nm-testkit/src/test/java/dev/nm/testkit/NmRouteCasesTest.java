@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.route.DeclaredCase;
+import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
 import dev.nm.testkit.fixture.EchoRoute;
@@ -13,6 +14,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -87,6 +93,56 @@ class NmRouteCasesTest {
     assertEquals(2, failures.size());
     assertEquals(failures.get(0), failures.get(1));
     assertTrue(failures.get(0).getMessage().startsWith("route 'echo_wrong' is declared by both"), failures.get(0).getMessage());
+  }
+
+  /**
+   * Under parallel execution JUnit closes the factory's stream once it has handed out the tests, before they ran:
+   * a case running then must finish on its server, and one starting later must still run.
+   */
+  @Test
+  void casesStillRunningOrStartingWhenJUnitClosesTheStreamRunToTheirEnd() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RouteTable slow = () -> List.of(
+        RouteDescriptor.builder("echo_slow", EchoRoute.Request.class, EchoRoute.Reply.class,
+                () -> (EchoRoute.Request request, RouteContext context) -> {
+                  entered.countDown();
+                  release.await();
+                  return new EchoRoute.Reply(request.text(), request.text().length());
+                })
+            .description("Echo, once the test lets it.")
+            .handlerType(EchoRoute.class)
+            .requestSchema("{}")
+            .responseSchema("{}")
+            .validCase("echoes", "{\"text\": \"hi\"}", 0, new DeclaredCase.Expectation("/length", "2", ""))
+            .build());
+    Stream<DynamicNode> nodes = NmRouteCases.of(slow).routes("echo_slow").dynamicTests();
+    List<DynamicTest> tests =
+        nodes.flatMap(node -> ((DynamicContainer) node).getChildren()).map(DynamicTest.class::cast).toList();
+    ExecutorService junitWorkers = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> running = junitWorkers.submit(() -> execute(tests.get(0)));
+      assertTrue(entered.await(10, TimeUnit.SECONDS));
+      nodes.close();
+      release.countDown();
+      running.get(10, TimeUnit.SECONDS);
+
+      Future<?> late = junitWorkers.submit(() -> execute(tests.get(0)));
+      late.get(10, TimeUnit.SECONDS);
+    } finally {
+      junitWorkers.shutdownNow();
+    }
+  }
+
+  private static Void execute(DynamicTest test) throws Exception {
+    try {
+      test.getExecutable().execute();
+      return null;
+    } catch (Exception | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
   }
 
   private static RouteDescriptor<?, ?> echoDeclaring(DeclaredCase.Expectation expectation) {
