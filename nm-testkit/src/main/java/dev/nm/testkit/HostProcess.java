@@ -69,8 +69,8 @@ public final class HostProcess implements AutoCloseable {
 
   /**
    * Starts describing a host launched with a command line, e.g. {@code java -cp ... Main}; the browser's
-   * arguments follow it. The working directory is the directory of {@code command[0]} unless
-   * {@link Builder#directory} says otherwise.
+   * arguments follow it. The working directory is the directory of {@code command[0]} (the current directory
+   * for a bare name such as {@code java}) unless {@link Builder#directory} says otherwise.
    */
   public static Builder builder(List<String> command) {
     if (command.isEmpty()) {
@@ -197,7 +197,10 @@ public final class HostProcess implements AutoCloseable {
       return this;
     }
 
-    /** Sends stderr to this file (by default, a new temporary file), replacing its contents. */
+    /**
+     * Sends stderr to this file, replacing its contents; by default, a new temporary file removed when the test
+     * JVM exits.
+     */
     public Builder stderrTo(Path file) {
       this.stderrFile = file;
       return this;
@@ -218,7 +221,11 @@ public final class HostProcess implements AutoCloseable {
       List<String> commandLine = new ArrayList<>(command);
       commandLine.addAll(browserArguments);
       try {
-        Path stderr = stderrFile != null ? stderrFile : Files.createTempFile("nm-host-", ".stderr");
+        Path stderr = stderrFile;
+        if (stderr == null) {
+          stderr = Files.createTempFile("nm-host-", ".stderr");
+          stderr.toFile().deleteOnExit(); // read after the host exits, so kept until the test JVM ends
+        }
         ProcessBuilder builder =
             new ProcessBuilder(commandLine)
                 .directory((directory != null ? directory : executableDirectory()).toFile())
