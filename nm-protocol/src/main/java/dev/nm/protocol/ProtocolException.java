@@ -1,5 +1,7 @@
 package dev.nm.protocol;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +22,8 @@ public final class ProtocolException extends Exception {
     super(message);
     this.code = code;
     this.requestId = requestId;
-    this.details = Map.copyOf(details);
+    // Details may hold nulls (Map.copyOf refuses them) and keep the order they are sent in.
+    this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
   public ErrorCode code() {
