@@ -7,4 +7,12 @@ public interface TokenListener {
 
   /** Called on the generating thread with a non-empty piece of text. */
   void onText(String text);
+
+  /**
+   * Called instead of {@link #onText(String)} by a backend that knows how many tokens gave the piece (more than one
+   * where a character's bytes span tokens); by default passes the piece on alone.
+   */
+  default void onText(String text, int tokens) {
+    onText(text);
+  }
 }

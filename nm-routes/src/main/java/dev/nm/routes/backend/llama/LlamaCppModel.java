@@ -120,6 +120,7 @@ final class LlamaCppModel implements GenerationModel {
       long called) {
     StringBuilder text = new StringBuilder();
     int tokens = 0;
+    int unsentTokens = 0; // tokens of results without text, passed on with the next piece
     long firstTokenAt = 0;
     long lastTokenAt = 0;
     long submitted = System.nanoTime();
@@ -140,10 +141,13 @@ final class LlamaCppModel implements GenerationModel {
         if (tokens == 0) {
           firstTokenAt = lastTokenAt;
         }
-        tokens += tokensIn(output.text);
+        int pieceTokens = tokensIn(output.text);
+        tokens += pieceTokens;
+        unsentTokens += pieceTokens;
         if (!output.text.isEmpty()) {
           text.append(output.text);
-          listener.onText(output.text);
+          listener.onText(output.text, unsentTokens);
+          unsentTokens = 0;
         }
       }
       finished = true;

@@ -72,7 +72,7 @@ final class EngineMessages {
     List<Reply> sampleReplies =
         List.of(
             Reply.done(1), Reply.text(2, "<|im_start|>user\nHi"), Reply.tokens(3, new int[] {1, 2, 3}),
-            Reply.count(4, 9), Reply.text(5, " there"), Reply.result(5, result),
+            Reply.count(4, 9), Reply.text(5, " there", 1), Reply.result(5, result),
             Reply.failure(6, new ContextOverflowException(3000, 2048)), Reply.failure(6, new BackendException("failed")));
     try {
       for (int i = 0; i < rounds; i++) {
@@ -149,6 +149,11 @@ final class EngineMessages {
 
     static Reply text(long id, String text) {
       return new Reply(id, text, null, null, null, null);
+    }
+
+    /** A piece of a generation's text, with the tokens that gave it in {@code count}. */
+    static Reply text(long id, String text, int tokens) {
+      return new Reply(id, text, null, tokens, null, null);
     }
 
     static Reply tokens(long id, int[] tokens) {

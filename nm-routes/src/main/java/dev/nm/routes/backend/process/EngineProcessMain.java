@@ -10,6 +10,7 @@ import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.TokenListener;
 import dev.nm.routes.backend.process.EngineMessages.Call;
 import dev.nm.routes.backend.process.EngineMessages.Op;
 import dev.nm.routes.backend.process.EngineMessages.Reply;
@@ -140,13 +141,28 @@ public final class EngineProcessMain {
     }
   }
 
+  /** Sends each piece of generation {@code id} to the host with its token count, 1 where the backend gives none. */
+  private TokenListener toHost(long id) {
+    return new TokenListener() {
+      @Override
+      public void onText(String text) {
+        onText(text, 1);
+      }
+
+      @Override
+      public void onText(String text, int tokens) {
+        send(Reply.text(id, text, tokens));
+      }
+    };
+  }
+
   private void generate(Call call, AtomicBoolean cancelled) {
     long id = call.id();
     Reply reply;
     Error fatal = null;
     try {
       GenerationResult result =
-          loaded().generate(call.text(), call.params(), text -> send(Reply.text(id, text)), cancelled::get);
+          loaded().generate(call.text(), call.params(), toHost(id), cancelled::get);
       reply = Reply.result(id, result);
     } catch (RuntimeException e) {
       reply = Reply.failure(id, e);

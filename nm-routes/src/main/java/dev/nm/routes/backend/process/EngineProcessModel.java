@@ -131,14 +131,15 @@ final class EngineProcessModel implements GenerationModel {
    * Generates in the engine process, passing each piece of text on as it arrives. As in the engine's own
    * process, {@code cancelled} (and this model's closing) is checked after every piece and while waiting for
    * one: once it is true no piece is passed on, the engine is asked to stop, and the result, finish reason
-   * cancelled, holds exactly the pieces passed on. A generation that this model's closing, or an interrupt,
-   * ends is cancelled too, even when the engine process had to be stopped before it answered.
+   * cancelled, holds exactly the pieces passed on and counts the tokens that gave them. A generation that this
+   * model's closing, or an interrupt, ends is cancelled too, even when the engine process had to be stopped
+   * before it answered.
    */
   @Override
   public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
     long started = System.nanoTime();
     StringBuilder passedOn = new StringBuilder();
-    int pieces = 0;
+    int tokensPassedOn = 0;
     boolean cancelSent = false;
     boolean ended = false;
     generating.incrementAndGet();
@@ -147,14 +148,14 @@ final class EngineProcessModel implements GenerationModel {
     try {
       if (closed) {
         ended = true;
-        return cancelledResult(passedOn, 0, pieces, started, null);
+        return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
       }
       try {
         send(Call.generate(id, prompt, params));
       } catch (BackendException e) {
         if (closed) { // unloaded meanwhile
           ended = true;
-          return cancelledResult(passedOn, 0, pieces, started, null);
+          return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
         }
         throw e;
       }
@@ -163,14 +164,14 @@ final class EngineProcessModel implements GenerationModel {
         if (reply != null && reply.failure() != null) {
           ended = true;
           if ((cancelSent || closed) && gone != null) {
-            return cancelledResult(passedOn, 0, pieces, started, null); // stopped while it was being unloaded
+            return cancelledResult(passedOn, 0, tokensPassedOn, started, null); // stopped while it was being unloaded
           }
           throw reply.failure().toException();
         }
         if (reply != null && reply.result() != null) {
           ended = true;
           GenerationResult result = reply.result().toGenerationResult();
-          return cancelSent ? cancelledResult(passedOn, result.promptTokens(), pieces, started, result) : result;
+          return cancelSent ? cancelledResult(passedOn, result.promptTokens(), tokensPassedOn, started, result) : result;
         }
         // Checked before a piece is passed on, so that none follows the caller's cancel.
         if (!cancelSent && (closed || cancelled.getAsBoolean())) {
@@ -178,14 +179,15 @@ final class EngineProcessModel implements GenerationModel {
           sendQuietly(Call.cancel(ids.incrementAndGet(), id));
         }
         if (reply != null && !cancelSent) {
+          int tokens = reply.count() == null ? 1 : reply.count();
           passedOn.append(reply.text());
-          pieces++;
-          listener.onText(reply.text());
+          tokensPassedOn += tokens;
+          listener.onText(reply.text(), tokens);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return cancelledResult(passedOn, 0, pieces, started, null);
+      return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
     } finally {
       if (!ended && gone == null && !cancelSent) {
         // Left early (an interrupt, or the listener threw): the engine would generate on for no one.
@@ -202,12 +204,12 @@ final class EngineProcessModel implements GenerationModel {
    * queueing). Its prompt tokens are the engine's count, or 0 where the engine did not answer.
    */
   private static GenerationResult cancelledResult(
-      CharSequence passedOn, int promptTokens, int pieces, long started, GenerationResult engines) {
+      CharSequence passedOn, int promptTokens, int completionTokens, long started, GenerationResult engines) {
     GenerationTimings timings =
         engines != null
             ? engines.timings()
             : new GenerationTimings(Duration.ofNanos(System.nanoTime() - started), Duration.ZERO, Duration.ZERO);
-    return new GenerationResult(passedOn.toString(), FinishReason.CANCELLED, promptTokens, pieces, timings);
+    return new GenerationResult(passedOn.toString(), FinishReason.CANCELLED, promptTokens, completionTokens, timings);
   }
 
   /** The engine process's resident set now, from OSHI; empty once it has exited. */

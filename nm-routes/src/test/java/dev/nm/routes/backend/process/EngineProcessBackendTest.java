@@ -150,6 +150,34 @@ class EngineProcessBackendTest {
         model.generate(chat(model, "Hi"), SamplingParams.greedy(2), TokenListener.NONE, () -> false).finishReason());
   }
 
+  /** A cancelled result counts the tokens of what was passed on: an emoji's piece is three byte tokens, not one. */
+  @Test
+  void aCancelledGenerationCountsTheTokensOfItsPiecesNotThePieces() {
+    EngineProcessModel model = load(backend(), ONE_SLOT);
+    List<String> pieces = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    TokenListener listener = new TokenListener() {
+      @Override
+      public void onText(String text) {
+        throw new AssertionError("the engine process gives each piece's token count");
+      }
+
+      @Override
+      public void onText(String text, int tokens) {
+        pieces.add(text);
+        counts.add(tokens);
+      }
+    };
+    GenerationResult result = model.generate(
+        chat(model, "Reply with three emojis only."), SamplingParams.greedy(50), listener, () -> pieces.size() >= 1);
+
+    assertEquals(FinishReason.CANCELLED, result.finishReason());
+    assertEquals(1, pieces.size(), pieces.toString());
+    assertEquals(model.tokenize(pieces.get(0)).length, counts.get(0), pieces.toString());
+    assertTrue(counts.get(0) > 1, "the emoji came in one piece of several tokens: " + pieces + " " + counts);
+    assertEquals(counts.get(0), result.completionTokens());
+  }
+
   /** A cancel from another thread, as stop_generation sends it, while pieces arrive: none is passed on after it. */
   @Test
   void noPieceIsPassedOnAfterACancelFromAnotherThread() throws Exception {
