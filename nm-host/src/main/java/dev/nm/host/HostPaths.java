@@ -29,7 +29,19 @@ public record HostPaths(Path home, Path modelsDir) {
 
   /** Paths for this process: {@code NM_HOST_HOME}, {@code NM_HOST_MODELS_DIR}, else the defaults. */
   public static HostPaths fromEnvironment() {
-    return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+    return fromEnvironment(System.getenv(), userHome());
+  }
+
+  /**
+   * The user's home as browsers and shells see it: {@code $HOME} where set, as Chromium, Firefox, the XDG
+   * directories and this project's scripts read it, else Java's {@code user.home}, which comes from the password
+   * database and ignores {@code $HOME}.
+   */
+  public static Path userHome() {
+    String home = System.getenv("HOME");
+    return home != null && !home.isBlank() && Path.of(home).isAbsolute()
+        ? Path.of(home)
+        : Path.of(System.getProperty("user.home"));
   }
 
   static HostPaths fromEnvironment(Map<String, String> env, Path userHome) {

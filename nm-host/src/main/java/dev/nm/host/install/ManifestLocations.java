@@ -1,5 +1,6 @@
 package dev.nm.host.install;
 
+import dev.nm.host.HostPaths;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ public record ManifestLocations(
 
   /** The locations for this machine and user. */
   public static ManifestLocations current() {
-    Path home = Path.of(System.getProperty("user.home"));
+    Path home = HostPaths.userHome();
     String localAppData = System.getenv("LOCALAPPDATA");
     String programData = System.getenv("ProgramData");
     return new ManifestLocations(

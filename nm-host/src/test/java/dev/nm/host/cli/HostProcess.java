@@ -94,6 +94,22 @@ final class HostProcess implements AutoCloseable {
   }
 
   /**
+   * Runs {@code nm-host ARGS} to completion as a user whose {@code $HOME} is {@code userHome}, with no
+   * {@code NM_HOST_HOME} or XDG directories set; returns its stdout. Test routes are kept under {@code home}.
+   */
+  static String runAsUser(Path home, Path userHome, String... args) throws IOException, InterruptedException {
+    List<String> command = javaCommand(home);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeAll(List.of("NM_HOST_HOME", "NM_HOST_MODELS_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"));
+    builder.environment().put("HOME", userHome.toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "nm-host " + String.join(" ", args) + " did not finish");
+    return output;
+  }
+
+  /**
    * The launcher's JVM flags, and a class path with this module's classes plus the test's slow and ratio routes. The
    * daemon a relay starts inherits the class path.
    */

@@ -529,6 +529,22 @@ class HostProcessTest {
     }
   }
 
+  /**
+   * Browsers, shells and the project's scripts find the user's files under {@code $HOME}; Java's {@code user.home}
+   * comes from the password database instead. The host follows {@code $HOME}, or its manifests and models would be
+   * where no browser or script looks.
+   */
+  @Test
+  void manifestsAndTheDefaultHomeFollowHomeFromTheEnvironment() throws Exception {
+    Path user = Files.createDirectories(home.resolve("user"));
+    String output = HostProcess.runAsUser(home, user,
+        "install", "--browser", "chromium", "--extension-id", "abcdefghijklmnopabcdefghijklmnop", "--host-path", "/bin/sh");
+
+    assertTrue(Files.exists(user.resolve(".config/chromium/NativeMessagingHosts/nm_host.json")), output);
+    assertTrue(Files.readString(user.resolve(".local/share/nm-host/config.json"))
+        .contains("\"chrome-extension://abcdefghijklmnopabcdefghijklmnop/\""), output);
+  }
+
   @Test
   void callSendsANumberNoDoubleHoldsAsTypedAndTheHostNamesTheField() throws Exception {
     HostProcess.run(home, "config", "allow", CallCommand.CLI_ORIGIN);
