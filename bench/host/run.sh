@@ -16,6 +16,7 @@ mkdir -p "$NM_HOST_HOME"
 printf '{"origins": {"%s": {"scopes": []}}}\n' "$origin" > "$NM_HOST_HOME/config.json"
 javac -d "$work/echo" "$root/bench/host/EchoHost.java"
 host=$root/bin/nm-host
+measured=0
 
 for java_home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64; do
   [ -x "$java_home/bin/java" ] || continue
@@ -44,5 +45,14 @@ for java_home in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-
   done
   java "$root/bench/host/ColdStart.java" "$runs" "$@"
   echo "   load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  # The daemon was started on this Java: stop it, so that the next Java's relay rows start and talk to a daemon
+  # on that Java, and wait for the archive it records on exit (a background JVM) so that it loads no later row.
+  "$host" daemon stop >/dev/null 2>&1 || true
+  tries=0
+  while [ -n "$(ls "$NM_HOST_CDS_DIR" 2>/dev/null | grep -E '\.(record|tmp)$')" ] && [ $tries -lt 120 ]; do
+    tries=$((tries + 1)); sleep 1
+  done
   rm -rf -- "$NM_HOST_CDS_DIR"
+  measured=$((measured + 1))
 done
+[ "$measured" -gt 0 ] || { echo "no JDK at /usr/lib/jvm/java-17-openjdk-amd64 or /usr/lib/jvm/temurin-25-jdk-amd64" >&2; exit 1; }
