@@ -14,8 +14,8 @@ import java.util.List;
  * Cold start of a native-messaging host as a browser pays it for every sendNativeMessage call: spawn the
  * process, send one hello request, read the reply, close stdin, wait for the exit. Also the host's resident
  * set size while it waits for the next request. Runs each command RUNS times and prints the median and the
- * 90th percentile. The commands take turns, one launch at a time, so that a change in the machine's load
- * during the run weighs on every row alike.
+ * 90th percentile (nearest rank). The commands take turns, one launch at a time, so that a change in the
+ * machine's load during the run weighs on every row alike.
  *
  * <pre>java bench/host/ColdStart.java RUNS LABEL 'COMMAND ...' [LABEL 'COMMAND ...']...</pre>
  *
@@ -122,6 +122,10 @@ public final class ColdStart {
       return Double.NaN;
     }
     Arrays.sort(sorted);
-    return sorted[(int) Math.ceil(p / 100.0 * sorted.length) - 1];
+    int n = sorted.length;
+    if (p == 50 && n % 2 == 0) { // the median of an even count: the mean of the two middle values
+      return (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+    return sorted[(int) Math.ceil(p / 100.0 * n) - 1];
   }
 }
