@@ -14,7 +14,8 @@
 #   STRACE=1 bench/throughput/cpu.sh
 #   NM_HOST_BIN=/elsewhere/bin/nm-host bench/throughput/cpu.sh   # another build, e.g. to compare commits
 #
-# Needs the distribution (mvn -q -o package -DskipTests at the repo root) and javac.
+# Needs the distribution (mvn -q -o package -DskipTests at the repo root), javac, and GNU time (/usr/bin/time)
+# and, for STRACE=1, strace, which scripts/bootstrap.sh does not install.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,6 +29,12 @@ host=${NM_HOST_BIN:-$repo/distribution/target/nm-host/bin/nm-host}
 
 if [[ ! -x "$host" ]]; then
   echo "no distribution built: run mvn -q -o package -DskipTests in $repo first" >&2
+  exit 1
+fi
+# The runs' own output is discarded, so a missing tool would end the script with no message.
+[[ -x /usr/bin/time ]] || { echo "no /usr/bin/time: install GNU time (Debian: apt-get install time)" >&2; exit 1; }
+if [[ "${STRACE:-0}" == 1 ]] && ! command -v strace >/dev/null; then
+  echo "STRACE=1 needs strace (Debian: apt-get install strace)" >&2
   exit 1
 fi
 mkdir -p "$target/classes"
