@@ -91,14 +91,15 @@ for round in $(seq "$rounds"); do
   python3 "$here/openai_chat_bench.py" "http://127.0.0.1:$server_port" "$here/prompts.json" "$round" "$ttft_samples" \
     llama-server >>"$results"
   echo "round $round/$rounds: llama-bench" >&2
-  # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens.
+  # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens, with
+  # flash attention on as in nm's engine and llama-server above (its default is off).
   sizes=$(python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 first = {r["metric"]: r for r in rows if r["side"] == "nm"}
 print(first["prompt"]["prompt_tokens"], first["ttft"]["prompt_tokens"], first["decode"]["completion_tokens"])' "$results")
   read -r long_tokens short_tokens gen_tokens <<<"$sizes"
-  "$llama_bench" -m "$model" -t "$threads" -p "$long_tokens,$short_tokens" -n "$gen_tokens" -r 3 -o jsonl \
+  "$llama_bench" -m "$model" -t "$threads" -p "$long_tokens,$short_tokens" -n "$gen_tokens" -fa 1 -r 3 -o jsonl \
     >>"$bench" 2>>"$work/llama-bench.log"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
