@@ -107,7 +107,10 @@ public final class HostChatBench {
    * cached prefix of an earlier request, and times its first content chunk and its final reply.
    */
   private Timed stream(NmClient client, String tag, String userMessage, int maxTokens) {
-    String nonce = String.format("Request %s-%d-%012d. ", tag, round, System.nanoTime() % 1_000_000_000_000L);
+    // The clock's fastest digits first: llama-cpp-python reuses the longest prefix shared with the previous
+    // prompt, and "Request ttft-1-" and the clock's slow leading digits were shared by consecutive requests.
+    String digits = new StringBuilder(String.format("%012d", System.nanoTime() % 1_000_000_000_000L)).reverse().toString();
+    String nonce = String.format("Request %s-%s-%d. ", digits, tag, round);
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("messages", List.of(
         Map.of("role", "system", "content", nonce + prompts.get("system").asText()),

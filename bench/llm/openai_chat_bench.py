@@ -19,9 +19,12 @@ def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream, extra
     Returns (first content chunk seconds or None, total seconds, parsed reply or final chunk).
     """
     url = urllib.parse.urlsplit(base_url)
+    # The clock's fastest digits first, as in HostChatBench.java: llama-cpp-python reuses the longest prefix shared
+    # with the previous prompt, and "Request ttft-1-" and the clock's slow leading digits were shared.
+    digits = f"{time.monotonic_ns() % 10**12:012d}"[::-1]
     body = {
         "messages": [
-            {"role": "system", "content": f"Request {tag}-{round_}-{time.monotonic_ns() % 10**12:012d}. {prompts['system']}"},
+            {"role": "system", "content": f"Request {digits}-{tag}-{round_}. {prompts['system']}"},
             {"role": "user", "content": user_message},
         ],
         "temperature": 0,
