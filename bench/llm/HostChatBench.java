@@ -132,6 +132,9 @@ public final class HostChatBench {
     if (!reply.succeeded()) {
       throw new IllegalStateException("chat failed: " + reply);
     }
+    if (firstContent[0] == 0) { // else its time to first token would be minus the start's nanoTime
+      throw new IllegalStateException("no content chunk in the answer to " + tag + ": " + reply);
+    }
     JsonNode usage = reply.data().path("usage");
     return new Timed(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt(),
         reply.data().path("choices").path(0).path("finish_reason").asText(), firstContent[0] - start, end - start);

@@ -53,6 +53,8 @@ def chat(base_url, prompts, tag, round_, user_message, max_tokens, stream, extra
         last_choice = choice
     total = time.perf_counter() - start
     connection.close()
+    if first_content is None:
+        raise RuntimeError(f"no content chunk in the answer to {tag} (last chunk {last_choice})")
     return first_content, total, last_choice
 
 
