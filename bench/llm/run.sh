@@ -70,10 +70,14 @@ stop_servers() {
   "$root/bin/nm-host" daemon stop >&2 || true
 }
 trap 'stop_servers; [[ -n "${NM_BENCH_KEEP:-}" ]] || rm -rf "$work"' EXIT
+command -v curl >/dev/null || { echo "run.sh needs curl to wait for the servers" >&2; exit 1; }
+ready=
 for _ in $(seq 120); do
-  curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && curl -sf "http://127.0.0.1:$server_port/health" >/dev/null && break
+  curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && curl -sf "http://127.0.0.1:$server_port/health" >/dev/null &&
+    ready=1 && break
   sleep 1
 done
+[[ -n "$ready" ]] || { echo "the servers did not answer within 120 s; see $work/*.log (NM_BENCH_KEEP keeps them)" >&2; exit 1; }
 
 results="$work/results.jsonl"
 bench="$work/llama-bench.jsonl"
