@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks nm's chat generation against llama.cpp's llama-bench, llama.cpp's own server and llama-cpp-python's
-# OpenAI server, same model, same threads, in one run: rounds alternate the sides, and the table shows medians.
+# OpenAI server, same model, same threads, in one run: every round runs every side, in an order that rotates
+# from round to round, and the table shows medians.
 # See README.md.
 #
 #   NM_BENCH_LLAMA_BENCH=/tmp/llama.cpp/build/bin/llama-bench NM_BENCH_LCP_PYTHON=/tmp/lcp/bin/python bench/llm/run.sh
@@ -84,27 +85,40 @@ bench="$work/llama-bench.jsonl"
 : >"$results"
 : >"$bench"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load.txt"
-for round in $(seq "$rounds"); do
-  echo "round $round/$rounds: nm" >&2
-  java -cp "$work/classes:$classpath" HostChatBench "$root/bin/nm-host" "$origin" "$here/prompts.json" "$round" "$ttft_samples" \
-    >>"$results"
-  echo "round $round/$rounds: llama-cpp-python" >&2
-  "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" "$ttft_samples" \
-    llama-cpp-python >>"$results"
-  echo "round $round/$rounds: llama-server" >&2
-  python3 "$here/openai_chat_bench.py" "http://127.0.0.1:$server_port" "$here/prompts.json" "$round" "$ttft_samples" \
-    llama-server >>"$results"
-  echo "round $round/$rounds: llama-bench" >&2
-  # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens, with
-  # flash attention on as in nm's engine and llama-server above (its default is off).
-  sizes=$(python3 -c '
+run_side() {
+  local round=$1 side=$2
+  echo "round $round/$rounds: $side" >&2
+  case $side in
+    nm)
+      java -cp "$work/classes:$classpath" HostChatBench "$root/bin/nm-host" "$origin" "$here/prompts.json" "$round" \
+        "$ttft_samples" >>"$results" ;;
+    llama-cpp-python)
+      "$lcp_python" "$here/openai_chat_bench.py" "http://127.0.0.1:$port" "$here/prompts.json" "$round" "$ttft_samples" \
+        llama-cpp-python >>"$results" ;;
+    llama-server)
+      python3 "$here/openai_chat_bench.py" "http://127.0.0.1:$server_port" "$here/prompts.json" "$round" "$ttft_samples" \
+        llama-server >>"$results" ;;
+    llama-bench)
+      # llama-bench prefills the same token counts as nm's long and short prompts, and decodes as many tokens,
+      # with flash attention on as in nm's engine and llama-server (its default is off). The counts are those of
+      # nm's latest round: nm runs first in round 1.
+      local sizes long_tokens short_tokens gen_tokens
+      sizes=$(python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-first = {r["metric"]: r for r in rows if r["side"] == "nm"}
-print(first["prompt"]["prompt_tokens"], first["ttft"]["prompt_tokens"], first["decode"]["completion_tokens"])' "$results")
-  read -r long_tokens short_tokens gen_tokens <<<"$sizes"
-  "$llama_bench" -m "$model" -t "$threads" -p "$long_tokens,$short_tokens" -n "$gen_tokens" -fa 1 -r 3 -o jsonl \
-    >>"$bench" 2>>"$work/llama-bench.log"
+latest = {r["metric"]: r for r in rows if r["side"] == "nm"}
+print(latest["prompt"]["prompt_tokens"], latest["ttft"]["prompt_tokens"], latest["decode"]["completion_tokens"])' "$results")
+      read -r long_tokens short_tokens gen_tokens <<<"$sizes"
+      "$llama_bench" -m "$model" -t "$threads" -p "$long_tokens,$short_tokens" -n "$gen_tokens" -fa 1 -r 3 -o jsonl \
+        >>"$bench" 2>>"$work/llama-bench.log" ;;
+  esac
+}
+# The order rotates each round (nm first in round 1), so that no side always runs right after the same one.
+sides=(nm llama-cpp-python llama-server llama-bench)
+for round in $(seq "$rounds"); do
+  for i in "${!sides[@]}"; do
+    run_side "$round" "${sides[(i + round - 1) % ${#sides[@]}]}"
+  done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
 
