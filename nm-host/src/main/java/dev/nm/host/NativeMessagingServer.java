@@ -56,17 +56,23 @@ import org.slf4j.LoggerFactory;
  * allowlist, scopes, rate limits) to its route's handler, and writes the reply, chunked if large.
  *
  * <pre>{@code
+ * HostPaths paths = new HostPaths(appHome, appHome.resolve("models"));   // your application's own home
  * NativeMessagingServer server = NativeMessagingServer.builder()
  *     .routesFromClassPath(getClass().getClassLoader())
  *     .services(services)
- *     .config(HostConfig.load(paths.configFile()))
+ *     .config(HostConfig.load(paths.configFile()).withOrigin(origin, List.of()))   // no file: no origin allowed
  *     .paths(paths)
  *     .hostVersion("1.2.0")
  *     .build();
  * server.serve(System.in, System.out, origin);   // one browser port, until it closes
  * }</pre>
  *
- * One server serves any number of connections at once; requests run on two bounded daemon pools of
+ * <p>{@link HostConfig#defaults()}, which {@link HostConfig#load} returns for a missing file, allows no origin:
+ * every call from an origin not added with {@link HostConfig#withOrigin} is answered {@code FORBIDDEN}. Give an
+ * embedding application a {@link HostPaths} of its own: {@link HostPaths#fromEnvironment()} is the reference
+ * host's home, whose {@link HostPaths#socket()} an installed nm-host daemon listens on.
+ *
+ * <p>One server serves any number of connections at once; requests run on two bounded daemon pools of
  * {@link HostConfig#workers()} threads, one for HEAVY routes and one for the rest, except UNLIMITED routes,
  * which each connection's reader thread runs itself. Thread-safe.
  *
