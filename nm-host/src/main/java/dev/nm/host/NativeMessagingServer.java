@@ -196,8 +196,13 @@ public final class NativeMessagingServer implements AutoCloseable {
 
   /**
    * Accepts relay connections on a Unix-domain socket, on daemon threads; returns once listening. The
-   * socket's directory is created with mode 0700. Each connection starts with a relay handshake
-   * ({@code {"relay": {"version": 1, "origin": "..."}}}) and then carries ordinary frames.
+   * socket's directory is created with mode 0700. Each connection starts with a relay handshake, one frame
+   * framed like all others, that names the origin the client speaks for; in its simplest form,
+   * {@code {"relay": {"version": 1, "origin": "..."}}}, the connection then carries ordinary frames both ways.
+   * That is not the whole handshake: version 2 (the relay hands over its own stdin and stdout), the frames the
+   * server answers on the socket, and how a malformed handshake is refused are specified in the repository's
+   * ARCHITECTURE.md, section "Relay handshake (resident host)". A client must follow that section;
+   * {@link dev.nm.host.connection.RelayHandshake} builds and reads the handshake frame.
    *
    * @throws IOException if the socket cannot be bound or another server listens there
    */
