@@ -55,9 +55,10 @@ final class BindableTypesRule implements RouteRule {
     }
     List<Finding> findings = new ArrayList<>();
     for (TypeMirror type : List.of(route.handlerTypes().get().request(), route.handlerTypes().get().response())) {
-      if (!(type instanceof DeclaredType declared)) {
-        continue;
+      if (!RecordTypesRule.isRecord(type)) {
+        continue; // [NmRouteNotRecord], or [NmRouteNotHandler] for a type variable
       }
+      DeclaredType declared = (DeclaredType) type;
       TypeElement element = (TypeElement) declared.asElement();
       String name = element.getSimpleName().toString();
       Optional<String> problem =

@@ -18,6 +18,23 @@ public final class ErrorMessages {
         + ", or implement RequestValidator<" + requestType + ">.";
   }
 
+  /**
+   * The request or reply type is not a record. {@code role} is "request" or "reply"; {@code kind} says what it is
+   * instead: "a class", "an interface", "an enum"; {@code ownType} whether the author can turn it into a record
+   * (not a JDK or library type).
+   */
+  public static String notRecord(String route, String role, String type, String kind, boolean ownType) {
+    String fix =
+        ownType
+            ? "Make " + type + " a record, its fields its components with their annotations: public record " + type
+                + "(...) {}."
+            : "Declare a record to use in its place, e.g. public record " + (role.equals("request") ? "Request" : "Reply")
+                + "(...) {}.";
+    return "[NmRouteNotRecord] Route '" + route + "': its " + role + " type " + type + " is " + kind + ", not a"
+        + " record. Request and reply types are records: their components are the wire properties, their"
+        + " constraints the validation and the schema. " + fix + " A record without components has no properties.";
+  }
+
   public static String noTests(String route, int validCases, int invalidCases) {
     return "[NmRouteNoTests] Route '" + route + "' declares " + validCases + " @ValidCase and " + invalidCases
         + " @InvalidCase; it needs at least one of each. Add a request it must answer (@ValidCase) and one it"

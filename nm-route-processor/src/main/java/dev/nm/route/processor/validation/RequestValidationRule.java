@@ -31,11 +31,13 @@ final class RequestValidationRule implements RouteRule {
 
   @Override
   public List<Finding> check(RouteModel route) {
-    if (route.handlerTypes().isEmpty() || !(route.handlerTypes().get().request() instanceof DeclaredType request)) {
+    // A request that is not a record is [NmRouteNotRecord]'s: its fields' constraints are not looked for.
+    if (route.handlerTypes().isEmpty() || !RecordTypesRule.isRecord(route.handlerTypes().get().request())) {
       return List.of();
     }
+    DeclaredType request = (DeclaredType) route.handlerTypes().get().request();
     TypeElement requestType = (TypeElement) request.asElement();
-    boolean empty = requestType.getKind() == ElementKind.RECORD && requestType.getRecordComponents().isEmpty();
+    boolean empty = requestType.getRecordComponents().isEmpty();
     boolean validator = route.validatedType().filter(validated -> types.isSameType(validated, request)).isPresent();
     if (empty || validator || constrained(requestType, new HashSet<>())) {
       return List.of();

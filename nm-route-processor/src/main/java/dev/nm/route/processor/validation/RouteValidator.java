@@ -15,6 +15,7 @@ public final class RouteValidator {
             new HandlerRule(elements, types),
             new NameRule(elements),
             new DocumentationRule(),
+            new RecordTypesRule(),
             new BindableTypesRule(elements, types),
             new RequestValidationRule(types),
             new TestCasesRule(),
