@@ -16,7 +16,11 @@ public interface RouteContext {
    */
   String origin();
 
-  /** Fires when the caller sends {@code cancel}, closes its port, or the host shuts down. */
+  /**
+   * Fires when the caller sends {@code cancel}, closes its port, or the host shuts down. The handler's thread
+   * is not interrupted: check {@link Cancellation#isCancelled()} between units of work, or register a
+   * {@link Cancellation#onCancel} hook to stop work that cannot check (see {@link Cancellation}).
+   */
   Cancellation cancellation();
 
   /**
