@@ -13,7 +13,7 @@ class BindableTypesRuleTest {
   void nonPublicNestedRecord() {
     assertUnbindable(
         "Item.name: Hidden is not public. Make it public",
-        "  public record Q(@NotNull Integer n, @NotNull Item item) {}",
+        "  public record Q(@NotNull Integer n, Item item) {}",
         "  public record Item(Hidden name) {}",
         "  record Hidden(String value) {}");
   }
@@ -30,7 +30,7 @@ class BindableTypesRuleTest {
   void interfaceComponent() {
     assertUnbindable(
         "Q.shape: Shape is an interface. Use a record or a concrete class",
-        "  public record Q(@NotNull Integer n, @NotNull Shape shape) {}",
+        "  public record Q(@NotNull Integer n, Shape shape) {}",
         "  public interface Shape {}");
   }
 
@@ -38,7 +38,7 @@ class BindableTypesRuleTest {
   void abstractClassComponent() {
     assertUnbindable(
         "Q.shape: Shape is abstract. Use a record or a concrete class",
-        "  public record Q(@NotNull Integer n, @NotNull Shape shape) {}",
+        "  public record Q(@NotNull Integer n, Shape shape) {}",
         "  public abstract static class Shape {}");
   }
 
@@ -46,7 +46,7 @@ class BindableTypesRuleTest {
   void innerClassComponent() {
     assertUnbindable(
         "Q.shape: Shape is an inner class. Declare it static",
-        "  public record Q(@NotNull Integer n, @NotNull Shape shape) {}",
+        "  public record Q(@NotNull Integer n, Shape shape) {}",
         "  public class Shape {}");
   }
 
@@ -54,7 +54,7 @@ class BindableTypesRuleTest {
   void classWithoutConstructorJacksonCanCall() {
     assertUnbindable(
         "Q.shape: Shape has no public no-argument constructor and no @JsonCreator. Add one, or make it a record",
-        "  public record Q(@NotNull Integer n, @NotNull Shape shape) {}",
+        "  public record Q(@NotNull Integer n, Shape shape) {}",
         "  public static final class Shape { public Shape(int sides) {} }");
   }
 
@@ -71,7 +71,7 @@ class BindableTypesRuleTest {
     assertUnbindable(
         "Q.when: Instant needs a Jackson module the host's mapper does not have. Use a String, a number or a"
             + " record instead",
-        "  public record Q(@NotNull Integer n, @NotNull java.time.Instant when) {}");
+        "  public record Q(@NotNull Integer n, java.time.Instant when) {}");
   }
 
   @Test

@@ -148,7 +148,7 @@ class CaseRuleTest {
             List.of(
                 "@ValidCase(name = \"camel\", request = \"{\\\"maxTokens\\\": 1}\")",
                 "@InvalidCase(name = \"zero\", request = \"{\\\"max_tokens\\\": 0}\", field = \"max_tokens\")"),
-            "  public record Q(@Positive int maxTokens) {}");
+            "  public record Q(@Positive Integer maxTokens) {}");
 
     Compilation compilation = Fixtures.compile(source);
 
@@ -157,6 +157,104 @@ class CaseRuleTest {
         .inFile(source)
         .onLineContaining("request = \"{\\\"maxTokens\\\": 1}\"");
     assertThat(compilation).hadErrorCount(1);
+  }
+
+  /** The host refuses a request without a primitive (binding) or a @NotNull one (validation): the case cannot pass. */
+  @Test
+  void validRequestWithoutARequiredProperty() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of("@ValidCase(name = \"empty\", request = \"{\\\"text\\\": null, \\\"note\\\": \\\"x\\\"}\")", INVALID),
+            "  public record Q(@NotNull Integer n, @NotBlank String text, int maxTokens, String note, Integer max) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.missingRequiredProperties("empty", "Q", "[max_tokens, n, text]"))
+        .inFile(source)
+        .onLineContaining("@ValidCase(name = \"empty\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  /** The host converts no JSON type into another (and never a fraction into an integer): the case cannot pass. */
+  @Test
+  void validRequestWithValuesOfTheWrongJsonType() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of(
+                "@ValidCase(name = \"typed\",",
+                "    request = \"{\\\"n\\\": \\\"7\\\", \\\"text\\\": 5, \\\"flag\\\": {}, \\\"count\\\": 2.0, \\\"ratio\\\": 2,"
+                    + " \\\"id\\\": 3000000000}\")",
+                INVALID),
+            "  public record Q(@NotNull Integer n, String text, Boolean flag, Long count, double ratio, int id) {}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.wrongJsonType("typed", "n", "a string", "Q.n", "an integer"))
+        .inFile(source)
+        .onLineContaining("3000000000");
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.wrongJsonType("typed", "text", "a number", "Q.text", "a string"))
+        .inFile(source)
+        .onLineContaining("3000000000");
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.wrongJsonType("typed", "flag", "an object", "Q.flag", "a boolean"))
+        .inFile(source)
+        .onLineContaining("3000000000");
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.wrongJsonType("typed", "count", "a number with a fraction or exponent", "Q.count", "an integer"))
+        .inFile(source)
+        .onLineContaining("3000000000");
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.wrongJsonType("typed", "id", "an integer out of int's range", "Q.id", "an integer"))
+        .inFile(source)
+        .onLineContaining("3000000000");
+    assertThat(compilation).hadErrorCount(5);
+  }
+
+  /**
+   * Only what the host certainly refuses is reported: a required property an invalid case leaves out, values
+   * for types whose JSON form is not plain (enums, collections, records, JsonNode, Object) or that a record's
+   * own @JsonCreator reads, are left to the testkit.
+   */
+  @Test
+  void valuesTheProcessorCannotJudgeAreLeftAlone() {
+    JavaFileObject source =
+        Fixtures.source(
+            "Count",
+            "@NativeRoute(name = \"count\", description = \"Counts.\")",
+            "@ValidCase(name = \"loose\", request = \"{\\\"n\\\": 1, \\\"color\\\": \\\"red\\\", \\\"tags\\\": [], \\\"any\\\": 5,"
+                + " \\\"tree\\\": \\\"x\\\", \\\"ratio\\\": 2, \\\"t\\\": \\\"s\\\"}\")",
+            "@ValidCase(name = \"made\", request = \"{\\\"n\\\": 1, \\\"made\\\": {\\\"v\\\": \\\"1\\\"}}\")",
+            "@InvalidCase(name = \"no n\", request = \"{}\", field = \"n\")",
+            "public final class Count implements RouteHandler<Count.Q, Count.R> {",
+            "  public record Q(@NotNull Integer n, Color color, List<String> tags, Object any, JsonNode tree,",
+            "      java.math.BigDecimal ratio, @JsonProperty(\"t\") String text, Made made) {}",
+            "  public enum Color { RED, GREEN }",
+            "  public record Made(int v) {",
+            "    @JsonCreator public static Made of(@JsonProperty(\"v\") String v) { return new Made(Integer.parseInt(v)); }",
+            "  }",
+            "  public record R(int n) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(0); }",
+            "}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void requestRecordWithItsOwnCreatorIsNotJudged() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of("@ValidCase(name = \"made\", request = \"{\\\"n\\\": \\\"1\\\"}\")", INVALID),
+            "  public record Q(@NotNull Integer n, int limit) {",
+            "    @JsonCreator public static Q of(@JsonProperty(\"n\") String n) { return new Q(Integer.valueOf(n), 1); }",
+            "  }");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
   }
 
   @Test

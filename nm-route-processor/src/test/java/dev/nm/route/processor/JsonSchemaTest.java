@@ -24,7 +24,7 @@ class JsonSchemaTest {
             Fixtures.source(
                 "Shapes",
                 "@NativeRoute(name = \"shapes\", description = \"Takes every shape.\")",
-                "@ValidCase(name = \"ok\", request = \"{}\")",
+                "@ValidCase(name = \"ok\", request = \"{\\\"name\\\": \\\"a\\\", \\\"max_tokens\\\": 1, \\\"temperature\\\": 1, \\\"ratio\\\": 0.5, \\\"stop\\\": [\\\"x\\\"], \\\"item\\\": {\\\"id\\\": \\\"i\\\"}, \\\"top_p\\\": 0.5}\")",
                 "@InvalidCase(name = \"blank\", request = \"{\\\"name\\\": \\\"\\\"}\", field = \"name\")",
                 "public final class Shapes implements RouteHandler<Shapes.Q, Shapes.R> {",
                 "  /**",

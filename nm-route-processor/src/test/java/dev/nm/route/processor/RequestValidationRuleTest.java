@@ -16,7 +16,7 @@ class RequestValidationRuleTest {
 
   @Test
   void requestWithoutAnyConstraint() {
-    JavaFileObject source = Fixtures.route("Count", "count", CASES, "  public record Q(List<String> items, int n) {}");
+    JavaFileObject source = Fixtures.route("Count", "count", CASES, "  public record Q(List<String> items, Integer n) {}");
 
     Compilation compilation = Fixtures.compile(source);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
+import dev.nm.route.processor.model.BuiltInConstraints;
 import dev.nm.route.processor.model.ComponentAnnotations;
 import dev.nm.route.processor.model.DocComments;
 import dev.nm.route.processor.model.WireNames;
@@ -177,7 +178,7 @@ public final class JsonSchemaGenerator {
         DocComments.param(doc, component.getSimpleName().toString()).ifPresent(text -> property.put("description", text));
         property.setAll(schema(componentType(type, component), annotations));
         properties.set(wireName, property);
-        if (component.asType().getKind().isPrimitive() || ConstraintKeywords.requiresPresence(annotations)) {
+        if (BuiltInConstraints.required(component)) {
           required.add(wireName);
         } else if (!recordOmitsNulls && !omitsNulls(component)) {
           allowNull(property); // the host's mapper reads an explicit null as absent, and writes absent values as null

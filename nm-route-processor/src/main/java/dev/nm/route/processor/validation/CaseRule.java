@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nm.route.processor.model.BuiltInConstraints;
 import dev.nm.route.processor.model.ExpectModel;
 import dev.nm.route.processor.model.InvalidCaseModel;
 import dev.nm.route.processor.model.RouteModel;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 
@@ -52,6 +54,7 @@ final class CaseRule implements RouteRule {
                 at(route, valid.mirror(), "request",
                     ErrorMessages.unknownRequestProperty(
                         valid.name(), property, record.get().getSimpleName().toString(), wireNames(record.get()).toString()))));
+        valueFindings(route, valid, record.get(), findings);
       }
       for (ExpectModel expect : valid.expects()) {
         expectFindings(route, valid.name(), expect, findings);
@@ -75,6 +78,48 @@ final class CaseRule implements RouteRule {
       }
     }
     return findings;
+  }
+
+  /**
+   * A valid case's request leaves out a property the host requires, or holds a value of a JSON type its
+   * component cannot take: the host would refuse it. Judged only where the record is bound plainly.
+   */
+  private static void valueFindings(RouteModel route, ValidCaseModel valid, TypeElement record, List<Finding> findings) {
+    if (!CaseValues.plainlyBound(record)) {
+      return;
+    }
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(valid.request());
+    } catch (JsonProcessingException notJson) {
+      return;
+    }
+    String recordName = record.getSimpleName().toString();
+    List<String> missing = new ArrayList<>();
+    for (RecordComponentElement component : record.getRecordComponents()) {
+      if (!CaseValues.plainlyBound(component)) {
+        continue;
+      }
+      String wireName = WireNames.property(component);
+      JsonNode value = payload.get(wireName);
+      if (value == null || value.isNull()) {
+        if (BuiltInConstraints.required(component)) {
+          missing.add(wireName);
+        }
+        continue;
+      }
+      CaseValues.mismatch(component, value)
+          .ifPresent(mismatch -> findings.add(
+              at(route, valid.mirror(), "request",
+                  ErrorMessages.wrongJsonType(
+                      valid.name(), wireName, mismatch.actual(), recordName + "." + component.getSimpleName(),
+                      mismatch.expected()))));
+    }
+    if (!missing.isEmpty()) {
+      findings.add(
+          at(route, valid.mirror(), "request",
+              ErrorMessages.missingRequiredProperties(valid.name(), recordName, missing.stream().sorted().toList().toString())));
+    }
   }
 
   private void expectFindings(RouteModel route, String caseName, ExpectModel expect, List<Finding> findings) {

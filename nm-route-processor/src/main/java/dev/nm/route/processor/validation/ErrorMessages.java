@@ -79,6 +79,22 @@ public final class ErrorMessages {
         + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
   }
 
+  public static String missingRequiredProperties(String caseName, String requestType, String properties) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request leaves out " + properties + " (absent or null), which "
+        + requestType + " requires (a primitive, or @NotNull, @NotBlank or @NotEmpty), so the host would refuse it."
+        + " Send them with values the route accepts, or make the case an @InvalidCase.";
+  }
+
+  /**
+   * A valid case's request property holds a JSON value its component cannot take. {@code actual} and
+   * {@code expected} describe JSON values: "a string", "an integer".
+   */
+  public static String wrongJsonType(String caseName, String property, String actual, String component, String expected) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request property \"" + property + "\" is " + actual + ", but "
+        + component + " takes " + expected + ", and the host converts no JSON value into another, so it would refuse"
+        + " it. Write " + expected + ", or make the case an @InvalidCase.";
+  }
+
   public static String onlyUnknownPropertyCases(String route) {
     return "[NmRouteNoTests] Route '" + route + "': every @InvalidCase sends a property the request record does not"
         + " have, which the host refuses for any route. Add one that breaks a rule of this route's request, such as"
