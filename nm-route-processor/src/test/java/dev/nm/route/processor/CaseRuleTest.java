@@ -257,6 +257,52 @@ class CaseRuleTest {
     assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
   }
 
+  /** The testkit looks the path up in the reply's data, which the host writes with the reply record's wire names. */
+  @Test
+  void expectPathNamingNoPropertyOfTheReply() {
+    JavaFileObject source =
+        Fixtures.source(
+            "Shout",
+            "@NativeRoute(name = \"shout\", description = \"Shouts.\")",
+            "@ValidCase(name = \"shouts\", request = \"{\\\"n\\\": 1}\",",
+            "    expect = {@Expect(path = \"/shouted_text\"), @Expect(path = \"/shoutedText\", equalTo = \"\\\"HI\\\"\")})",
+            Fixtures.DEFAULT_CASES.get(1),
+            "public final class Shout implements RouteHandler<Shout.Q, Shout.R> {",
+            "  public record Q(@NotNull Integer n) {}",
+            "  public record R(String shoutedText, @JsonProperty(\"n\") int count) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(\"HI\", 1); }",
+            "}");
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.unknownReplyProperty("shouts", "/shoutedText", "shoutedText", "R", "[n, shouted_text]"))
+        .inFile(source)
+        .onLineContaining("path = \"/shoutedText\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  /**
+   * Only a reply record Jackson writes from its components alone is judged: a getter or a Jackson annotation
+   * that adds, drops or renames properties leaves the path to the testkit; so does an array index.
+   */
+  @Test
+  void expectPathIntoAReplyThatIsNotPlainlyWritten() {
+    JavaFileObject source =
+        Fixtures.source(
+            "Shout",
+            "@NativeRoute(name = \"shout\", description = \"Shouts.\")",
+            "@ValidCase(name = \"shouts\", request = \"{\\\"n\\\": 1}\", expect = @Expect(path = \"/loud/0\"))",
+            Fixtures.DEFAULT_CASES.get(1),
+            "public final class Shout implements RouteHandler<Shout.Q, Shout.R> {",
+            "  public record Q(@NotNull Integer n) {}",
+            "  public record R(String text) { public boolean getLoud() { return true; } }",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(\"HI\"); }",
+            "}");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
   @Test
   void validationErrorWithoutField() {
     JavaFileObject source =
@@ -320,8 +366,8 @@ class CaseRuleTest {
             "@InvalidCase(name = \"unknown property\", request = \"{\\\"maxTokens\\\": 2}\", field = \"maxTokens\")",
             "public final class Stream implements RouteHandler<Stream.Q, Stream.R> {",
             "  public record Q(@Positive int maxTokens, @JsonProperty(\"t\") String text) {}",
-            "  public record R(int n) {}",
-            "  @Override public R handle(Q q, RouteContext context) { return new R(q.maxTokens()); }",
+            "  public record R(int n, @JsonProperty(\"a/b\") List<String> ab) {}",
+            "  @Override public R handle(Q q, RouteContext context) { return new R(q.maxTokens(), List.of()); }",
             "}");
 
     assertThat(Fixtures.compile(source)).succeededWithoutWarnings();

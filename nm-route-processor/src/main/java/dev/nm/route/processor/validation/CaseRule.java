@@ -40,11 +40,14 @@ final class CaseRule implements RouteRule {
   /** RFC 6901: empty, or '/'-prefixed segments in which '~' only starts the escapes ~0 and ~1. */
   private static final Pattern JSON_POINTER = Pattern.compile("(/([^/~]|~[01])*)*");
   private static final Pattern FIELD_SEGMENT_END = Pattern.compile("[.\\[]");
+  /** A JSON Pointer segment that indexes an array (RFC 6901), or its end. */
+  private static final Pattern ARRAY_INDEX = Pattern.compile("0|[1-9][0-9]*|-");
 
   @Override
   public List<Finding> check(RouteModel route) {
     List<Finding> findings = new ArrayList<>();
     Optional<TypeElement> record = requestRecord(route);
+    Optional<TypeElement> replyRecord = replyRecord(route);
     for (ValidCaseModel valid : route.validCases()) {
       Optional<String> problem = requestProblem(valid.request());
       problem.ifPresent(p -> findings.add(at(route, valid.mirror(), "request", ErrorMessages.requestNotObject(valid.name(), p))));
@@ -58,6 +61,7 @@ final class CaseRule implements RouteRule {
       }
       for (ExpectModel expect : valid.expects()) {
         expectFindings(route, valid.name(), expect, findings);
+        replyRecord.ifPresent(reply -> replyPathFinding(route, valid.name(), expect, reply).ifPresent(findings::add));
       }
       if (valid.minEvents() > 0 && !route.streaming()) {
         findings.add(at(route, valid.mirror(), "minEvents", ErrorMessages.eventsWithoutStreaming(valid.name(), route.name())));
@@ -184,6 +188,36 @@ final class CaseRule implements RouteRule {
   /** The property a {@code details.field} path starts with: {@code items} of {@code items[0].name}. */
   private static String firstSegment(String field) {
     return FIELD_SEGMENT_END.split(field, 2)[0];
+  }
+
+  /**
+   * An {@code @Expect} path whose first segment names no property of the reply record, which the host writes
+   * by the components' wire names. A path that is not a pointer is reported already; "" (the whole value) and
+   * an array index are not property names.
+   */
+  private static Optional<Finding> replyPathFinding(RouteModel route, String caseName, ExpectModel expect, TypeElement reply) {
+    String path = expect.path();
+    if (path.isEmpty() || !JSON_POINTER.matcher(path).matches()) {
+      return Optional.empty();
+    }
+    String encoded = path.substring(1).split("/", -1)[0];
+    String property = encoded.replace("~1", "/").replace("~0", "~");
+    List<String> wireNames = wireNames(reply);
+    if (wireNames.contains(property) || ARRAY_INDEX.matcher(property).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        at(route, expect.mirror(), "path",
+            ErrorMessages.unknownReplyProperty(caseName, path, property, reply.getSimpleName().toString(), wireNames.toString())));
+  }
+
+  /** The reply type, if it is a record that Jackson writes as its components alone. */
+  private static Optional<TypeElement> replyRecord(RouteModel route) {
+    return route.handlerTypes()
+        .map(RouteModel.HandlerTypes::response)
+        .filter(RecordTypesRule::isRecord)
+        .map(type -> (TypeElement) ((DeclaredType) type).asElement())
+        .filter(CaseValues::plainlyWritten);
   }
 
   /** The request type, if it is a record: then its properties are known and closed. */

@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.ComponentAnnotations;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
 /**
@@ -47,6 +52,39 @@ final class CaseValues {
         .filter(member -> member.getKind() == ElementKind.CONSTRUCTOR || member.getKind() == ElementKind.METHOD)
         .anyMatch(member -> AnnotationValues.find(member, AnnotationNames.JSON_CREATOR).isPresent());
     return !ownCreator && neutral(record.getAnnotationMirrors());
+  }
+
+  /**
+   * Whether Jackson writes {@code record} as exactly its components, under their wire names: no Jackson
+   * annotation that adds, drops or renames properties ({@code @JsonIgnore}, {@code @JsonUnwrapped},
+   * {@code @JsonAnyGetter}, {@code @JsonValue}, {@code @JsonNaming}, ...), and no public getter ({@code getX()},
+   * {@code isX()}) besides the components' accessors, which Jackson would also write.
+   */
+  static boolean plainlyWritten(TypeElement record) {
+    if (!neutral(record.getAnnotationMirrors())
+        || !record.getRecordComponents().stream().allMatch(CaseValues::plainlyBound)) {
+      return false;
+    }
+    Set<String> accessors = new HashSet<>();
+    record.getRecordComponents().forEach(component -> accessors.add(component.getAccessor().getSimpleName().toString()));
+    for (Element member : record.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.FIELD && !neutral(member.getAnnotationMirrors())) {
+        return false;
+      }
+      if (member instanceof ExecutableElement method && member.getKind() == ElementKind.METHOD) {
+        if (!neutral(method.getAnnotationMirrors())) {
+          return false;
+        }
+        String name = method.getSimpleName().toString();
+        boolean getter = method.getModifiers().contains(Modifier.PUBLIC) && !method.getModifiers().contains(Modifier.STATIC)
+            && method.getParameters().isEmpty() && method.getReturnType().getKind() != TypeKind.VOID
+            && (name.matches("get\\p{Lu}.*") || name.matches("is\\p{Lu}.*"));
+        if (getter && !accessors.contains(name)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether {@code component} is read by its type's own deserializer, under its wire name only. */

@@ -95,6 +95,12 @@ public final class ErrorMessages {
         + " it. Write " + expected + ", or make the case an @InvalidCase.";
   }
 
+  public static String unknownReplyProperty(String caseName, String path, String property, String replyType, String properties) {
+    return "[NmRouteBadCase] Case '" + caseName + "': @Expect path \"" + path + "\" starts at \"" + property + "\", which is not"
+        + " a property of " + replyType + ", so the reply's data has no such value. Use wire names (snake_case): "
+        + properties + ".";
+  }
+
   public static String onlyUnknownPropertyCases(String route) {
     return "[NmRouteNoTests] Route '" + route + "': every @InvalidCase sends a property the request record does not"
         + " have, which the host refuses for any route. Add one that breaks a rule of this route's request, such as"
