@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -32,7 +36,8 @@ public final class Json {
   /**
    * A new mapper with the protocol's rules: snake_case property names, unknown properties rejected, trailing
    * tokens after a JSON value rejected, nulls refused for primitives, fractions refused for integers (1.5 is not
-   * silently 1), nesting bounded by
+   * silently 1), a value of another JSON type refused rather than converted (5 is not the string "5", "7" not the
+   * integer 7, 0 not an enum's first constant), nesting bounded by
    * {@link ProtocolLimits#MAX_JSON_NESTING_DEPTH} and strings by the inbound frame limit.
    *
    * <p>Numbers are finite both ways. Reading, a number beyond a {@code double} or {@code float} field's range
@@ -60,6 +65,12 @@ public final class Json {
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS) // "7" for numbers and booleans
+        .withCoercionConfig(LogicalType.Textual, strings -> strings // which that feature leaves to coerce
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+        .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
         .addModule(FiniteNumbers.deserializers())
         .build();

@@ -109,7 +109,7 @@ final class PayloadBinder<Q> {
   }
 
   /**
-   * For a value Jackson cannot bind: "expected an integer". A field left out or sent as null reaches here only
+   * For a value Jackson cannot bind: "expected an integer, got \"7\"". A field left out or sent as null reaches here only
    * when its type has no absent value (a primitive), so it is required: "required: expected an integer".
    */
   private static String mismatch(Class<?> type, JsonNode value) {
@@ -117,7 +117,11 @@ final class PayloadBinder<Q> {
     if (value.isMissingNode()) {
       return "required: " + expected;
     }
-    return value.isNull() ? expected + ", got null" : expected;
+    if (value.isNull()) {
+      return expected + ", got null";
+    }
+    // A scalar of another JSON type (5 for a string, "7" for an integer) is quoted; arrays and objects are not.
+    return value.isValueNode() && value.toString().length() <= 64 ? expected + ", got " + value : expected;
   }
 
   /**

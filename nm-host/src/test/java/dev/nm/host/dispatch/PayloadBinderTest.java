@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ErrorBody;
@@ -96,6 +97,31 @@ class PayloadBinderTest {
     assertInvalid("{\"temperature\":\"NaN\"}", "temperature", "temperature: expected a number, got \"NaN\"");
     assertInvalid("{\"top_p\":\"-Infinity\"}", "top_p", "top_p: expected a number, got \"-Infinity\"");
     assertInvalid("{\"min_p\":\"1e39\"}", "min_p", "min_p: expected a number, got \"1e39\"");
+  }
+
+  /**
+   * A value must have the JSON type the route's schema gives: Jackson would otherwise bind 5 or true to a string,
+   * "7" to an integer, 1 to a boolean and 0 to an enum's first constant, answering what the schema says is invalid.
+   */
+  @Test
+  void aValueOfAnotherJsonTypeIsRefusedNotConverted() throws Exception {
+    enum Role { @JsonProperty("system") SYSTEM, @JsonProperty("user") USER }
+    record Typed(String text, Integer count, int limit, Boolean flag, Double ratio, Role role) {}
+    PayloadBinder<Typed> typed = PayloadBinder.of(Typed.class);
+
+    assertInvalid(typed, "{\"limit\":1,\"text\":5}", "text", "text: expected a string, got 5");
+    assertInvalid(typed, "{\"limit\":1,\"text\":true}", "text", "text: expected a string, got true");
+    assertInvalid(typed, "{\"limit\":1,\"text\":1.5}", "text", "text: expected a string, got 1.5");
+    assertInvalid(typed, "{\"limit\":1,\"count\":\"7\"}", "count", "count: expected an integer, got \"7\"");
+    assertInvalid(typed, "{\"limit\":\"7\"}", "limit", "limit: expected an integer, got \"7\"");
+    assertInvalid(typed, "{\"limit\":1,\"flag\":1}", "flag", "flag: expected a boolean, got 1");
+    assertInvalid(typed, "{\"limit\":1,\"flag\":\"true\"}", "flag", "flag: expected a boolean, got \"true\"");
+    assertInvalid(typed, "{\"limit\":1,\"ratio\":\"0.5\"}", "ratio", "ratio: expected a number, got \"0.5\"");
+    assertInvalid(typed, "{\"limit\":1,\"role\":0}", "role", "role: expected one of system, user, got 0");
+    assertEquals(new Typed("5", 7, 7, true, 0.5, Role.USER),
+        typed.bind(payload("{\"text\":\"5\",\"count\":7,\"limit\":7,\"flag\":true,\"ratio\":0.5,\"role\":\"user\"}")));
+    assertEquals(new Typed(null, null, 3, null, 2.0, null), typed.bind(payload("{\"limit\":3,\"ratio\":2}")),
+        "an integer is a number");
   }
 
   @Test
