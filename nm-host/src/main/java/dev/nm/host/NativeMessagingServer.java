@@ -45,6 +45,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -121,7 +122,7 @@ public final class NativeMessagingServer implements AutoCloseable {
             new RequestLogging(),
             new Metrics(stats),
             new Audit(auditLog),
-            new OriginAllowlist(config::get),
+            new OriginAllowlist(config::get, builder.howToAllow),
             new Scopes(config::get),
             new RateLimit(config::get));
     this.lightPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-worker-"));
@@ -420,6 +421,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     private HostPaths paths;
     private String hostVersion = "development";
     private HostStatus.Mode mode = HostStatus.Mode.EMBEDDED;
+    private Function<String, String> howToAllow;
 
     private Builder() {
       add(new BuiltinRouteTable());
@@ -460,6 +462,16 @@ public final class NativeMessagingServer implements AutoCloseable {
     /** The version {@code hello} and {@code health} report; default {@code development}. */
     public Builder hostVersion(String hostVersion) {
       this.hostVersion = Objects.requireNonNull(hostVersion, "hostVersion");
+      return this;
+    }
+
+    /**
+     * What allows a refused origin, for the {@code FORBIDDEN} answer to say: "origin X is not allowed to use this
+     * host; allow it with " and what this function answers for X (e.g. your application's setting), or nothing
+     * more where it answers null, as by default.
+     */
+    public Builder howToAllow(Function<String, String> howToAllow) {
+      this.howToAllow = Objects.requireNonNull(howToAllow, "howToAllow");
       return this;
     }
 

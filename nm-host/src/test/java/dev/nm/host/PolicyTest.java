@@ -55,10 +55,7 @@ class PolicyTest {
     try (PipeClient client = PipeClient.connect(server, STRANGER)) {
       ErrorBody error = client.fail("f1", "echo", "{\"text\": \"x\"}").error();
       assertEquals("FORBIDDEN", error.code());
-      assertEquals(
-          "origin " + STRANGER + " is not allowed to use this host; allow it with "
-              + "`nm-host install --extension-id ponmlkjihgfedcbaponmlkjihgfedcba`",
-          error.message());
+      assertEquals("origin " + STRANGER + " is not allowed to use this host", error.message());
       assertEquals("FORBIDDEN", client.fail("f2", "hello", "{}").error().code());
       // Policy runs before routing: a stranger learns nothing about which routes exist.
       assertEquals("FORBIDDEN", client.fail("f3", "no_such_route", "{}").error().code());
@@ -93,16 +90,17 @@ class PolicyTest {
     assertEquals(30, lines.get(20).get("left_out_before").asInt());
   }
 
+  /** An embedding application says how its users allow a caller; the reference host names its own commands. */
   @Test
-  void forbiddenNamesTheCommandThatAllowsEachKindOfOrigin() throws Exception {
-    start(HostConfig.defaults());
+  void forbiddenSaysWhatAllowsTheOriginWhereTheHostTellsIt() throws Exception {
+    server = NativeMessagingServer.builder()
+        .config(HostConfig.defaults())
+        .howToAllow(origin -> origin.startsWith("chrome-extension://") ? "Settings > Extensions in Acme Notes" : null)
+        .build();
     assertEquals(
-        "origin firefox:nm@example.org is not allowed to use this host; allow it with "
-            + "`nm-host install --browser firefox --firefox-extension-id nm@example.org`",
-        forbiddenMessage("firefox:nm@example.org"));
-    assertEquals(
-        "origin nm-host-cli is not allowed to use this host; allow it with `nm-host config allow nm-host-cli`",
-        forbiddenMessage("nm-host-cli"));
+        "origin " + STRANGER + " is not allowed to use this host; allow it with Settings > Extensions in Acme Notes",
+        forbiddenMessage(STRANGER));
+    assertEquals("origin nm-host-cli is not allowed to use this host", forbiddenMessage("nm-host-cli"));
   }
 
   private String forbiddenMessage(String origin) throws Exception {

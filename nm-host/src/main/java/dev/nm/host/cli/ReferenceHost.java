@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ReferenceHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceHost.class);
+  private static final String CHROME_PREFIX = "chrome-extension://";
+  private static final String FIREFOX_PREFIX = "firefox:";
 
   private final NativeMessagingServer server;
   private final Deque<AutoCloseable> resources;
@@ -63,7 +65,9 @@ final class ReferenceHost implements AutoCloseable {
       NativeMessagingServer.Builder server = NativeMessagingServer.builder().routesFromClassPath(loader).prepareRoutes();
       Services services = servicesOf(configured);
       return new ReferenceHost(
-          server.services(services).config(config).paths(effective).hostVersion(version).mode(mode).build(),
+          server.services(services).config(config).paths(effective).hostVersion(version).mode(mode)
+              .howToAllow(ReferenceHost::allowCommand)
+              .build(),
           resources,
           warmUps);
     } catch (Exception | Error e) {
@@ -162,5 +166,17 @@ final class ReferenceHost implements AutoCloseable {
     public void warmUpWith(Runnable task) {
       warmUps.add(task);
     }
+  }
+
+  /** The nm-host command that allows {@code origin}: an install for a browser extension, a config edit otherwise. */
+  static String allowCommand(String origin) {
+    if (origin.startsWith(CHROME_PREFIX)) {
+      String id = origin.substring(CHROME_PREFIX.length());
+      return "`nm-host install --extension-id " + (id.endsWith("/") ? id.substring(0, id.length() - 1) : id) + "`";
+    }
+    if (origin.startsWith(FIREFOX_PREFIX)) {
+      return "`nm-host install --browser firefox --firefox-extension-id " + origin.substring(FIREFOX_PREFIX.length()) + "`";
+    }
+    return "`nm-host config allow " + origin + "`";
   }
 }

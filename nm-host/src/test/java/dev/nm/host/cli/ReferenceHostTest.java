@@ -13,6 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReferenceHostTest {
+  /** A refused caller is told the nm-host command that allows its kind of origin. */
+  @Test
+  void aRefusedCallerIsToldTheCommandThatAllowsIt() {
+    assertEquals("`nm-host install --extension-id ponmlkjihgfedcbaponmlkjihgfedcba`",
+        ReferenceHost.allowCommand("chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba/"));
+    assertEquals("`nm-host install --browser firefox --firefox-extension-id nm@example.org`",
+        ReferenceHost.allowCommand("firefox:nm@example.org"));
+    assertEquals("`nm-host config allow nm-host-cli`", ReferenceHost.allowCommand("nm-host-cli"));
+  }
+
   @TempDir Path home;
   private final List<String> events = new ArrayList<>();
 
