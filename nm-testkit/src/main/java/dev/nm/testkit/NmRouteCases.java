@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import dev.nm.host.HostConfig;
 import dev.nm.host.NativeMessagingServer;
+import dev.nm.host.routes.BuiltinRouteTable;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
 import dev.nm.route.Services;
@@ -34,10 +35,11 @@ import org.junit.jupiter.api.DynamicTest;
  * }
  * }</pre>
  *
- * <p>Each route becomes a container named after the route, each case a test named after the case; both point
- * at the route class, so an IDE jumps there from a failure. A valid case must succeed, every
- * {@link dev.nm.route.Expect} must hold and at least {@code minEvents} events must precede the reply; an
- * invalid case must fail with its code and, if it names one, its {@code details.field}.
+ * <p>Each route becomes a container named after the route, each case a test named after the case; the container
+ * points at the route class and each case at its {@code handle} method, so an IDE jumps there from a failure.
+ * A valid case must succeed, every {@link dev.nm.route.Expect} must hold and at least {@code minEvents} events
+ * must precede the reply; an invalid case must fail with its code and, if it names one, its
+ * {@code details.field}.
  *
  * <p>One server and one connection serve all the cases of a factory: started when the first case runs,
  * closed when JUnit closes the stream, or once the cases running then have finished (parallel execution; a case
@@ -60,14 +62,19 @@ public final class NmRouteCases {
     this.tables = tables;
   }
 
-  /** The cases of every {@link RouteTable} registered on the test's class path ({@code META-INF/services}). */
+  /**
+   * The cases of every {@link RouteTable} registered on the test's class path ({@code META-INF/services}) but
+   * nm-host's own ({@code hello}, {@code routes}, {@code cancel}: nm-host tests those; the server serves them all
+   * the same).
+   */
   public static NmRouteCases fromClassPath() {
     return fromClassPath(Thread.currentThread().getContextClassLoader());
   }
 
-  /** The cases of every {@link RouteTable} registered on {@code loader}'s class path. */
+  /** The cases of every {@link RouteTable} registered on {@code loader}'s class path but nm-host's own. */
   public static NmRouteCases fromClassPath(ClassLoader loader) {
-    return new NmRouteCases(RouteTable.fromClassPath(loader));
+    return new NmRouteCases(
+        RouteTable.fromClassPath(loader).stream().filter(table -> !(table instanceof BuiltinRouteTable)).toList());
   }
 
   /** The cases of these tables only; the server also serves its built-in routes. */
@@ -118,13 +125,20 @@ public final class NmRouteCases {
         .onClose(session::close);
   }
 
+  /**
+   * The route's container points at its class, each case at its {@code handle} method: with a class as its source
+   * Maven Surefire reports a case without a name (every case of a route alike, failures as reruns of one test),
+   * with a method it names each one.
+   */
   private static DynamicContainer routeContainer(RouteDescriptor<?, ?> route, CaseSession session) {
-    URI source = URI.create("class:" + route.handlerType().getName());
+    String handler = route.handlerType().getName();
+    URI routeClass = URI.create("class:" + handler);
+    URI handle = URI.create("method:" + handler + "#handle");
     return DynamicContainer.dynamicContainer(
         route.name(),
-        source,
+        routeClass,
         route.cases().stream()
-            .map(declared -> DynamicTest.dynamicTest(declared.name(), source, () -> session.run(route.name(), declared))));
+            .map(declared -> DynamicTest.dynamicTest(declared.name(), handle, () -> session.run(route.name(), declared))));
   }
 
   private Supplier<NativeMessagingServer> serverFactory() {
@@ -139,8 +153,8 @@ public final class NmRouteCases {
   private List<RouteDescriptor<?, ?>> selectedRoutes() {
     if (tables.isEmpty()) {
       throw new IllegalStateException(
-          "no RouteTable is registered on the class path. The route processor writes one with its"
-              + " META-INF/services entry: add dev.nm:nm-route-processor to the maven-compiler-plugin's"
+          "no RouteTable is registered on the class path (nm-host's built-in routes aside). The route processor"
+              + " writes one with its META-INF/services entry: add dev.nm:nm-route-processor to the maven-compiler-plugin's"
               + " <annotationProcessorPaths> of the module with the @NativeRoute classes, and put that module on"
               + " the test class path");
     }

@@ -9,10 +9,13 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
 import dev.nm.testkit.fixture.EchoRoute;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +37,7 @@ class NmRouteCasesTest {
   }
 
   @Test
-  void oneContainerPerRouteAndOneTestPerCasePointingAtTheRouteClass() {
+  void oneContainerPerRouteAtItsClassAndOneTestPerCaseAtItsHandleMethod() {
     try (Stream<DynamicNode> nodes = NmRouteCases.fromClassPath().routes("echo").dynamicTests()) {
       List<DynamicNode> routes = nodes.toList();
 
@@ -44,7 +47,7 @@ class NmRouteCasesTest {
       assertEquals(URI.create("class:dev.nm.testkit.fixture.EchoRoute"), echo.getTestSourceUri().orElseThrow());
       List<DynamicTest> cases = echo.getChildren().map(DynamicTest.class::cast).toList();
       assertEquals(List.of("echoes the text", "blank text"), cases.stream().map(DynamicNode::getDisplayName).toList());
-      assertEquals(echo.getTestSourceUri(), cases.get(1).getTestSourceUri());
+      assertEquals(URI.create("method:dev.nm.testkit.fixture.EchoRoute#handle"), cases.get(1).getTestSourceUri().orElseThrow());
     }
   }
 
@@ -66,7 +69,7 @@ class NmRouteCasesTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath().routes("ehco", "count").dynamicTests());
     assertEquals(
-        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [cancel, count, echo, greet, hello, routes, ticker]",
+        "no route named [ehco] in the route tables; routes(...) takes wire names, these exist: [count, echo, greet, ticker]",
         e.getMessage());
   }
 
@@ -76,12 +79,36 @@ class NmRouteCasesTest {
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath(empty).dynamicTests());
       assertEquals(
-          "no RouteTable is registered on the class path. The route processor writes one with its"
+          "no RouteTable is registered on the class path (nm-host's built-in routes aside). The route processor writes"
+              + " one with its"
               + " META-INF/services entry: add dev.nm:nm-route-processor to the maven-compiler-plugin's"
               + " <annotationProcessorPaths> of the module with the @NativeRoute classes, and put that module on"
               + " the test class path",
           e.getMessage());
     }
+  }
+
+  /**
+   * A module whose processor did not run registers no table, but nm-host's built-in one is always on a testkit
+   * user's class path: its cases alone would make a green build that tested none of the author's routes.
+   */
+  @Test
+  void onlyNmHostsBuiltInRoutesOnTheClassPathIsNoRouteTable() {
+    ClassLoader onlyNmHost = new ClassLoader(getClass().getClassLoader()) {
+      @Override
+      public Enumeration<URL> getResources(String name) throws IOException {
+        return Collections.enumeration(Collections.list(super.getResources(name)).stream()
+            .filter(url -> url.toString().contains("/nm-host/") || url.toString().contains("/nm-host-"))
+            .toList());
+      }
+    };
+    assertEquals(List.of("dev.nm.host.routes.BuiltinRouteTable"),
+        RouteTable.fromClassPath(onlyNmHost).stream().map(table -> table.getClass().getName()).toList());
+
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath(onlyNmHost).dynamicTests());
+    assertTrue(e.getMessage().startsWith("no RouteTable is registered on the class path (nm-host's built-in routes aside)"),
+        e.getMessage());
   }
 
   @Test
