@@ -1,7 +1,11 @@
 package dev.nm.route.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.testing.compile.Compilation;
 import dev.nm.route.processor.validation.ErrorMessages;
 import java.util.List;
@@ -56,6 +60,28 @@ class CaseRuleTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /** Jackson's parse errors name tokens and character codes; the processor says what is wrong, and where. */
+  @Test
+  void aJsonSyntaxErrorIsDescribedInPlainWords() {
+    assertEquals("a single quote at character 2; JSON quotes names and strings with double quotes", problem("{'text': 'hi'}"));
+    assertEquals("'}' where a quoted name belongs at character 15; JSON quotes names with double quotes and allows no"
+        + " comma before '}'", problem("{\"text\": \"hi\",}"));
+    assertEquals("it ends before its last string, array or object is closed", problem("{\"a\": 1"));
+    assertEquals("the word 'tru' ending at character 9; JSON's words are true, false and null, and strings take double"
+        + " quotes", problem("{\"a\": tru}"));
+    assertEquals("unexpected ':' at character 7", problem("{\"a\": :}"));
+    assertEquals("more text follows the object's closing '}'", problem("{\"a\": 1} 2"));
+  }
+
+  private static String problem(String json) {
+    try {
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build().readTree(json);
+      throw new AssertionError("valid JSON: " + json);
+    } catch (JsonProcessingException e) {
+      return ErrorMessages.jsonSyntax(json, e);
+    }
+  }
+
   @Test
   void requestThatIsNotJson() {
     JavaFileObject source =
@@ -64,7 +90,8 @@ class CaseRuleTest {
     Compilation compilation = Fixtures.compile(source);
 
     assertThat(compilation)
-        .hadErrorContaining("[NmRouteBadCase] Case 'broken': request must be the JSON text of an object, but it is not valid JSON")
+        .hadErrorContaining("[NmRouteBadCase] Case 'broken': request must be the JSON text of an object, but it is not valid"
+            + " JSON: an unquoted name at character 2; JSON quotes names with double quotes")
         .inFile(source)
         .onLineContaining("request = \"{n: 1\"");
     assertThat(compilation).hadErrorCount(1);

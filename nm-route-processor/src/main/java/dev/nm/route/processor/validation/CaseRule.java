@@ -153,7 +153,7 @@ final class CaseRule implements RouteRule {
     try {
       payload = JSON.readTree(request);
     } catch (JsonProcessingException notJson) {
-      return Optional.of("it is not valid JSON (" + notJson.getOriginalMessage() + ")");
+      return Optional.of("it is not valid JSON: " + ErrorMessages.jsonSyntax(request, notJson));
     }
     if (payload == null || payload.isMissingNode()) {
       return Optional.of("it is empty");

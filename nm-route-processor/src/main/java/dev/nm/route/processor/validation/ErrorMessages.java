@@ -1,5 +1,8 @@
 package dev.nm.route.processor.validation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+
 /**
  * Every message the processor prints. Each starts with a stable bracketed tag, names what is wrong and says
  * how to fix it. The processor and its tests build messages only through this class.
@@ -192,5 +195,32 @@ public final class ErrorMessages {
   public static String fatal(String stackTrace) {
     return "[NmRouteFatal] nm-route-processor failed unexpectedly; please report this with the stack trace:\n"
         + stackTrace;
+  }
+
+  /** What is wrong with {@code json}, and where, in plain words rather than Jackson's token names. */
+  public static String jsonSyntax(String json, JsonProcessingException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.startsWith("Trailing token")) {
+      return "more text follows the object's closing '}'";
+    }
+    long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+    if (message.startsWith("Unrecognized token '")) {
+      String word = message.substring("Unrecognized token '".length(), message.indexOf('\'', "Unrecognized token '".length()));
+      return "the word '" + word + "' ending at character " + at + "; JSON's words are true, false and null, and"
+          + " strings take double quotes";
+    }
+    if (e instanceof JsonEOFException || at < 0 || at >= json.length()) {
+      return "it ends before its last string, array or object is closed";
+    }
+    String where = " at character " + (at + 1);
+    char found = json.charAt((int) at);
+    if (found == '\'') {
+      return "a single quote" + where + "; JSON quotes names and strings with double quotes";
+    }
+    if (message.contains("double-quote to start field name")) {
+      return (Character.isLetter(found) || found == '_' ? "an unquoted name" : "'" + found + "' where a quoted name belongs")
+          + where + "; JSON quotes names with double quotes and allows no comma before '}'";
+    }
+    return "unexpected '" + found + "'" + where;
   }
 }
