@@ -49,6 +49,9 @@ public final class Installer {
     if (!hostPath.isAbsolute()) {
       throw new InstallException("--host-path must be absolute, got '" + hostPath + "'");
     }
+    if (where.system()) {
+      SystemHostPath.requireOnlyRootCanChange(hostPath);
+    }
     List<String> origins = extensionIds.stream().map(Callers::chromeOrigin).toList();
     List<String> addons = firefoxIds.stream().map(Callers::firefoxId).toList();
     List<InstallTarget> targets = where.targets(locations);

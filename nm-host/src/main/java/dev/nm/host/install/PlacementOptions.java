@@ -23,7 +23,7 @@ final class PlacementOptions {
           "a Chromium profile started with --user-data-dir=DIR: the manifest goes to DIR/NativeMessagingHosts/")
   Path userDataDir;
 
-  @Option(names = "--system", description = "machine-wide manifests instead of the current user's (needs root)")
+  @Option(names = "--system", description = "machine-wide manifests instead of the current user's (needs root; install refuses a host path that a user other than root could change)")
   boolean system;
 
   @Option(
