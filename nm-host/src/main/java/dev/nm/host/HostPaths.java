@@ -1,6 +1,10 @@
 package dev.nm.host;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +21,9 @@ import java.util.Objects;
  *   native/                 the engines' native libraries, unpacked once per version
  *   models/                 default models directory; NM_HOST_MODELS_DIR or config models_dir override it
  * </pre>
+ *
+ * A home the host creates ({@link #createHome}) is its owner's alone (mode 0700): the audit log, the logs and the
+ * settings database in it are written with the default modes.
  */
 public record HostPaths(Path home, Path modelsDir) {
   public static final String HOME_ENV = "NM_HOST_HOME";
@@ -60,6 +67,33 @@ public record HostPaths(Path home, Path modelsDir) {
   /** The same home with another models directory (from the config file's {@code models_dir}). */
   public HostPaths withModelsDir(Path modelsDir) {
     return new HostPaths(home, modelsDir);
+  }
+
+  /**
+   * Creates the home directory, if it does not exist yet, with mode 0700 where the file system has modes (its
+   * missing parents get the default mode); a home that exists is left as it is.
+   *
+   * @return the home
+   */
+  public Path createHome() throws IOException {
+    if (Files.isDirectory(home)) {
+      return home;
+    }
+    if (home.getParent() != null) {
+      Files.createDirectories(home.getParent());
+    }
+    try {
+      if (home.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectory(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectory(home);
+      }
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(home)) {
+        throw e;
+      }
+    }
+    return home;
   }
 
   public Path configFile() {

@@ -39,6 +39,7 @@ final class DaemonLauncher {
 
   /** Starts {@code nm-host daemon run} detached; returns at once. */
   static Process startDetached(HostPaths paths) throws IOException {
+    paths.createHome();
     Files.createDirectories(paths.logDir());
     Path logFile = paths.logDir().resolve("daemon.log");
     keepIfOver(logFile, LOG_LIMIT_BYTES);

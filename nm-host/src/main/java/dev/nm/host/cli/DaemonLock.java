@@ -66,6 +66,7 @@ final class DaemonLock {
   }
 
   private static FileChannel open(HostPaths paths) throws IOException {
+    paths.createHome();
     createRunDirectory(paths.runDir());
     return FileChannel.open(paths.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }

@@ -49,6 +49,7 @@ final class ReferenceHost implements AutoCloseable {
    */
   static ReferenceHost start(HostPaths paths, HostStatus.Mode mode, Iterable<HostModule> modules, ClassLoader loader)
       throws Exception {
+    paths.createHome();
     HostConfig config = HostConfig.load(paths.configFile());
     HostPaths effective = config.modelsDir() == null ? paths : paths.withModelsDir(Path.of(config.modelsDir()));
     String version = NmHostVersion.get();

@@ -59,6 +59,7 @@ public final class HostConfigAllowlist implements OriginAllowlist {
 
   /** Runs {@code edit} holding the config's lock: this JVM's threads one at a time, and other processes' too. */
   private <T> T locked(Edit<T> edit) throws IOException {
+    paths.createHome();
     Path config = paths.configFile().toAbsolutePath();
     Files.createDirectories(config.getParent());
     Path lockFile = config.resolveSibling(config.getFileName() + ".lock");
