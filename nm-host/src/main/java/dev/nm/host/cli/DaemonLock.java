@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The lock that makes the daemon one per user: the running daemon holds an exclusive lock on
@@ -26,6 +28,8 @@ final class DaemonLock {
    * where locks are mandatory (Windows).
    */
   private static final long LOCKED_POSITION = Long.MAX_VALUE - 1;
+
+  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
   private DaemonLock() {}
 
@@ -71,11 +75,17 @@ final class DaemonLock {
     return FileChannel.open(paths.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
-  /** The run directory holds the socket: only its owner may reach it. */
+  /**
+   * The run directory holds the socket: only its owner may reach it. One that exists with a wider mode (made by
+   * hand, or by something else) is narrowed; one of another user's cannot be, and fails.
+   */
   static void createRunDirectory(Path runDir) throws IOException {
     if (!Files.isDirectory(runDir)) {
       Files.createDirectories(runDir);
-      Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(runDir, PRIVATE);
+    } else if (runDir.getFileSystem().supportedFileAttributeViews().contains("posix")
+        && !Files.getPosixFilePermissions(runDir).equals(PRIVATE)) {
+      Files.setPosixFilePermissions(runDir, PRIVATE);
     }
   }
 }

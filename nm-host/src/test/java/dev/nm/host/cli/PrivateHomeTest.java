@@ -60,6 +60,16 @@ class PrivateHomeTest {
     assertEquals("rwxr-x---", mode(paths.home()));
   }
 
+  @Test
+  void aRunDirectoryThatOthersMayEnterIsNarrowed() throws IOException {
+    Files.createDirectories(paths.runDir());
+    Files.setPosixFilePermissions(paths.runDir(), PosixFilePermissions.fromString("rwxrwxr-x"));
+
+    DaemonLock.isHeld(paths);
+
+    assertEquals("rwx------", mode(paths.runDir()));
+  }
+
   private static String mode(Path dir) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
   }
