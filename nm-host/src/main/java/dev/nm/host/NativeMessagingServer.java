@@ -2,6 +2,7 @@ package dev.nm.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.connection.PipeHandoffListener;
+import dev.nm.host.connection.RoundRobinQueue;
 import dev.nm.host.connection.ServerConnection;
 import dev.nm.host.connection.ServingContext;
 import dev.nm.host.connection.UnixSocketListener;
@@ -40,7 +41,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -125,8 +125,8 @@ public final class NativeMessagingServer implements AutoCloseable {
             new OriginAllowlist(config::get, builder.howToAllow),
             new Scopes(config::get),
             new RateLimit(config::get));
-    this.lightPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-worker-"));
-    this.heavyPool = Executors.newFixedThreadPool(builder.config.workers(), daemonThreads("nm-heavy-"));
+    this.lightPool = RoundRobinQueue.pool(builder.config.workers(), daemonThreads("nm-worker-"));
+    this.heavyPool = RoundRobinQueue.pool(builder.config.workers(), daemonThreads("nm-heavy-"));
     this.dispatcher = routes.dispatcher();
     this.serving =
         new ServingContext(

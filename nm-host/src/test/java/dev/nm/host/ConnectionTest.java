@@ -164,6 +164,41 @@ class ConnectionTest {
     assertEquals("heavy", client.next().requestId());
   }
 
+  /**
+   * Extensions share the workers: calls waiting for one are taken from each origin in turn, so that one extension
+   * keeping many chats queued delays another's by one call, not by all of its own.
+   */
+  @Test
+  void waitingCallsOfEachOriginAreTakenInTurn() throws Exception {
+    restart(HostConfig.permissive().withWorkers(1));
+    String other = "chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba/";
+    try (PipeClient second = PipeClient.connect(server, other)) {
+      client.send("a1", "heavy_hold", "{}");
+      gate.awaitEntered(1);
+      for (int i = 2; i <= 5; i++) {
+        client.send("a" + i, "heavy_hold", "{}");
+      }
+      awaitInFlight(client, 5);
+      second.send("b1", "heavy_hold", "{}");
+      awaitInFlight(second, 1);
+      gate.release.countDown();
+      for (int i = 0; i < 5; i++) {
+        client.next();
+      }
+      assertEquals("b1", second.next().requestId());
+    }
+    assertEquals(List.of(ORIGIN + " a1", ORIGIN + " a2", other + " b1", ORIGIN + " a3", ORIGIN + " a4", ORIGIN + " a5"),
+        List.copyOf(gate.began));
+  }
+
+  private static void awaitInFlight(PipeClient client, int calls) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (client.connection.inFlight() < calls) {
+      assertTrue(System.nanoTime() < deadline, "the calls did not arrive");
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void aCallBeyondTheInFlightLimitWaitsForAPermit() throws Exception {
     restart(HostConfig.permissive().withMaxInFlightPerConnection(2));

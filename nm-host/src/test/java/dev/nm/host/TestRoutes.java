@@ -17,6 +17,8 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ final class TestRoutes implements RouteTable {
     final Semaphore entered = new Semaphore(0);
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch cancelHookRan = new CountDownLatch(1);
+    /** The calls of {@code hold} and {@code heavy_hold} in the order they began, as "origin request_id". */
+    final Queue<String> began = new ConcurrentLinkedQueue<>();
     volatile boolean sawCancellation;
 
     void awaitEntered(int calls) throws InterruptedException {
@@ -68,6 +72,7 @@ final class TestRoutes implements RouteTable {
     public Reply handle(Empty request, RouteContext context) throws InterruptedException {
       Gate gate = context.service(Gate.class);
       context.cancellation().onCancel(gate.cancelHookRan::countDown);
+      gate.began.add(context.origin() + " " + context.requestId());
       gate.entered.release();
       gate.release.await();
       gate.sawCancellation = context.cancellation().isCancelled();

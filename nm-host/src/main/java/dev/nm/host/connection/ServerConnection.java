@@ -296,14 +296,14 @@ public final class ServerConnection implements Connection {
     InFlightCall call = admitted.call();
     context.inFlightCalls().incrementAndGet();
     try {
-      admitted.pool().execute(
-          () -> {
-            try {
-              run(call);
-            } finally {
-              callEnded(admitted);
-            }
-          });
+      // Waiting for a worker, the calls of each origin take turns with those of the others.
+      admitted.pool().execute(new RoundRobinQueue.CallerTask(origin, () -> {
+        try {
+          run(call);
+        } finally {
+          callEnded(admitted);
+        }
+      }));
     } catch (RejectedExecutionException e) {
       context.inFlightCalls().decrementAndGet();
       call.answer(Message.Failure.of(call.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
