@@ -1,19 +1,35 @@
 package dev.nm.routes.settings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.nm.protocol.Json;
 import dev.nm.routes.models.ModelKind;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What callers chose and the host remembers across restarts: the default model of each kind, and sampling
  * defaults globally and per session. A session belongs to the origin that names it: two extensions that both
  * use session {@code "main"} have a session each. Kept in a {@link SettingsStore}.
+ *
+ * <p>Saved defaults are read leniently: another version of the host shares the database (a retired daemon
+ * beside its successor, or a downgrade), so a parameter this version does not know is skipped, and a value it
+ * cannot read at all is logged and read as unset, left in place for the version that wrote it. Either way
+ * generations go on; failing them would fail every chat of every caller until someone replaced the value.
  */
 public final class AiPreferences {
+  private static final Logger LOG = LoggerFactory.getLogger(AiPreferences.class);
   private static final String GLOBAL = "params.global";
+  private static final ObjectReader SAVED_DEFAULTS =
+      Json.mapper().readerFor(SamplingDefaults.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final SettingsStore store;
+  /** The unreadable value last logged for each key: every generation reads it, the log says it once. */
+  private final Map<String, String> loggedUnreadable = new ConcurrentHashMap<>();
 
   public AiPreferences(SettingsStore store) {
     this.store = store;
@@ -59,9 +75,13 @@ public final class AiPreferences {
         .map(
             json -> {
               try {
-                return Json.mapper().readValue(json, SamplingDefaults.class);
+                return SAVED_DEFAULTS.<SamplingDefaults>readValue(json);
               } catch (JsonProcessingException e) {
-                throw new IllegalStateException("setting '" + key + "' holds unreadable JSON: " + json, e);
+                if (!json.equals(loggedUnreadable.put(key, json))) {
+                  LOG.warn("setting '{}' holds defaults this version cannot read, applied as unset: {} ({})",
+                      key.replace('\n', ' '), json, e.getOriginalMessage());
+                }
+                return SamplingDefaults.NONE;
               }
             })
         .orElse(SamplingDefaults.NONE);

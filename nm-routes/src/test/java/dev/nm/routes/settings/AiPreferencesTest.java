@@ -59,4 +59,29 @@ class AiPreferencesTest {
       assertEquals(temperatureAndTokens(0.3, 7), preferences.sessionDefaults(A, "s1"));
     }
   }
+
+  @Test
+  void defaultsSavedByANewerVersionWithAParameterThisOneLacksStillApply() {
+    // A daemon of the next version (the new one, while a retired one serves its last ports, or before a
+    // downgrade) saves a parameter this version does not know.
+    try (SettingsStore store = SettingsStore.open(dir.resolve("nm.db"))) {
+      store.put("params.global", "{\"temperature\":0.4,\"typical_p\":0.9}");
+      store.put("params.session." + A + "\ns1", "{\"max_tokens\":12,\"mirostat\":2}");
+      AiPreferences preferences = new AiPreferences(store);
+      assertEquals(temperatureAndTokens(0.4, null), preferences.globalDefaults());
+      assertEquals(temperatureAndTokens(0.4, 12), preferences.effectiveDefaults(A, "s1"));
+    }
+  }
+
+  @Test
+  void anUnreadableSavedValueIsLeftInPlaceAndReadAsUnsetInsteadOfFailingEveryGeneration() {
+    try (SettingsStore store = SettingsStore.open(dir.resolve("nm.db"))) {
+      store.put("params.global", "{\"temperature\":\"warm\"}");
+      store.put("params.session." + A + "\ns1", "{\"max_tokens\":12}");
+      AiPreferences preferences = new AiPreferences(store);
+      assertEquals(temperatureAndTokens(null, 12), preferences.effectiveDefaults(A, "s1"));
+      assertEquals(SamplingDefaults.NONE, preferences.effectiveDefaults(A, null));
+      assertEquals(Optional.of("{\"temperature\":\"warm\"}"), store.get("params.global"), "nothing is overwritten");
+    }
+  }
 }
