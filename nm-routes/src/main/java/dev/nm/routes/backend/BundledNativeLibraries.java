@@ -5,13 +5,14 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,12 +85,13 @@ public final class BundledNativeLibraries {
 
   /**
    * The directory under {@code cacheRoot} that holds this version of the library, unpacked now if it is not there
-   * yet, as the properties that name it; none if the class path holds no such library for this platform. Other
+   * yet or not whole, as the properties that name it; none if the class path holds no such library for this platform. Other
    * versions' directories stay: a daemon of an earlier installation, retiring after an upgrade, may not have
    * loaded its library yet. A version is its files' CRCs, so they change only with the library.
    */
   static Map<String, String> unpack(Library library, Path cacheRoot, ClassLoader loader) throws IOException {
     List<URL> resources = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
     CRC32 version = new CRC32();
     for (String file : library.files()) {
       URL resource = loader.getResource(library.resourceDir() + "/" + file);
@@ -103,30 +105,75 @@ public final class BundledNativeLibraries {
       version.update(Long.toHexString(jar.getJarEntry().getCrc()).getBytes(StandardCharsets.US_ASCII));
       version.update(Long.toHexString(jar.getJarEntry().getSize()).getBytes(StandardCharsets.US_ASCII));
       resources.add(resource);
+      sizes.add(jar.getJarEntry().getSize());
     }
     String name = library.name() + "-" + Long.toHexString(version.getValue());
     Path dir = cacheRoot.resolve(name);
-    if (!Files.isDirectory(dir)) {
+    if (!isWhole(dir, library.files(), sizes)) {
       Files.createDirectories(cacheRoot);
-      Path unpacking = cacheRoot.resolve(name + ".unpacking-" + ProcessHandle.current().pid());
+      long pid = ProcessHandle.current().pid();
+      Path unpacking = cacheRoot.resolve(name + ".unpacking-" + pid);
       deleteTree(unpacking);
       Files.createDirectory(unpacking);
       for (int i = 0; i < resources.size(); i++) {
+        Path file = unpacking.resolve(library.files().get(i));
         try (InputStream in = resources.get(i).openStream()) {
-          Files.copy(in, unpacking.resolve(library.files().get(i)));
+          Files.copy(in, file);
+        }
+        // On the disk before the directory's rename is: else a power loss can leave the name over a file
+        // that is empty or cut short, which every later process would take for the library.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          channel.force(true);
         }
       }
       try {
         Files.move(unpacking, dir, StandardCopyOption.ATOMIC_MOVE);
         log.info("unpacked {} into {}", library.name(), dir);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherProcessWon) {
+      } catch (FileSystemException taken) {
+        // Linux says "Directory not empty" with a plain FileSystemException, not DirectoryNotEmptyException.
+        if (!isWhole(dir, library.files(), sizes)) {
+          // Left cut short by a crash before its files were forced to the disk: set aside, replaced whole.
+          Path broken = cacheRoot.resolve(name + ".broken-" + pid);
+          deleteTree(broken);
+          Files.move(dir, broken, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(unpacking, dir, StandardCopyOption.ATOMIC_MOVE);
+          deleteTree(broken);
+          log.warn("{} held a damaged copy of {}; unpacked it again", dir, library.name());
+        } // else another process won
+      } finally {
         deleteTree(unpacking);
       }
+      forceDirectory(cacheRoot);
     }
     Map<String, String> properties = new LinkedHashMap<>();
     library.properties().forEach(
         (key, value) -> properties.put(key, value.replace("{dir}", dir.toString()).replace("{root}", cacheRoot.toString())));
     return properties;
+  }
+
+  /**
+   * Whether {@code dir} holds each file at its size in the jar. Sizes only: reading the libraries through to
+   * compare their contents would cost more than the unpacking this class saves.
+   */
+  private static boolean isWhole(Path dir, List<String> files, List<Long> sizes) {
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        if (Files.size(dir.resolve(files.get(i))) != sizes.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // a directory cannot be opened here (Windows): the rename stands as the file system keeps it
+    }
   }
 
   /** Where each library's loader looks in its jar for this operating system and processor. */

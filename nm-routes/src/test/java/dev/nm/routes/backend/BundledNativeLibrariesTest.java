@@ -42,6 +42,25 @@ class BundledNativeLibrariesTest {
   }
 
   @Test
+  void aLibraryLeftTruncatedByACrashIsUnpackedAgain() throws Exception {
+    BundledNativeLibraries.Library sqlite = library("sqlite-jdbc");
+    String file = sqlite.files().get(0);
+    Path dir = Path.of(BundledNativeLibraries.unpack(sqlite, cache, LOADER).get("org.sqlite.lib.path"));
+    long size = Files.size(dir.resolve(file));
+    // What a power loss after the directory's rename can leave: the name on the disk, not all of the data.
+    try (var channel = java.nio.channels.FileChannel.open(dir.resolve(file), java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(size / 2);
+    }
+
+    Map<String, String> properties = BundledNativeLibraries.unpack(sqlite, cache, LOADER);
+
+    assertEquals(dir.toString(), properties.get("org.sqlite.lib.path"));
+    assertEquals(size, Files.size(dir.resolve(file)), "the library whole again");
+    assertEquals(List.of(dir.getFileName().toString()), names(cache).stream().filter(n -> n.startsWith(dir.getFileName().toString())).toList(),
+        "no broken copy or scratch directory left: " + names(cache));
+  }
+
+  @Test
   void javaLlamaCppCleansUpInADirectoryWhereItDeletesNothing() throws Exception {
     for (BundledNativeLibraries.Library library : BundledNativeLibraries.forThisPlatform()) {
       BundledNativeLibraries.unpack(library, cache, LOADER);
