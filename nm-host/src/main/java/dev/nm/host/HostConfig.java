@@ -13,9 +13,12 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.nm.protocol.Json;
 import dev.nm.route.RateTier;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -234,7 +237,10 @@ public record HostConfig(
   }
 
   /**
-   * Writes this config to {@code file} atomically (temporary file, then rename), creating its directory.
+   * Writes this config to {@code file} atomically (temporary file, flushed to the disk, then rename), creating
+   * its directory. Without the flush a crash or power loss soon after the rename can leave an empty file (the
+   * rename reaches the disk before the data), which no host loads: every caller is refused until the file is
+   * written again by hand.
    *
    * @throws IllegalStateException for a {@link #permissive()} config, which must never reach a file
    */
@@ -244,12 +250,29 @@ public record HostConfig(
     }
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    byte[] text = MAPPER.writeValueAsBytes(this);
     Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
     try {
-      MAPPER.writeValue(tmp.toFile(), this);
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(text);
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
+      }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+    forceDirectory(dir);
+  }
+
+  /** Puts a rename in {@code dir} on the disk; where a directory cannot be opened (Windows) the rename stands as is. */
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // not supported for directories here
     }
   }
 
