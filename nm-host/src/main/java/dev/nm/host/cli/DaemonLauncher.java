@@ -4,10 +4,13 @@ import dev.nm.host.HostPaths;
 import dev.nm.host.install.Defaults;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,16 +45,36 @@ final class DaemonLauncher {
     paths.createHome();
     Files.createDirectories(paths.logDir());
     Path logFile = paths.logDir().resolve("daemon.log");
-    keepIfOver(logFile, LOG_LIMIT_BYTES);
     File log = logFile.toFile();
     Path launcher = Defaults.launcher();
     ProcessBuilder builder = launcher != null && Files.isExecutable(launcher) ? throughLauncher(launcher) : direct();
-    return builder
+    builder
         .directory(paths.home().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-        .redirectErrorStream(true)
-        .start();
+        .redirectErrorStream(true);
+    return withLogKept(logFile, LOG_LIMIT_BYTES, builder::start);
+  }
+
+  interface LogOpening<T> {
+    T open() throws IOException;
+  }
+
+  /**
+   * Keeps {@code log} as {@code log.1} if it is over {@code limit} ({@link #keepIfOver}), then runs {@code open},
+   * which opens it anew, both holding a lock ({@code log.lock}) that other launchers take too. Without it a
+   * launcher could measure the old log, another rename it and begin a new one, and the first then rename that
+   * new one over {@code log.1}, the old log lost.
+   */
+  static <T> T withLogKept(Path log, long limit, LogOpening<T> open) throws IOException {
+    Path lockFile = log.resolveSibling(log.getFileName() + ".lock");
+    synchronized (DaemonLauncher.class) {
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        keepIfOver(log, limit);
+        return open.open();
+      }
+    }
   }
 
   /**
