@@ -1,5 +1,6 @@
 package dev.nm.routes.settings;
 
+import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,7 +123,13 @@ public final class SettingsStore implements AutoCloseable {
     }
   }
 
-  private IllegalStateException failure(String action, String key, SQLException e) {
-    return new IllegalStateException("cannot " + action + " setting '" + key + "' in " + file + ": " + e.getMessage(), e);
+  /**
+   * What a caller gets when the database fails a statement: {@code BACKEND_ERROR} with SQLite's reason (disk
+   * full, read-only, locked by another process past the busy timeout), which may pass, rather than an
+   * {@code INTERNAL_ERROR} that says only that the route failed.
+   */
+  private RouteException failure(String action, String key, SQLException e) {
+    return RouteException.backend("cannot " + action + " setting '" + key + "' in " + file + ": " + e.getMessage(), e)
+        .withDetail("setting", key);
   }
 }

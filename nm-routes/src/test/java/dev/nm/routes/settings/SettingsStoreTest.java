@@ -1,6 +1,14 @@
 package dev.nm.routes.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.route.RouteException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,6 +47,23 @@ class SettingsStoreTest {
     }
     try (SettingsStore store = SettingsStore.open(db)) {
       assertEquals(Optional.of("{\"temperature\":0.2}"), store.get("params.global"));
+    }
+  }
+
+  @Test
+  void aWriteTheDatabaseRefusesReachesTheCallerAsABackendErrorSayingWhy() throws Exception {
+    // Here another process holds the write lock past the busy timeout; a full disk (SQLITE_FULL) or a read-only
+    // home (SQLITE_READONLY) fail the same statement the same way.
+    Path db = dir.resolve("data/nm.db");
+    try (SettingsStore store = SettingsStore.open(db);
+        Connection other = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement lock = other.createStatement()) {
+      lock.execute("BEGIN EXCLUSIVE");
+      RouteException e = assertThrows(RouteException.class, () -> store.put("params.global", "{\"temperature\":0.2}"));
+      assertEquals(ErrorCode.BACKEND_ERROR, e.code(), "not INTERNAL_ERROR, whose message says only that the route failed");
+      assertTrue(e.getMessage().contains("params.global") && e.getMessage().contains("SQLITE_BUSY"), e.getMessage());
+      lock.execute("ROLLBACK");
+      assertEquals(java.util.Optional.empty(), store.get("params.global"), "not kept as if saved");
     }
   }
 }
