@@ -5,6 +5,8 @@ import dev.nm.host.HostConfig;
 import dev.nm.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +87,15 @@ public final class AuditLog {
       byte[] bytes = (Json.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
       synchronized (this) {
         Files.createDirectories(file.getParent());
-        Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        // One write(2) of the whole line: with O_APPEND no other writer's line (another process's, another
+        // instance's) lands inside it. Files.write hands the file 8 KiB at a time, which another line could split.
+        try (FileChannel channel =
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+        }
       }
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
