@@ -17,9 +17,13 @@ import java.util.TreeSet;
  * The allowlist in the host's {@link HostConfig} file. Each change is saved at once (atomically, by
  * {@link HostConfig#save}) and recorded in the host's audit log, as the server records its own. Changes read,
  * change and save the file holding a lock ({@code config.json.lock}), so that two commands run at once (two
- * {@code install}s, a {@code config allow} beside an {@code uninstall}) both take effect.
+ * {@code install}s, a {@code config allow} beside an {@code uninstall}) both take effect; installs and
+ * uninstalls, which also edit the browsers' manifests, run one at a time besides ({@link #exclusively}).
  */
 public final class HostConfigAllowlist implements OriginAllowlist {
+  /** This JVM's installs and uninstalls, one at a time: a file lock is the process's, not the thread's. */
+  private static final Object INSTALLS = new Object();
+
   private final HostPaths paths;
   private final AuditLog audit;
 
@@ -53,17 +57,27 @@ public final class HostConfigAllowlist implements OriginAllowlist {
     });
   }
 
-  private interface Edit<T> {
-    T run() throws IOException;
-  }
-
   /** Runs {@code edit} holding the config's lock: this JVM's threads one at a time, and other processes' too. */
   private <T> T locked(Edit<T> edit) throws IOException {
+    return locked(".lock", HostConfigAllowlist.class, edit);
+  }
+
+  /**
+   * Holds a lock of its own ({@code config.json.install.lock}) around an install or uninstall, which takes the
+   * config's lock for each change within: two of them at once each read the manifests the other wrote, where
+   * the second used to write back what it had read before the first's caller was added, dropping that caller.
+   */
+  @Override
+  public <T> T exclusively(Edit<T> edit) throws IOException {
+    return locked(".install.lock", INSTALLS, edit);
+  }
+
+  private <T> T locked(String suffix, Object monitor, Edit<T> edit) throws IOException {
     paths.createHome();
     Path config = paths.configFile().toAbsolutePath();
     Files.createDirectories(config.getParent());
-    Path lockFile = config.resolveSibling(config.getFileName() + ".lock");
-    synchronized (HostConfigAllowlist.class) {
+    Path lockFile = config.resolveSibling(config.getFileName() + suffix);
+    synchronized (monitor) {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock lock = channel.lock()) {
         return edit.run();

@@ -22,7 +22,8 @@ import java.util.Set;
  * manifest lists any more is revoked.
  *
  * <p>Installing again adds callers to an existing manifest; uninstalling with callers named removes just
- * those, and removes the file once none is left.
+ * those, and removes the file once none is left. Each install or uninstall runs {@link
+ * OriginAllowlist#exclusively exclusively}: it reads the manifests another one wrote.
  */
 public final class Installer {
   private final ManifestLocations locations;
@@ -48,6 +49,12 @@ public final class Installer {
    * @return the manifests written
    */
   public List<InstallTarget> install(
+      Placement where, Path hostPath, List<String> extensionIds, List<String> firefoxIds, Set<String> scopes)
+      throws IOException {
+    return allowlist.exclusively(() -> installHolding(where, hostPath, extensionIds, firefoxIds, scopes));
+  }
+
+  private List<InstallTarget> installHolding(
       Placement where, Path hostPath, List<String> extensionIds, List<String> firefoxIds, Set<String> scopes)
       throws IOException {
     if (!hostPath.isAbsolute()) {
@@ -91,6 +98,11 @@ public final class Installer {
    * @return the manifest files changed or deleted
    */
   public List<Path> uninstall(Placement where, List<String> extensionIds, List<String> firefoxIds)
+      throws IOException {
+    return allowlist.exclusively(() -> uninstallHolding(where, extensionIds, firefoxIds));
+  }
+
+  private List<Path> uninstallHolding(Placement where, List<String> extensionIds, List<String> firefoxIds)
       throws IOException {
     List<String> named = new ArrayList<>();
     extensionIds.stream().map(Callers::chromeOrigin).forEach(named::add);

@@ -18,4 +18,18 @@ public interface OriginAllowlist {
 
   /** Whether {@code origin} is listed. */
   boolean allows(String origin) throws IOException;
+
+  /**
+   * Runs {@code edit}, an install's or uninstall's reading and writing of manifests and of this list, while no
+   * other edit of this list's host runs, in this process or another: each reads what the one before wrote. Runs
+   * it at once where nothing else edits the list.
+   */
+  default <T> T exclusively(Edit<T> edit) throws IOException {
+    return edit.run();
+  }
+
+  /** Work done holding {@link #exclusively}. */
+  interface Edit<T> {
+    T run() throws IOException;
+  }
 }

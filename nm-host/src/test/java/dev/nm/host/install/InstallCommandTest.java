@@ -161,4 +161,36 @@ class InstallCommandTest {
     object.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void twoInstallsRunAtOnceBothStayInTheManifest() throws Exception {
+    // Each install reads the manifest's callers, adds its own and writes it back: run at once, the second
+    // wrote over the first's caller, which the browser then refused to start the host for.
+    java.util.concurrent.ExecutorService installers = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        InstallFixture machine = new InstallFixture(root.resolve("round" + round));
+        Path profile = root.resolve("round" + round + "/profile");
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        List<java.util.concurrent.Future<InstallFixture.Result>> results = new java.util.ArrayList<>();
+        for (String id : List.of(ID, OTHER_ID)) {
+          results.add(installers.submit(() -> {
+            together.await();
+            return machine.install("--browser", "chromium", "--user-data-dir", profile.toString(), "--extension-id", id);
+          }));
+        }
+        for (var result : results) {
+          assertEquals(0, result.get().status(), result.get().err());
+        }
+        JsonNode manifest = Json.mapper().readTree(profile.resolve("NativeMessagingHosts/nm_host.json").toFile());
+        assertEquals(
+            List.of("chrome-extension://" + ID + "/", "chrome-extension://" + OTHER_ID + "/").stream().sorted().toList(),
+            java.util.stream.StreamSupport.stream(manifest.get("allowed_origins").spliterator(), false)
+                .map(JsonNode::textValue).sorted().toList(),
+            "round " + round);
+      }
+    } finally {
+      installers.shutdownNow();
+    }
+  }
 }
