@@ -90,6 +90,39 @@ class PolicyTest {
     assertEquals(30, lines.get(20).get("left_out_before").asInt());
   }
 
+  /**
+   * The log too: a caller refused in a loop used to get a warn line per call, filling the disk at the speed of
+   * its loop while the daemon ran (its log begins anew only when a daemon starts).
+   */
+  @Test
+  void failuresInALoopAreLoggedTwentyASecondWithACountOfTheRest() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(dev.nm.host.middleware.RequestLogging.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.WARN);
+    logger.addAppender(lines);
+    try {
+      start(HostConfig.defaults().withOrigin(ALLOWED, List.of()));
+      try (PipeClient client = PipeClient.connect(server, STRANGER)) {
+        for (int i = 0; i < 50; i++) {
+          assertEquals("FORBIDDEN", client.fail("f" + i, "hello", "{}").error().code());
+        }
+        assertEquals(20, lines.list.size(), "the first second's lines");
+        Thread.sleep(1_100);
+        assertEquals("FORBIDDEN", client.fail("later", "hello", "{}").error().code());
+      }
+      assertEquals(21, lines.list.size());
+      assertTrue(lines.list.get(20).getFormattedMessage().contains("(30 more failures with FORBIDDEN from this origin left out"),
+          lines.list.get(20).getFormattedMessage());
+    } finally {
+      logger.detachAppender(lines);
+      logger.setLevel(level);
+    }
+  }
+
   /** An embedding application says how its users allow a caller; the reference host names its own commands. */
   @Test
   void forbiddenSaysWhatAllowsTheOriginWhereTheHostTellsIt() throws Exception {
