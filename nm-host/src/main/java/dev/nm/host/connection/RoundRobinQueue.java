@@ -4,8 +4,8 @@ import java.util.AbstractQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +32,12 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
-  /** Each waiting caller's line, in turn order: the next task comes from the first, whose line then goes last. */
-  private final LinkedHashMap<String, ArrayDeque<Runnable>> lines = new LinkedHashMap<>();
+  /** Each caller's waiting tasks, oldest first; a caller is here only while it has some. */
+  private final HashMap<String, ArrayDeque<Runnable>> lines = new HashMap<>();
+  /** The callers with waiting tasks in turn order: the next task is the first's, who then goes last. */
+  private final ArrayDeque<String> turns = new ArrayDeque<>();
+  /** A line emptied, kept for the next caller: most of the time one caller's line fills and empties in turn. */
+  private ArrayDeque<Runnable> spare;
   private int size;
 
   /** A pool of {@code threads} threads that takes its callers' waiting tasks in turn. */
@@ -47,7 +51,14 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
     String caller = task instanceof CallerTask callerTask ? callerTask.caller() : "";
     lock.lock();
     try {
-      lines.computeIfAbsent(caller, line -> new ArrayDeque<>()).add(task);
+      ArrayDeque<Runnable> line = lines.get(caller);
+      if (line == null) {
+        line = spare != null ? spare : new ArrayDeque<>();
+        spare = null;
+        lines.put(caller, line);
+        turns.addLast(caller);
+      }
+      line.add(task);
       size++;
       notEmpty.signal();
       return true;
@@ -106,15 +117,16 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
     }
   }
 
-  /** The first line's oldest task; that line goes to the back, or away once empty. Holds the lock; size > 0. */
+  /** The oldest task of the caller whose turn it is, who then goes last. Holds the lock; size > 0. */
   private Runnable next() {
-    Map.Entry<String, ArrayDeque<Runnable>> line = lines.entrySet().iterator().next();
-    Runnable task = line.getValue().poll();
-    if (line.getValue().isEmpty()) {
-      lines.remove(line.getKey());
-    } else if (lines.size() > 1) {
-      String caller = line.getKey();
-      lines.put(caller, lines.remove(caller));
+    String caller = turns.pollFirst();
+    ArrayDeque<Runnable> line = lines.get(caller);
+    Runnable task = line.poll();
+    if (line.isEmpty()) {
+      lines.remove(caller);
+      spare = line;
+    } else {
+      turns.addLast(caller);
     }
     size--;
     return task;
@@ -124,7 +136,7 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
   public Runnable peek() {
     lock.lock();
     try {
-      return size == 0 ? null : lines.values().iterator().next().peek();
+      return size == 0 ? null : lines.get(turns.peekFirst()).peek();
     } finally {
       lock.unlock();
     }
@@ -150,11 +162,12 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
   public boolean remove(Object task) {
     lock.lock();
     try {
-      for (Iterator<ArrayDeque<Runnable>> it = lines.values().iterator(); it.hasNext(); ) {
-        ArrayDeque<Runnable> line = it.next();
-        if (line.remove(task)) {
-          if (line.isEmpty()) {
+      for (Iterator<Map.Entry<String, ArrayDeque<Runnable>>> it = lines.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, ArrayDeque<Runnable>> line = it.next();
+        if (line.getValue().remove(task)) {
+          if (line.getValue().isEmpty()) {
             it.remove();
+            turns.remove(line.getKey());
           }
           size--;
           return true;
@@ -193,7 +206,7 @@ public final class RoundRobinQueue extends AbstractQueue<Runnable> implements Bl
     try {
       List<Runnable> inTurn = new ArrayList<>(size);
       List<ArrayDeque<Runnable>> copies = new ArrayList<>();
-      lines.values().forEach(line -> copies.add(new ArrayDeque<>(line)));
+      turns.forEach(caller -> copies.add(new ArrayDeque<>(lines.get(caller))));
       while (inTurn.size() < size) {
         for (ArrayDeque<Runnable> line : copies) {
           if (!line.isEmpty()) {
