@@ -296,7 +296,8 @@ public final class ServerConnection implements Connection {
     InFlightCall call = admitted.call();
     context.inFlightCalls().incrementAndGet();
     try {
-      // Waiting for a worker, the calls of each origin take turns with those of the others.
+      // The heavy pool's queue (RoundRobinQueue) reads the caller from the task: its origin's calls take turns
+      // with other origins' while they wait for a worker.
       admitted.pool().execute(new RoundRobinQueue.CallerTask(origin, () -> {
         try {
           run(call);
