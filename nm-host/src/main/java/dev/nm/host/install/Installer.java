@@ -75,7 +75,7 @@ public final class Installer {
                 + (family == Browser.Family.CHROMIUM ? "--extension-id ID" : "--firefox-extension-id ID"));
       }
       HostManifest manifest =
-          new HostManifest(family, where.hostName(), hostPath, existingCallers(target)).withCallers(callers);
+          new HostManifest(family, where.hostName(), hostPath, callersToKeep(target)).withCallers(callers);
       write(target.manifestFile(), manifest.toText());
       if (target.registryKey() != null) {
         registry.register(target.registryKey(), target.manifestFile());
@@ -113,7 +113,7 @@ public final class Installer {
       if (!Files.exists(target.manifestFile())) {
         continue;
       }
-      List<String> callers = existingCallers(target);
+      List<String> callers = named.isEmpty() ? existingCallers(target) : callersToKeep(target);
       List<String> remaining =
           named.isEmpty() ? List.of() : callers.stream().filter(c -> !named.contains(c)).toList();
       callers.stream().filter(c -> !remaining.contains(c)).forEach(removed::add);
@@ -137,6 +137,23 @@ public final class Installer {
       }
     }
     return changed;
+  }
+
+  /**
+   * The callers of the manifest already at {@code target}, which a change keeps: refuses a manifest it cannot
+   * read, whose callers a rewrite would otherwise drop.
+   */
+  private static List<String> callersToKeep(InstallTarget target) throws IOException {
+    Path file = target.manifestFile();
+    if (Files.exists(file)) {
+      JsonNode json = HostManifest.parse(Files.readString(file));
+      if (json == null || !json.isObject()) {
+        throw new InstallException(
+            file + " is not a manifest nm-host can read (not a JSON object), so changing it would lose the callers it"
+                + " lists: fix it, or remove it and install again");
+      }
+    }
+    return existingCallers(target);
   }
 
   /** The well-formed callers of the manifest already at {@code target}; empty if none or unreadable. */

@@ -42,6 +42,30 @@ class UninstallCommandTest {
     assertEquals("[\"chrome-extension://" + ID + "/\"]", audit.get(1).get("origins_removed").toString());
   }
 
+  /**
+   * A manifest nm-host cannot read lists callers it cannot see: installing over it or removing one caller from it
+   * would drop them, so both refuse and leave it as it is; uninstalling the whole manifest still removes it.
+   */
+  @Test
+  void aManifestThatDoesNotParseIsLeftAsItIsByChangesThatKeepCallers() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path manifest = machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host.json");
+    Files.createDirectories(manifest.getParent());
+    String damaged = "{\"name\": \"nm_host\", \"allowed_origins\": [\"chrome-extension://" + OTHER_ID + "/\"";
+    Files.writeString(manifest, damaged);
+
+    var install = machine.install("--browser", "chrome", "--extension-id", ID);
+    var uninstallOne = machine.uninstall("--browser", "chrome", "--extension-id", OTHER_ID);
+
+    assertEquals(1, install.status());
+    assertEquals("nm-host install: " + manifest + " is not a manifest nm-host can read (not a JSON object), so changing"
+        + " it would lose the callers it lists: fix it, or remove it and install again\n", install.err());
+    assertEquals(1, uninstallOne.status());
+    assertEquals(damaged, Files.readString(manifest));
+    assertEquals(0, machine.uninstall("--browser", "chrome").status());
+    assertFalse(Files.exists(manifest));
+  }
+
   @Test
   void uninstallingOneExtensionKeepsTheOthers() throws IOException {
     InstallFixture machine = new InstallFixture(root);
