@@ -65,6 +65,17 @@ class NmHostCommandTest {
     assertTrue(out.toString().startsWith("Usage: nm-host " + command), out::toString);
   }
 
+  /** A file system failure's message is often the bare path: the command says what went wrong with it. */
+  @Test
+  void aFileSystemFailureSaysWhatWentWrongWithThePath() {
+    assertEquals("/etc/hostname: already exists, in the way of a file or directory nm-host must create",
+        NmHostCommand.describe(new java.nio.file.FileAlreadyExistsException("/etc/hostname")));
+    assertEquals("/root/x: permission denied", NmHostCommand.describe(new java.nio.file.AccessDeniedException("/root/x")));
+    assertEquals("/a -> /b: Device or resource busy",
+        NmHostCommand.describe(new java.nio.file.FileSystemException("/a", "/b", "Device or resource busy")));
+    assertEquals("plain", NmHostCommand.describe(new IllegalStateException("plain")));
+  }
+
   @Test
   void installUninstallAndDoctorAreCommands() {
     assertEquals(
