@@ -170,6 +170,10 @@ public final class PipeHandoffListener implements Closeable {
       throw new IOException("the request names no origin and start time");
     }
     String origin = request[0];
+    String unusable = RelayHandshake.unusableOrigin(origin);
+    if (unusable != null) {
+      throw new IOException("the origin " + unusable);
+    }
     String pid = Long.toString(files.relayPid());
     String running = PipeHandoffFiles.startTime(pid);
     if (running == null) {

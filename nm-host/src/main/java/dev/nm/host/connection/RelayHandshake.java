@@ -41,6 +41,9 @@ public record RelayHandshake(String origin, long pipesOf) {
   private static final byte[] PIPES_REFUSED_START =
       "{\"relay\":{\"pipes\":\"refused\",\"reason\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VERSION_START = "{\"relay\":{\"version\":".getBytes(StandardCharsets.UTF_8);
+  /** The longest origin a host accepts from a relay. */
+  public static final int MAX_ORIGIN_LENGTH = 256;
+
   private static final byte[] ORIGIN = ",\"origin\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PIPES_OF = "\",\"pipes_of\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] FRAME_END = "}}".getBytes(StandardCharsets.UTF_8);
@@ -69,6 +72,10 @@ public record RelayHandshake(String origin, long pipesOf) {
     if (!origin.isTextual() || origin.textValue().isBlank()) {
       throw invalid("the relay handshake must name the caller's origin in relay.origin");
     }
+    String unusable = unusableOrigin(origin.textValue());
+    if (unusable != null) {
+      throw invalid("relay.origin " + unusable);
+    }
     if (version.intValue() == FRAMES_VERSION) {
       if (relay.has("pipes_of")) {
         throw invalid("relay version 1 relays frames; offer pipes with relay version 2");
@@ -80,6 +87,23 @@ public record RelayHandshake(String origin, long pipesOf) {
       throw invalid("relay.pipes_of must be the relay's process id, a positive integer; it is " + pipesOf);
     }
     return new RelayHandshake(origin.textValue(), pipesOf.longValue());
+  }
+
+  /**
+   * Why {@code origin} cannot name a caller, or null: browsers name extensions in a few dozen printable characters
+   * ({@code chrome-extension://<32 letters>/}, {@code firefox:<add-on id>}), and an origin ends up in logs, the
+   * audit log and settings keys, where a line break or a megabyte of text has no place.
+   */
+  public static String unusableOrigin(String origin) {
+    if (origin.length() > MAX_ORIGIN_LENGTH) {
+      return "is " + origin.length() + " characters long; an origin has at most " + MAX_ORIGIN_LENGTH;
+    }
+    for (int i = 0; i < origin.length(); i++) {
+      if (Character.isISOControl(origin.charAt(i))) {
+        return "holds a control character (U+" + String.format("%04X", (int) origin.charAt(i)) + ") at " + i;
+      }
+    }
+    return null;
   }
 
   /** Whether the relay offers its stdin and stdout to the resident host. */

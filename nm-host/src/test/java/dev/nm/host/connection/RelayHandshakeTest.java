@@ -32,10 +32,19 @@ class RelayHandshakeTest {
 
   @Test
   void anOriginNeedingEscapesReadsBackUnchanged() throws ProtocolException {
-    String origin = "firefox:{\"quoted\"}\\back\u0001slash\u00e9\ud83d\ude00@example.org";
+    String origin = "firefox:{\"quoted\"}\\backslash\u00e9\ud83d\ude00@example.org";
 
     assertEquals(new RelayHandshake(origin, 0), RelayHandshake.read(RelayHandshake.frame(origin)));
     assertEquals(new RelayHandshake(origin, 7), RelayHandshake.read(new RelayHandshake(origin, 7).toFrame()));
+  }
+
+  /** An origin ends up in logs, the audit log and settings keys: no line breaks, no megabytes. */
+  @Test
+  void anOriginWithAControlCharacterOrOfAnyLengthIsRefused() {
+    assertInvalid("relay.origin holds a control character (U+000A) at 17",
+        RelayHandshake.frame("chrome-extension:\n//abcdefghijklmnopabcdefghijklmnop/"));
+    assertInvalid("relay.origin is 257 characters long; an origin has at most 256",
+        RelayHandshake.frame("firefox:" + "a".repeat(249)));
   }
 
   @Test
