@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,18 +56,39 @@ final class DaemonLock {
 
   /**
    * The daemon holding the lock now; empty when none does, or in the moment after a daemon took it and before
-   * it recorded itself.
+   * it recorded itself. A daemon of an earlier version (an upgrade installed beside the one still running) locks
+   * the whole file and writes no record: an empty lock file names the process of the pid file, if that process
+   * started before the pid file was written (not one that took the pid of a daemon killed with SIGKILL).
    */
   static Optional<ProcessHandle> holder(HostPaths paths) throws IOException {
     if (!isHeld(paths)) {
       return Optional.empty();
     }
+    byte[] record;
     try {
-      return DaemonRecord.parse(new String(Files.readAllBytes(paths.daemonLock()), StandardCharsets.US_ASCII))
-          .flatMap(DaemonRecord::process);
+      record = Files.readAllBytes(paths.daemonLock());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+    return record.length == 0
+        ? earlierVersionsDaemon(paths)
+        : DaemonRecord.parse(new String(record, StandardCharsets.US_ASCII)).flatMap(DaemonRecord::process);
+  }
+
+  /** The process of the pid file, as an earlier version's daemon wrote it, if it started before it was written. */
+  private static Optional<ProcessHandle> earlierVersionsDaemon(HostPaths paths) throws IOException {
+    Path pidFile = paths.daemonPidFile();
+    long pid;
+    Instant written;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+      written = Files.getLastModifiedTime(pidFile).toInstant();
+    } catch (NoSuchFileException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().startInstant().map(started -> !started.isAfter(written)).orElse(true));
   }
 
   private static FileChannel open(HostPaths paths) throws IOException {

@@ -1,0 +1,89 @@
+package dev.nm.host.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.host.HostPaths;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon of an earlier version, still running while the user runs this version's commands (an upgrade installed
+ * beside the old one), locks the whole lock file and records itself only in its pid file: it is still the daemon.
+ */
+class OlderDaemonLockTest {
+  @TempDir Path home;
+
+  /** What an earlier version's daemon does: lock the whole file, write the pid file, serve until stdin closes. */
+  public static void main(String[] args) throws Exception {
+    Path lockFile = Path.of(args[0]);
+    Path pidFile = Path.of(args[1]);
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      channel.lock();
+      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+      System.out.println("locked");
+      System.out.flush();
+      System.in.read();
+    }
+  }
+
+  @Test
+  void theHolderOfAnEarlierVersionIsFoundByItsPidFile() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    DaemonLock.createRunDirectory(paths.runDir());
+    Process older = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
+            paths.daemonLock().toString(), paths.daemonPidFile().toString()))
+        .redirectError(home.resolve("older.stderr").toFile())
+        .start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(older.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("locked", out.readLine());
+      assertTrue(DaemonLock.isHeld(paths));
+
+      assertEquals(Optional.of(older.pid()), DaemonLock.holder(paths).map(ProcessHandle::pid));
+    } finally {
+      older.destroyForcibly();
+      older.waitFor(10, TimeUnit.SECONDS);
+    }
+    assertEquals(Optional.empty(), DaemonLock.holder(paths));
+  }
+
+  /** A pid file left by a daemon killed with SIGKILL names a process that started after it was written: not ours. */
+  @Test
+  void aPidFileOlderThanItsProcessNamesNoDaemon() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    DaemonLock.createRunDirectory(paths.runDir());
+    Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
+    Files.setLastModifiedTime(paths.daemonPidFile(),
+        java.nio.file.attribute.FileTime.fromMillis(ProcessHandle.current().info().startInstant().orElseThrow()
+            .toEpochMilli() - 60_000));
+    Process holder = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
+            paths.daemonLock().toString(), home.resolve("other.pid").toString()))
+        .redirectError(new File(home.toFile(), "holder.stderr"))
+        .start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("locked", out.readLine());
+
+      assertEquals(Optional.empty(), DaemonLock.holder(paths), "the pid file names this test's JVM, no daemon");
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
