@@ -192,15 +192,33 @@ final class Daemon {
         return false;
       }
       host.server().stopAccepting();
-      try {
-        Files.writeString(paths.retiredDaemonRecord(ProcessHandle.current().pid()), DaemonRecord.ofThisProcess().line());
-        Files.deleteIfExists(paths.daemonPidFile());
-        lock.channel().close();
-      } catch (IOException e) {
-        LOG.warn("giving up the daemon's place did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
-      }
+      giveUpPlace(paths, lock);
       retired.set(true);
       return true;
+    }
+  }
+
+  /**
+   * Records this daemon as retired, then gives up the pid file and the lock. The record is written first, so that
+   * {@code daemon stop} finds this daemon all along, but a record that cannot be written (a full disk) must not
+   * keep the lock: the socket is gone already, so no relay could reach a daemon until this one exited.
+   */
+  static void giveUpPlace(HostPaths paths, FileLock lock) {
+    try {
+      Files.writeString(paths.retiredDaemonRecord(ProcessHandle.current().pid()), DaemonRecord.ofThisProcess().line());
+    } catch (IOException e) {
+      LOG.warn("cannot record this retiring daemon in {}; `nm-host daemon status` will not list it: {}",
+          paths.runDir(), e.toString());
+    }
+    try {
+      Files.deleteIfExists(paths.daemonPidFile());
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", paths.daemonPidFile(), e.toString());
+    }
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      LOG.warn("giving up the daemon's place did not finish cleanly; stop this daemon with `nm-host daemon stop`", e);
     }
   }
 
