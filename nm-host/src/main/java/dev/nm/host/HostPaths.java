@@ -42,13 +42,30 @@ public record HostPaths(Path home, Path modelsDir) {
   /**
    * The user's home as browsers and shells see it: {@code $HOME} where set, as Chromium, Firefox, the XDG
    * directories and this project's scripts read it, else Java's {@code user.home}, which comes from the password
-   * database and ignores {@code $HOME}.
+   * database and ignores {@code $HOME}. Root ignores a {@code $HOME} it does not own: {@code sudo} keeps the
+   * invoking user's there (macOS's default), and root's files in that home would be ones its user cannot read.
    */
   public static Path userHome() {
-    String home = System.getenv("HOME");
-    return home != null && !home.isBlank() && Path.of(home).isAbsolute()
-        ? Path.of(home)
-        : Path.of(System.getProperty("user.home"));
+    return userHome(System.getenv("HOME"), System.getProperty("user.name"), Path.of(System.getProperty("user.home")));
+  }
+
+  static Path userHome(String homeVariable, String userName, Path passwordDatabaseHome) {
+    if (homeVariable == null || homeVariable.isBlank() || !Path.of(homeVariable).isAbsolute()) {
+      return passwordDatabaseHome;
+    }
+    Path home = Path.of(homeVariable);
+    if ("root".equals(userName) && !home.equals(passwordDatabaseHome) && !ownedByRoot(home)) {
+      return passwordDatabaseHome;
+    }
+    return home;
+  }
+
+  private static boolean ownedByRoot(Path directory) {
+    try {
+      return "root".equals(Files.getOwner(directory).getName());
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   static HostPaths fromEnvironment(Map<String, String> env, Path userHome) {
