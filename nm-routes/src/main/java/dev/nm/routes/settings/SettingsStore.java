@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Durable key/value settings of the AI routes, in the host's SQLite database ({@code HostPaths.database()}),
@@ -25,6 +27,7 @@ import java.util.Optional;
  * not move), and forgets what it kept if so.
  */
 public final class SettingsStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
   private final Path file;
   private final Connection connection;
   private final PreparedStatement dataVersion;
@@ -126,10 +129,13 @@ public final class SettingsStore implements AutoCloseable {
   /**
    * What a caller gets when the database fails a statement: {@code BACKEND_ERROR} with SQLite's reason (disk
    * full, read-only, locked by another process past the busy timeout), which may pass, rather than an
-   * {@code INTERNAL_ERROR} that says only that the route failed.
+   * {@code INTERNAL_ERROR} that says only that the route failed. The database's path, which names the user's
+   * home, goes to the log, not to the extension.
    */
   private RouteException failure(String action, String key, SQLException e) {
-    return RouteException.backend("cannot " + action + " setting '" + key + "' in " + file + ": " + e.getMessage(), e)
+    LOG.warn("cannot {} setting '{}' in {}: {}", action, key, file, e.getMessage());
+    return RouteException.backend("cannot " + action + " setting '" + key + "' in the host's settings database: "
+            + e.getMessage(), e)
         .withDetail("setting", key);
   }
 }
