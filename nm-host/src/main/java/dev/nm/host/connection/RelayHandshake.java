@@ -41,8 +41,8 @@ public record RelayHandshake(String origin, long pipesOf) {
   private static final byte[] PIPES_REFUSED_START =
       "{\"relay\":{\"pipes\":\"refused\",\"reason\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VERSION_START = "{\"relay\":{\"version\":".getBytes(StandardCharsets.UTF_8);
-  /** The longest origin a host accepts from a relay. */
-  public static final int MAX_ORIGIN_LENGTH = 256;
+  /** The longest origin a host accepts from a relay: "firefox:" and a 255-character add-on id (AMO's longest) fit. */
+  public static final int MAX_ORIGIN_LENGTH = 512;
 
   private static final byte[] ORIGIN = ",\"origin\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PIPES_OF = "\",\"pipes_of\":".getBytes(StandardCharsets.UTF_8);

@@ -43,8 +43,8 @@ class RelayHandshakeTest {
   void anOriginWithAControlCharacterOrOfAnyLengthIsRefused() {
     assertInvalid("relay.origin holds a control character (U+000A) at 17",
         RelayHandshake.frame("chrome-extension:\n//abcdefghijklmnopabcdefghijklmnop/"));
-    assertInvalid("relay.origin is 257 characters long; an origin has at most 256",
-        RelayHandshake.frame("firefox:" + "a".repeat(249)));
+    assertInvalid("relay.origin is 513 characters long; an origin has at most 512",
+        RelayHandshake.frame("firefox:" + "a".repeat(505)));
   }
 
   @Test

@@ -135,10 +135,18 @@ public final class BundledNativeLibraries {
           // Left cut short by a crash before its files were forced to the disk: set aside, replaced whole.
           Path broken = cacheRoot.resolve(name + ".broken-" + pid);
           deleteTree(broken);
-          Files.move(dir, broken, StandardCopyOption.ATOMIC_MOVE);
-          Files.move(unpacking, dir, StandardCopyOption.ATOMIC_MOVE);
-          deleteTree(broken);
-          log.warn("{} held a damaged copy of {}; unpacked it again", dir, library.name());
+          try {
+            Files.move(dir, broken, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(unpacking, dir, StandardCopyOption.ATOMIC_MOVE);
+            log.warn("{} held a damaged copy of {}; unpacked it again", dir, library.name());
+          } catch (IOException repairedMeanwhile) {
+            // Another process set the damaged copy aside and put its own in place first: that one will do.
+            if (!isWhole(dir, library.files(), sizes)) {
+              throw repairedMeanwhile;
+            }
+          } finally {
+            deleteTree(broken);
+          }
         } // else another process won
       } finally {
         deleteTree(unpacking);
