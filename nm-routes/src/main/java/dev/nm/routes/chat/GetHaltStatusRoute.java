@@ -28,16 +28,20 @@ public final class GetHaltStatusRoute implements RouteHandler<GetHaltStatusRoute
 
   /**
    * @param startedAt an ISO-8601 instant
+   * @param pieces pieces of text streamed so far
+   * @param tokens tokens generated so far (a piece may be several, e.g. an emoji's bytes)
    * @param stopping whether {@code stop_generation} has asked it to stop
    */
-  public record Running(String requestId, String sessionId, String model, String startedAt, int pieces, boolean stopping) {}
+  public record Running(
+      String requestId, String sessionId, String model, String startedAt, int pieces, int tokens, boolean stopping) {}
 
   @Override
   public Reply handle(Request request, RouteContext context) {
     return new Reply(
         context.service(ActiveGenerations.class).mine(context.origin()).stream()
             .filter(g -> request.sessionId() == null || request.sessionId().equals(g.sessionId()))
-            .map(g -> new Running(g.requestId(), g.sessionId(), g.model(), g.startedAt().toString(), g.pieces(), g.stopRequested()))
+            .map(g -> new Running(g.requestId(), g.sessionId(), g.model(), g.startedAt().toString(), g.pieces(), g.tokens(),
+                g.stopRequested()))
             .toList());
   }
 }

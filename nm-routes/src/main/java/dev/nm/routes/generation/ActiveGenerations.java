@@ -101,6 +101,7 @@ public final class ActiveGenerations {
     private final String model;
     private final Instant startedAt;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final AtomicInteger pieces = new AtomicInteger();
     private final AtomicInteger tokens = new AtomicInteger();
 
     private Generation(Key key, String origin, String sessionId, String model, Instant startedAt) {
@@ -134,11 +135,17 @@ public final class ActiveGenerations {
 
     /** Pieces of text generated so far. */
     public int pieces() {
+      return pieces.get();
+    }
+
+    /** Tokens generated so far, as the backend counts them (a piece for a token where it gives no count). */
+    public int tokens() {
       return tokens.get();
     }
 
-    void countPiece() {
-      tokens.incrementAndGet();
+    void countPiece(int pieceTokens) {
+      pieces.incrementAndGet();
+      tokens.addAndGet(pieceTokens);
     }
 
     @Override

@@ -152,6 +152,21 @@ class InferenceRoutesTest {
     assertEquals("stop", stopped.data().at("/choices/0/finish_reason").asText());
   }
 
+  /** get_halt_status counts a running generation's tokens as well as its pieces: an emoji's piece is three tokens. */
+  @Test
+  void haltStatusCountsTokensNotOnlyPieces() {
+    AtomicReference<CompletableFuture<Reply>> status = new AtomicReference<>();
+    Reply reply =
+        client.stream(
+            "chat",
+            chat("Reply with three emojis only.", 6, true),
+            event -> status.compareAndSet(null, client.callAsync("get_halt_status", Map.of())));
+    assertTrue(reply.succeeded(), reply.toString());
+    JsonNode first = status.get().join().data().at("/active/0");
+    assertTrue(first.path("pieces").asInt() >= 1, first.toString());
+    assertEquals(3 * first.path("pieces").asInt(), first.path("tokens").asInt(), first.toString());
+  }
+
   @Test
   void stopGenerationEndsTheStreamAtOnceWithCancelled() {
     AtomicInteger chunks = new AtomicInteger();
