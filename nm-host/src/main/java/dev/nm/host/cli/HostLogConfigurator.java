@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * configures itself as usual.
  *
  * <ul>
- *   <li>{@code host}: stderr (the browser's log) and {@code logs/host.log}, each line with the process id;
+ *   <li>{@code host}: stderr (the browser's log) and {@code logs/host.log}, each line with the process id (a
+ *       host.log over 8 MiB is kept as host.log.1 as a host begins to log);
  *   <li>{@code console}: stderr only (a detached daemon's stderr is {@code logs/daemon.log}).
  * </ul>
  *
@@ -47,7 +48,10 @@ public final class HostLogConfigurator extends ContextAwareBase implements Confi
       root.addAppender(stderr(context, "%d{HH:mm:ss.SSS} nm-host[" + pid + "] %-5level %logger{20} - %msg%n"));
       FileAppender<ILoggingEvent> file = new FileAppender<>();
       file.setName("FILE");
-      file.setFile(Path.of(System.getProperty(LOG_DIR_PROPERTY), "host.log").toString());
+      Path hostLog = Path.of(System.getProperty(LOG_DIR_PROPERTY), "host.log");
+      // Every host that logs appends to it, each for a moment: kept at its size as the daemon's log is.
+      DaemonLauncher.keepIfOver(hostLog, DaemonLauncher.LOG_LIMIT_BYTES);
+      file.setFile(hostLog.toString());
       root.addAppender(
           started(context, file, "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] pid=" + pid + " %-5level %logger - %msg%n"));
     } else {

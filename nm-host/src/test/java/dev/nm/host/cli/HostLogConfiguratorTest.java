@@ -50,6 +50,22 @@ class HostLogConfiguratorTest {
     assertEquals(Level.INFO, root().getLevel(), "NM_HOST_LOG_LEVEL is unset in tests");
   }
 
+  /** Relays append to host.log for years: one over the daemon log's limit is kept as host.log.1 and begun anew. */
+  @Test
+  void aHostLogOverTheLimitIsKeptAsDotOneAndBegunAnew() throws Exception {
+    System.setProperty(HostLogConfigurator.CONFIGURATION_PROPERTY, "host");
+    System.setProperty(HostLogConfigurator.LOG_DIR_PROPERTY, logs.toString());
+    byte[] old = new byte[(int) DaemonLauncher.LOG_LIMIT_BYTES + 1];
+    java.nio.file.Files.write(logs.resolve("host.log"), old);
+
+    configure();
+    context.getLogger("dev.nm.example").warn("after the rotation");
+
+    assertEquals(old.length, java.nio.file.Files.size(logs.resolve("host.log.1")));
+    assertTrue(java.nio.file.Files.readString(logs.resolve("host.log")).contains("after the rotation"));
+    assertTrue(java.nio.file.Files.size(logs.resolve("host.log")) < 1000);
+  }
+
   @Test
   void aHostAlsoLogsToHostLogWithItsProcessId() throws Exception {
     System.setProperty(HostLogConfigurator.CONFIGURATION_PROPERTY, "host");
