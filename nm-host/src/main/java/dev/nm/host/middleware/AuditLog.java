@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class AuditLog {
+  private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
   private static final AuditLog DISABLED = new AuditLog(null);
 
@@ -85,16 +88,23 @@ public final class AuditLog {
     line.putAll(fields);
     try {
       byte[] bytes = (Json.mapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-      synchronized (this) {
+      // One writer a file in this JVM (a file lock is the JVM's, not the thread's), then one process at a time.
+      synchronized (WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(), key -> new Object())) {
         Files.createDirectories(file.getParent());
         // One write(2) of the whole line: with O_APPEND no other writer's line (another process's, another
         // instance's) lands inside it. Files.write hands the file 8 KiB at a time, which another line could split.
         try (FileChannel channel =
             FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+          // A line cut short (the disk was full) would swallow this one: it begins on a line of its own. Writers
+          // take turns (the lock), so that no other line is half-written at the end when this one looks.
+          FileLock turn = channel.lock();
+          ByteBuffer buffer =
+              endsMidLine(channel.size()) ? ByteBuffer.wrap(("\n" + new String(bytes, StandardCharsets.UTF_8))
+                  .getBytes(StandardCharsets.UTF_8)) : ByteBuffer.wrap(bytes);
           while (buffer.hasRemaining()) {
             channel.write(buffer);
           }
+          turn.release();
         }
       }
     } catch (JsonProcessingException e) {
@@ -102,6 +112,17 @@ public final class AuditLog {
     } catch (IOException e) {
       // Losing an audit line must not fail the call it describes; the log says why it was lost.
       log.error("cannot append to audit log {}: {}", file, e.toString());
+    }
+  }
+
+  /** Whether the log's last byte, at {@code size - 1}, ends no line. */
+  private boolean endsMidLine(long size) throws IOException {
+    if (size == 0) {
+      return false;
+    }
+    try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
+      return reader.read(last, size - 1) == 1 && last.get(0) != '\n';
     }
   }
 }

@@ -18,6 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditLogTest {
   @TempDir Path dir;
 
+  /** A line cut short (the disk filled up mid-write) leaves the file mid-line: the next line starts a line of its own. */
+  @Test
+  void aLineAfterOneCutShortStartsALineOfItsOwn() throws Exception {
+    Path file = dir.resolve("data/audit.log");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "{\"timestamp\":\"2026-11-24T00:00:00Z\",\"event\":\"den");
+
+    AuditLog.to(file).append("denied", Map.of("origin", "o"));
+    AuditLog.to(file).append("denied", Map.of("origin", "p"));
+
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(3, lines.size(), lines.toString());
+    assertEquals("o", Json.mapper().readTree(lines.get(1)).get("origin").asText());
+    assertEquals("p", Json.mapper().readTree(lines.get(2)).get("origin").asText());
+  }
+
   @Test
   void linesFromTwoWritersNeverInterleaveHoweverLong() throws Exception {
     // Two writers on one file: the daemon's log and an install's (two processes, or two instances here). A
