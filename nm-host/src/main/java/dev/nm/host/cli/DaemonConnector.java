@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Connects to this user's daemon, starting it when none answers. Two hosts starting at once may both
@@ -21,9 +22,9 @@ final class DaemonConnector {
   private DaemonConnector() {}
 
   /** A connection to the running daemon, or null when none answers. */
-  static SocketChannel tryConnect(HostPaths paths) {
+  static SocketChannel tryConnect(HostPaths paths) throws IOException {
     FirstSocket.prepare();
-    return tryConnect(paths.socket());
+    return requireOwnUser(tryConnect(paths.socket()), paths);
   }
 
   /** A connection to the daemon, started first if needed. */
@@ -31,7 +32,7 @@ final class DaemonConnector {
     FirstSocket.prepare();
     Process started = null;
     if (DaemonLock.isHeld(paths) || Files.exists(paths.socket())) {
-      SocketChannel channel = tryConnect(paths.socket());
+      SocketChannel channel = requireOwnUser(tryConnect(paths.socket()), paths);
       if (channel != null) {
         return channel;
       }
@@ -43,7 +44,7 @@ final class DaemonConnector {
     SocketChannel channel;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      channel = tryConnect(paths.socket());
+      channel = requireOwnUser(tryConnect(paths.socket()), paths);
       if (channel != null) {
         return channel;
       }
@@ -61,6 +62,30 @@ final class DaemonConnector {
     throw new IOException(
         "the nm daemon did not answer on " + paths.socket() + " within " + START_TIMEOUT.toSeconds()
             + " s; see " + paths.logDir().resolve("daemon.log"));
+  }
+
+  /**
+   * {@code channel}, if the process serving it runs as this user: a daemon of another user reads every frame of
+   * the browser's port. Only where {@code NM_HOST_HOME} lies in a directory others can write can such a socket be
+   * there, since the daemon keeps {@code run/} its own.
+   */
+  private static SocketChannel requireOwnUser(SocketChannel channel, HostPaths paths) throws IOException {
+    if (channel == null) {
+      return null;
+    }
+    String peer;
+    try {
+      peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+    } catch (UnsupportedOperationException | IOException e) {
+      return channel; // the platform cannot tell (not Linux or macOS): the directory's permissions are all there is
+    }
+    String self = System.getProperty("user.name");
+    if (!peer.equals(self)) {
+      channel.close();
+      throw new IOException(paths.socket() + " is served by user " + peer + ", not " + self + ": "
+          + paths.home() + " must be a directory that only " + self + " can write (set NM_HOST_HOME)");
+    }
+    return channel;
   }
 
   private static SocketChannel tryConnect(Path socket) {

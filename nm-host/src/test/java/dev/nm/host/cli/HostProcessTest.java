@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.HostConfig;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -543,6 +545,34 @@ class HostProcessTest {
     assertTrue(Files.exists(user.resolve(".config/chromium/NativeMessagingHosts/nm_host.json")), output);
     assertTrue(Files.readString(user.resolve(".local/share/nm-host/config.json"))
         .contains("\"chrome-extension://abcdefghijklmnopabcdefghijklmnop/\""), output);
+  }
+
+  /**
+   * A home in a directory others can write lets another user serve run/daemon.sock first and read every frame
+   * of the browser's port: a host connects only to a daemon of its own user.
+   */
+  @Test
+  void aSocketServedByAnotherUserIsRefused() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+        "serving a socket as another user needs root and runuser");
+    Path run = Files.createDirectories(home.resolve("run"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path socket = run.resolve("daemon.sock");
+    Process impostor = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", "python3", "-c",
+        "import socket,time\ns=socket.socket(socket.AF_UNIX)\ns.bind('" + socket + "')\ns.listen()\ntime.sleep(60)")
+        .redirectErrorStream(true).start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!Files.exists(socket)) {
+        assertTrue(System.nanoTime() < deadline, "the other user's socket did not appear");
+        Thread.sleep(20);
+      }
+      String output = HostProcess.run(home, "call", "hello");
+      assertTrue(output.contains(socket + " is served by user nobody, not root"), output);
+    } finally {
+      impostor.destroyForcibly().waitFor();
+    }
   }
 
   @Test
