@@ -15,6 +15,16 @@ public final class ErrorMessages {
         + " or write a Javadoc comment on the class; hosts show it in their route listing.";
   }
 
+  /**
+   * A component holds records whose constraints validation never reaches: Bean Validation cascades into a
+   * record only through {@code @Valid}. {@code example} shows where it goes, e.g. {@code List<@Valid Item>}.
+   */
+  public static String noCascade(String route, String owner, String component, String record, String example) {
+    return "[NmRouteNoCascade] Route '" + route + "': component '" + component + "' of " + owner + " holds " + record
+        + " records, whose constraints the host never checks: validation enters a record only through @Valid."
+        + " Write " + example + ", or @Valid on the component.";
+  }
+
   public static String noValidation(String route, String requestType) {
     return "[NmRouteNoValidation] Route '" + route + "' accepts any " + requestType + ": no Jakarta constraint"
         + " applies to it. Add a constraint such as @NotNull/@Size to a component of " + requestType
