@@ -80,7 +80,9 @@ final class DaemonConnector {
       return channel; // the platform cannot tell (not Linux or macOS): the directory's permissions are all there is
     }
     String self = System.getProperty("user.name");
-    if (!peer.equals(self)) {
+    // "?" where this user has no name (a uid with no password-database entry, as in some containers): the peer's
+    // name is then its uid, which cannot be compared with nothing.
+    if (!self.equals("?") && !peer.equals(self)) {
       channel.close();
       throw new IOException(paths.socket() + " is served by user " + peer + ", not " + self + ": "
           + paths.home() + " must be a directory that only " + self + " can write (set NM_HOST_HOME)");
