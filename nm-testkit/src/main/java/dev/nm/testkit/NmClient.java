@@ -65,6 +65,8 @@ public final class NmClient implements AutoCloseable {
   private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
   private final Queue<PendingCall> unidentified = new ConcurrentLinkedQueue<>();
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
+  /** Calls failed without their reply (the client closed, the host broke the protocol): their replies may still come. */
+  private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
   private volatile Duration timeout = DEFAULT_TIMEOUT;
   private volatile AssertionError violation;
@@ -305,6 +307,9 @@ public final class NmClient implements AutoCloseable {
     PendingCall call;
     if (message instanceof Message.Event event) {
       call = requestId == null ? null : pending.get(requestId);
+      if (call == null && requestId != null && abandoned.contains(requestId)) {
+        return;
+      }
       if (call == null) {
         violate(strayMessage("an event", requestId), frame);
       } else {
@@ -313,6 +318,9 @@ public final class NmClient implements AutoCloseable {
       return;
     }
     call = requestId == null ? unidentified.poll() : pending.remove(requestId);
+    if (call == null && requestId != null && abandoned.remove(requestId)) {
+      return;
+    }
     if (call == null) {
       violate(strayMessage("a final reply", requestId), frame);
       return;
@@ -352,6 +360,7 @@ public final class NmClient implements AutoCloseable {
   private void failAll(AssertionError cause) {
     for (PendingCall call : pending.values()) {
       forget(call);
+      abandoned.add(call.requestId());
       call.fail(new AssertionError(call.describe() + " failed: " + cause.getMessage(), cause));
     }
     PendingCall call;
