@@ -1,5 +1,6 @@
 package dev.nm.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.nm.testkit.EnvelopeAssertions.assertFailure;
 import static dev.nm.testkit.EnvelopeAssertions.assertSuccess;
 
@@ -12,6 +13,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,22 @@ class NmClientConnectTest {
 
       assertFailure(ticker, ErrorCode.CANCELLED);
       assertSuccess(cancel.join().join()).hasData("/cancelled", "true");
+    }
+  }
+
+  /** Calls sent from a stream's listener, one an event, are each answered to their own futures. */
+  @Test
+  void callsSentFromAStreamListenerAreEachAnswered() {
+    try (NativeMessagingServer server =
+            NativeMessagingServer.builder().routes(new NmRouteTable()).config(HostConfig.permissive()).build();
+        NmClient client = NmClient.connect(server, "chrome-extension://abc/")) {
+      List<CompletableFuture<Reply>> hellos = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+      Reply ticker = client.stream("ticker", Map.of("every_ms", 2, "limit", 30), tick -> hellos.add(client.callAsync("hello", Map.of())));
+
+      assertSuccess(ticker).hasData("/ticks", "30");
+      assertEquals(30, hellos.size());
+      hellos.forEach(hello -> assertSuccess(hello.join()).hasData("/origin", "\"chrome-extension://abc/\""));
     }
   }
 
