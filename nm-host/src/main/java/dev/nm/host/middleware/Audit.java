@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes every policy refusal ({@code FORBIDDEN}, {@code UNAUTHORIZED}, {@code RATE_LIMITED}) to the
@@ -20,11 +18,9 @@ import java.util.concurrent.TimeUnit;
 public final class Audit implements Middleware {
   static final int LINES_PER_SECOND = 20;
   private static final Set<ErrorCode> AUDITED = EnumSet.of(ErrorCode.FORBIDDEN, ErrorCode.UNAUTHORIZED, ErrorCode.RATE_LIMITED);
-  /** Origins are the browser's extensions and the user's own relays: few. Past this many the counts restart. */
-  private static final int MAX_TRACKED = 1024;
 
   private final AuditLog auditLog;
-  private final Map<Key, Window> windows = new ConcurrentHashMap<>();
+  private final PerSecondLines<Key> lines = new PerSecondLines<>(LINES_PER_SECOND);
 
   public Audit(AuditLog auditLog) {
     this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
@@ -43,19 +39,9 @@ public final class Audit implements Middleware {
   }
 
   private void denied(Call call, RouteException e) {
-    if (windows.size() > MAX_TRACKED) {
-      windows.clear();
-    }
-    long now = System.nanoTime();
-    Window window = windows.computeIfAbsent(new Key(call.origin(), e.code()), key -> new Window(now));
-    long leftOutBefore;
-    synchronized (window) {
-      leftOutBefore = window.startIfOver(now);
-      if (window.written == LINES_PER_SECOND) {
-        window.leftOut++;
-        return;
-      }
-      window.written++;
+    long leftOutBefore = lines.admit(new Key(call.origin(), e.code()), System.nanoTime());
+    if (leftOutBefore == PerSecondLines.LEAVE_OUT) {
+      return;
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("code", e.code().name());
@@ -70,32 +56,4 @@ public final class Audit implements Middleware {
   }
 
   private record Key(String origin, ErrorCode code) {}
-
-  /** One origin's refusals of one code in the current second. */
-  private static final class Window {
-    private long startNanos;
-    private int written;
-    private long leftOut;
-    private long leftOutUnreported;
-
-    Window(long startNanos) {
-      this.startNanos = startNanos;
-    }
-
-    /** Starts a new second if this one is over; returns the refusals left out of the log and not yet reported. */
-    long startIfOver(long now) {
-      if (now - startNanos >= TimeUnit.SECONDS.toNanos(1)) {
-        startNanos = now;
-        written = 0;
-        leftOutUnreported += leftOut;
-        leftOut = 0;
-      }
-      if (written == LINES_PER_SECOND) {
-        return 0; // this refusal is left out too: the count waits for the next line written
-      }
-      long report = leftOutUnreported;
-      leftOutUnreported = 0;
-      return report;
-    }
-  }
 }
