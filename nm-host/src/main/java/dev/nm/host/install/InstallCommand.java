@@ -65,7 +65,7 @@ public final class InstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (extensionIds.isEmpty() && firefoxIds.isEmpty()) {
@@ -94,7 +94,7 @@ public final class InstallCommand implements Callable<Integer> {
             + HostPaths.HOME_ENV + " for your desktop's browsers, or start the browser with it set.");
       }
       return 0;
-    } catch (InstallException | IOException e) {
+    } catch (InstallException e) { // a file-system failure goes to the command line's handler, which names it
       spec.commandLine().getErr().println("nm-host install: " + e.getMessage());
       return 1;
     }

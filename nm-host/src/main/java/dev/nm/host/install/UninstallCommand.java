@@ -50,7 +50,7 @@ public final class UninstallCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     try {
       Placement where = placement.placement(context.locations());
@@ -65,7 +65,7 @@ public final class UninstallCommand implements Callable<Integer> {
             : " (also " + sharing.stream().map(Browser::displayName).collect(Collectors.joining(", ")) + "'s manifest)"));
       }
       return 0;
-    } catch (InstallException | IOException e) {
+    } catch (InstallException e) { // a file-system failure goes to the command line's handler, which names it
       spec.commandLine().getErr().println("nm-host uninstall: " + e.getMessage());
       return 1;
     }
