@@ -1,5 +1,7 @@
 package dev.nm.routes.backend;
 
+import java.util.function.ObjIntConsumer;
+
 /** Receives generated text as it is decoded, piece by piece; the pieces concatenate to the final text. */
 @FunctionalInterface
 public interface TokenListener {
@@ -14,5 +16,20 @@ public interface TokenListener {
    */
   default void onText(String text, int tokens) {
     onText(text);
+  }
+
+  /** A listener that takes each piece with its token count: 1 where the backend gives none. */
+  static TokenListener counting(ObjIntConsumer<String> pieces) {
+    return new TokenListener() {
+      @Override
+      public void onText(String text) {
+        pieces.accept(text, 1);
+      }
+
+      @Override
+      public void onText(String text, int tokens) {
+        pieces.accept(text, tokens);
+      }
+    };
   }
 }

@@ -76,18 +76,10 @@ public final class GenerationService {
     try (ActiveGenerations.Generation generation =
         active.start(context, request.sessionId(), model)) {
       BooleanSupplier cancelled = () -> generation.stopRequested() || context.cancellation().isCancelled();
-      TokenListener counting = new TokenListener() {
-        @Override
-        public void onText(String text) {
-          onText(text, 1); // a backend that gives no count: a piece for a token
-        }
-
-        @Override
-        public void onText(String text, int tokens) {
-          generation.countPiece(tokens);
-          listener.onText(text, tokens);
-        }
-      };
+      TokenListener counting = TokenListener.counting((text, tokens) -> {
+        generation.countPiece(tokens);
+        listener.onText(text, tokens);
+      });
       GenerationResult result =
           models.use(
               model,

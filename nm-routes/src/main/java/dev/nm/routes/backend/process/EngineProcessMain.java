@@ -141,28 +141,15 @@ public final class EngineProcessMain {
     }
   }
 
-  /** Sends each piece of generation {@code id} to the host with its token count, 1 where the backend gives none. */
-  private TokenListener toHost(long id) {
-    return new TokenListener() {
-      @Override
-      public void onText(String text) {
-        onText(text, 1);
-      }
-
-      @Override
-      public void onText(String text, int tokens) {
-        send(Reply.text(id, text, tokens));
-      }
-    };
-  }
-
   private void generate(Call call, AtomicBoolean cancelled) {
     long id = call.id();
     Reply reply;
     Error fatal = null;
     try {
       GenerationResult result =
-          loaded().generate(call.text(), call.params(), toHost(id), cancelled::get);
+          loaded().generate(
+              call.text(), call.params(), TokenListener.counting((text, tokens) -> send(Reply.text(id, text, tokens))),
+              cancelled::get);
       reply = Reply.result(id, result);
     } catch (RuntimeException e) {
       reply = Reply.failure(id, e);
