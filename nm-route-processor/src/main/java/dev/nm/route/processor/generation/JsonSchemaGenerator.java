@@ -8,6 +8,7 @@ import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.BuiltInConstraints;
 import dev.nm.route.processor.model.ComponentAnnotations;
 import dev.nm.route.processor.model.DocComments;
+import dev.nm.route.processor.model.Subtypes;
 import dev.nm.route.processor.model.WireNames;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,11 +42,13 @@ public final class JsonSchemaGenerator {
   private final Elements elements;
   private final Types types;
   private final AnnotationValues values;
+  private final Subtypes subtypes;
 
   public JsonSchemaGenerator(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
     this.values = new AnnotationValues(elements);
+    this.subtypes = new Subtypes(elements, types);
   }
 
   /** The schema of {@code type} as compact JSON text. */
@@ -141,16 +144,16 @@ public final class JsonSchemaGenerator {
         return schema;
       }
       List<? extends TypeMirror> arguments = type.getTypeArguments();
-      if (isA(type, "java.util.Map")) {
+      if (subtypes.isA(type, "java.util.Map")) {
         ObjectNode schema = typed("object");
         if (arguments.size() == 2) {
           schema.set("additionalProperties", schema(arguments.get(1), arguments.get(1).getAnnotationMirrors()));
         }
         return schema;
       }
-      if (isA(type, "java.lang.Iterable")) {
+      if (subtypes.isA(type, "java.lang.Iterable")) {
         ObjectNode schema = arguments.size() == 1 ? array(arguments.get(0), List.of()) : typed("array");
-        return isA(type, "java.util.Set") ? schema.put("uniqueItems", true) : schema;
+        return subtypes.isA(type, "java.util.Set") ? schema.put("uniqueItems", true) : schema;
       }
       if (element.getKind() == ElementKind.RECORD) {
         String name = element.getQualifiedName().toString();
@@ -230,11 +233,6 @@ public final class JsonSchemaGenerator {
       ObjectNode schema = typed("array");
       schema.set("items", schema(elementType, own));
       return schema;
-    }
-
-    private boolean isA(DeclaredType type, String qualifiedName) {
-      TypeElement target = elements.getTypeElement(qualifiedName);
-      return target != null && types.isAssignable(types.erasure(type), types.erasure(target.asType()));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.nm.route.processor.validation;
 import dev.nm.route.processor.model.AnnotationNames;
 import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.RouteModel;
+import dev.nm.route.processor.model.Subtypes;
 import dev.nm.route.processor.model.WireNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,12 +41,12 @@ final class BindableTypesRule implements RouteRule {
           "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Number",
           "java.lang.Object", "java.math.BigDecimal", "java.math.BigInteger", "java.util.UUID");
 
-  private final Elements elements;
   private final Types types;
+  private final Subtypes subtypes;
 
   BindableTypesRule(Elements elements, Types types) {
-    this.elements = elements;
     this.types = types;
+    this.subtypes = new Subtypes(elements, types);
   }
 
   @Override
@@ -93,10 +94,10 @@ final class BindableTypesRule implements RouteRule {
   private Optional<String> declaredProblem(DeclaredType type, String where, Set<String> visited) {
     TypeElement element = (TypeElement) type.asElement();
     String name = element.getQualifiedName().toString();
-    if (SCALARS.contains(name) || isA(type, AnnotationNames.JSON_NODE)) {
+    if (SCALARS.contains(name) || subtypes.isA(type, AnnotationNames.JSON_NODE)) {
       return Optional.empty();
     }
-    if (isA(type, "java.util.Collection") || isA(type, "java.util.Map")) {
+    if (subtypes.isA(type, "java.util.Collection") || subtypes.isA(type, "java.util.Map")) {
       for (TypeMirror argument : type.getTypeArguments()) {
         Optional<String> problem = problem(argument, where + "[]", visited);
         if (problem.isPresent()) {
@@ -164,11 +165,6 @@ final class BindableTypesRule implements RouteRule {
     return element.getEnclosedElements().stream()
         .filter(member -> member.getKind() == ElementKind.CONSTRUCTOR || member.getKind() == ElementKind.METHOD)
         .anyMatch(member -> AnnotationValues.find(member, AnnotationNames.JSON_CREATOR).isPresent());
-  }
-
-  private boolean isA(DeclaredType type, String qualifiedName) {
-    TypeElement target = elements.getTypeElement(qualifiedName);
-    return target != null && types.isAssignable(types.erasure(type), types.erasure(target.asType()));
   }
 
   private static Optional<String> reason(String where, String reason) {

@@ -2,6 +2,7 @@ package dev.nm.route.processor.validation;
 
 import dev.nm.route.processor.model.ComponentAnnotations;
 import dev.nm.route.processor.model.RouteModel;
+import dev.nm.route.processor.model.Subtypes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
@@ -29,9 +31,11 @@ import javax.lang.model.util.Types;
  */
 final class RequestValidationRule implements RouteRule {
   private final Types types;
+  private final Subtypes subtypes;
 
-  RequestValidationRule(Types types) {
+  RequestValidationRule(Elements elements, Types types) {
     this.types = types;
+    this.subtypes = new Subtypes(elements, types);
   }
 
   @Override
@@ -121,16 +125,8 @@ final class RequestValidationRule implements RouteRule {
    * for. A record of the author's own ({@code Page<T>}) is entered only through its components.
    */
   private boolean isContainer(DeclaredType type) {
-    String name = ((TypeElement) type.asElement()).getQualifiedName().toString();
-    if (name.equals("java.lang.Iterable") || name.equals("java.util.Map") || name.equals("java.util.Optional")) {
-      return true;
-    }
-    for (TypeMirror supertype : types.directSupertypes(type)) {
-      if (supertype instanceof DeclaredType declared && isContainer(declared)) {
-        return true;
-      }
-    }
-    return false;
+    return subtypes.isA(type, "java.lang.Iterable") || subtypes.isA(type, "java.util.Map")
+        || subtypes.isA(type, "java.util.Optional");
   }
 
   private boolean constrained(TypeElement type, Set<String> visited) {

@@ -17,7 +17,7 @@ public final class RouteValidator {
             new DocumentationRule(),
             new RecordTypesRule(),
             new BindableTypesRule(elements, types),
-            new RequestValidationRule(types),
+            new RequestValidationRule(elements, types),
             new TestCasesRule(),
             new CaseRule());
   }
