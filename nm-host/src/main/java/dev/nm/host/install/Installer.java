@@ -144,25 +144,26 @@ public final class Installer {
    * read, whose callers a rewrite would otherwise drop.
    */
   private static List<String> callersToKeep(InstallTarget target) throws IOException {
-    Path file = target.manifestFile();
-    if (Files.exists(file)) {
-      JsonNode json = HostManifest.parse(Files.readString(file));
-      if (json == null || !json.isObject()) {
-        throw new InstallException(
-            file + " is not a manifest nm-host can read (not a JSON object), so changing it would lose the callers it"
-                + " lists: fix it, or remove it and install again");
-      }
-    }
-    return existingCallers(target);
+    return callers(target, true);
   }
 
   /** The well-formed callers of the manifest already at {@code target}; empty if none or unreadable. */
   private static List<String> existingCallers(InstallTarget target) throws IOException {
-    if (!Files.exists(target.manifestFile())) {
+    return callers(target, false);
+  }
+
+  private static List<String> callers(InstallTarget target, boolean refuseUnreadable) throws IOException {
+    Path file = target.manifestFile();
+    if (!Files.exists(file)) {
       return List.of();
     }
-    JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
+    JsonNode json = HostManifest.parse(Files.readString(file));
     if (json == null || !json.isObject()) {
+      if (refuseUnreadable) {
+        throw new InstallException(
+            file + " is not a manifest nm-host can read (not a JSON object), so changing it would lose the callers it"
+                + " lists: fix it, or remove it and install again");
+      }
       return List.of();
     }
     Browser.Family family = target.browser().family();
