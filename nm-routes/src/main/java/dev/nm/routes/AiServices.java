@@ -66,8 +66,8 @@ public final class AiServices implements AutoCloseable {
    */
   public void warmUp() {
     models.registry().list();
-    generation.defaultModel();
     memory.getAsLong();
+    generation.defaultModel(); // last: it throws when the settings database cannot be opened
   }
 
   /** Registers every service in {@code services}. */

@@ -8,8 +8,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.stream.Stream;
  */
 public final class Doctor {
   private static final String NOT_FOUND = "\"Specified native messaging host not found.\"";
+  private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   private final ManifestLocations locations;
   private final HostPaths paths;
@@ -80,6 +83,7 @@ public final class Doctor {
               "nm-host install --browser chrome --extension-id <EXTENSION_ID>"));
     }
     findings.add(examineDaemon());
+    examineDatabase().ifPresent(findings::add);
     findings.addAll(examineModels());
     return findings;
   }
@@ -280,6 +284,32 @@ public final class Doctor {
       String message = socket + " exists but nothing answers (" + e.getMessage() + "); the daemon died";
       return Finding.problem("daemon", message, "nm-host daemon start");
     }
+  }
+
+  /**
+   * A database file that is not SQLite's (its first 16 bytes are SQLite's magic string in every database SQLite
+   * writes): a damaged one, which fails every call that needs a saved setting. Only the header is read, so a
+   * database damaged further in passes here and its calls say so. No finding for a sound or missing database.
+   */
+  private Optional<Finding> examineDatabase() {
+    Path file = paths.database();
+    byte[] header = new byte[SQLITE_MAGIC.length];
+    try (var in = Files.newInputStream(file)) {
+      if (in.readNBytes(header, 0, header.length) == 0 || Arrays.equals(header, SQLITE_MAGIC)) {
+        return Optional.empty();
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(Finding.problem("database", "cannot read " + file + ": " + e.getMessage(), "ls -l " + shellWord(file.toString())));
+    }
+    String moved = file + ".damaged";
+    return Optional.of(
+        Finding.problem(
+            "database",
+            file + " is not an SQLite database: calls that need saved settings (models chosen, default parameters)"
+                + " fail until it is moved aside; nm-host then starts a new one",
+            "mv " + shellWord(file.toString()) + " " + shellWord(moved)));
   }
 
   private List<Finding> examineModels() {

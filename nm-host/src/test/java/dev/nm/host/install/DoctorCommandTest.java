@@ -156,6 +156,20 @@ class DoctorCommandTest {
   }
 
   @Test
+  void aDatabaseThatIsNotSqlitesIsAProblemAndASoundOneIsNot() throws IOException {
+    Path db = machine.context.paths().database();
+    Files.createDirectories(db.getParent());
+    Files.write(db, "SQLite format 3\0 and the rest of a sound header".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(List.of(), problems());
+
+    Files.writeString(db, "<html>a download that went wrong</html>");
+    assertProblem(
+        db + " is not an SQLite database: calls that need saved settings (models chosen, default parameters) fail until"
+            + " it is moved aside; nm-host then starts a new one",
+        "mv " + db + " " + db + ".damaged");
+  }
+
+  @Test
   void modelsComeFromTheConfiguredModelsDir() throws IOException {
     Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
     HostConfig.load(machine.context.paths().configFile())

@@ -2,7 +2,6 @@ package dev.nm.routes.settings;
 
 import dev.nm.route.RouteException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * Durable key/value settings of the AI routes, in the host's SQLite database ({@code HostPaths.database()}),
  * table {@code ai_settings}. Values are JSON text. Thread-safe; one connection, statements serialised.
  *
+ * <p>A database that cannot be opened stops nothing but the calls that need a setting: see {@link #open}.
+ *
  * <p>Every generation reads several settings (the selected model, global and session defaults), so values are
  * kept once read. Before each read the store asks SQLite whether another connection (another host process on
  * the same database) has committed since ({@code PRAGMA data_version}, which this connection's own commits do
@@ -29,33 +30,34 @@ import org.slf4j.LoggerFactory;
 public final class SettingsStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
   private final Path file;
-  private final Connection connection;
-  private final PreparedStatement dataVersion;
+  /** Null until the database opens: a store that cannot open it tries again on each use. */
+  private Connection connection;
+  private PreparedStatement dataVersion;
+  private String lastOpenFailure;
   private final Map<String, Optional<String>> values = new HashMap<>();
   private long valuesVersion = -1;
 
-  private SettingsStore(Path file, Connection connection) throws SQLException {
-    this.file = file;
-    this.connection = connection;
-    this.dataVersion = connection.prepareStatement("PRAGMA data_version");
+  private SettingsStore(Path file) {
+    this.file = file.toAbsolutePath();
   }
 
-  /** Opens (creating if needed) the database file and the table. */
+  /**
+   * A store over the database file, created with its table if there is none. A database that cannot be opened
+   * (not a database, unreadable, on a full disk) does not stop the host: the failure is logged, each call that
+   * needs a setting answers {@code BACKEND_ERROR} saying why, and the store tries to open the file again on its
+   * next use, so moving a damaged file aside takes effect without a restart. The file is never replaced: what a
+   * damaged database still holds stays there for its user to recover.
+   */
   public static SettingsStore open(Path file) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = connection.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA busy_timeout=5000");
-        s.execute("CREATE TABLE IF NOT EXISTS ai_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    SettingsStore store = new SettingsStore(file);
+    synchronized (store) {
+      try {
+        store.connection();
+      } catch (RouteException e) {
+        // logged by connection(); the calls that need a setting say why
       }
-      return new SettingsStore(file, connection);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the directory of " + file, e);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the settings database " + file + ": " + e.getMessage(), e);
     }
+    return store;
   }
 
   public synchronized Optional<String> get(String key) {
@@ -73,6 +75,7 @@ public final class SettingsStore implements AutoCloseable {
   }
 
   private long dataVersion(String key) {
+    connection();
     try (ResultSet rs = dataVersion.executeQuery()) {
       return rs.next() ? rs.getLong(1) : -1;
     } catch (SQLException e) {
@@ -81,7 +84,7 @@ public final class SettingsStore implements AutoCloseable {
   }
 
   private Optional<String> read(String key) {
-    try (PreparedStatement q = connection.prepareStatement("SELECT value FROM ai_settings WHERE key = ?")) {
+    try (PreparedStatement q = connection().prepareStatement("SELECT value FROM ai_settings WHERE key = ?")) {
       q.setString(1, key);
       try (ResultSet rs = q.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -93,7 +96,7 @@ public final class SettingsStore implements AutoCloseable {
 
   public synchronized void put(String key, String value) {
     try (PreparedStatement u =
-        connection.prepareStatement(
+        connection().prepareStatement(
             "INSERT INTO ai_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
       u.setString(1, key);
       u.setString(2, value);
@@ -106,7 +109,7 @@ public final class SettingsStore implements AutoCloseable {
   }
 
   public synchronized void remove(String key) {
-    try (PreparedStatement d = connection.prepareStatement("DELETE FROM ai_settings WHERE key = ?")) {
+    try (PreparedStatement d = connection().prepareStatement("DELETE FROM ai_settings WHERE key = ?")) {
       d.setString(1, key);
       d.executeUpdate();
       values.put(key, Optional.empty());
@@ -118,11 +121,66 @@ public final class SettingsStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (connection == null) {
+      return;
+    }
     try {
       dataVersion.close();
       connection.close();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot close the settings database " + file, e);
+    } finally {
+      connection = null;
+    }
+  }
+
+  /** The open connection, opening the database first (and creating its table) if it is not open yet. */
+  private Connection connection() {
+    if (connection != null) {
+      return connection;
+    }
+    Connection opened = null;
+    try {
+      Files.createDirectories(file.getParent());
+      opened = DriverManager.getConnection("jdbc:sqlite:" + file);
+      try (Statement s = opened.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA busy_timeout=5000");
+        s.execute("CREATE TABLE IF NOT EXISTS ai_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      }
+      dataVersion = opened.prepareStatement("PRAGMA data_version");
+      connection = opened;
+      if (lastOpenFailure != null) {
+        LOG.info("opened the settings database {}", file);
+        lastOpenFailure = null;
+      }
+      return connection;
+    } catch (IOException | SQLException e) {
+      closeQuietly(opened);
+      // An IOException's message is the path, which names the user's home: the caller gets its kind only.
+      String reason = e instanceof SQLException ? e.getMessage() : "cannot create its directory (" + e.getClass().getSimpleName() + ")";
+      if (!reason.equals(lastOpenFailure)) {
+        LOG.warn(
+            "cannot open the settings database {}: {}. Every call that needs a saved setting fails until it opens;"
+                + " if the file is damaged, move it aside and nm-host creates a new one on the next call (what the"
+                + " old one held stays in the moved file)",
+            file,
+            e.toString());
+        lastOpenFailure = reason;
+      }
+      throw RouteException.backend(
+          "the host's settings database cannot be opened: " + reason + "; the host's log names the file and how to recover", e);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("closing a settings database connection that failed to open", e);
     }
   }
 

@@ -66,4 +66,29 @@ class SettingsStoreTest {
       assertEquals(java.util.Optional.empty(), store.get("params.global"), "not kept as if saved");
     }
   }
+
+  @Test
+  void aDamagedDatabaseFailsEachCallSayingWhyUntilItIsMovedAsideAndIsNeverOverwritten() throws Exception {
+    Path db = dir.resolve("data/nm.db");
+    java.nio.file.Files.createDirectories(db.getParent());
+    byte[] damaged = new byte[4096];
+    new java.util.Random(7).nextBytes(damaged);
+    java.nio.file.Files.write(db, damaged);
+
+    try (SettingsStore store = SettingsStore.open(db)) {
+      RouteException read = assertThrows(RouteException.class, () -> store.get("params.global"));
+      assertEquals(ErrorCode.BACKEND_ERROR, read.code());
+      assertTrue(read.getMessage().contains("settings database cannot be opened") && read.getMessage().contains("not a database"),
+          read.getMessage());
+      assertTrue(!read.getMessage().contains(dir.toString()), "the path names the user's home: " + read.getMessage());
+      RouteException write = assertThrows(RouteException.class, () -> store.put("params.global", "{}"));
+      assertEquals(ErrorCode.BACKEND_ERROR, write.code());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(damaged, java.nio.file.Files.readAllBytes(db), "left as it was");
+
+      java.nio.file.Files.move(db, dir.resolve("data/nm.db.damaged"));
+      assertEquals(Optional.empty(), store.get("params.global"), "opened anew once the file is moved aside");
+      store.put("params.global", "{\"temperature\":0.2}");
+      assertEquals(Optional.of("{\"temperature\":0.2}"), store.get("params.global"));
+    }
+  }
 }
