@@ -28,6 +28,7 @@ import jakarta.validation.constraints.Size;
     name = "reads the GGUF header",
     request = "{\"model\": \"SmolLM2-135M-Instruct.Q4_1\"}",
     expect = {
+      @Expect(path = "/file", equalTo = "\"SmolLM2-135M-Instruct.Q4_1.gguf\""),
       @Expect(path = "/architecture", equalTo = "\"llama\""),
       @Expect(path = "/parameter_count", equalTo = "134515008"),
       @Expect(path = "/quantization", equalTo = "\"Q4_1\""),
@@ -40,6 +41,8 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
   public record Request(@NotBlank @Size(max = 256) String model) {}
 
   /**
+   * @param file the model's file (for an ONNX model, its directory) relative to the host's models directory: an
+   *     absolute path would tell every allowed extension the user's name and home
    * @param problem why the file cannot be used, if it cannot; the header fields are then absent
    * @param loaded the load state, if the model is loaded
    */
@@ -47,7 +50,7 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
   public record Reply(
       String id,
       String kind,
-      String path,
+      String file,
       long sizeBytes,
       String name,
       String architecture,
@@ -69,16 +72,17 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
     ModelEntry entry = models.registry().find(request.model()).orElseThrow(() -> RouteException.notFound("model", request.model()));
     LoadedModelView loaded =
         LoadedModelView.of(models).filter(m -> m.id().equals(entry.id())).findFirst().orElse(null);
+    String file = models.registry().directory().relativize(entry.path()).toString();
     GgufMetadata m = entry.metadata().orElse(null);
     if (m == null) {
       return new Reply(
-          entry.id(), entry.kind().wireName(), entry.path().toString(), entry.sizeBytes(), null, null, null, null, null,
+          entry.id(), entry.kind().wireName(), file, entry.sizeBytes(), null, null, null, null, null,
           null, null, entry.problem().orElse(null), loaded);
     }
     return new Reply(
         entry.id(),
         entry.kind().wireName(),
-        entry.path().toString(),
+        file,
         entry.sizeBytes(),
         m.name().orElse(null),
         m.architecture().orElse(null),
