@@ -38,6 +38,27 @@ def sentences(count, seed=20261123):
     return out
 
 
+def gemm_peak_gflops(threads, hidden, intermediate, rounds=7):
+    """This machine's fp32 matrix-product speed on `threads` threads, PyTorch's own GEMM, at the encoder's widest
+    shape (4,096 token rows x hidden -> intermediate): the best of `rounds` timings of 10 products."""
+    a, b = torch.randn(4096, hidden), torch.randn(hidden, intermediate)
+    for _ in range(3):
+        a @ b
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(10):
+            a @ b
+        best = min(best, (time.perf_counter() - start) / 10)
+    return 2 * 4096 * hidden * intermediate / best / 1e9
+
+
+def linear_weights(model):
+    """Multiply-adds per token in the encoder's linear layers (Q, K, V, output, the two feed-forward ones)."""
+    encoder = model[0].auto_model.encoder
+    return sum(m.in_features * m.out_features for m in encoder.modules() if isinstance(m, torch.nn.Linear))
+
+
 def main(classpath, models_dir, threads, runs, work_dir):
     texts = sentences(1000)
     sentences_file = Path(work_dir) / "sentences.txt"
@@ -71,6 +92,10 @@ def main(classpath, models_dir, threads, runs, work_dir):
     nm_median, st_median = statistics.median(nm_runs), statistics.median(st_runs)
     nm_cpu_median, st_cpu_median = statistics.median(nm_cpu), statistics.median(st_cpu)
     agreement = max(abs(a - b) for a, b in zip(nm_first["first_vector"], st_first))
+    config = model[0].auto_model.config
+    peak = gemm_peak_gflops(threads, config.hidden_size, config.intermediate_size)
+    pass_gflop = 2 * linear_weights(model) * nm_first["tokens"] / 1e9
+    nm_rate, st_rate = pass_gflop / (nm_median / 1000), pass_gflop / (st_median / 1000)
     print("\n".join([
         f"sentences: {len(texts)} ({nm_first['tokens']} tokens with [CLS]/[SEP]), threads: {threads}, "
         f"timed runs: {runs} per side, alternating, after one warm-up each",
@@ -82,6 +107,11 @@ def main(classpath, models_dir, threads, runs, work_dir):
         f"speed-up of nm over sentence-transformers: {st_median / nm_median:.2f}x wall-clock, "
         f"{st_cpu_median / nm_cpu_median:.2f}x CPU time",
         f"max abs difference between the two vectors of the first sentence: {agreement:.2e}",
+        f"linear layers' matrix products in a pass: {pass_gflop:.0f} GFLOP; nm {nm_rate:.0f} GFLOP/s, "
+        f"sentence-transformers {st_rate:.0f} GFLOP/s; this machine's fp32 GEMM on {threads} threads (PyTorch, "
+        f"{config.hidden_size}x{config.intermediate_size}, best of 7): {peak:.0f} GFLOP/s",
+        f"nm runs at {nm_rate / peak:.0%} of that peak; 2x sentence-transformers would need {2 * st_rate:.0f} GFLOP/s, "
+        f"{2 * st_rate / peak:.2f}x the peak",
     ]))
 
 
