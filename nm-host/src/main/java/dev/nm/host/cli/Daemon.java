@@ -69,7 +69,7 @@ final class Daemon {
       removeHandoffDirsOfGoneDaemons(paths);
       host.server().acceptPipeHandoffs(paths.handoffDir(pid));
     }
-    Files.writeString(paths.daemonPidFile(), pid + "\n");
+    writePidFile(paths, pid);
     Files.deleteIfExists(paths.socket());
     host.server().listen(paths.socket());
     warmUp(host);
@@ -93,6 +93,25 @@ final class Daemon {
     }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Writes the pid file, through which relays find the directory to hand their pipes to. A daemon that cannot (a
+   * full disk) serves all the same: the lock file already names it, and a relay that finds no pid file relays
+   * its port's frames over the socket, which needs no disk. A pid file left by a daemon killed earlier is removed,
+   * so that no relay hands its pipes to a directory nobody reads.
+   */
+  private static void writePidFile(HostPaths paths, long pid) {
+    try {
+      Files.writeString(paths.daemonPidFile(), pid + "\n");
+    } catch (IOException e) {
+      LOG.warn("cannot write {} ({}); relays will reach this daemon over its socket", paths.daemonPidFile(), e.toString());
+      try {
+        Files.deleteIfExists(paths.daemonPidFile());
+      } catch (IOException notRemoved) {
+        LOG.warn("cannot remove {} ({})", paths.daemonPidFile(), notRemoved.toString());
+      }
+    }
   }
 
   /** The daemons that retired and still serve the ports they had, found by their records in the run directory. */

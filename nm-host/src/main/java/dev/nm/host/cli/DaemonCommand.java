@@ -95,15 +95,18 @@ final class DaemonCommand {
       out().println("nm daemon starting (home " + paths.home() + ")");
     } else if (daemon.isEmpty()) {
       out().println("nm daemon not running (home " + paths.home() + ")");
-    } else if (!Files.exists(paths.daemonPidFile())) {
-      out().println("nm daemon starting (pid " + daemon.get().pid() + "), not accepting connections yet");
     } else {
       boolean answering;
       try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
         answering = channel != null;
       }
-      out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket()
-          + (answering ? "" : ", not accepting connections yet"));
+      if (answering) {
+        out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket());
+      } else {
+        // Before its pid file, a daemon is still starting; after it, it is starting to listen, or stopping.
+        out().println("nm daemon " + (Files.exists(paths.daemonPidFile()) ? "running" : "starting") + " (pid "
+            + daemon.get().pid() + "), not accepting connections yet");
+      }
     }
     for (ProcessHandle retired : Daemon.retiredDaemons(paths)) {
       out().println("nm daemon retired (pid " + retired.pid() + "): takes no new ports, serves those it has and exits"

@@ -15,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lock that makes the daemon one per user: the running daemon holds an exclusive lock on
@@ -24,6 +26,7 @@ import java.util.Set;
  * it holds the lock, long before it writes its pid file, which says it takes ports.
  */
 final class DaemonLock {
+  private static final Logger LOG = LoggerFactory.getLogger(DaemonLock.class);
   /**
    * The locked byte: past any content, so that the holder's record at the start of the file stays readable
    * where locks are mandatory (Windows).
@@ -42,8 +45,13 @@ final class DaemonLock {
       channel.close();
       return null;
     }
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(DaemonRecord.ofThisProcess().line().getBytes(StandardCharsets.US_ASCII)), 0);
+    try {
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(DaemonRecord.ofThisProcess().line().getBytes(StandardCharsets.US_ASCII)), 0);
+    } catch (IOException e) {
+      // A full disk: the lock alone keeps the daemon one per user; status then says only that one is starting.
+      LOG.warn("cannot record this daemon in {} ({})", paths.daemonLock(), e.toString());
+    }
     return lock;
   }
 

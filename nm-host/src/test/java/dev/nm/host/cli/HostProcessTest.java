@@ -355,6 +355,24 @@ class HostProcessTest {
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
   }
 
+  /**
+   * On a full disk the daemon cannot write its pid file, through which relays find where to hand their pipes over.
+   * It serves all the same, and relays reach it over its socket: here the pid file's path is a directory it cannot
+   * write or remove.
+   */
+  @Test
+  void aDaemonThatCannotWriteItsPidFileServesRelaysOverItsSocket() throws Exception {
+    Files.createDirectories(home.resolve("run/daemon.pid/in-the-way"));
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(host.call("h1", "hello", "{}").path("success").asBoolean(), "served");
+      long pid = DaemonLock.holder(new HostPaths(home, home.resolve("models"))).orElseThrow().pid();
+      assertEquals("nm daemon running (pid " + pid + ") on " + home.resolve("run/daemon.sock") + "\n",
+          HostProcess.run(home, "daemon", "status"));
+      assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("cannot write " + home.resolve("run/daemon.pid")));
+    }
+    HostProcess.run(home, "daemon", "stop");
+  }
+
   /** A daemon holds the lock from its first moment, while it loads its routes, long before it writes its pid file. */
   @Test
   void statusNamesADaemonThatIsStillStarting() throws Exception {
