@@ -37,9 +37,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * OpenAI chat completions: answers a conversation with the model's own chat template. With {@code stream}, each
- * piece of the answer is sent first as a {@code chat.completion.chunk} event; the chunks' contents concatenate
- * to the final message.
+ * OpenAI chat completions: answers a conversation with the model's own chat template. With {@code stream}, the
+ * answer is sent first as {@code chat.completion.chunk} events, in OpenAI's order: one whose delta is
+ * {@code {"role": "assistant", "content": ""}}, one per piece of text (the contents concatenate to the final
+ * message), one whose delta is empty and which carries the finish reason, and with
+ * {@code stream_options.include_usage} one with no choices and the usage.
  */
 @NativeRoute(
     name = "chat",
@@ -66,6 +68,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
       @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
       @Expect(path = "/usage/completion_tokens", equalTo = "4")
     })
+@ValidCase(
+    name = "streamed with usage",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"Say hello.\"}], \"temperature\": 0, \"max_tokens\": 2, \"stream\": true,"
+        + " \"stream_options\": {\"include_usage\": true}}",
+    minEvents = 4,
+    expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
 @InvalidCase(name = "no messages", request = "{\"messages\": []}", code = ErrorCode.VALIDATION_ERROR, field = "messages")
 @InvalidCase(
     name = "unknown role",
@@ -88,6 +96,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
     code = ErrorCode.VALIDATION_ERROR,
     field = "stop")
 @InvalidCase(
+    name = "stream_options without stream",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream_options\": {\"include_usage\": true}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "stream_options")
+@InvalidCase(
     name = "unknown model",
     request = "{\"model\": \"no-such-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
     code = ErrorCode.NOT_FOUND)
@@ -96,6 +109,7 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    * @param model a model id from {@code models}; the selected default if absent
    * @param stop a string or up to four strings that end the answer (not included in it)
    * @param seed the sampler's seed, for reproducible sampling at temperature above 0
+   * @param streamOptions only with {@code stream}
    * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
    */
   public record Request(
@@ -112,6 +126,7 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       @MaxTokens Integer maxTokens,
       JsonNode stop,
       Boolean stream,
+      @Valid StreamOptions streamOptions,
       @Size(max = 256) String sessionId) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
@@ -131,12 +146,17 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
 
   public record AssistantMessage(String role, String content) {}
 
-  /** The {@code data} of a {@code chat.completion.chunk} event. */
-  public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices) {}
+  /**
+   * The {@code data} of a {@code chat.completion.chunk} event.
+   *
+   * @param choices one choice; none in the usage chunk
+   * @param usage null, except in the last chunk of a call with {@code stream_options.include_usage}
+   */
+  public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage) {}
 
   public record ChunkChoice(int index, Delta delta, String finishReason) {}
 
-  /** @param role {@code assistant} in the first chunk only */
+  /** @param role {@code assistant} in the first chunk only, whose content is empty; absent in the others */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Delta(String role, String content) {}
 
@@ -146,6 +166,7 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       OpenAiFields.checkContent(request.messages().get(i).content(), "messages[" + i + "].content", violations);
     }
     OpenAiFields.checkStop(request.stop(), violations);
+    OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
   }
 
   @Override
@@ -156,13 +177,20 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
     String model = generation.resolveModel(request.model());
     List<ChatMessage> messages =
         request.messages().stream().map(m -> new ChatMessage(m.role(), OpenAiFields.content(m.content()))).toList();
+    boolean stream = Boolean.TRUE.equals(request.stream());
+    AtomicBoolean roleSent = new AtomicBoolean();
+    Runnable sendRole =
+        () -> {
+          if (!roleSent.getAndSet(true)) {
+            context.events().emit("chat.completion.chunk", chunk(id, created, model, new Delta("assistant", ""), null));
+          }
+        };
     TokenListener listener = TokenListener.NONE;
-    if (Boolean.TRUE.equals(request.stream())) {
-      AtomicBoolean first = new AtomicBoolean(true);
+    if (stream) {
       listener =
           text -> {
-            Delta delta = new Delta(first.getAndSet(false) ? "assistant" : null, text);
-            context.events().emit("chat.completion.chunk", chunk(id, created, model, delta, null));
+            sendRole.run();
+            context.events().emit("chat.completion.chunk", chunk(id, created, model, new Delta(null, text), null));
           };
     }
     Completion completion =
@@ -172,8 +200,13 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
             context,
             listener);
     String finishReason = completion.result().finishReason().wireName();
-    if (Boolean.TRUE.equals(request.stream())) {
+    Usage usage = Usage.of(completion.result());
+    if (stream) {
+      sendRole.run(); // an answer of no text still opens with the role
       context.events().emit("chat.completion.chunk", chunk(id, created, model, new Delta(null, null), finishReason));
+      if (request.streamOptions() != null && request.streamOptions().usage()) {
+        context.events().emit("chat.completion.chunk", new Chunk(id, "chat.completion.chunk", created, model, List.of(), usage));
+      }
     }
     return new Reply(
         id,
@@ -181,10 +214,10 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
         created,
         model,
         List.of(new Choice(0, new AssistantMessage("assistant", completion.result().text()), finishReason)),
-        Usage.of(completion.result()));
+        usage);
   }
 
   private static Chunk chunk(String id, long created, String model, Delta delta, String finishReason) {
-    return new Chunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finishReason)));
+    return new Chunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finishReason)), null);
   }
 }

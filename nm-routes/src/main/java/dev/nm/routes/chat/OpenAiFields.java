@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The OpenAI request fields that take more than one shape: {@code stop} (a string or an array of strings) and
- * message {@code content} (a string or an array of {@code {"type": "text", "text": ...}} parts).
+ * message {@code content} (a string or an array of {@code {"type": "text", "text": ...}} parts); and
+ * {@code stream_options}, which OpenAI takes only with {@code stream}.
  */
 final class OpenAiFields {
   static final int MAX_STOP_SEQUENCES = 4;
@@ -26,6 +27,13 @@ final class OpenAiFields {
       if (!stop.get(i).isTextual() || stop.get(i).asText().isEmpty()) {
         violations.add("stop[" + i + "]", "must be a non-empty string");
       }
+    }
+  }
+
+  /** OpenAI refuses {@code stream_options} on a call that does not stream; so do we, rather than ignore it. */
+  static void checkStreamOptions(Boolean stream, StreamOptions options, Violations violations) {
+    if (options != null && !Boolean.TRUE.equals(stream)) {
+      violations.add("stream_options", "is only allowed with stream: true");
     }
   }
 

@@ -131,6 +131,49 @@ class InferenceRoutesTest {
     assertEquals(streamed.data().at("/choices/0/finish_reason").asText(), last.at("/choices/0/finish_reason").asText());
   }
 
+  /**
+   * OpenAI's chunk sequence: a first chunk holding only the role (content empty), chunks holding only content,
+   * a chunk with an empty delta and the finish reason, and with include_usage a last chunk of no choices and the
+   * usage; every chunk has the reply's id, created and model.
+   */
+  @Test
+  void chatStreamsOpenAisChunkSequence() throws Exception {
+    Map<String, Object> request = new java.util.HashMap<>(chat(FRANCE, 6, true));
+    request.put("stream_options", Map.of("include_usage", true));
+    Reply reply = client.stream("chat", request, event -> {});
+    assertTrue(reply.succeeded(), reply.toString());
+    List<JsonNode> chunks = reply.events().stream().map(e -> (JsonNode) Json.mapper().valueToTree(e.data())).toList();
+    assertTrue(chunks.size() > 3, chunks.toString()); // role, at least one piece, finish, usage
+    for (JsonNode chunk : chunks) {
+      assertEquals("chat.completion.chunk", chunk.get("object").asText());
+      assertEquals(reply.data().get("id"), chunk.get("id"));
+      assertEquals(reply.data().get("created"), chunk.get("created"));
+      assertEquals(reply.data().get("model"), chunk.get("model"));
+    }
+    assertEquals(Json.mapper().readTree("{\"role\": \"assistant\", \"content\": \"\"}"), chunks.get(0).at("/choices/0/delta"));
+    assertTrue(chunks.get(0).at("/choices/0/finish_reason").isNull());
+    for (JsonNode chunk : chunks.subList(1, chunks.size() - 2)) {
+      assertEquals(List.of("content"), fieldNames(chunk.at("/choices/0/delta")));
+      assertTrue(chunk.at("/choices/0/finish_reason").isNull());
+      assertTrue(chunk.get("usage").isNull());
+    }
+    JsonNode finish = chunks.get(chunks.size() - 2);
+    assertEquals(0, finish.at("/choices/0/delta").size());
+    assertEquals("length", finish.at("/choices/0/finish_reason").asText());
+    assertTrue(finish.get("usage").isNull());
+    JsonNode usage = chunks.get(chunks.size() - 1);
+    assertEquals(0, usage.get("choices").size());
+    assertEquals(reply.data().get("usage"), usage.get("usage"));
+    assertEquals(6, usage.at("/usage/completion_tokens").asInt());
+    assertEquals(content(reply), deltas(reply.events()));
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   @Test
   void maxTokensEndsWithLengthAndExactlyThatManyTokens() {
     Reply reply = client.call("chat", chat("Tell me a long story about a dragon.", 9, false));
