@@ -69,6 +69,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
       @Expect(path = "/usage/completion_tokens", equalTo = "4")
     })
 @ValidCase(
+    name = "developer message and max_completion_tokens",
+    request = "{\"messages\": [{\"role\": \"developer\", \"content\": \"Be detailed.\"}, {\"role\": \"user\", \"content\": \"Tell me a long story about a dragon.\"}],"
+        + " \"temperature\": 0, \"max_completion_tokens\": 3}",
+    expect = {
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
+      @Expect(path = "/usage/completion_tokens", equalTo = "3")
+    })
+@ValidCase(
     name = "streamed with usage",
     request = "{\"messages\": [{\"role\": \"user\", \"content\": \"Say hello.\"}], \"temperature\": 0, \"max_tokens\": 2, \"stream\": true,"
         + " \"stream_options\": {\"include_usage\": true}}",
@@ -96,6 +104,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
     code = ErrorCode.VALIDATION_ERROR,
     field = "stop")
 @InvalidCase(
+    name = "max_tokens and max_completion_tokens",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 4, \"max_completion_tokens\": 4}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "max_completion_tokens")
+@InvalidCase(
     name = "stream_options without stream",
     request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream_options\": {\"include_usage\": true}}",
     code = ErrorCode.VALIDATION_ERROR,
@@ -109,6 +122,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    * @param model a model id from {@code models}; the selected default if absent
    * @param stop a string or up to four strings that end the answer (not included in it)
    * @param seed the sampler's seed, for reproducible sampling at temperature above 0
+   * @param maxTokens the most tokens to generate
+   * @param maxCompletionTokens OpenAI's newer name for {@code max_tokens}; give one or the other
    * @param streamOptions only with {@code stream}
    * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
    */
@@ -124,19 +139,25 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       @Penalty Double frequencyPenalty,
       @Seed Long seed,
       @MaxTokens Integer maxTokens,
+      @MaxTokens Integer maxCompletionTokens,
       JsonNode stop,
       Boolean stream,
       @Valid StreamOptions streamOptions,
       @Size(max = 256) String sessionId) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
-          temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, maxTokens);
+          temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed,
+          maxTokens != null ? maxTokens : maxCompletionTokens);
     }
   }
 
-  /** @param content a string, or an array of {@code {"type": "text", "text": ...}} parts */
+  /**
+   * @param role {@code developer} is OpenAI's newer name for {@code system}, and is treated as one
+   * @param content a string, or an array of {@code {"type": "text", "text": ...}} parts
+   */
   public record Message(
-      @NotNull @Pattern(regexp = "system|user|assistant", message = "must be system, user or assistant") String role,
+      @NotNull @Pattern(regexp = "system|developer|user|assistant", message = "must be system, developer, user or assistant")
+          String role,
       JsonNode content) {}
 
   public record Reply(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
@@ -166,6 +187,9 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       OpenAiFields.checkContent(request.messages().get(i).content(), "messages[" + i + "].content", violations);
     }
     OpenAiFields.checkStop(request.stop(), violations);
+    if (request.maxTokens() != null && request.maxCompletionTokens() != null) {
+      violations.add("max_completion_tokens", "give max_tokens or max_completion_tokens, not both");
+    }
     OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
   }
 
@@ -176,7 +200,9 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
     long created = Instant.now().getEpochSecond();
     String model = generation.resolveModel(request.model());
     List<ChatMessage> messages =
-        request.messages().stream().map(m -> new ChatMessage(m.role(), OpenAiFields.content(m.content()))).toList();
+        request.messages().stream()
+            .map(m -> new ChatMessage(m.role().equals("developer") ? "system" : m.role(), OpenAiFields.content(m.content())))
+            .toList();
     boolean stream = Boolean.TRUE.equals(request.stream());
     AtomicBoolean roleSent = new AtomicBoolean();
     Runnable sendRole =

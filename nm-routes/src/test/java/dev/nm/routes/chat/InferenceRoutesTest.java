@@ -168,6 +168,22 @@ class InferenceRoutesTest {
     assertEquals(content(reply), deltas(reply.events()));
   }
 
+  @Test
+  void chatTakesOpenAisNewerNamesDeveloperAndMaxCompletionTokens() {
+    Map<String, Object> asSystem =
+        Map.of("messages", List.of(Map.of("role", "system", "content", "Answer in French."), Map.of("role", "user", "content", FRANCE)),
+            "temperature", 0, "max_tokens", 5);
+    Map<String, Object> asDeveloper =
+        Map.of("messages", List.of(Map.of("role", "developer", "content", "Answer in French."), Map.of("role", "user", "content", FRANCE)),
+            "temperature", 0, "max_completion_tokens", 5);
+    Reply system = client.call("chat", asSystem);
+    Reply developer = client.call("chat", asDeveloper);
+    assertEquals(content(system), content(developer));
+    assertEquals(system.data().get("usage"), developer.data().get("usage"));
+    assertEquals(5, developer.data().at("/usage/completion_tokens").asInt());
+    assertEquals("length", developer.data().at("/choices/0/finish_reason").asText());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
