@@ -24,6 +24,7 @@ import dev.nm.routes.settings.SamplingRanges.RepeatPenalty;
 import dev.nm.routes.settings.SamplingRanges.Seed;
 import dev.nm.routes.settings.SamplingRanges.Temperature;
 import dev.nm.routes.settings.SamplingRanges.TopK;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -31,8 +32,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * OpenAI completions: continues a raw prompt, no chat template. With {@code stream}, each piece of text is sent
- * first as a {@code text_completion} event.
+ * OpenAI completions: continues a raw prompt, no chat template. With {@code stream}, the text is sent first as
+ * {@code text_completion} events, in OpenAI's order: one per piece of text with a null finish reason, then one
+ * with empty text and the finish reason, and with {@code stream_options.include_usage} one with no choices and the
+ * usage.
  */
 @NativeRoute(
     name = "generate",
@@ -55,11 +58,26 @@ import java.util.UUID;
     request = "{\"prompt\": \"Once upon a time\", \"temperature\": 0, \"max_tokens\": 3, \"stream\": true}",
     minEvents = 2,
     expect = @Expect(path = "/usage/completion_tokens", equalTo = "3"))
+@ValidCase(
+    name = "streamed with usage",
+    request = "{\"prompt\": \"Once upon a time\", \"temperature\": 0, \"max_tokens\": 2, \"stream\": true,"
+        + " \"stream_options\": {\"include_usage\": true}}",
+    minEvents = 4,
+    expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
 @InvalidCase(name = "no prompt", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "prompt")
 @InvalidCase(name = "max_tokens 0", request = "{\"prompt\": \"x\", \"max_tokens\": 0}", code = ErrorCode.VALIDATION_ERROR, field = "max_tokens")
 @InvalidCase(name = "stop is a number", request = "{\"prompt\": \"x\", \"stop\": 7}", code = ErrorCode.VALIDATION_ERROR, field = "stop")
+@InvalidCase(
+    name = "stream_options without stream",
+    request = "{\"prompt\": \"x\", \"stream_options\": {\"include_usage\": true}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "stream_options")
 public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, GenerateRoute.Reply>, RequestValidator<GenerateRoute.Request> {
-  /** Same sampling fields as {@code chat}; {@code prompt} is sent to the model unchanged. */
+  /**
+   * Same sampling fields as {@code chat}; {@code prompt} is sent to the model unchanged.
+   *
+   * @param streamOptions only with {@code stream}
+   */
   public record Request(
       @Size(max = 256) String model,
       @NotNull @Size(max = 1_000_000) String prompt,
@@ -74,6 +92,7 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
       @MaxTokens Integer maxTokens,
       JsonNode stop,
       Boolean stream,
+      @Valid StreamOptions streamOptions,
       @Size(max = 256) String sessionId) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
@@ -81,14 +100,24 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
     }
   }
 
+  /**
+   * The reply, and the {@code data} of each {@code text_completion} event.
+   *
+   * @param choices one choice; none in the usage event
+   * @param usage null in the events, except the last of a call with {@code stream_options.include_usage}
+   */
   public record Reply(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
 
-  /** @param finishReason {@code stop}, {@code length} or {@code cancelled}; null in stream events */
+  /**
+   * @param text the whole text; in an event, one piece of it, or empty in the event that ends it
+   * @param finishReason {@code stop}, {@code length} or {@code cancelled}; null in the events of pieces
+   */
   public record Choice(int index, String text, String finishReason) {}
 
   @Override
   public void validate(Request request, Violations violations) {
     OpenAiFields.checkStop(request.stop(), violations);
+    OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
   }
 
   @Override
@@ -97,18 +126,24 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
     String id = "cmpl-" + UUID.randomUUID();
     long created = Instant.now().getEpochSecond();
     String model = generation.resolveModel(request.model());
+    boolean stream = Boolean.TRUE.equals(request.stream());
     TokenListener listener =
-        Boolean.TRUE.equals(request.stream())
-            ? text -> context.events().emit("text_completion", reply(id, created, model, text, null, null))
-            : TokenListener.NONE;
+        stream ? text -> context.events().emit("text_completion", reply(id, created, model, text, null, null)) : TokenListener.NONE;
     Completion completion =
         generation.generate(
             new GenerationRequest(
                 model, new Prompt.Text(request.prompt(), "prompt"), request.sampling(), OpenAiFields.stop(request.stop()), request.sessionId()),
             context,
             listener);
-    return reply(
-        id, created, model, completion.result().text(), completion.result().finishReason().wireName(), Usage.of(completion.result()));
+    String finishReason = completion.result().finishReason().wireName();
+    Usage usage = Usage.of(completion.result());
+    if (stream) {
+      context.events().emit("text_completion", reply(id, created, model, "", finishReason, null));
+      if (request.streamOptions() != null && request.streamOptions().usage()) {
+        context.events().emit("text_completion", new Reply(id, "text_completion", created, model, List.of(), usage));
+      }
+    }
+    return reply(id, created, model, completion.result().text(), finishReason, usage);
   }
 
   private static Reply reply(String id, long created, String model, String text, String finishReason, Usage usage) {

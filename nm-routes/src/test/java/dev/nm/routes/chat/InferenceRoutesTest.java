@@ -184,6 +184,34 @@ class InferenceRoutesTest {
     assertEquals("length", developer.data().at("/choices/0/finish_reason").asText());
   }
 
+  /** OpenAI's completions stream: pieces with a null finish reason, an empty piece with it, then the usage. */
+  @Test
+  void generateStreamEndsWithAFinishChunkThenTheUsage() {
+    Map<String, Object> request =
+        Map.of("prompt", "The capital of France is", "temperature", 0, "max_tokens", 4, "stream", true,
+            "stream_options", Map.of("include_usage", true));
+    Reply reply = client.stream("generate", request, event -> {});
+    assertTrue(reply.succeeded(), reply.toString());
+    List<JsonNode> chunks = reply.events().stream().map(e -> (JsonNode) Json.mapper().valueToTree(e.data())).toList();
+    StringBuilder text = new StringBuilder();
+    for (JsonNode chunk : chunks.subList(0, chunks.size() - 2)) {
+      assertEquals("text_completion", chunk.get("object").asText());
+      assertEquals(reply.data().get("id"), chunk.get("id"));
+      assertTrue(chunk.at("/choices/0/finish_reason").isNull());
+      assertTrue(chunk.get("usage").isNull());
+      text.append(chunk.at("/choices/0/text").asText());
+    }
+    assertEquals(reply.data().at("/choices/0/text").asText(), text.toString());
+    JsonNode finish = chunks.get(chunks.size() - 2);
+    assertEquals("", finish.at("/choices/0/text").asText());
+    assertEquals("length", finish.at("/choices/0/finish_reason").asText());
+    assertTrue(finish.get("usage").isNull());
+    JsonNode usage = chunks.get(chunks.size() - 1);
+    assertEquals(0, usage.get("choices").size());
+    assertEquals(reply.data().get("usage"), usage.get("usage"));
+    assertEquals(4, usage.at("/usage/completion_tokens").asInt());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
