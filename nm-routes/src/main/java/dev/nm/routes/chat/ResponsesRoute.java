@@ -1,6 +1,5 @@
 package dev.nm.routes.chat;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
@@ -92,10 +91,11 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       @Size(max = 256) String sessionId) {}
 
   /**
-   * @param status {@code completed}, or {@code incomplete} when cut by {@code max_output_tokens} or stopped
-   * @param incompleteDetails why it is incomplete: {@code max_output_tokens} or {@code cancelled}
+   * @param status {@code in_progress} in the events that open a stream; {@code completed}, or {@code incomplete}
+   *     when cut by {@code max_output_tokens} or stopped
+   * @param incompleteDetails why it is incomplete: {@code max_output_tokens} or {@code cancelled}; null otherwise
+   * @param usage the tokens read and written; null while in progress
    */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Response(
       String id,
       String object,

@@ -212,6 +212,20 @@ class InferenceRoutesTest {
     assertEquals(4, usage.at("/usage/completion_tokens").asInt());
   }
 
+  /** As OpenAI's, a response always carries incomplete_details and usage: null where they do not apply. */
+  @Test
+  void aCompletedResponseHasNullIncompleteDetails() {
+    Reply reply = client.call("responses", Map.of("input", FRANCE, "temperature", 0, "max_output_tokens", 64));
+    assertTrue(reply.succeeded(), reply.toString());
+    assertEquals("completed", reply.data().get("status").asText());
+    assertEquals("completed", reply.data().at("/output/0/status").asText());
+    assertTrue(reply.data().has("incomplete_details"));
+    assertTrue(reply.data().get("incomplete_details").isNull());
+    assertTrue(reply.data().at("/output/0/content/0/text").asText().contains("Paris"));
+    JsonNode usage = reply.data().get("usage");
+    assertEquals(usage.get("input_tokens").asInt() + usage.get("output_tokens").asInt(), usage.get("total_tokens").asInt());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
@@ -324,6 +338,11 @@ class InferenceRoutesTest {
     assertEquals("incomplete", events.get(events.size() - 2).at("/item/status").asText());
     assertEquals(reply.data(), events.get(events.size() - 1).get("response"));
     assertEquals("max_output_tokens", reply.data().at("/incomplete_details/reason").asText());
+    JsonNode created = events.get(0).get("response");
+    assertEquals("in_progress", created.get("status").asText());
+    assertEquals(0, created.get("output").size());
+    assertTrue(created.has("usage") && created.get("usage").isNull(), created.toString());
+    assertTrue(created.has("incomplete_details") && created.get("incomplete_details").isNull(), created.toString());
   }
 
   /** Each port numbers its own requests: a stop by request id reaches the caller's connection only. */
