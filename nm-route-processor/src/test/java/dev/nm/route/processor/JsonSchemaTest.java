@@ -40,7 +40,7 @@ class JsonSchemaTest {
                 "      @DecimalMin(value = \"0.0\", inclusive = false) @DecimalMax(\"2.5\") double temperature,",
                 "      @Positive Long seed,",
                 "      @PositiveOrZero Integer offset,",
-                "      Boolean stream,",
+                "      @AssertFalse Boolean stream,",
                 "      float ratio,",
                 "      @NotEmpty @Size(max = 8) List<@NotBlank String> stop,",
                 "      Set<Color> colors,",
@@ -125,6 +125,7 @@ class JsonSchemaTest {
     assertThat(properties.get("seed").get("exclusiveMinimum").asInt()).isEqualTo(0);
     assertThat(properties.get("offset").get("minimum").asInt()).isEqualTo(0);
     assertThat(type(properties.get("stream"))).isEqualTo("boolean|null");
+    assertThat(properties.get("stream").get("enum").toString()).isEqualTo("[false,null]");
     assertThat(properties.get("ratio").get("type").asText()).isEqualTo("number");
   }
 

@@ -26,6 +26,7 @@ public interface GenerationModel extends AutoCloseable {
    * while waiting for a slot and after every token).
    *
    * @throws ContextOverflowException if the prompt leaves no room in a slot's context
+   * @throws IllegalArgumentException if the prompt is no tokens at all (empty, and the model adds no BOS token)
    * @throws BackendException if the engine fails
    */
   GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);

@@ -65,6 +65,11 @@ import java.util.UUID;
     minEvents = 4,
     expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
 @InvalidCase(name = "no prompt", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "prompt")
+@InvalidCase(
+    name = "empty prompt, to a model that adds no start-of-text token",
+    request = "{\"prompt\": \"\"}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "prompt")
 @InvalidCase(name = "max_tokens 0", request = "{\"prompt\": \"x\", \"max_tokens\": 0}", code = ErrorCode.VALIDATION_ERROR, field = "max_tokens")
 @InvalidCase(name = "stop is a number", request = "{\"prompt\": \"x\", \"stop\": 7}", code = ErrorCode.VALIDATION_ERROR, field = "stop")
 @InvalidCase(

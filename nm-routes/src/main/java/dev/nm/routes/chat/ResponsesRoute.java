@@ -23,6 +23,7 @@ import dev.nm.routes.settings.SamplingDefaults;
 import dev.nm.routes.settings.SamplingRanges.MaxTokens;
 import dev.nm.routes.settings.SamplingRanges.Probability;
 import dev.nm.routes.settings.SamplingRanges.Temperature;
+import jakarta.validation.constraints.AssertFalse;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -61,11 +62,12 @@ import java.util.UUID;
 @ValidCase(
     name = "streamed from messages",
     request = "{\"input\": [{\"role\": \"user\", \"content\": \"Say hi.\"}], \"instructions\": \"Be brief.\", \"temperature\": 0,"
-        + " \"max_output_tokens\": 3, \"stream\": true}",
+        + " \"max_output_tokens\": 3, \"stream\": true, \"store\": false}",
     minEvents = 9,
     expect = @Expect(path = "/usage/output_tokens", equalTo = "3"))
 @InvalidCase(name = "no input", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "input")
 @InvalidCase(name = "input is a number", request = "{\"input\": 3}", code = ErrorCode.VALIDATION_ERROR, field = "input")
+@InvalidCase(name = "store true", request = "{\"input\": \"hi\", \"store\": true}", code = ErrorCode.VALIDATION_ERROR, field = "store")
 @InvalidCase(
     name = "unknown role",
     request = "{\"input\": [{\"role\": \"tool\", \"content\": \"x\"}]}",
@@ -79,6 +81,8 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
    * @param input a string (one user message) or an array of {@code {"role", "content"}} messages, content a string
    *     or {@code input_text} parts
    * @param instructions a system message placed first
+   * @param store false or absent: this route is stateless and keeps no response to fetch or continue later.
+   *     OpenAI's default is true, so code ported from it often says {@code "store": false}.
    */
   public record Request(
       @Size(max = 256) String model,
@@ -88,6 +92,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       @Probability Double topP,
       @MaxTokens Integer maxOutputTokens,
       Boolean stream,
+      @AssertFalse(message = "must be false or absent: this host keeps no responses") Boolean store,
       @Size(max = 256) String sessionId) {}
 
   /**

@@ -42,6 +42,9 @@ final class ConstraintKeywords {
         // Jakarta matches the whole value; a JSON Schema pattern matches anywhere unless anchored.
         case "Pattern" -> schema.put("pattern", "^(?:" + values.string(mirror, "regexp") + ")$");
         case "Email" -> schema.put("format", "email");
+        // A nullable component's enum gains null with its type, as Bean Validation passes null.
+        case "AssertTrue" -> schema.putArray("enum").add(true);
+        case "AssertFalse" -> schema.putArray("enum").add(false);
         default -> { }
       }
     }

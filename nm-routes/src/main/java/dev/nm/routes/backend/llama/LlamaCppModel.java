@@ -94,6 +94,10 @@ final class LlamaCppModel implements GenerationModel {
       String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
     long called = System.nanoTime();
     int promptTokens = countPromptTokens(prompt);
+    if (promptTokens == 0) {
+      // llama.cpp would answer an empty text with finish reason stop, as if the model had chosen to say nothing.
+      throw new IllegalArgumentException("is empty, and this model adds no start-of-text token: there is nothing to continue");
+    }
     int room = options.slotContextSize() - promptTokens;
     if (room < 1) {
       throw new ContextOverflowException(promptTokens, options.slotContextSize());
