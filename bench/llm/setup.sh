@@ -5,7 +5,7 @@
 #   DIR/llama.cpp/build/bin/llama-server  (llama.cpp's own server: what nm's engine is without nm) and
 #   DIR/llama.cpp/build/bin/llama-batched-bench  (the engine's own figure for concurrent streams; see README.md)
 # All are built like java-llama.cpp 4.1.0's Linux x86-64 library: GGML_NATIVE=OFF, which enables AVX, AVX2,
-# FMA, F16C and BMI2 but no AVX-512, with OpenMP and llamafile kernels, Release. Takes 15-30 minutes on 2 cores.
+# FMA, F16C and BMI2 but no AVX-512, with OpenMP and llamafile kernels, Release. Took 5.5 minutes on 2 cores.
 #
 #   bench/llm/setup.sh [DIR]     # DIR defaults to /tmp/nm-llm-bench; prints the variables run.sh needs
 set -euo pipefail
