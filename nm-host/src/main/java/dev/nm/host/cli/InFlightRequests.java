@@ -3,7 +3,14 @@ package dev.nm.host.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,10 +95,75 @@ final class InFlightRequests {
   private void readUnread() {
     byte[] requestFrame;
     while ((requestFrame = unread.poll()) != null) {
-      String requestId = scan(requestFrame).requestId();
+      String requestId = answeredId(requestFrame);
       if (requestId != null) {
         pending.merge(requestId, 1, Integer::sum);
       }
+    }
+  }
+
+  /**
+   * The id the daemon will answer this request under, or null where it answers {@code "request_id": null}
+   * and no reply can end it: {@link dev.nm.protocol.EnvelopeCodec#decodeRequest}'s rules, read with a streaming
+   * parser bound by the same limits. A frame that is not strict UTF-8, breaks a JSON limit or holds data after
+   * its object has none, nor has a {@code request_id} that is not a string of 1 to 256 characters.
+   */
+  static String answeredId(byte[] requestFrame) {
+    if (!isStrictUtf8(requestFrame)) {
+      return null;
+    }
+    try (JsonParser parser = Parsers.REQUESTS.createParser(requestFrame)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String requestId = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        // The last of repeated keys counts, as in the daemon's tree.
+        if (parser.currentName().equals("request_id")) {
+          requestId = parser.nextToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
+        } else {
+          parser.nextToken();
+        }
+        parser.skipChildren();
+      }
+      if (parser.nextToken() != null) {
+        return null;
+      }
+      boolean usable =
+          requestId != null && !requestId.isEmpty() && requestId.length() <= EnvelopeCodec.MAX_REQUEST_ID_LENGTH;
+      return usable ? requestId : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the daemon's decoder takes the frame as UTF-8: no NUL among the first four bytes (Jackson would
+   * read UTF-16 or UTF-32), no overlong forms, encoded surrogates or code points past U+10FFFF.
+   */
+  private static boolean isStrictUtf8(byte[] frame) {
+    boolean ascii = true;
+    for (int i = 0; i < frame.length; i++) {
+      if (frame[i] == 0 && i < 4) {
+        return false;
+      }
+      ascii &= frame[i] >= 0;
+    }
+    if (ascii) {
+      return true;
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    ByteBuffer in = ByteBuffer.wrap(frame);
+    CharBuffer out = CharBuffer.allocate(Math.min(frame.length, 1024));
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        return false;
+      }
+      if (result.isUnderflow()) {
+        return true;
+      }
+      out.clear();
     }
   }
 
@@ -150,6 +222,15 @@ final class InFlightRequests {
   /** Loaded on first use only, after a launch's first reply has been delivered. */
   private static final class Parsers {
     static final JsonFactory JSON = new JsonFactory();
+    /** Bound as the daemon's {@link dev.nm.protocol.Json#newMapper()} is, so that it refuses what the daemon refuses. */
+    static final JsonFactory REQUESTS =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
+                    .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
+                    .build())
+            .build();
   }
 
   /**

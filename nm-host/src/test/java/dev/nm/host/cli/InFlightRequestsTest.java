@@ -9,6 +9,7 @@ import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Message;
 import dev.nm.protocol.MessageWriter;
+import dev.nm.protocol.ProtocolException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,6 +101,63 @@ class InFlightRequestsTest {
     inFlight.delivered(new byte[0]);
 
     assertEquals(List.of(), inFlight.drain());
+  }
+
+  @Test
+  void aRequestTheHostAnswersWithANullIdIsNotInFlight() throws Exception {
+    // The daemon answers each of these with "request_id": null, so no reply will ever end it under its id, and
+    // were the daemon to die the relay must not answer it again.
+    List<byte[]> unusable =
+        List.of(
+            utf8("{\"request_id\":\"\",\"route\":\"hello\"}"),
+            utf8("{\"request_id\":\"" + "x".repeat(EnvelopeCodec.MAX_REQUEST_ID_LENGTH + 1) + "\",\"route\":\"hello\"}"),
+            utf8("{\"request_id\":\"deep\",\"route\":\"hello\",\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}"),
+            utf8("{\"request_id\":\"trailing\",\"route\":\"hello\"} x"),
+            utf8("{\"request_id\":\"twice\",\"route\":\"hello\"}{}"),
+            utf8("{\"request_id\":\"later\",\"route\":\"hello\",\"request_id\":7}"),
+            "{\"request_id\":\"utf16\",\"route\":\"hello\"}".getBytes(StandardCharsets.UTF_16LE),
+            concat(utf8("{\"request_id\":\"overlong\",\"route\":\"hello\",\"payload\":{\"a\":\""),
+                new byte[] {(byte) 0xc0, (byte) 0xaf}, utf8("\"}}")),
+            concat(utf8("{\"request_id\":\"surrogate\",\"route\":\"hello\",\"payload\":{\"a\":\""),
+                new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, utf8("\"}}")));
+    // Deepest and longest accepted: the daemon answers these under their ids.
+    List<byte[]> usable =
+        List.of(
+            utf8("{\"request_id\":\"" + "y".repeat(EnvelopeCodec.MAX_REQUEST_ID_LENGTH) + "\",\"route\":\"hello\"}"),
+            utf8("{\"request_id\":\"deepest\",\"route\":\"hello\",\"payload\":" + "[".repeat(63) + "]".repeat(63) + "}"),
+            utf8("{\"request_id\":\"no route\"}"),
+            utf8(" {\"request_id\":\"\u00e9t\u00e9\",\"route\":\"hello\"}\n"));
+    List<String> expected = new ArrayList<>();
+    for (byte[] frame : usable) {
+      expected.add(idTheHostAnswers(frame));
+    }
+    for (byte[] frame : unusable) {
+      assertEquals(null, idTheHostAnswers(frame), new String(frame, StandardCharsets.ISO_8859_1));
+      inFlight.sent(frame);
+    }
+    usable.forEach(inFlight::sent);
+
+    List<String> drained = inFlight.drain();
+    drained.sort(null);
+    expected.sort(null);
+    assertEquals(expected, drained);
+  }
+
+  /** The request_id the host's decoder answers a request frame with: its own, or null. */
+  private String idTheHostAnswers(byte[] frame) {
+    try {
+      return codec.decodeRequest(frame).requestId();
+    } catch (ProtocolException e) {
+      return e.requestId();
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   /** The frames a host writer sends for {@code message} with a 1 KiB frame limit. */
