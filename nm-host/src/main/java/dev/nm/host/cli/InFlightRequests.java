@@ -27,8 +27,10 @@ import java.util.Set;
  * it needs with a streaming parser and stops as soon as it knows the frame's kind (the host writes
  * {@code request_id} first, then {@code success}, {@code event} or {@code chunk}).
  *
- * <p>Ids are counted, not just remembered: a duplicate id is refused by the daemon with its own final reply
- * while the first request stays in flight. A reply too large for one frame arrives as chunks; it is final
+ * <p>A request counts only if the daemon will answer it under its id ({@link #answeredId}): one it answers
+ * with {@code "request_id": null} (bad JSON, an empty or over-long id) can never be ended by a reply, and must
+ * not be answered again if the daemon dies. Ids are counted, not just remembered: a duplicate id is refused by
+ * the daemon with its own final reply while the first request stays in flight. A reply too large for one frame arrives as chunks; it is final
  * when its first chunk's text starts a {@code success} envelope and its last chunk has been delivered.
  *
  * <p>{@link #sent} runs on the browser-reading thread, {@link #delivered} on the daemon-reading thread. A
