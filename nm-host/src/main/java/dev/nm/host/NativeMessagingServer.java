@@ -9,6 +9,7 @@ import dev.nm.host.connection.UnixSocketListener;
 import dev.nm.host.dispatch.Dispatcher;
 import dev.nm.host.middleware.Audit;
 import dev.nm.host.middleware.AuditLog;
+import dev.nm.host.middleware.HomeDirectoryRedaction;
 import dev.nm.host.middleware.Metrics;
 import dev.nm.host.middleware.Middleware;
 import dev.nm.host.middleware.OriginAllowlist;
@@ -120,6 +121,7 @@ public final class NativeMessagingServer implements AutoCloseable {
             .build();
     List<Middleware> middlewares =
         List.of(
+            new HomeDirectoryRedaction(List.of(HostPaths.userHome(), Path.of(System.getProperty("user.home")))),
             new RequestLogging(),
             new Metrics(stats),
             new Audit(auditLog),

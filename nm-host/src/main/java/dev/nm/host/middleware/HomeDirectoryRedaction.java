@@ -1,0 +1,92 @@
+package dev.nm.host.middleware;
+
+import dev.nm.route.RouteException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes the user's home directory as {@code ~} in the failures callers get: a route's message naming a file
+ * ("no model named 'x' in /home/alice/.local/share/nm-host/models") would tell every allowed extension the
+ * user's name and the layout of their home. The log keeps the whole path: this middleware runs outside
+ * {@link RequestLogging}, which has logged the failure by the time it gets here.
+ */
+public final class HomeDirectoryRedaction implements Middleware {
+  private final List<String> homes;
+
+  /** @param homes the user's home directories as this process knows them ({@code $HOME}, {@code user.home}) */
+  public HomeDirectoryRedaction(List<Path> homes) {
+    this.homes =
+        homes.stream()
+            .filter(Objects::nonNull)
+            .map(home -> home.toAbsolutePath().normalize().toString())
+            .filter(home -> home.length() > 1) // a home of "/" would blank every path
+            .distinct()
+            .sorted((a, b) -> b.length() - a.length()) // a home inside another is replaced first
+            .toList();
+  }
+
+  @Override
+  public Object handle(Call call, Next next) {
+    try {
+      return next.proceed(call);
+    } catch (RouteException e) {
+      if (!mentionsHome(e)) {
+        throw e;
+      }
+      RouteException redacted = new RouteException(e.code(), redact(e.getMessage()), e);
+      e.details().forEach((key, value) -> redacted.withDetail(key, value instanceof String text ? redact(text) : value));
+      throw redacted;
+    }
+  }
+
+  private boolean mentionsHome(RouteException e) {
+    if (mentions(e.getMessage())) {
+      return true;
+    }
+    for (Map.Entry<String, Object> detail : e.details().entrySet()) {
+      if (detail.getValue() instanceof String text && mentions(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean mentions(String text) {
+    if (text == null) {
+      return false;
+    }
+    for (String home : homes) {
+      if (text.contains(home)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Each home, where it starts a path (followed by a separator or the text's end, not "/home/alicex"), as "~". */
+  String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String result = text;
+    for (String home : homes) {
+      StringBuilder out = new StringBuilder(result.length());
+      int from = 0;
+      int at;
+      while ((at = result.indexOf(home, from)) >= 0) {
+        int end = at + home.length();
+        boolean wholeName = end == result.length() || !isNameCharacter(result.charAt(end));
+        out.append(result, from, at).append(wholeName ? "~" : home);
+        from = end;
+      }
+      result = out.append(result, from, result.length()).toString();
+    }
+    return result;
+  }
+
+  private static boolean isNameCharacter(char c) {
+    return Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_';
+  }
+}
