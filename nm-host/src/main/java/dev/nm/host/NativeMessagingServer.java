@@ -121,7 +121,7 @@ public final class NativeMessagingServer implements AutoCloseable {
             .build();
     List<Middleware> middlewares =
         List.of(
-            new HomeDirectoryRedaction(List.of(HostPaths.userHome(), Path.of(System.getProperty("user.home")))),
+            HomeDirectoryRedaction.forThisUser(),
             new RequestLogging(),
             new Metrics(stats),
             new Audit(auditLog),

@@ -2,6 +2,7 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
+import dev.nm.host.middleware.HomeDirectoryRedaction;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ErrorBody;
 import dev.nm.protocol.ErrorCode;
@@ -173,7 +174,7 @@ final class RelayHost {
 
   private int cannotReachDaemon(IOException e) {
     Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
-    return refuseAll("cannot reach the nm daemon: " + e.getMessage());
+    return refuseAll("cannot reach the nm daemon: " + HomeDirectoryRedaction.forThisUser().redact(e.getMessage()));
   }
 
   private void handshake(SocketChannel daemon, long pipesOf) throws IOException {

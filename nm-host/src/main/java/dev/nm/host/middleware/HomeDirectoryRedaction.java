@@ -1,5 +1,6 @@
 package dev.nm.host.middleware;
 
+import dev.nm.host.HostPaths;
 import dev.nm.route.RouteException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,11 @@ public final class HomeDirectoryRedaction implements Middleware {
             .distinct()
             .sorted((a, b) -> b.length() - a.length()) // a home inside another is replaced first
             .toList();
+  }
+
+  /** Redaction of this process's user's home, as {@code $HOME} and Java's {@code user.home} give it. */
+  public static HomeDirectoryRedaction forThisUser() {
+    return new HomeDirectoryRedaction(List.of(HostPaths.userHome(), Path.of(System.getProperty("user.home"))));
   }
 
   @Override
@@ -66,7 +72,7 @@ public final class HomeDirectoryRedaction implements Middleware {
   }
 
   /** Each home, where it starts a path (followed by a separator or the text's end, not "/home/alicex"), as "~". */
-  String redact(String text) {
+  public String redact(String text) {
     if (text == null) {
       return null;
     }
