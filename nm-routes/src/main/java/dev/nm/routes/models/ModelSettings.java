@@ -19,32 +19,41 @@ import java.util.Map;
  */
 public record ModelSettings(int parallelSlots, int contextPerSlot, int threads, Duration idleUnload) {
   public ModelSettings {
-    if (parallelSlots < 1 || contextPerSlot < 16 || threads < 1 || idleUnload.isNegative()) {
-      throw new IllegalArgumentException("invalid model settings " + parallelSlots + "/" + contextPerSlot + "/" + threads + "/" + idleUnload);
+    atLeast("parallelSlots", parallelSlots, 1);
+    atLeast("contextPerSlot", contextPerSlot, 16);
+    atLeast("threads", threads, 1);
+    if (idleUnload.isNegative()) {
+      throw new IllegalArgumentException("idleUnload must not be negative, was " + idleUnload);
     }
   }
 
   public static ModelSettings fromEnvironment(Map<String, String> env) {
     return new ModelSettings(
-        positive(env, "NM_AI_PARALLEL", 4),
-        positive(env, "NM_AI_CONTEXT_PER_SLOT", 2048),
-        positive(env, "NM_AI_THREADS", Runtime.getRuntime().availableProcessors()),
-        Duration.ofSeconds(positive(env, "NM_AI_IDLE_UNLOAD_SECONDS", 900)));
+        variable(env, "NM_AI_PARALLEL", 4, 1),
+        variable(env, "NM_AI_CONTEXT_PER_SLOT", 2048, 16),
+        variable(env, "NM_AI_THREADS", Runtime.getRuntime().availableProcessors(), 1),
+        Duration.ofSeconds(variable(env, "NM_AI_IDLE_UNLOAD_SECONDS", 900, 0)));
   }
 
-  private static int positive(Map<String, String> env, String name, int fallback) {
+  private static void atLeast(String name, int value, int least) {
+    if (value < least) {
+      throw new IllegalArgumentException(name + " must be at least " + least + ", was " + value);
+    }
+  }
+
+  private static int variable(Map<String, String> env, String name, int fallback, int least) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
     try {
       int n = Integer.parseInt(value.trim());
-      if (n >= 0) {
+      if (n >= least) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(name + " must be a whole number of at least 0, was '" + value + "'");
+    throw new IllegalArgumentException(name + " must be a whole number of at least " + least + ", was '" + value + "'");
   }
 }
