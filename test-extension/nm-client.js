@@ -10,6 +10,12 @@ export const DEFAULT_HOST = 'nm_host';
 /** The longest request_id a host accepts (UTF-16 units); a longer one is refused with a null request_id. */
 export const MAX_REQUEST_ID_LENGTH = 256;
 
+/**
+ * The deepest JSON a host reads, counting the envelope object; a deeper request is refused with a null
+ * request_id, which the client could not tie to its call while others wait.
+ */
+export const MAX_JSON_NESTING = 64;
+
 /** Failures after which the host closes the port: they end every call still waiting. */
 const CONNECTION_ENDING = new Set(['INVALID_FRAME', 'MESSAGE_TOO_LARGE']);
 
@@ -58,6 +64,10 @@ export class NmClient {
       }
       if (this.#pending.has(requestId)) {
         reject(new Error(`request_id ${requestId} is already in flight on this port`));
+        return;
+      }
+      if (nestsDeeperThan(payload, MAX_JSON_NESTING - 1)) {
+        reject(new Error(`payload nests deeper than ${MAX_JSON_NESTING - 1} levels; the host reads JSON ${MAX_JSON_NESTING} levels deep, the envelope included`));
         return;
       }
       this.#pending.set(requestId, { resolve, reject, onEvent });
@@ -163,4 +173,12 @@ export class NmClient {
     this.#pending.delete(requestId);
     call.resolve({ request_id: requestId, success: false, error: { code: 'INVALID_FRAME', message: why, details: {} } });
   }
+}
+
+/** Whether value, as JSON, has more than levels levels of objects and arrays; stops looking below that. */
+function nestsDeeperThan(value, levels) {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => nestsDeeperThan(child, levels - 1));
 }
