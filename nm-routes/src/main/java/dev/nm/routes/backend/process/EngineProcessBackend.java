@@ -6,11 +6,13 @@ import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.LoadOptions;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +210,11 @@ public final class EngineProcessBackend implements GenerationBackend, AutoClosea
   private void adoptRecording(Path recordingTo) {
     try {
       if (Files.size(recordingTo) > 0) {
+        // On disk before it takes the archive's name: after a power loss, a cut-short archive would be kept
+        // (its name says only which Java and jars it is for), and every later engine would start without it.
+        try (FileChannel recorded = FileChannel.open(recordingTo, StandardOpenOption.WRITE)) {
+          recorded.force(true);
+        }
         Files.move(recordingTo, archive, StandardCopyOption.ATOMIC_MOVE);
         log.debug("engine processes map {} from now on", archive);
       }
