@@ -34,6 +34,7 @@ public final class SettingsStore implements AutoCloseable {
   private Connection connection;
   private PreparedStatement dataVersion;
   private String lastOpenFailure;
+  private boolean closed;
   private final Map<String, Optional<String>> values = new HashMap<>();
   private long valuesVersion = -1;
 
@@ -121,6 +122,7 @@ public final class SettingsStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (connection == null) {
       return;
     }
@@ -138,6 +140,9 @@ public final class SettingsStore implements AutoCloseable {
   private Connection connection() {
     if (connection != null) {
       return connection;
+    }
+    if (closed) {
+      throw new IllegalStateException("the settings store of " + file + " is closed");
     }
     Connection opened = null;
     try {
