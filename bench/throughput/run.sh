@@ -5,6 +5,7 @@
 #
 #   bench/throughput/run.sh                  # 50000 requests a run, window 64, 5 rounds
 #   REQUESTS=20000 ROUNDS=3 bench/throughput/run.sh
+#   WARMUP=0 bench/throughput/run.sh         # unmeasured rounds of every host first (default 2)
 #
 # Needs the distribution (mvn -q -o package -DskipTests at the repo root), gcc and javac. The hosts run
 # against a temporary NM_HOST_HOME that allows one test origin; the daemon it starts is stopped at the end.
@@ -16,6 +17,7 @@ target="$here/target"
 requests=${REQUESTS:-50000}
 window=${WINDOW:-64}
 rounds=${ROUNDS:-5}
+warmup=${WARMUP:-2}
 extension_id=abcdefghijklmnopabcdefghijklmnop
 origin="chrome-extension://$extension_id/"
 
@@ -57,7 +59,7 @@ done
 echo "class-data archive: ${archive:-none after 60 s; later launches record again}" >&2
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-throughput --requests "$requests" --rounds "$rounds" \
+throughput --requests "$requests" --warmup "$warmup" --rounds "$rounds" \
   --ours 'nm-host relay' "$repo/bin/nm-host" \
   --ours 'nm-host standalone' "$repo/bin/nm-host" --env NM_HOST_MODE=standalone \
   --peer 'C echo' "$target/echo_host" \

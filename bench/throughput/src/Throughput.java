@@ -27,12 +27,14 @@ import java.util.concurrent.TimeUnit;
  * next request go, and requests are flushed only before a read that may block, so the driver costs about
  * one read and one write per batch of replies that the host delivers at once.
  *
- * <p>Runs alternate between the hosts, round after round. The table gives each host's median requests per
+ * <p>Runs alternate between the hosts, round after round. {@code --warmup N} first makes N unmeasured rounds:
+ * this driver is a JVM too, and its first rounds, its own code not yet compiled, held every host back (the C
+ * echo's first round ran at a quarter of its later speed). The table gives each host's median requests per
  * second, the peak resident memory (VmHWM) of its process at the end of its runs, and how each of our hosts
  * compares with it.
  *
  * <pre>
- * java -cp target/classes Throughput --requests 50000 --window 64 --rounds 5 --route hello \
+ * java -cp target/classes Throughput --requests 50000 --window 64 --warmup 2 --rounds 5 --route hello \
  *     --origin chrome-extension://abcdefghijklmnopabcdefghijklmnop/ --logs target/logs \
  *     --ours 'nm-host relay' bin/nm-host \
  *     --ours 'nm-host standalone' bin/nm-host --env NM_HOST_MODE=standalone \
@@ -55,6 +57,7 @@ public final class Throughput {
     int requests = 50_000;
     int window = 64;
     int rounds = 5;
+    int warmup = 0;
     String route = "hello";
     String origin = null;
     Path logs = Path.of("target", "logs");
@@ -64,6 +67,7 @@ public final class Throughput {
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--window" -> window = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--route" -> route = args[++i];
         case "--origin" -> origin = args[++i];
         case "--logs" -> logs = Path.of(args[++i]);
@@ -83,6 +87,13 @@ public final class Throughput {
     }
     Files.createDirectories(logs);
 
+    for (int round = 1; round <= warmup; round++) {
+      for (int h = 0; h < hosts.size(); h++) {
+        Host host = hosts.get((h + round) % hosts.size());
+        Run run = measure(host, origin, route, requests, window, logs.resolve(host.label().replace(' ', '-') + "-warmup-" + round + ".stderr"));
+        System.err.printf(Locale.ROOT, "warm-up %d  %-20s %10.0f req/s (not counted)%n", round, host.label(), run.requestsPerSecond());
+      }
+    }
     Map<Host, List<Run>> runs = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       for (int h = 0; h < hosts.size(); h++) {
