@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -147,7 +146,25 @@ public final class BertTokenizer {
               .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
               .toString();
     }
-    return lowercase ? normalized.toLowerCase(Locale.ROOT) : normalized;
+    return lowercase ? lowercase(normalized) : normalized;
+  }
+
+  /**
+   * Lowercases each character on its own, as Rust's {@code char::to_lowercase} does in the tokenizers library:
+   * unlike {@code String.toLowerCase}, a capital sigma at the end of a word becomes σ, not ς.
+   */
+  private static String lowercase(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (c == 0x130) {
+        out.append("i\u0307"); // İ, the one character whose lowercase is two
+      } else {
+        out.appendCodePoint(Character.toLowerCase(c));
+      }
+    }
+    return out.toString();
   }
 
   /** Splits on whitespace (dropped) and around each punctuation character (kept as its own word). */

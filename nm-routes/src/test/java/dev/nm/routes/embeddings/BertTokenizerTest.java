@@ -89,6 +89,21 @@ class BertTokenizerTest {
     assertEquals(32, compared);
   }
 
+  /**
+   * Lowercases one character at a time, as the tokenizers library does: a final capital sigma becomes σ, not the
+   * final form ς that {@code String.toLowerCase} picks from the context.
+   */
+  @Test
+  void aFinalCapitalSigmaLowercasesToTheSameSigmaAsAnyOther() throws IOException {
+    assertHuggingFaceIds("ΟΔΟΣ ΣΑΣ", 101, 1169, 29722, 29730, 29733, 1173, 14608, 29733, 102);
+    assertHuggingFaceIds("ΑΘΗΝΑΣ.", 101, 1155, 29725, 24824, 16177, 14608, 29733, 1012, 102);
+  }
+
+  /** Asserts the ids that Hugging Face tokenizers 0.23 gives {@code text} with the real model's tokenizer.json. */
+  private static void assertHuggingFaceIds(String text, int... expected) throws IOException {
+    assertArrayEquals(expected, TestEmbeddingModel.tokenizer().encode(text, 256), text);
+  }
+
   @Test
   void theLongReferenceTextIsTruncatedToTheWindow() throws IOException {
     BertTokenizer tokenizer = TestEmbeddingModel.tokenizer();
