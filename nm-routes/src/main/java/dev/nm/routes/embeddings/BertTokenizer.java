@@ -239,6 +239,11 @@ public final class BertTokenizer {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || Character.getType(c) == Character.SPACE_SEPARATOR;
   }
 
+  /**
+   * Control, format and private-use characters, which clean_text deletes. Not unassigned ones: the tokenizers
+   * library keeps those (as unknown tokens), and what is unassigned depends on the JDK's Unicode version. A lone
+   * surrogate, which only a Java string can hold, goes too.
+   */
   private static boolean isControl(int c) {
     if (c == '\t' || c == '\n' || c == '\r') {
       return false;
@@ -246,7 +251,6 @@ public final class BertTokenizer {
     int type = Character.getType(c);
     return type == Character.CONTROL
         || type == Character.FORMAT
-        || type == Character.UNASSIGNED
         || type == Character.PRIVATE_USE
         || type == Character.SURROGATE;
   }

@@ -99,6 +99,18 @@ class BertTokenizerTest {
     assertHuggingFaceIds("ΑΘΗΝΑΣ.", 101, 1155, 29725, 24824, 16177, 14608, 29733, 1012, 102);
   }
 
+  /**
+   * Characters that the JDK's Unicode tables call unassigned are kept, as the tokenizers library keeps them (it
+   * deletes only control, format and private-use characters): U+0378 is unassigned, and emoji newer than the JDK's
+   * Unicode version (🫠 and 🫶 are Unicode 14; JDK 17 knows Unicode 13) looked unassigned and were dropped.
+   */
+  @Test
+  void unassignedCharactersAndNewerEmojiAreUnknownTokensNotDropped() throws IOException {
+    assertHuggingFaceIds("\u0378", 101, 100, 102);
+    assertHuggingFaceIds("a\u0378b", 101, 100, 102);
+    assertHuggingFaceIds("I love it \uD83E\uDEE0 \uD83E\uDEF6\uD83C\uDFFD!", 101, 1045, 2293, 2009, 100, 100, 999, 102);
+  }
+
   /** Asserts the ids that Hugging Face tokenizers 0.23 gives {@code text} with the real model's tokenizer.json. */
   private static void assertHuggingFaceIds(String text, int... expected) throws IOException {
     assertArrayEquals(expected, TestEmbeddingModel.tokenizer().encode(text, 256), text);
