@@ -269,14 +269,17 @@ public final class BertTokenizer {
         || type == Character.OTHER_PUNCTUATION;
   }
 
-  /** The CJK Unified Ideographs blocks, which BERT splits into one word per character. */
+  /**
+   * The CJK Unified Ideographs blocks, which BERT splits into one word per character: the tokenizers library's
+   * ranges, which start Extension E at U+2B920 rather than U+2B820, so U+2B820..U+2B91F are not among them.
+   */
   private static boolean isChineseChar(int c) {
     return (c >= 0x4E00 && c <= 0x9FFF)
         || (c >= 0x3400 && c <= 0x4DBF)
         || (c >= 0x20000 && c <= 0x2A6DF)
         || (c >= 0x2A700 && c <= 0x2B73F)
         || (c >= 0x2B740 && c <= 0x2B81F)
-        || (c >= 0x2B820 && c <= 0x2CEAF)
+        || (c >= 0x2B920 && c <= 0x2CEAF)
         || (c >= 0xF900 && c <= 0xFAFF)
         || (c >= 0x2F800 && c <= 0x2FA1F);
   }

@@ -111,6 +111,18 @@ class BertTokenizerTest {
     assertHuggingFaceIds("I love it \uD83E\uDEE0 \uD83E\uDEF6\uD83C\uDFFD!", 101, 1045, 2293, 2009, 100, 100, 999, 102);
   }
 
+  /**
+   * The tokenizers library's CJK ranges skip U+2B820..U+2B91F (its table starts the Extension E block at U+2B920
+   * where Google's BERT starts it at U+2B820), so those ideographs join the letters around them into one word.
+   */
+  @Test
+  void ideographsFromU2b820ToU2b91fAreNotIsolated() throws IOException {
+    assertHuggingFaceIds("x\uD86E\uDC20y", 101, 100, 102); // U+2B820
+    assertHuggingFaceIds("x\uD86E\uDD1Fy", 101, 100, 102); // U+2B91F
+    assertHuggingFaceIds("x\uD86E\uDD20y", 101, 1060, 100, 1061, 102); // U+2B920
+    assertHuggingFaceIds("x\uD86D\uDC1Fy", 101, 1060, 100, 1061, 102); // U+2B81F
+  }
+
   /** Asserts the ids that Hugging Face tokenizers 0.23 gives {@code text} with the real model's tokenizer.json. */
   private static void assertHuggingFaceIds(String text, int... expected) throws IOException {
     assertArrayEquals(expected, TestEmbeddingModel.tokenizer().encode(text, 256), text);
