@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The BERT WordPiece tokenizer described by a Hugging Face {@code tokenizer.json}, in pure Java: the same token
  * ids as the {@code tokenizers} library for {@code BertNormalizer} + {@code BertPreTokenizer} + {@code WordPiece}
- * + a {@code [CLS] $A [SEP]} template, which is what sentence-transformers' BERT-family models ship.
+ * + a {@code [CLS] $A [SEP]} template, which is what sentence-transformers' BERT-family models ship. Characters
+ * are classed as the library classes them ({@link BertCharacters}), not as {@link Character} does.
  *
  * <p>Written here rather than taken from DJL's binding because DJL downloads its native library for Linux at
  * run time, and a host must work offline. Immutable and thread-safe.
@@ -122,76 +123,156 @@ public final class BertTokenizer {
     return ids;
   }
 
-  private String normalize(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (cleanText && (c == 0 || c == 0xFFFD || isControl(c))) {
-                return;
-              }
-              if (cleanText && isWhitespace(c)) {
-                out.append(' ');
-              } else if (handleChineseChars && isChineseChar(c)) {
-                out.append(' ').appendCodePoint(c).append(' ');
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    String normalized = out.toString();
-    if (stripAccents) {
-      normalized =
-          Normalizer.normalize(normalized, Normalizer.Form.NFD).codePoints()
-              .filter(c -> Character.getType(c) != Character.NON_SPACING_MARK)
-              .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-              .toString();
-    }
-    return lowercase ? lowercase(normalized) : normalized;
-  }
-
   /**
-   * Lowercases each character on its own, as Rust's {@code char::to_lowercase} does in the tokenizers library:
-   * unlike {@code String.toLowerCase}, a capital sigma at the end of a word becomes σ, not ς.
+   * BertNormalizer: deletes control characters and turns whitespace into spaces (clean_text), surrounds CJK
+   * ideographs with spaces (handle_chinese_chars), decomposes (NFD) and deletes nonspacing marks (strip_accents),
+   * lowercases, each with the tokenizers library's own character tables ({@link BertCharacters}).
    */
-  private static String lowercase(String text) {
-    StringBuilder out = new StringBuilder(text.length());
+  String normalize(String text) {
+    Normalized out = new Normalized(text.length());
     for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
       i += Character.charCount(c);
-      if (c == 0x130) {
-        out.append("i\u0307"); // İ, the one character whose lowercase is two
+      int flags = BertCharacters.flags(c);
+      if (cleanText && (flags & BertCharacters.CONTROL) != 0) {
+        continue;
+      }
+      if (cleanText && (flags & BertCharacters.WHITESPACE) != 0) {
+        c = ' ';
+        flags = BertCharacters.flags(c);
+      }
+      if (handleChineseChars && (flags & BertCharacters.CHINESE) != 0) {
+        add(' ', out);
+        add(c, out);
+        add(' ', out);
       } else {
-        out.appendCodePoint(Character.toLowerCase(c));
+        add(c, out);
       }
     }
-    return out.toString();
+    return out.text.toString();
   }
 
-  /** Splits on whitespace (dropped) and around each punctuation character (kept as its own word). */
+  /** Appends {@code c}, decomposed and without its nonspacing marks if accents are stripped, and lowercased. */
+  private void add(int c, Normalized out) {
+    int flags = BertCharacters.flags(c);
+    if (!stripAccents) {
+      appendLowercase(c, flags, out.text);
+      return;
+    }
+    if (BertCharacters.isHangulSyllable(c)) {
+      int[] jamo = out.jamo;
+      BertCharacters.decomposeHangul(c, jamo);
+      for (int j = 0; j < 3 && jamo[j] != 0; j++) {
+        addDecomposed(jamo[j], out);
+      }
+      return;
+    }
+    int[] decomposition = BertCharacters.decomposition(c, flags);
+    if (decomposition == null) {
+      addDecomposed(c, out);
+    } else {
+      for (int part : decomposition) {
+        addDecomposed(part, out);
+      }
+    }
+  }
+
+  /**
+   * Appends a character of NFD's output unless it is a nonspacing mark. NFD puts each run of marks in the order of
+   * their combining classes; the marks that survive keep that order among themselves, so only they are ordered.
+   */
+  private void addDecomposed(int c, Normalized out) {
+    int flags = BertCharacters.flags(c);
+    int combiningClass = BertCharacters.combiningClass(c, flags);
+    if (combiningClass == 0) {
+      out.marks = 0;
+    }
+    if ((flags & BertCharacters.NONSPACING) != 0) {
+      return;
+    }
+    if (combiningClass == 0) {
+      appendLowercase(c, flags, out.text);
+      return;
+    }
+    int at = out.text.length();
+    int mark = out.marks;
+    while (mark > 0 && out.markClasses[mark - 1] > combiningClass) {
+      mark--;
+      at -= out.markLengths[mark];
+    }
+    int before = out.text.length();
+    appendLowercase(c, flags, out.text);
+    int length = out.text.length() - before;
+    if (at < before) {
+      String appended = out.text.substring(before);
+      out.text.setLength(before);
+      out.text.insert(at, appended);
+    }
+    out.addMark(mark, combiningClass, length);
+  }
+
+  private void appendLowercase(int c, int flags, StringBuilder out) {
+    String lower = lowercase ? BertCharacters.lowercase(c, flags) : null;
+    if (lower != null) {
+      out.append(lower);
+    } else {
+      out.appendCodePoint(c);
+    }
+  }
+
+  /** The text normalized so far, and the combining marks at its end that NFD orders. */
+  private static final class Normalized {
+    final StringBuilder text;
+    final int[] jamo = new int[3];
+    int marks;
+    int[] markClasses;
+    int[] markLengths;
+
+    Normalized(int length) {
+      text = new StringBuilder(length + 16);
+    }
+
+    /** Records a mark of {@code combiningClass}, {@code length} chars long, as the {@code index}th of its run. */
+    void addMark(int index, int combiningClass, int length) {
+      if (markClasses == null || marks == markClasses.length) {
+        int size = markClasses == null ? 4 : marks * 2;
+        markClasses = markClasses == null ? new int[size] : Arrays.copyOf(markClasses, size);
+        markLengths = markLengths == null ? new int[size] : Arrays.copyOf(markLengths, size);
+      }
+      System.arraycopy(markClasses, index, markClasses, index + 1, marks - index);
+      System.arraycopy(markLengths, index, markLengths, index + 1, marks - index);
+      markClasses[index] = combiningClass;
+      markLengths[index] = length;
+      marks++;
+    }
+  }
+
+  /**
+   * BertPreTokenizer: splits on whitespace (dropped) and around each punctuation character (kept as its own word),
+   * with the tokenizers library's tables.
+   */
   private static List<String> words(String text) {
     List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    text.codePoints()
-        .forEach(
-            c -> {
-              if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                flush(word, words);
-              } else if (isPunctuation(c)) {
-                flush(word, words);
-                words.add(Character.toString(c));
-              } else {
-                word.appendCodePoint(c);
-              }
-            });
-    flush(word, words);
-    return words;
-  }
-
-  private static void flush(StringBuilder word, List<String> words) {
-    if (word.length() > 0) {
-      words.add(word.toString());
-      word.setLength(0);
+    int wordStart = 0;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      int next = i + Character.charCount(c);
+      int flags = BertCharacters.flags(c);
+      if ((flags & (BertCharacters.SPLIT | BertCharacters.PUNCTUATION)) != 0) {
+        if (wordStart < i) {
+          words.add(text.substring(wordStart, i));
+        }
+        if ((flags & BertCharacters.SPLIT) == 0) {
+          words.add(text.substring(i, next));
+        }
+        wordStart = next;
+      }
+      i = next;
     }
+    if (wordStart < text.length()) {
+      words.add(text.substring(wordStart));
+    }
+    return words;
   }
 
   /** Greedy longest-match-first; a word with any piece missing from the vocabulary is one unknown token. */
@@ -233,54 +314,5 @@ public final class BertTokenizer {
     if (!condition) {
       throw new IllegalArgumentException(problem);
     }
-  }
-
-  private static boolean isWhitespace(int c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || Character.getType(c) == Character.SPACE_SEPARATOR;
-  }
-
-  /**
-   * Control, format and private-use characters, which clean_text deletes. Not unassigned ones: the tokenizers
-   * library keeps those (as unknown tokens), and what is unassigned depends on the JDK's Unicode version. A lone
-   * surrogate, which only a Java string can hold, goes too.
-   */
-  private static boolean isControl(int c) {
-    if (c == '\t' || c == '\n' || c == '\r') {
-      return false;
-    }
-    int type = Character.getType(c);
-    return type == Character.CONTROL
-        || type == Character.FORMAT
-        || type == Character.PRIVATE_USE
-        || type == Character.SURROGATE;
-  }
-
-  private static boolean isPunctuation(int c) {
-    if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) {
-      return true;
-    }
-    int type = Character.getType(c);
-    return type == Character.CONNECTOR_PUNCTUATION
-        || type == Character.DASH_PUNCTUATION
-        || type == Character.START_PUNCTUATION
-        || type == Character.END_PUNCTUATION
-        || type == Character.INITIAL_QUOTE_PUNCTUATION
-        || type == Character.FINAL_QUOTE_PUNCTUATION
-        || type == Character.OTHER_PUNCTUATION;
-  }
-
-  /**
-   * The CJK Unified Ideographs blocks, which BERT splits into one word per character: the tokenizers library's
-   * ranges, which start Extension E at U+2B920 rather than U+2B820, so U+2B820..U+2B91F are not among them.
-   */
-  private static boolean isChineseChar(int c) {
-    return (c >= 0x4E00 && c <= 0x9FFF)
-        || (c >= 0x3400 && c <= 0x4DBF)
-        || (c >= 0x20000 && c <= 0x2A6DF)
-        || (c >= 0x2A700 && c <= 0x2B73F)
-        || (c >= 0x2B740 && c <= 0x2B81F)
-        || (c >= 0x2B920 && c <= 0x2CEAF)
-        || (c >= 0xF900 && c <= 0xFAFF)
-        || (c >= 0x2F800 && c <= 0x2FA1F);
   }
 }

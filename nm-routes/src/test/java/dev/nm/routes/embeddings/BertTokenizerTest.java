@@ -123,6 +123,54 @@ class BertTokenizerTest {
     assertHuggingFaceIds("x\uD86D\uDC1Fy", 101, 1060, 100, 1061, 102); // U+2B81F
   }
 
+  /*
+   * The tokenizers library classifies characters with its own, older Unicode tables (bert-tables.txt), not the
+   * JDK's: the characters below are classed otherwise by JDK 17, and the ids here are the library's.
+   */
+
+  /** Marks newer than Unicode 8 are not nonspacing marks to the library: they stay, and the word is unknown. */
+  @Test
+  void stripsOnlyTheLibrarysNonspacingMarks() throws IOException {
+    assertHuggingFaceIds("la\u1DF8 mer", 101, 100, 21442, 102);
+    assertHuggingFaceIds("qaf\u08D4", 101, 100, 102);
+    assertHuggingFaceIds("ma\u0D3Bla", 101, 100, 102);
+  }
+
+  /** Format characters newer than Unicode 8 (Kaithi's number sign, Egyptian hieroglyph joiners) are kept. */
+  @Test
+  void deletesOnlyTheLibrarysFormatCharacters() throws IOException {
+    assertHuggingFaceIds("number\uD804\uDCCDsign", 101, 100, 102); // U+110CD
+    assertHuggingFaceIds("a\uD80D\uDC30b", 101, 100, 102); // U+13430
+  }
+
+  /** U+2E4C and U+2E43 are Unicode 11 and 10 punctuation; U+166D was punctuation in Unicode 8, a symbol since. */
+  @Test
+  void isolatesOnlyTheLibrarysPunctuation() throws IOException {
+    assertHuggingFaceIds("one\u2E4Ctwo", 101, 100, 102);
+    assertHuggingFaceIds("one\u2E43two", 101, 100, 102);
+    assertHuggingFaceIds("a\u166Db", 101, 1037, 100, 1038, 102);
+  }
+
+  /**
+   * NFD as the library does it: no decomposition newer than its tables (U+11938, Unicode 13), marks that survive
+   * stripping put in the order of the combining classes it knows, a starter (even a stripped one, U+0E31) ending
+   * the run of marks to order. The model's vocabulary makes all these words unknown, so the test reads the
+   * normalized text.
+   */
+  @Test
+  void decomposesAndOrdersMarksAsTheLibrarysNfd() throws IOException {
+    BertTokenizer tokenizer = tiny();
+    assertEquals("\uD806\uDD38", tokenizer.normalize("\uD806\uDD38"));
+    assertEquals("x\u1B44\u08D4", tokenizer.normalize("x\u08D4\u1B44"));
+    assertEquals("x\u1B44\u08D4", tokenizer.normalize("x\u08D4\u0301\u1B44"));
+    assertEquals("x\u08D4\u1B44", tokenizer.normalize("x\u08D4\u0E31\u1B44"));
+    assertEquals("x\u1DF6\u1B44", tokenizer.normalize("X\u1DF6\u1B44"));
+    // U+1D15F U+1D16D U+1D16E: a note that decomposes to U+1D158 U+1D165 (class 216), then classes 226 and 216
+    assertEquals("\uD834\uDD58\uD834\uDD65\uD834\uDD6E\uD834\uDD6D",
+        tokenizer.normalize("\uD834\uDD5F\uD834\uDD6D\uD834\uDD6E"));
+    assertEquals("u\u1112\u1161\u11AB i \u03C3", tokenizer.normalize("\u01D5\uD55C \u0130 \u03A3"));
+  }
+
   /** Asserts the ids that Hugging Face tokenizers 0.23 gives {@code text} with the real model's tokenizer.json. */
   private static void assertHuggingFaceIds(String text, int... expected) throws IOException {
     assertArrayEquals(expected, TestEmbeddingModel.tokenizer().encode(text, 256), text);
