@@ -38,6 +38,8 @@ OTHERS = [
     "我喜欢机器学习和自然语言处理。",
     "Привет, как дела? Всё хорошо.",
     "Emoji 🚀 and symbols: <html>&amp; 100% [SEP] #tag @user",
+    # Lowercased letter by letter (Σ becomes σ even at a word's end); emoji newer than the JDK's Unicode kept.
+    "ΟΔΟΣ ΑΘΗΝΑΣ: we love it 🫠🫶🏽",
     "   leading and trailing whitespace\tand\ttabs\nand newlines   ",
     "A native messaging host lets a browser extension exchange JSON messages with a program on the "
     "user's computer through its standard input and output, one length-prefixed frame at a time.",

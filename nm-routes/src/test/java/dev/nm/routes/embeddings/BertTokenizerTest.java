@@ -86,7 +86,7 @@ class BertTokenizerTest {
         compared++;
       }
     }
-    assertEquals(32, compared);
+    assertEquals(33, compared);
   }
 
   /**
