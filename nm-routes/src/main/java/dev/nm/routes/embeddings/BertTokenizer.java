@@ -86,7 +86,7 @@ public final class BertTokenizer {
     if (maxTokens < 2) {
       throw new IllegalArgumentException("maxTokens must be at least 2, was " + maxTokens);
     }
-    List<Integer> pieces = wordPieces(text);
+    List<Integer> pieces = wordPieces(text, maxTokens - 2);
     int kept = Math.min(pieces.size(), maxTokens - 2);
     int[] ids = new int[kept + 2];
     ids[0] = clsId;
@@ -99,26 +99,40 @@ public final class BertTokenizer {
 
   /** The word-piece ids of {@code text}, without special tokens or truncation. */
   List<Integer> wordPieces(String text) {
+    return wordPieces(text, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The word-piece ids of {@code text}, without special tokens, from the first on until there are at least
+   * {@code enough} (the rest cannot change them). The added tokens ({@code [SEP]}...) are found in the text as it
+   * is, the leftmost first, and the text between them is normalized and split into words.
+   */
+  private List<Integer> wordPieces(String text, int enough) {
     List<Integer> ids = new ArrayList<>();
+    String[] tokens = addedTokens.keySet().toArray(String[]::new);
+    int[] next = new int[tokens.length]; // where each token is found next, -1 if nowhere
+    for (int t = 0; t < tokens.length; t++) {
+      next[t] = text.indexOf(tokens[t]);
+    }
     int start = 0;
-    while (start < text.length()) {
+    while (start < text.length() && ids.size() < enough) {
       int addedAt = text.length();
-      String added = null;
-      for (String token : addedTokens.keySet()) {
-        int at = text.indexOf(token, start);
-        if (at >= 0 && at < addedAt) {
-          addedAt = at;
-          added = token;
+      int added = -1;
+      for (int t = 0; t < tokens.length; t++) {
+        if (next[t] >= 0 && next[t] < start) {
+          next[t] = text.indexOf(tokens[t], start);
+        }
+        if (next[t] >= 0 && next[t] < addedAt) {
+          addedAt = next[t];
+          added = t;
         }
       }
-      for (String word : words(normalize(text.substring(start, addedAt)))) {
-        appendWordPieces(word, ids);
-      }
-      if (added == null) {
+      appendWords(normalize(text.substring(start, addedAt)), ids, enough);
+      if (added < 0 || ids.size() >= enough) {
         break;
       }
-      ids.add(addedTokens.get(added));
-      start = addedAt + added.length();
+      ids.add(addedTokens.get(tokens[added]));
+      start = addedAt + tokens[added].length();
     }
     return ids;
   }
@@ -248,31 +262,30 @@ public final class BertTokenizer {
   }
 
   /**
-   * BertPreTokenizer: splits on whitespace (dropped) and around each punctuation character (kept as its own word),
-   * with the tokenizers library's tables.
+   * BertPreTokenizer, then WordPiece: splits normalized text on whitespace (dropped) and around each punctuation
+   * character (kept as its own word), with the tokenizers library's tables, and appends the words' pieces until
+   * there are at least {@code enough}.
    */
-  private static List<String> words(String text) {
-    List<String> words = new ArrayList<>();
+  private void appendWords(String text, List<Integer> ids, int enough) {
     int wordStart = 0;
-    for (int i = 0; i < text.length(); ) {
+    for (int i = 0; i < text.length() && ids.size() < enough; ) {
       int c = text.codePointAt(i);
       int next = i + Character.charCount(c);
       int flags = BertCharacters.flags(c);
       if ((flags & (BertCharacters.SPLIT | BertCharacters.PUNCTUATION)) != 0) {
         if (wordStart < i) {
-          words.add(text.substring(wordStart, i));
+          appendWordPieces(text.substring(wordStart, i), ids);
         }
-        if ((flags & BertCharacters.SPLIT) == 0) {
-          words.add(text.substring(i, next));
+        if ((flags & BertCharacters.SPLIT) == 0 && ids.size() < enough) {
+          appendWordPieces(text.substring(i, next), ids);
         }
         wordStart = next;
       }
       i = next;
     }
-    if (wordStart < text.length()) {
-      words.add(text.substring(wordStart));
+    if (wordStart < text.length() && ids.size() < enough) {
+      appendWordPieces(text.substring(wordStart), ids);
     }
-    return words;
   }
 
   /** Greedy longest-match-first; a word with any piece missing from the vocabulary is one unknown token. */

@@ -3,12 +3,14 @@ package dev.nm.routes.embeddings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +66,19 @@ class BertTokenizerTest {
   void truncatesToTheWindowKeepingClsAndSep() throws IOException {
     assertArrayEquals(new int[] {2, 4, 5, 3}, tiny().encode("unaffable", 4));
     assertArrayEquals(new int[] {2, 3}, tiny().encode("", 4));
+  }
+
+  /**
+   * Special tokens are found in one pass: each was searched for again from each one found, so a text of many
+   * (200,000 [SEP] in a megabyte, well under a message's limit) took minutes.
+   */
+  @Test
+  void aTextOfManySpecialTokensTakesLinearTime() throws IOException {
+    BertTokenizer tokenizer = tiny();
+    String text = "a[SEP]".repeat(200_000);
+    int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> tokenizer.encode(text, 6));
+    assertArrayEquals(new int[] {2, 10, 3, 10, 3, 3}, ids);
+    assertEquals(400_000, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> tokenizer.wordPieces(text)).size());
   }
 
   @Test
