@@ -105,7 +105,7 @@ public final class BertTokenizer {
   /**
    * The word-piece ids of {@code text}, without special tokens, from the first on until there are at least
    * {@code enough} (the rest cannot change them). The added tokens ({@code [SEP]}...) are found in the text as it
-   * is, the leftmost first, and the text between them is normalized and split into words.
+   * is, the leftmost first and the longest of those, and the text between them is normalized and split into words.
    */
   private List<Integer> wordPieces(String text, int enough) {
     List<Integer> ids = new ArrayList<>();
@@ -122,7 +122,8 @@ public final class BertTokenizer {
         if (next[t] >= 0 && next[t] < start) {
           next[t] = text.indexOf(tokens[t], start);
         }
-        if (next[t] >= 0 && next[t] < addedAt) {
+        if (next[t] >= 0
+            && (next[t] < addedAt || next[t] == addedAt && tokens[t].length() > tokens[added].length())) {
           addedAt = next[t];
           added = t;
         }

@@ -68,6 +68,20 @@ class BertTokenizerTest {
     assertArrayEquals(new int[] {2, 3}, tiny().encode("", 4));
   }
 
+  /** Of added tokens found at the same place, the longest is taken, as the tokenizers library does. */
+  @Test
+  void theLongestAddedTokenAtAPlaceIsTaken() throws IOException {
+    Path json =
+        Files.writeString(
+            dir.resolve("longest.json"),
+            TINY_TOKENIZER.replace(
+                "{\"id\": 3, \"content\": \"[SEP]\"}]",
+                "{\"id\": 3, \"content\": \"[SEP]\"}, {\"id\": 12, \"content\": \"[SEP]!\"}]"));
+    BertTokenizer tokenizer = BertTokenizer.load(json);
+    assertArrayEquals(new int[] {2, 10, 12, 10, 3}, tokenizer.encode("a[SEP]!a", 16));
+    assertArrayEquals(new int[] {2, 10, 3, 10, 3}, tokenizer.encode("a[SEP]a", 16));
+  }
+
   /**
    * Special tokens are found in one pass: each was searched for again from each one found, so a text of many
    * (200,000 [SEP] in a megabyte, well under a message's limit) took minutes.
