@@ -45,7 +45,10 @@ public final class BertTokenizer {
     require(!vocab.isEmpty(), "model.vocab is empty");
     addedTokens = new LinkedHashMap<>();
     for (JsonNode token : root.path("added_tokens")) {
-      addedTokens.put(token.path("content").asText(), token.path("id").asInt());
+      String content = token.path("content").asText();
+      // An empty one would be found at every place in every text, and tokenizing would never end.
+      require(!content.isEmpty(), "added_tokens holds a token of empty content (id " + token.path("id").asInt() + ")");
+      addedTokens.put(content, token.path("id").asInt());
     }
     continuingPrefix = model.path("continuing_subword_prefix").asText("##");
     unknownId = idOf(model.path("unk_token").asText("[UNK]"));

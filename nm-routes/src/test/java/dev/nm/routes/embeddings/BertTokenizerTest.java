@@ -96,6 +96,19 @@ class BertTokenizerTest {
   }
 
   @Test
+  void refusesAnAddedTokenOfEmptyContentWhichWouldBeFoundEverywhere() throws IOException {
+    Path json =
+        Files.writeString(
+            dir.resolve("empty-added.json"),
+            TINY_TOKENIZER.replace(
+                "{\"id\": 3, \"content\": \"[SEP]\"}]", "{\"id\": 3, \"content\": \"[SEP]\"}, {\"id\": 12, \"content\": \"\"}]"));
+    IOException e = assertThrows(IOException.class, () -> BertTokenizer.load(json));
+    assertEquals(
+        json + " is not a BERT WordPiece tokenizer (added_tokens holds a token of empty content (id 12)); nm runs only those",
+        e.getMessage());
+  }
+
+  @Test
   void refusesATokenizerThatIsNotWordPiece() throws IOException {
     Path bpe = Files.writeString(dir.resolve("bpe.json"), TINY_TOKENIZER.replace("\"WordPiece\"", "\"BPE\""));
     IOException e = assertThrows(IOException.class, () -> BertTokenizer.load(bpe));
