@@ -48,6 +48,9 @@ javac -d "$work/classes" -cp "$classpath" "$here/HostChatBench.java"
 # A hermetic nm home whose daemon serves the model with the benchmark's threads and nm's default slots.
 # The benchmark's requests all come from one origin; HEAVY's default rate limit (60 a minute) would throttle them.
 origin="chrome-extension://knldjmfmopnpolahpmmgbagdohdnhkik/"
+# A fresh home each run: the report reads the engine's timings from the daemon's log, which a kept directory's
+# earlier run would have left behind (the log appends).
+rm -rf "$work/nm-home"
 export NM_HOST_HOME="$work/nm-home" NM_HOST_MODELS_DIR="$(dirname "$model")" NM_AI_THREADS="$threads"
 mkdir -p "$NM_HOST_HOME"
 cat >"$NM_HOST_HOME/config.json" <<EOF
