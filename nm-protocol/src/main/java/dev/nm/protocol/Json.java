@@ -1,7 +1,6 @@
 package dev.nm.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -52,11 +51,7 @@ public final class Json {
   public static ObjectMapper newMapper() {
     JsonFactory factory =
         JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
-                    .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
-                    .build())
+            .streamReadConstraints(ProtocolLimits.readConstraints())
             .addDecorator(FiniteNumbers.generators())
             .build();
     return JsonMapper.builder(factory)

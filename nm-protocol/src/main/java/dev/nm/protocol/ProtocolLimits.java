@@ -1,5 +1,7 @@
 package dev.nm.protocol;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
 /** The limits browsers impose on native messaging, and the ones nm adds. */
 public final class ProtocolLimits {
   /** Version of the envelope protocol described in {@code docs/protocol.md}. */
@@ -25,4 +27,16 @@ public final class ProtocolLimits {
   public static final int MAX_JSON_NESTING_DEPTH = 64;
 
   private ProtocolLimits() {}
+
+  /**
+   * These limits as Jackson applies them to a parser: {@link #MAX_JSON_NESTING_DEPTH} levels, and strings as long
+   * as a frame may be. {@link Json#newMapper()} reads with them, and so does any reader that must refuse what the
+   * host's mapper refuses.
+   */
+  public static StreamReadConstraints readConstraints() {
+    return StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_JSON_NESTING_DEPTH)
+        .maxStringLength(MAX_INBOUND_FRAME_BYTES)
+        .build();
+  }
 }

@@ -3,7 +3,6 @@ package dev.nm.host.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
@@ -225,14 +224,7 @@ final class InFlightRequests {
   private static final class Parsers {
     static final JsonFactory JSON = new JsonFactory();
     /** Bound as the daemon's {@link dev.nm.protocol.Json#newMapper()} is, so that it refuses what the daemon refuses. */
-    static final JsonFactory REQUESTS =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(ProtocolLimits.MAX_JSON_NESTING_DEPTH)
-                    .maxStringLength(ProtocolLimits.MAX_INBOUND_FRAME_BYTES)
-                    .build())
-            .build();
+    static final JsonFactory REQUESTS = JsonFactory.builder().streamReadConstraints(ProtocolLimits.readConstraints()).build();
   }
 
   /**
