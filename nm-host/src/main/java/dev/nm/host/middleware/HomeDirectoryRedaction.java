@@ -3,6 +3,7 @@ package dev.nm.host.middleware;
 import dev.nm.host.HostPaths;
 import dev.nm.route.RouteException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,37 +39,16 @@ public final class HomeDirectoryRedaction implements Middleware {
     try {
       return next.proceed(call);
     } catch (RouteException e) {
-      if (!mentionsHome(e)) {
+      String message = redact(e.getMessage());
+      Map<String, Object> details = new LinkedHashMap<>();
+      e.details().forEach((key, value) -> details.put(key, value instanceof String text ? redact(text) : value));
+      if (Objects.equals(message, e.getMessage()) && details.equals(e.details())) {
         throw e;
       }
-      RouteException redacted = new RouteException(e.code(), redact(e.getMessage()), e);
-      e.details().forEach((key, value) -> redacted.withDetail(key, value instanceof String text ? redact(text) : value));
+      RouteException redacted = new RouteException(e.code(), message, e);
+      details.forEach(redacted::withDetail);
       throw redacted;
     }
-  }
-
-  private boolean mentionsHome(RouteException e) {
-    if (mentions(e.getMessage())) {
-      return true;
-    }
-    for (Map.Entry<String, Object> detail : e.details().entrySet()) {
-      if (detail.getValue() instanceof String text && mentions(text)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean mentions(String text) {
-    if (text == null) {
-      return false;
-    }
-    for (String home : homes) {
-      if (text.contains(home)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Each home, where it starts a path (followed by a separator or the text's end, not "/home/alicex"), as "~". */
