@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +33,7 @@ import java.util.Objects;
  *
  * <p>Decoding is strict: a body must be well-formed UTF-8 (no overlong forms, no encoded surrogates, which
  * Jackson alone lets through, and no UTF-16 or UTF-32, which Jackson alone detects and accepts) holding
- * exactly one JSON object.
+ * exactly one JSON object, in which no object repeats a key.
  */
 public final class EnvelopeCodec {
   /** Request ids longer than this are refused: they are echoed in every reply and logged. */
@@ -53,7 +55,12 @@ public final class EnvelopeCodec {
   /** A codec over a mapper configured like {@link Json#newMapper()}. */
   public EnvelopeCodec(ObjectMapper mapper) {
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Trailing data is refused by readOneValue, with the byte it starts at. A repeated key is refused too: which
+    // of {"model": "a", "model": "b"} did the writer mean?
+    this.treeReader =
+        mapper.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
   }
 
   /** The mapper that reads and writes payloads and data. */
@@ -226,6 +233,10 @@ public final class EnvelopeCodec {
           throw invalidJson("JSON nests deeper than " + ProtocolLimits.MAX_JSON_NESTING_DEPTH + " levels");
         }
         throw invalidJson("frame exceeds a JSON limit: " + overLimit(parser));
+      } catch (MismatchedInputException e) {
+        // Reading a tree, Jackson mismatches input only on a repeated key (FAIL_ON_READING_DUP_TREE_KEY); the
+        // parser stands on the repeated key's value.
+        throw invalidJson(repeatedKey(parser));
       } catch (JsonEOFException e) {
         throw invalidJson("frame is not valid JSON: it ends inside " + unfinished(e, parser) + " (at byte " + body.length + ")");
       } catch (JsonProcessingException e) {
@@ -235,6 +246,17 @@ public final class EnvelopeCodec {
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     }
+  }
+
+  private static String repeatedKey(JsonParser parser) {
+    JsonStreamContext object = parser.getParsingContext();
+    if (parser.currentToken() == JsonToken.START_OBJECT || parser.currentToken() == JsonToken.START_ARRAY) {
+      object = object.getParent(); // the repeated key's value is a container, and the parser stands in it
+    }
+    String in = FieldPath.container(object);
+    long at = parser.currentTokenLocation().getByteOffset();
+    return "frame repeats the key \"" + object.getCurrentName() + "\" in "
+        + (in.isEmpty() ? "the envelope" : in) + " (its second value at byte " + at + "); an object names each key once";
   }
 
   /**

@@ -117,6 +117,24 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void aRepeatedKeyIsRefusedWhereverItIs() {
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"request_id\":\"r2\"}"), ErrorCode.INVALID_JSON, null, null,
+        "frame repeats the key \"request_id\" in the envelope (its second value at byte 44);"
+            + " an object names each key once");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"model\":\"a\",\"model\":\"b\"}}"),
+        ErrorCode.INVALID_JSON, null, null,
+        "frame repeats the key \"model\" in payload (its second value at byte 62);"
+            + " an object names each key once");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"m\":[{\"a\":1,\"a\":{}}],\"m\":[]}}"),
+        ErrorCode.INVALID_JSON, null, null,
+        "frame repeats the key \"a\" in payload.m[0] (its second value at byte 58);"
+            + " an object names each key once");
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{},\"payload\":[1]}"), ErrorCode.INVALID_JSON, null, null,
+        "frame repeats the key \"payload\" in the envelope (its second value at byte 54);"
+            + " an object names each key once");
+  }
+
+  @Test
   void truncatedJsonSaysWhatItEndsInside() {
     assertFailure(utf8("{\"request_id\":\"r1\""), ErrorCode.INVALID_JSON, null, null,
         "frame is not valid JSON: it ends inside an object (at byte 18)");

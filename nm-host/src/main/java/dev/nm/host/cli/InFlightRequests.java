@@ -3,6 +3,7 @@ package dev.nm.host.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ProtocolLimits;
 import java.io.IOException;
@@ -106,8 +107,9 @@ final class InFlightRequests {
   /**
    * The id the daemon will answer this request under, or null where it answers {@code "request_id": null}
    * and no reply can end it: {@link dev.nm.protocol.EnvelopeCodec#decodeRequest}'s rules, read with a streaming
-   * parser bound by the same limits. A frame that is not strict UTF-8, breaks a JSON limit or holds data after
-   * its object has none, nor has a {@code request_id} that is not a string of 1 to 256 characters.
+   * parser bound by the same limits. A frame that is not strict UTF-8, breaks a JSON limit, repeats a key in any
+   * object or holds data after its object has none, nor has a {@code request_id} that is not a string of 1 to 256
+   * characters.
    */
   static String answeredId(byte[] requestFrame) {
     if (!isStrictUtf8(requestFrame)) {
@@ -119,7 +121,6 @@ final class InFlightRequests {
       }
       String requestId = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        // The last of repeated keys counts, as in the daemon's tree.
         if (parser.currentName().equals("request_id")) {
           requestId = parser.nextToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
         } else {
@@ -223,8 +224,15 @@ final class InFlightRequests {
   /** Loaded on first use only, after a launch's first reply has been delivered. */
   private static final class Parsers {
     static final JsonFactory JSON = new JsonFactory();
-    /** Bound as the daemon's {@link dev.nm.protocol.Json#newMapper()} is, so that it refuses what the daemon refuses. */
-    static final JsonFactory REQUESTS = JsonFactory.builder().streamReadConstraints(ProtocolLimits.readConstraints()).build();
+    /**
+     * Bound as the daemon's {@link dev.nm.protocol.Json#newMapper()} is, and refusing repeated keys as its
+     * {@link EnvelopeCodec} does, so that it refuses what the daemon refuses.
+     */
+    static final JsonFactory REQUESTS =
+        JsonFactory.builder()
+            .streamReadConstraints(ProtocolLimits.readConstraints())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
   }
 
   /**

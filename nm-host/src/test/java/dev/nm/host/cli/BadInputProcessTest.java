@@ -57,6 +57,16 @@ class BadInputProcessTest {
   }
 
   @Test
+  void aRepeatedKeyIsInvalidJsonNamingTheKey() throws Exception {
+    JsonNode reply = exchange("{\"request_id\":\"d1\",\"route\":\"test.ratio\",\"payload\":{\"numerator\":1,\"numerator\":2,\"denominator\":1}}");
+
+    assertEquals("{\"request_id\":null,\"success\":false,\"error\":{\"code\":\"INVALID_JSON\",\"message\":\"frame repeats the"
+        + " key \\\"numerator\\\" in payload (its second value at byte 77); an object names each key once\",\"details\":{}}}",
+        reply.toString());
+    assertStillServes();
+  }
+
+  @Test
   void aNumberBeyondADoubleIsAValidationErrorNamingTheField() throws Exception {
     JsonNode reply = exchange("{\"request_id\":\"v1\",\"route\":\"test.ratio\",\"payload\":{\"numerator\":1,\"denominator\":-1e400}}");
 

@@ -115,6 +115,8 @@ class InFlightRequestsTest {
             utf8("{\"request_id\":\"trailing\",\"route\":\"hello\"} x"),
             utf8("{\"request_id\":\"twice\",\"route\":\"hello\"}{}"),
             utf8("{\"request_id\":\"later\",\"route\":\"hello\",\"request_id\":7}"),
+            utf8("{\"request_id\":\"again\",\"route\":\"hello\",\"request_id\":\"again\"}"),
+            utf8("{\"request_id\":\"nested\",\"route\":\"hello\",\"payload\":{\"a\":[{\"b\":1,\"b\":2}]}}"),
             "{\"request_id\":\"utf16\",\"route\":\"hello\"}".getBytes(StandardCharsets.UTF_16LE),
             concat(utf8("{\"request_id\":\"overlong\",\"route\":\"hello\",\"payload\":{\"a\":\""),
                 new byte[] {(byte) 0xc0, (byte) 0xaf}, utf8("\"}}")),
