@@ -11,7 +11,14 @@ import java.util.function.BooleanSupplier;
 public interface GenerationModel extends AutoCloseable {
   LoadOptions options();
 
-  /** Renders a conversation into a prompt with the model's own chat template, ending where the assistant speaks. */
+  /**
+   * Renders a conversation into a prompt with the model's own chat template, ending where the assistant speaks.
+   * To generate from a conversation, call {@link #generateChat}, which may spare a model this separate call.
+   *
+   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a system message after a user
+   *     message)
+   * @throws BackendException if the chat template fails
+   */
   String applyChatTemplate(List<ChatMessage> messages);
 
   /** The tokens of {@code text}, without the special tokens a prompt may be given. */
@@ -30,6 +37,25 @@ public interface GenerationModel extends AutoCloseable {
    * @throws BackendException if the engine fails
    */
   GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);
+
+  /**
+   * Generates the next turn of a conversation: renders {@code messages} with the model's chat template, as
+   * {@link #applyChatTemplate} does, and continues that prompt as {@link #generate} does, with the same
+   * listener, cancellation and result. The chat routes call this, never the two apart, so that a model whose
+   * engine runs elsewhere (another process, another machine) can do both in one call to it. The default renders,
+   * then generates; an override must behave the same, also when {@code cancelled} turns true while the template
+   * is being rendered (the generation then ends with finish reason cancelled, as if it had turned true while
+   * waiting for a slot).
+   *
+   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a system message after a user
+   *     message), or the prompt it renders to is no tokens at all
+   * @throws ContextOverflowException if the prompt leaves no room in a slot's context
+   * @throws BackendException if the chat template or the engine fails
+   */
+  default GenerationResult generateChat(
+      List<ChatMessage> messages, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    return generate(applyChatTemplate(messages), params, listener, cancelled);
+  }
 
   /**
    * The memory the model's engine holds now, where it can be told apart: the resident set of a process that runs
