@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the inference routes ({@code chat}, {@code generate}, {@code responses}) share: picks the model, applies
- * the caller's defaults, renders the prompt, runs the generation where {@code stop_generation} can reach it,
+ * the caller's defaults, runs the generation (a conversation's in one call to the model, which renders it with its
+ * chat template: {@link Prompt#generate}) where {@code stop_generation} can reach it,
  * records its measurements in {@link GenerationMetrics}, and turns engine failures into the protocol's errors.
  */
 public final class GenerationService {
@@ -68,8 +69,9 @@ public final class GenerationService {
    * Generates for one call, passing text to {@code listener} as it is decoded. Ends early, with finish reason
    * {@code cancelled}, when the call is cancelled or {@code stop_generation} names it.
    *
-   * @throws RouteException {@code NOT_FOUND} for an unknown model, {@code VALIDATION_ERROR} for a prompt that
-   *     does not fit the context, {@code BACKEND_ERROR} if the engine fails
+   * @throws RouteException {@code NOT_FOUND} for an unknown model, {@code VALIDATION_ERROR} (on the prompt's
+   *     field) for a conversation the chat template refuses or a prompt that does not fit the context,
+   *     {@code BACKEND_ERROR} if the engine fails
    */
   public Completion generate(GenerationRequest request, RouteContext context, TokenListener listener) {
     String model = resolveModel(request.model());
@@ -83,7 +85,7 @@ public final class GenerationService {
       GenerationResult result =
           models.use(
               model,
-              engine -> engine.generate(request.prompt().render(engine), sampling(request, context), counting, cancelled));
+              engine -> request.prompt().generate(engine, sampling(request, context), counting, cancelled));
       metrics.record(model, result);
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {

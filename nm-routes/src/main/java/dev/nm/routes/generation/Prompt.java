@@ -2,7 +2,11 @@ package dev.nm.routes.generation;
 
 import dev.nm.routes.backend.ChatMessage;
 import dev.nm.routes.backend.GenerationModel;
+import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.SamplingParams;
+import dev.nm.routes.backend.TokenListener;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** What to generate from: a conversation rendered with the model's chat template, or raw text. */
 public sealed interface Prompt {
@@ -10,11 +14,13 @@ public sealed interface Prompt {
   String field();
 
   /**
-   * The text the model continues.
+   * Generates from this prompt with {@code model}: a conversation with {@link GenerationModel#generateChat}, which
+   * renders it where the model's engine runs, text with {@link GenerationModel#generate}.
    *
-   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a misplaced system message)
+   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a misplaced system message), and
+   *     as {@link GenerationModel#generate} throws it
    */
-  String render(GenerationModel model);
+  GenerationResult generate(GenerationModel model, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);
 
   record Chat(List<ChatMessage> messages, String field) implements Prompt {
     public Chat {
@@ -22,15 +28,17 @@ public sealed interface Prompt {
     }
 
     @Override
-    public String render(GenerationModel model) {
-      return model.applyChatTemplate(messages);
+    public GenerationResult generate(
+        GenerationModel model, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+      return model.generateChat(messages, params, listener, cancelled);
     }
   }
 
   record Text(String text, String field) implements Prompt {
     @Override
-    public String render(GenerationModel model) {
-      return text;
+    public GenerationResult generate(
+        GenerationModel model, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+      return model.generate(text, params, listener, cancelled);
     }
   }
 }
