@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What a host and its engine process say to each other, one JSON object per frame (the native-messaging
  * framing, over the engine's stdin and stdout). The host sends {@link Call}s, each with an id of its own; the
  * engine answers each with one {@link Reply} of that id, except {@code generate}, which it answers with a
- * reply per piece of text and then one holding the result, and {@code cancel}, which it does not answer.
+ * reply per piece of text and then one holding the result, and {@code cancel}, which it does not answer. A chat
+ * is one {@code generate} carrying the conversation, which the engine renders with the model's chat template
+ * itself: no call and reply before the generation starts.
  */
 final class EngineMessages {
   private EngineMessages() {}
@@ -65,7 +67,8 @@ final class EngineMessages {
             Call.countPromptTokens(4, "<|im_start|>user\nHi<|im_end|>\n"),
             Call.generate(5, "<|im_start|>user\nHi<|im_end|>\n", params),
             Call.generate(6, "Once upon a time", SamplingParams.DEFAULTS),
-            Call.cancel(7, 5));
+            Call.generateChat(7, List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi")), params),
+            Call.cancel(8, 7));
     GenerationResult result =
         new GenerationResult("Hello there.", FinishReason.STOP, 12, 4,
             new GenerationTimings(Duration.ofNanos(1_000), Duration.ofMillis(40), Duration.ofMillis(30)));
@@ -73,7 +76,8 @@ final class EngineMessages {
         List.of(
             Reply.done(1), Reply.text(2, "<|im_start|>user\nHi"), Reply.tokens(3, new int[] {1, 2, 3}),
             Reply.count(4, 9), Reply.text(5, " there", 1), Reply.result(5, result),
-            Reply.failure(6, new ContextOverflowException(3000, 2048)), Reply.failure(6, new BackendException("failed")));
+            Reply.failure(6, new ContextOverflowException(3000, 2048)), Reply.failure(6, new BackendException("failed")),
+            Reply.failure(7, new IllegalArgumentException("system messages must come before user and assistant messages")));
     try {
       for (int i = 0; i < rounds; i++) {
         for (Call call : sampleCalls) {
@@ -91,7 +95,10 @@ final class EngineMessages {
     }
   }
 
-  /** A call to the engine; the fields its operation does not use are null. */
+  /**
+   * A call to the engine; the fields its operation does not use are null. A {@code generate} has either
+   * {@code text}, the prompt, or {@code messages}, a conversation.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Call(
       long id,
@@ -118,8 +125,14 @@ final class EngineMessages {
       return new Call(id, Op.COUNT_PROMPT_TOKENS, null, null, null, prompt, null, null);
     }
 
+    /** Generates a continuation of {@code prompt}. */
     static Call generate(long id, String prompt, SamplingParams params) {
       return new Call(id, Op.GENERATE, null, null, null, prompt, params, null);
+    }
+
+    /** Generates the next turn of a conversation, which the engine renders with the model's chat template. */
+    static Call generateChat(long id, List<ChatMessage> messages, SamplingParams params) {
+      return new Call(id, Op.GENERATE, null, null, messages, null, params, null);
     }
 
     /** Asks the engine to end generation {@code target} early; its result comes with finish reason cancelled. */

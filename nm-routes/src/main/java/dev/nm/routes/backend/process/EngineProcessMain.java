@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <pre>java -cp CLASSPATH dev.nm.routes.backend.process.EngineProcessMain BACKEND_CLASS</pre>
  *
  * The backend class needs a public constructor without parameters. Generations run on threads of their own,
- * so that the backend serves as many at once as it has slots; the other calls are answered in order.
+ * so that the backend serves as many at once as it has slots, a chat's rendering of its template included (a
+ * cancel reaches it meanwhile); the other calls are answered in order.
  */
 public final class EngineProcessMain {
   // No static state: this class initialises before main() has claimed stdout, and logging or JSON set-up
@@ -146,10 +147,12 @@ public final class EngineProcessMain {
     Reply reply;
     Error fatal = null;
     try {
+      GenerationModel loaded = loaded();
+      TokenListener pieces = TokenListener.counting((text, tokens) -> send(Reply.text(id, text, tokens)));
       GenerationResult result =
-          loaded().generate(
-              call.text(), call.params(), TokenListener.counting((text, tokens) -> send(Reply.text(id, text, tokens))),
-              cancelled::get);
+          call.messages() != null
+              ? loaded.generateChat(call.messages(), call.params(), pieces, cancelled::get)
+              : loaded.generate(call.text(), call.params(), pieces, cancelled::get);
       reply = Reply.result(id, result);
     } catch (RuntimeException e) {
       reply = Reply.failure(id, e);

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
@@ -61,7 +62,11 @@ final class EngineProcessModel implements GenerationModel {
   private volatile String description;
   private volatile LoadOptions options;
 
-  private EngineProcessModel(Process process, String engineName, Runnable onClose) {
+  /**
+   * Speaks to {@code process}, started already: {@link EngineProcessMain}, or whatever serves its calls on its
+   * stdin and stdout as that does.
+   */
+  EngineProcessModel(Process process, String engineName, Runnable onClose) {
     this.process = process;
     this.onClose = onClose;
     this.description = "the " + engineName + " engine process (pid " + process.pid() + ")";
@@ -112,6 +117,7 @@ final class EngineProcessModel implements GenerationModel {
     return options;
   }
 
+  /** A call and reply of its own: a chat renders in its one generate call ({@link #generateChat}). */
   @Override
   public String applyChatTemplate(List<ChatMessage> messages) {
     return call(Call.template(ids.incrementAndGet(), messages)).text();
@@ -137,6 +143,24 @@ final class EngineProcessModel implements GenerationModel {
    */
   @Override
   public GenerationResult generate(String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    return relay(id -> Call.generate(id, prompt, params), listener, cancelled);
+  }
+
+  /**
+   * Generates from a conversation in one call to the engine process, which renders it with the model's chat
+   * template and generates there: a chat waits for no reply before its generation starts. Cancelling works as
+   * in {@link #generate(String, SamplingParams, TokenListener, BooleanSupplier)}, also while the engine renders
+   * the template; a conversation the template refuses comes back as the engine's
+   * {@code IllegalArgumentException}.
+   */
+  @Override
+  public GenerationResult generateChat(
+      List<ChatMessage> messages, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    return relay(id -> Call.generateChat(id, messages, params), listener, cancelled);
+  }
+
+  /** Sends the generate call {@code generation} makes for a new id, and relays its pieces and result. */
+  private GenerationResult relay(LongFunction<Call> generation, TokenListener listener, BooleanSupplier cancelled) {
     long started = System.nanoTime();
     StringBuilder passedOn = new StringBuilder();
     int tokensPassedOn = 0;
@@ -151,7 +175,7 @@ final class EngineProcessModel implements GenerationModel {
         return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
       }
       try {
-        send(Call.generate(id, prompt, params));
+        send(generation.apply(id));
       } catch (BackendException e) {
         if (closed) { // unloaded meanwhile
           ended = true;

@@ -100,6 +100,33 @@ class EngineProcessBackendTest {
     assertTrue(model.residentBytes().isEmpty());
   }
 
+  /** A chat in one call, rendered in the engine process, is the chat rendered by a call of its own, then generated. */
+  @Test
+  void aChatInOneCallAnswersAsItsRenderedPromptDoes() {
+    EngineProcessModel model = load(backend(), ONE_SLOT);
+    List<ChatMessage> conversation =
+        List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "What is the capital of France?"));
+    List<String> pieces = new ArrayList<>();
+    GenerationResult chat = model.generateChat(conversation, SamplingParams.greedy(24), pieces::add, () -> false);
+    String prompt = model.applyChatTemplate(conversation);
+    GenerationResult rendered = model.generate(prompt, SamplingParams.greedy(24), TokenListener.NONE, () -> false);
+
+    assertTrue(chat.text().contains("Paris"), chat.text());
+    assertEquals(rendered.text(), chat.text());
+    assertEquals(String.join("", pieces), chat.text());
+    assertEquals(model.countPromptTokens(prompt), chat.promptTokens());
+    assertEquals(rendered.completionTokens(), chat.completionTokens());
+
+    IllegalArgumentException misplaced =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> model.generateChat(
+                List.of(new ChatMessage("user", "Hi"), new ChatMessage("system", "Be brief.")),
+                SamplingParams.greedy(4), TokenListener.NONE, () -> false));
+    assertEquals("system messages must come before user and assistant messages", misplaced.getMessage());
+    assertTrue(model.isUsable(), "a refused conversation leaves the engine serving");
+  }
+
   @Test
   void theCallersExceptionsComeBackAsTheirOwnTypes() {
     EngineProcessModel model = load(backend(), new LoadOptions(256, 2, 1));
