@@ -1,0 +1,72 @@
+package dev.nm.routes.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nm.protocol.ErrorCode;
+import dev.nm.routes.AiTestHost;
+import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.backend.process.EngineProcessBackend;
+import dev.nm.routes.models.ModelSettings;
+import dev.nm.testkit.Reply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chat routes as the reference host serves them, with the model in an engine process of its own, where a
+ * conversation is rendered with the model's chat template in the same call that generates from it.
+ */
+@Timeout(120)
+class ChatInEngineProcessTest {
+  private static final Map<String, Object> USER = Map.of("role", "user", "content", "Hi");
+  private static final Map<String, Object> SYSTEM = Map.of("role", "system", "content", "Be brief.");
+
+  @TempDir Path home;
+  private EngineProcessBackend engines;
+  private AiTestHost host;
+
+  @BeforeEach
+  void start() throws Exception {
+    engines = new EngineProcessBackend(new LlamaCppBackend(), Map.of(), null);
+    host = AiTestHost.start(home, engines, new ModelSettings(1, 512, 2, Duration.ZERO), "chrome-extension://engine-chat-test/");
+  }
+
+  @AfterEach
+  void stop() {
+    if (host != null) {
+      host.close();
+    }
+    if (engines != null) {
+      engines.close();
+    }
+  }
+
+  @Test
+  void aConversationTheTemplateRefusesIsAValidationErrorOnItsFieldAndTheEngineServesOn() {
+    Reply chat =
+        host.client().call("chat", Map.of("messages", List.of(USER, SYSTEM), "max_tokens", 4));
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), chat.error().code(), chat.toString());
+    assertEquals("messages", chat.error().details().get("field"));
+    assertTrue(chat.error().message().contains("system messages must come before user and assistant messages"),
+        chat.error().message());
+
+    Reply responses =
+        host.client().call("responses", Map.of("input", List.of(USER, SYSTEM), "max_output_tokens", 4));
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), responses.error().code(), responses.toString());
+    assertEquals("input", responses.error().details().get("field"));
+
+    String answer =
+        host.data("chat", Map.of(
+                "messages", List.of(SYSTEM, Map.of("role", "user", "content", "What is the capital of France?")),
+                "temperature", 0, "max_tokens", 24))
+            .at("/choices/0/message/content").asText();
+    assertTrue(answer.contains("Paris"), answer);
+  }
+}
