@@ -36,9 +36,10 @@ export class NmClient {
     this.#onUnmatched = onUnmatched;
     this.#port = chrome.runtime.connectNative(hostName);
     this.#port.onMessage.addListener((message) => this.#receive(message));
-    this.#port.onDisconnect.addListener(() => {
-      // Reading lastError here also keeps Chrome from logging "Unchecked runtime.lastError".
-      this.#end(chrome.runtime.lastError?.message ?? 'Native host has exited.');
+    this.#port.onDisconnect.addListener((port) => {
+      // Chromium gives the reason in runtime.lastError (reading it also keeps Chrome from logging "Unchecked
+      // runtime.lastError"); Firefox in the port's error ("No such native application nm_host", say).
+      this.#end(chrome.runtime.lastError?.message ?? port?.error?.message ?? 'Native host has exited.');
     });
   }
 

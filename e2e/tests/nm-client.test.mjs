@@ -13,7 +13,12 @@ class FakePort {
   postMessage(message) { this.sent.push(JSON.parse(JSON.stringify(message))); }
   disconnect() {}
   deliver(message) { for (const listener of this.#onMessage) listener(message); }
-  hostExits() { for (const listener of this.#onDisconnect) listener(); }
+  hostExits() { for (const listener of this.#onDisconnect) listener(this); }
+  /** Firefox's way of saying why a port closed: port.error, with runtime.lastError unset. */
+  refusedByFirefox(message) {
+    this.error = { message };
+    this.hostExits();
+  }
 }
 
 let port;
@@ -80,4 +85,12 @@ test('an unusable or duplicate request_id is refused before it is sent, and the 
   port.hostExits();
   await assert.rejects(first, /Native host has exited/);
   await assert.rejects(client.call('health', {}), /Native host has exited/);
+});
+
+test("a port Firefox closes ends the calls with Firefox's reason (port.error)", async () => {
+  const client = new NmClient();
+  const call = client.call('hello');
+  port.refusedByFirefox('No such native application nm_host');
+  await assert.rejects(call, { message: 'No such native application nm_host' });
+  assert.equal(client.closedReason, 'No such native application nm_host');
 });
