@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: protocol, processor (compile-testing), runtime and host integration over real pipes and
-# sockets, declared route cases, real-model tests, and the real-Chromium end-to-end suite.
+# sockets, declared route cases, real-model tests, and the real-Chromium and real-Firefox end-to-end suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
