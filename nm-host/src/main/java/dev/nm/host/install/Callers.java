@@ -21,6 +21,11 @@ public final class Callers {
   /** {@code chrome-extension://ID/} for a Chromium extension id, which must be 32 letters a-p. */
   public static String chromeOrigin(String extensionId) {
     if (!CHROME_ID.matcher(extensionId).matches()) {
+      if (isFirefoxId(extensionId)) {
+        throw new InstallException(
+            "'" + extensionId + "' is a Firefox add-on id, not a Chromium extension id: pass it with"
+                + " --firefox-extension-id");
+      }
       throw new InstallException(
           "'" + extensionId + "' is not a Chromium extension id: an id is 32 letters from a to p, as shown"
               + " on chrome://extensions with Developer mode on");

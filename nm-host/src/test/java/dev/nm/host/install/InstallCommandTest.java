@@ -145,6 +145,10 @@ class InstallCommandTest {
         "nm-host install: Firefox needs the extension allowed to start the host: add --firefox-extension-id ID\n",
         machine.install("--browser", "firefox", "--extension-id", ID).err());
     assertEquals(
+        "nm-host install: '" + ADDON + "' is a Firefox add-on id, not a Chromium extension id: pass it with"
+            + " --firefox-extension-id\n",
+        machine.install("--browser", "firefox", "--extension-id", ADDON).err());
+    assertEquals(
         "nm-host install: unknown browser 'opera'; expected one of chrome, chromium, edge, brave, vivaldi, firefox or all\n",
         machine.install("--browser", "opera", "--extension-id", ID).err());
     assertEquals(
