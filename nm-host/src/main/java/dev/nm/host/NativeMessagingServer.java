@@ -32,6 +32,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,6 +218,50 @@ public final class NativeMessagingServer implements AutoCloseable {
   public void listen(Path socketPath) throws IOException {
     requireOpen();
     addListener(UnixSocketListener.start(socketPath, this::open));
+  }
+
+  /**
+   * Listens where a {@link dev.nm.host.relay.NativeMessagingRelay} built with the same {@code paths} looks for its
+   * server, as the reference daemon does: on {@link HostPaths#socket()} ({@link #listen(Path)}) and, where relays can
+   * hand their pipes over through files (Linux), in {@link HostPaths#handoffDir} of this process
+   * ({@link #acceptPipeHandoffs}), named in {@link HostPaths#daemonPidFile()}, where relays find it. Hand-off
+   * directories that hosts killed earlier left in {@link HostPaths#runDir()} are removed. {@link #stopAccepting} and
+   * {@link #close} remove the socket and, while it still names this process, the pid file.
+   *
+   * <p>The socket alone serves relays too, since they offer their pipes in its handshake; the files spare a relay
+   * its first socket, 10-14 ms of each browser launch.
+   *
+   * @throws IOException if the socket cannot be bound or another server listens there (nothing else is then
+   *     changed), or the hand-off directory or the pid file cannot be written
+   */
+  public void listen(HostPaths paths) throws IOException {
+    listen(paths.socket());
+    if (!PipeHandoffListener.isSupported()) {
+      return;
+    }
+    long pid = ProcessHandle.current().pid();
+    PipeHandoffListener.removeDirsOfGoneHosts(paths.runDir());
+    acceptPipeHandoffs(paths.handoffDir(pid));
+    String record = pid + "\n";
+    Path pidFile = paths.daemonPidFile();
+    Files.writeString(pidFile, record);
+    addListener(new Closeable() {
+      @Override
+      public void close() throws IOException {
+        try {
+          if (Files.readString(pidFile).equals(record)) {
+            Files.delete(pidFile);
+          }
+        } catch (NoSuchFileException e) {
+          // Removed already.
+        }
+      }
+
+      @Override
+      public String toString() {
+        return pidFile.toString();
+      }
+    });
   }
 
   /**

@@ -80,7 +80,7 @@ final class CallCommand implements Callable<Integer> {
         }
       }
     }
-    try (SocketChannel daemon = DaemonConnector.connectOrStart(paths)) {
+    try (SocketChannel daemon = DaemonStart.relay(paths, false).connect()) {
       FrameWriter toDaemon = requestWriter(daemon);
       toDaemon.writeFrame(RelayHandshake.frame(origin));
       return exchange(request, toDaemon, FrameReader.of(daemon));

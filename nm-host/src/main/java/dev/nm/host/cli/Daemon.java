@@ -66,7 +66,7 @@ final class Daemon {
     long pid = ProcessHandle.current().pid();
     removeRecordsOfGoneRetiredDaemons(paths);
     if (PipeHandoffListener.isSupported()) {
-      removeHandoffDirsOfGoneDaemons(paths);
+      PipeHandoffListener.removeDirsOfGoneHosts(paths.runDir());
       host.server().acceptPipeHandoffs(paths.handoffDir(pid));
     }
     writePidFile(paths, pid);
@@ -150,28 +150,6 @@ final class Daemon {
     }
   }
 
-  /**
-   * Removes the hand-off directories that daemons left when they exited: a retired daemon's stays while it
-   * serves its last ports, which hold files in it.
-   */
-  private static void removeHandoffDirsOfGoneDaemons(HostPaths paths) {
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(paths.runDir(), "handoff-*")) {
-      for (Path dir : dirs) {
-        long pid = PipeHandoffFiles.processId(dir.getFileName().toString().substring("handoff-".length()));
-        if (pid == 0 || ProcessHandle.of(pid).isPresent()) {
-          continue;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-          for (Path file : files) {
-            Files.deleteIfExists(file);
-          }
-        }
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot remove the hand-off directories of exited daemons in {}: {}", paths.runDir(), e.toString());
-    }
-  }
 
   private static void warmUp(ReferenceHost host) {
     Thread warmUp = new Thread(() -> {

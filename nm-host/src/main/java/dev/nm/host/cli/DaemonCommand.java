@@ -57,7 +57,7 @@ final class DaemonCommand {
 
   @Command(name = "start", description = "Starts the daemon in the background unless it is running.")
   int start() throws IOException {
-    try (SocketChannel ignored = DaemonConnector.connectOrStart(paths)) {
+    try (SocketChannel ignored = DaemonStart.relay(paths, false).connect()) {
       String pid = DaemonLock.holder(paths).map(daemon -> Long.toString(daemon.pid())).orElse("?");
       out().println("nm daemon running (pid " + pid + ") on " + paths.socket());
       return 0;
@@ -97,7 +97,7 @@ final class DaemonCommand {
       out().println("nm daemon not running (home " + paths.home() + ")");
     } else {
       boolean answering;
-      try (SocketChannel channel = DaemonConnector.tryConnect(paths)) {
+      try (SocketChannel channel = DaemonStart.relay(paths, false).connectIfListening()) {
         answering = channel != null;
       }
       if (answering) {

@@ -17,6 +17,9 @@ enum HostMode {
 
   static final String MODE_ENV = "NM_HOST_MODE";
 
+  /** Environment variable choosing who serves the browser's pipes: {@code daemon} (the default) or {@code relay}. */
+  static final String PIPES_ENV = "NM_HOST_PIPES";
+
   /** The mode {@code NM_HOST_MODE} asks for; relay when unset. */
   static HostMode fromEnvironment() {
     String mode = System.getenv(MODE_ENV);
@@ -59,17 +62,32 @@ enum HostMode {
     System.exit(code);
   }
 
+  /**
+   * Whether {@code NM_HOST_PIPES} lets the relay hand its pipes to the daemon.
+   *
+   * @throws IllegalArgumentException naming the accepted values
+   */
+  static boolean offersPipes(String setting) {
+    if (setting == null || setting.isBlank() || setting.trim().equals("daemon")) {
+      return true;
+    }
+    if (setting.trim().equals("relay")) {
+      return false;
+    }
+    throw new IllegalArgumentException(PIPES_ENV + "=" + setting + " is not supported; use daemon or relay");
+  }
+
   int serve(String origin, FileInputStream in, OutputStream out, HostPaths paths) {
     return switch (this) {
       case RELAY -> {
         boolean offersPipes;
         try {
-          offersPipes = RelayHost.offersPipes(System.getenv(RelayHost.PIPES_ENV));
+          offersPipes = offersPipes(System.getenv(PIPES_ENV));
         } catch (IllegalArgumentException e) {
           System.err.println("nm-host: " + e.getMessage());
           yield 2;
         }
-        yield new RelayHost(origin, in, out, offersPipes).run(paths);
+        yield DaemonStart.relay(paths, offersPipes).relay(origin, in, out);
       }
       case STANDALONE -> StandaloneHost.serve(origin, in.getChannel(), out, paths);
     };

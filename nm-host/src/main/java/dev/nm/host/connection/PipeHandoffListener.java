@@ -75,6 +75,31 @@ public final class PipeHandoffListener implements Closeable {
     return listener;
   }
 
+  /**
+   * Removes the hand-off directories ({@code handoff-PID}) in {@code runDir} whose host process is gone: a host that
+   * is killed leaves its directory behind.
+   */
+  public static void removeDirsOfGoneHosts(Path runDir) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runDir, "handoff-*")) {
+      for (Path dir : dirs) {
+        long pid = PipeHandoffFiles.processId(dir.getFileName().toString().substring("handoff-".length()));
+        if (pid == 0 || ProcessHandle.of(pid).isPresent()) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+          for (Path file : files) {
+            Files.deleteIfExists(file);
+          }
+        }
+        Files.deleteIfExists(dir);
+      }
+    } catch (NoSuchFileException e) {
+      // No run directory yet: nothing to remove.
+    } catch (IOException e) {
+      log.warn("cannot remove the hand-off directories of exited hosts in {}: {}", runDir, e.toString());
+    }
+  }
+
   public Path dir() {
     return dir;
   }

@@ -141,7 +141,7 @@ class HostProcessTest {
   /** A relay that passes frames on answers a frame the browser cannot have meant as a host serving the port does. */
   @Test
   void aRelayPassingFramesAnswersAFramingErrorAndEndsThePort() throws Exception {
-    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(RelayHost.PIPES_ENV, "relay"))) {
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(HostMode.PIPES_ENV, "relay"))) {
       assertEquals("h1", host.call("h1", "hello", "{}").path("request_id").asText());
       host.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x0F}); // 256 MiB, in the browser's byte order
       JsonNode failure = host.receive(Duration.ofSeconds(30));
@@ -298,7 +298,7 @@ class HostProcessTest {
   @Test
   void aDaemonKilledMidRequestFailsTheRequestsTheRelayPassedOn() throws Exception {
     long killed;
-    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(RelayHost.PIPES_ENV, "relay"))) {
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of(HostMode.PIPES_ENV, "relay"))) {
       assertTrue(host.call("warm", "hello", "{}").path("success").asBoolean());
       killed = DaemonLockView.daemonPid(home).orElseThrow();
       host.send("{\"request_id\":\"slow\",\"route\":\"" + SlowRouteTable.ROUTE + "\",\"payload\":{\"millis\":60000}}");
@@ -312,7 +312,7 @@ class HostProcessTest {
       for (JsonNode failure : List.of(first, second)) {
         assertFalse(failure.path("success").asBoolean(true));
         assertEquals("BACKEND_ERROR", failure.path("error").path("code").asText());
-        assertEquals(RelayHost.DAEMON_EXITED, failure.path("error").path("message").asText());
+        assertEquals(DaemonStart.DAEMON_EXITED, failure.path("error").path("message").asText());
       }
       assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
       assertEquals(1, host.exitValue());

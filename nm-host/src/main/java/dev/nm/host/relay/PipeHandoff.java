@@ -1,4 +1,4 @@
-package dev.nm.host.cli;
+package dev.nm.host.relay;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.PipeHandoffFiles;

@@ -1,4 +1,4 @@
-package dev.nm.host.cli;
+package dev.nm.host.relay;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
@@ -27,15 +27,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Host mode's default: one browser port served by the resident daemon. Where it can (Linux), the relay hands
+ * One browser port served by the resident server a {@link NativeMessagingRelay} names: the reference host's
+ * daemon for {@code nm-host}, an application's own {@link dev.nm.host.NativeMessagingServer} otherwise. Below, "the
+ * daemon" is that server. Where it can (Linux), the relay hands
  * its stdin and stdout to the daemon and only waits: the daemon reads and writes the browser's pipes itself
  * and tells the relay when the port has ended, so every frame crosses one process, not two. A running daemon
  * is handed the pipes through a file ({@link PipeHandoff}), which spares the relay its first socket; else, or
  * when that fails, the relay connects to the daemon's socket, starting the daemon if none runs, and offers the
- * pipes in the {@link RelayHandshake}. If the daemon dies meanwhile, the relay exits with 1 and the browser
+ * pipes in the {@link RelayHandshake}; a relay that starts no server answers each request with the application's
+ * message instead ({@link #refuseAll}). If the daemon dies meanwhile, the relay exits with 1 and the browser
  * reports "Native host has exited"; the next host start restarts the daemon.
  *
- * <p>Otherwise ({@code NM_HOST_PIPES=relay}, or a system where the daemon cannot open another process's pipes)
+ * <p>Otherwise ({@code NM_HOST_PIPES=relay} for {@code nm-host}, or a system where the daemon cannot open another process's pipes)
  * frames pass through the relay verbatim in both directions; the daemon's replies are already cut to the
  * browser's 1 MiB limit. The relay exits as soon as the browser closes stdin, and fails every request still in
  * flight with {@link ErrorCode#BACKEND_ERROR} if the daemon goes away.
@@ -44,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * and no logging unless something goes wrong.
  */
 final class RelayHost {
-  static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
   /**
    * System property the launcher sets on the launch that records the class-data archive. That launch also
    * loads what a longer-lived port needs once its first reply is out (the JSON parser that reads request
@@ -55,24 +57,23 @@ final class RelayHost {
   /** The exit code until one side ends the relay. */
   private static final int RUNNING = -1;
 
-  /** Environment variable choosing who serves the browser's pipes: {@code daemon} (the default) or {@code relay}. */
-  static final String PIPES_ENV = "NM_HOST_PIPES";
-
   private final String origin;
   private final FileInputStream stdin;
   private final OutputStream browserOut;
   private final boolean offersPipes;
+  private final NativeMessagingRelay settings;
   private final InFlightRequests inFlight = new InFlightRequests();
   private final AtomicInteger exitCode = new AtomicInteger(RUNNING);
 
   /**
    * @param stdin read as a channel ({@link #browserIn()}) only if frames pass through the relay
    */
-  RelayHost(String origin, FileInputStream stdin, OutputStream browserOut, boolean offersPipes) {
+  RelayHost(String origin, FileInputStream stdin, OutputStream browserOut, NativeMessagingRelay settings) {
     this.origin = origin;
     this.stdin = stdin;
     this.browserOut = browserOut;
-    this.offersPipes = offersPipes;
+    this.offersPipes = settings.handsOffPipes();
+    this.settings = settings;
   }
 
   /**
@@ -82,21 +83,6 @@ final class RelayHost {
    */
   private ReadableByteChannel browserIn() {
     return stdin.getChannel();
-  }
-
-  /**
-   * Whether {@code NM_HOST_PIPES} lets the relay hand its pipes to the daemon.
-   *
-   * @throws IllegalArgumentException naming the accepted values
-   */
-  static boolean offersPipes(String setting) {
-    if (setting == null || setting.isBlank() || setting.trim().equals("daemon")) {
-      return true;
-    }
-    if (setting.trim().equals("relay")) {
-      return false;
-    }
-    throw new IllegalArgumentException(PIPES_ENV + "=" + setting + " is not supported; use daemon or relay");
   }
 
   /**
@@ -121,7 +107,7 @@ final class RelayHost {
       return PipeHandoff.awaitRelease(taken);
     }
     if (handoff instanceof PipeHandoff.Refused refused) {
-      Log.LOG.debug("the nm daemon did not take the pipes: {}", refused.reason());
+      Log.LOG.debug("{} did not take the pipes: {}", settings.serverName(), refused.reason());
       return relayFrames(paths);
     }
     return offerPipesOnTheSocket(paths);
@@ -134,25 +120,28 @@ final class RelayHost {
   private int offerPipesOnTheSocket(HostPaths paths) {
     FirstSocket.startSecurityProviders();
     try {
-      SocketChannel daemon = DaemonConnector.connectOrStart(paths);
+      SocketChannel daemon = connect(paths);
+      if (daemon == null) {
+        return refuseAll(settings.notRunningMessage());
+      }
       FrameReader fromDaemon = FrameReader.of(daemon);
       handshake(daemon, ownPid());
       byte[] answer = awaitPipesAnswer(fromDaemon);
       if (answer == null) {
-        Log.LOG.warn("lost the nm daemon while it served this port");
+        Log.LOG.warn("lost {} while it served this port", settings.serverName());
         return 1;
       }
       if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
         return 0;
       }
       if (RelayHandshake.isPipesRefused(answer)) {
-        Log.LOG.debug("the nm daemon did not take the pipes: {}", new String(answer, StandardCharsets.UTF_8));
+        Log.LOG.debug("{} did not take the pipes: {}", settings.serverName(), new String(answer, StandardCharsets.UTF_8));
         return relayFrames(daemon, fromDaemon);
       }
       Log.LOG.warn(
-          "the running nm daemon predates this host and only relays frames ({}); it serves this port through this "
-              + "process until it exits; `nm-host daemon stop` replaces it now",
-          new String(answer, StandardCharsets.UTF_8));
+          "the running {} predates this relay and only relays frames ({}); it serves this port through this "
+              + "process until it exits; restarting it replaces it",
+          settings.serverName(), new String(answer, StandardCharsets.UTF_8));
       daemon.close();
     } catch (IOException e) {
       return cannotReachDaemon(e);
@@ -164,7 +153,10 @@ final class RelayHost {
   private int relayFrames(HostPaths paths) {
     FirstSocket.startSecurityProviders();
     try {
-      SocketChannel daemon = DaemonConnector.connectOrStart(paths);
+      SocketChannel daemon = connect(paths);
+      if (daemon == null) {
+        return refuseAll(settings.notRunningMessage());
+      }
       handshake(daemon, 0);
       return relayFrames(daemon, FrameReader.of(daemon));
     } catch (IOException e) {
@@ -172,9 +164,22 @@ final class RelayHost {
     }
   }
 
+  /**
+   * A connection to the daemon, started first if the relay starts one; null if none answers and the relay starts
+   * none.
+   */
+  private SocketChannel connect(HostPaths paths) throws IOException {
+    ServerLauncher launcher = settings.launcher();
+    if (launcher == null) {
+      return ServerConnector.tryConnect(paths);
+    }
+    return ServerConnector.connectOrStart(paths, launcher, settings.startTimeout(), settings.serverName());
+  }
+
   private int cannotReachDaemon(IOException e) {
-    Log.LOG.error("cannot reach the nm daemon: {}", e.getMessage());
-    return refuseAll("cannot reach the nm daemon: " + HomeDirectoryRedaction.forThisUser().redact(e.getMessage()));
+    String reason = "cannot reach " + settings.serverName() + ": " + e.getMessage();
+    Log.LOG.error(reason);
+    return refuseAll(HomeDirectoryRedaction.forThisUser().redact(reason));
   }
 
   private void handshake(SocketChannel daemon, long pipesOf) throws IOException {
@@ -278,7 +283,7 @@ final class RelayHost {
       if (exitCode.get() != RUNNING) {
         return;
       }
-      Log.LOG.warn("lost the nm daemon: {}", e.toString());
+      Log.LOG.warn("lost {}: {}", settings.serverName(), e.toString());
     }
     if (exitCode.get() == RUNNING) {
       if (delivered != null) {
@@ -316,10 +321,16 @@ final class RelayHost {
 
   private void failInFlight(FrameWriter toBrowser) {
     try {
-      fail(inFlight.drain(), DAEMON_EXITED, toBrowser);
+      fail(inFlight.drain(), exitedMessage(), toBrowser);
     } catch (IOException e) {
       // The browser is gone too.
     }
+  }
+
+  /** What a request gets when the daemon dies before answering it. */
+  private String exitedMessage() {
+    String exited = settings.serverName() + " exited before replying";
+    return settings.launcher() == null ? exited : exited + "; send the request again to restart it";
   }
 
   /**

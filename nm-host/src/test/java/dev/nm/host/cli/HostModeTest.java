@@ -7,19 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class RelayHostTest {
-  @Test
-  void ownPidIsTheProcessId() {
-    assertEquals(ProcessHandle.current().pid(), RelayHost.ownPid());
-  }
-
+class HostModeTest {
   @Test
   void pipesGoToTheDaemonUnlessTheRelayIsAskedToKeepThem() {
-    assertTrue(RelayHost.offersPipes(null));
-    assertTrue(RelayHost.offersPipes(" daemon "));
-    assertFalse(RelayHost.offersPipes("relay"));
+    assertTrue(HostMode.offersPipes(null));
+    assertTrue(HostMode.offersPipes(" daemon "));
+    assertFalse(HostMode.offersPipes("relay"));
     IllegalArgumentException refused =
-        assertThrows(IllegalArgumentException.class, () -> RelayHost.offersPipes("browser"));
+        assertThrows(IllegalArgumentException.class, () -> HostMode.offersPipes("browser"));
     assertEquals("NM_HOST_PIPES=browser is not supported; use daemon or relay", refused.getMessage());
   }
 }

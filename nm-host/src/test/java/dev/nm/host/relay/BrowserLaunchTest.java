@@ -1,4 +1,4 @@
-package dev.nm.host.cli;
+package dev.nm.host.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
