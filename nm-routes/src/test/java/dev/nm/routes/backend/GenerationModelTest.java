@@ -30,14 +30,7 @@ class GenerationModelTest {
     @Override
     public String applyChatTemplate(List<ChatMessage> messages) {
       calls.add("template");
-      StringBuilder prompt = new StringBuilder();
-      for (int i = 0; i < messages.size(); i++) {
-        if (i > 0 && messages.get(i).role().equals("system")) {
-          throw new IllegalArgumentException("system messages must come before user and assistant messages");
-        }
-        prompt.append(messages.get(i).role()).append(": ").append(messages.get(i).content()).append('\n');
-      }
-      return prompt.append("assistant:").toString();
+      return PlainChatTemplate.render(messages);
     }
 
     @Override

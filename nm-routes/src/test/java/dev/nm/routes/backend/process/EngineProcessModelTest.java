@@ -11,6 +11,7 @@ import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.ProtocolLimits;
 import dev.nm.routes.backend.ChatMessage;
+import dev.nm.routes.backend.PlainChatTemplate;
 import dev.nm.routes.backend.FinishReason;
 import dev.nm.routes.backend.GenerationBackend;
 import dev.nm.routes.backend.GenerationModel;
@@ -192,14 +193,7 @@ class EngineProcessModelTest {
           Thread.currentThread().interrupt();
         }
       }
-      StringBuilder prompt = new StringBuilder();
-      for (int i = 0; i < messages.size(); i++) {
-        if (i > 0 && messages.get(i).role().equals("system")) {
-          throw new IllegalArgumentException("system messages must come before user and assistant messages");
-        }
-        prompt.append(messages.get(i).role()).append(": ").append(messages.get(i).content()).append('\n');
-      }
-      return prompt.append("assistant:").toString();
+      return PlainChatTemplate.render(messages);
     }
 
     @Override
