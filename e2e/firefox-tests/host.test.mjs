@@ -6,25 +6,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADDONS, firefoxOrigin, startFirefoxSession } from '../lib/firefox.mjs';
-import { NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
+import { hostOffer, NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
 import { alive, pidsWith } from '../lib/session.mjs';
 
 const ONE_MIB = 1024 * 1024;
 
 let session;
-let routes;
-let modelKinds;
-
-/** As in the Chromium suite: skips a test whose route or model kind is missing, unless NM_REQUIRE_MODELS is set. */
-function needsRoute(t, name, modelKind) {
-  const missing = !routes.includes(name)
-    ? `the host has no ${name} route`
-    : modelKind !== undefined && !modelKinds.has(modelKind) ? `the host has no ${modelKind} model for ${name}` : null;
-  if (missing === null) return true;
-  if (process.env.NM_REQUIRE_MODELS) assert.fail(missing);
-  t.skip(missing);
-  return false;
-}
+let offer;
 
 /** The arguments of a live process, from /proc. */
 function argv(pid) {
@@ -41,11 +29,7 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
 
   before(async () => {
     session = await startFirefoxSession();
-    const hello = await allowed().evaluate(() => nm.roundTrip('hello'));
-    assert.equal(hello.reply?.success, true, `hello failed: ${JSON.stringify(hello)}\n${session.log()}`);
-    routes = hello.reply.data.routes;
-    const models = routes.includes('models') ? await allowed().evaluate(() => nm.roundTrip('models')) : {};
-    modelKinds = new Set(models.reply?.success ? models.reply.data.data.map((model) => model.kind) : []);
+    offer = await hostOffer((route) => allowed().evaluate((r) => nm.roundTrip(r), route), session.log);
   });
 
   after(async () => {
@@ -83,7 +67,7 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
   });
 
   test('a reply over 1 MiB arrives whole (256 embeddings)', async (t) => {
-    if (!needsRoute(t, 'embeddings', 'embedding')) return;
+    if (!offer.needsRoute(t, 'embeddings', 'embedding')) return;
     const input = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about lighthouses and the sea`);
 
     const { reply, error } = await allowed().evaluate((i) => nm.roundTrip('embeddings', { input: i }), input);
@@ -162,7 +146,7 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
   });
 
   test('the chat page streams a real answer, and Stop ends the next one as cancelled', async (t) => {
-    if (!needsRoute(t, 'chat', 'generation')) return;
+    if (!offer.needsRoute(t, 'chat', 'generation')) return;
     const page = await session.page('chat.html');
     try {
       const ask = (prompt, maxTokens) => page.evaluate((p, m) => {

@@ -40,3 +40,28 @@ export async function nmHost(args, env) {
   }
   return result;
 }
+
+/**
+ * What the host under test serves, asked with roundTrip (nm.roundTrip in an extension context): its routes, and
+ * the kinds of model its models directory holds. `needsRoute(t, name, modelKind)` skips a test that needs a route
+ * this build lacks, or a model of a kind (generation, embedding) the directory lacks (the AI routes are listed with
+ * or without models), unless NM_REQUIRE_MODELS says all must be there.
+ */
+export async function hostOffer(roundTrip, log) {
+  const hello = await roundTrip('hello');
+  if (hello.reply?.success !== true) throw new Error(`hello failed: ${JSON.stringify(hello)}\n${log()}`);
+  const routes = hello.reply.data.routes;
+  const models = routes.includes('models') ? await roundTrip('models') : {};
+  const modelKinds = new Set(models.reply?.success ? models.reply.data.data.map((model) => model.kind) : []);
+  return {
+    needsRoute(t, name, modelKind) {
+      const missing = !routes.includes(name)
+        ? `the host has no ${name} route`
+        : modelKind !== undefined && !modelKinds.has(modelKind) ? `the host has no ${modelKind} model for ${name}` : null;
+      if (missing === null) return true;
+      if (process.env.NM_REQUIRE_MODELS) throw new Error(missing);
+      t.skip(missing);
+      return false;
+    },
+  };
+}

@@ -5,38 +5,19 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { origin } from '../lib/extensions.mjs';
-import { NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
+import { hostOffer, NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
 import { alive, pidsWith, startSession } from '../lib/session.mjs';
 
 const FORBIDDEN_BY_BROWSER = 'Access to the specified native messaging host is forbidden.';
 const ONE_MIB = 1024 * 1024;
 
 let session;
-let routes;
-let modelKinds;
-
-/**
- * Skips a test that needs a route this build lacks, or a model of a kind (generation, embedding) its models
- * directory lacks (the AI routes are listed with or without models), unless NM_REQUIRE_MODELS says all must be there.
- */
-function needsRoute(t, name, modelKind) {
-  const missing = !routes.includes(name)
-    ? `the host has no ${name} route`
-    : modelKind !== undefined && !modelKinds.has(modelKind) ? `the host has no ${modelKind} model for ${name}` : null;
-  if (missing === null) return true;
-  if (process.env.NM_REQUIRE_MODELS) assert.fail(missing);
-  t.skip(missing);
-  return false;
-}
+let offer;
 
 describe('nm host in Chromium', { timeout: 240_000 }, () => {
   before(async () => {
     session = await startSession();
-    const hello = await session.workers.allowed.evaluate(() => nm.roundTrip('hello'));
-    assert.equal(hello.reply?.success, true, `hello failed: ${JSON.stringify(hello)}\n${session.log()}`);
-    routes = hello.reply.data.routes;
-    const models = routes.includes('models') ? await session.workers.allowed.evaluate(() => nm.roundTrip('models')) : {};
-    modelKinds = new Set(models.reply?.success ? models.reply.data.data.map((model) => model.kind) : []);
+    offer = await hostOffer((route) => session.workers.allowed.evaluate((r) => nm.roundTrip(r), route), session.log);
   });
 
   after(async () => {
@@ -73,7 +54,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('a reply over 1 MiB arrives whole (256 embeddings, the most one request may ask)', async (t) => {
-    if (!needsRoute(t, 'embeddings', 'embedding')) return;
+    if (!offer.needsRoute(t, 'embeddings', 'embedding')) return;
     const input = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about lighthouses and the sea`);
 
     const { reply, error } = await session.workers.allowed.evaluate((i) => nm.roundTrip('embeddings', { input: i }), input);
@@ -132,7 +113,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('two pages share one daemon', async (t) => {
-    if (!needsRoute(t, 'health')) return;
+    if (!offer.needsRoute(t, 'health')) return;
     const pages = [await session.page('chat.html'), await session.page('chat.html')];
     const health = () => import(chrome.runtime.getURL('nm-client.js')).then(async ({ NmClient }) => {
       const client = new NmClient();
@@ -192,7 +173,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('the chat page streams a real answer token by token', async (t) => {
-    if (!needsRoute(t, 'chat', 'generation')) return;
+    if (!offer.needsRoute(t, 'chat', 'generation')) return;
     const page = await session.page('chat.html');
     await page.fill('#max-tokens', '24');
     await page.fill('#prompt', 'What is the capital of France?');
@@ -210,7 +191,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
   });
 
   test('Stop ends a streaming answer as cancelled', async (t) => {
-    if (!needsRoute(t, 'chat', 'generation')) return;
+    if (!offer.needsRoute(t, 'chat', 'generation')) return;
     const page = await session.page('chat.html');
     await page.fill('#max-tokens', '2000');
     await page.fill('#prompt', 'Tell me a very long story about a lighthouse keeper and the sea.');
