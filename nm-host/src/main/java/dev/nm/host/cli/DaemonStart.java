@@ -13,8 +13,6 @@ import java.nio.file.Path;
 final class DaemonStart implements ServerLauncher {
   /** What the relay's failures call the daemon. */
   static final String SERVER_NAME = "the nm daemon";
-  /** The answer to each request in flight when the daemon dies, while frames pass through the relay. */
-  static final String DAEMON_EXITED = "the nm daemon exited before replying; send the request again to restart it";
 
   private DaemonStart() {}
 

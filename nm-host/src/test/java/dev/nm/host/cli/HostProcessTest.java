@@ -312,7 +312,7 @@ class HostProcessTest {
       for (JsonNode failure : List.of(first, second)) {
         assertFalse(failure.path("success").asBoolean(true));
         assertEquals("BACKEND_ERROR", failure.path("error").path("code").asText());
-        assertEquals(DaemonStart.DAEMON_EXITED, failure.path("error").path("message").asText());
+        assertEquals("the nm daemon exited before replying; send the request again to restart it", failure.path("error").path("message").asText());
       }
       assertTrue(host.awaitExit(Duration.ofSeconds(5)), "the relay exits once its daemon is gone");
       assertEquals(1, host.exitValue());
