@@ -89,49 +89,54 @@ final class LlamaCppModel implements GenerationModel {
     return model.encode(prompt).length + (addsBosToken ? 1 : 0);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The prompt is handed to llama.cpp before its tokens are counted here: the count (a tokenisation, a few
+   * hundred microseconds) runs while llama.cpp evaluates the prompt, not before it. A prompt that does not fit is
+   * then withdrawn. So the token limit is applied here, not by llama.cpp, where it is lower than {@code max_tokens}.
+   */
   @Override
   public GenerationResult generate(
       String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
     long called = System.nanoTime();
-    int promptTokens = countPromptTokens(prompt);
-    if (promptTokens == 0) {
+    if (prompt.isEmpty() && !addsBosToken) {
       // llama.cpp would answer an empty text with finish reason stop, as if the model had chosen to say nothing.
       throw new IllegalArgumentException("is empty, and this model adds no start-of-text token: there is nothing to continue");
     }
-    int room = options.slotContextSize() - promptTokens;
-    if (room < 1) {
-      throw new ContextOverflowException(promptTokens, options.slotContextSize());
-    }
-    int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
       GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
-      return new GenerationResult("", FinishReason.CANCELLED, promptTokens, 0, queuedOnly);
+      return new GenerationResult("", FinishReason.CANCELLED, countPromptTokens(prompt), 0, queuedOnly);
     }
     try {
-      return decode(inferenceParameters(prompt, params, limit), listener, stop, promptTokens, limit, called);
+      return decode(prompt, params, listener, stop, called);
     } finally {
       slots.release();
     }
   }
 
   private GenerationResult decode(
-      InferenceParameters parameters,
-      TokenListener listener,
-      BooleanSupplier stop,
-      int promptTokens,
-      int limit,
-      long called) {
+      String prompt, SamplingParams params, TokenListener listener, BooleanSupplier stop, long called) {
     StringBuilder text = new StringBuilder();
     int tokens = 0;
     int unsentTokens = 0; // tokens of results without text, passed on with the next piece
     long firstTokenAt = 0;
     long lastTokenAt = 0;
+    boolean stopSequences = !params.stop().isEmpty();
     long submitted = System.nanoTime();
-    LlamaIterator results = engine(() -> model.generate(parameters).iterator());
+    LlamaIterator results = engine(() -> model.generate(inferenceParameters(prompt, params)).iterator());
     boolean finished = false;
     try {
-      while (results.hasNext()) {
+      int promptTokens = countPromptTokens(prompt);
+      int room = options.slotContextSize() - promptTokens;
+      if (room < 1) {
+        throw new ContextOverflowException(promptTokens, options.slotContextSize());
+      }
+      int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
+      // llama.cpp stops at max_tokens itself, and sends its final result; below that, the room left is ours to keep.
+      boolean cutHere = params.maxTokens() == null || limit < params.maxTokens();
+      while (results.hasNext() && !(cutHere && tokens >= limit)) {
         if (stop.getAsBoolean()) {
           return new GenerationResult(
               text.toString(), FinishReason.CANCELLED, promptTokens, tokens,
@@ -145,7 +150,7 @@ final class LlamaCppModel implements GenerationModel {
         if (tokens == 0) {
           firstTokenAt = lastTokenAt;
         }
-        int pieceTokens = tokensIn(output.text);
+        int pieceTokens = tokensIn(output.text, stopSequences);
         tokens += pieceTokens;
         unsentTokens += pieceTokens;
         if (!output.text.isEmpty()) {
@@ -154,27 +159,38 @@ final class LlamaCppModel implements GenerationModel {
           unsentTokens = 0;
         }
       }
-      finished = true;
+      finished = !results.hasNext();
+      FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
+      return new GenerationResult(
+          text.toString(), reason, promptTokens, tokens, timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
     } finally {
       if (!finished && results.hasNext()) {
         results.cancel();
       }
     }
-    FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
-    return new GenerationResult(
-        text.toString(), reason, promptTokens, tokens, timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
   }
 
   /**
-   * How many tokens a streamed result carries. llama.cpp sends one result a token, except that it holds back a
-   * token that ends inside a UTF-8 character, or may begin a stop sequence, and sends it with the next: such a
-   * piece's tokens are counted by the tokenizer (java-llama.cpp passes on no count).
+   * How many tokens a streamed result carries. llama.cpp sends one result a token, except that it holds back a token
+   * that ends inside a UTF-8 character (its bytes come with the next piece, which is then not ASCII) or that may begin
+   * one of the stop sequences (an empty piece, its text with a later one). Only such pieces are counted with the
+   * tokenizer, since java-llama.cpp passes on no count: that takes a few hundred microseconds a piece, on the thread
+   * that passes the tokens on, while the engine decodes the next one.
    */
-  private int tokensIn(String piece) {
-    if (piece.length() <= 1 && (piece.isEmpty() || piece.charAt(0) < 0x80)) {
+  private int tokensIn(String piece, boolean stopSequences) {
+    if (piece.isEmpty() || (!stopSequences && isAscii(piece))) {
       return 1;
     }
     return Math.max(1, model.encode(piece).length);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Durations between {@link System#nanoTime()} stamps; the token stamps are ignored when no token arrived. */
@@ -214,10 +230,15 @@ final class LlamaCppModel implements GenerationModel {
     return true;
   }
 
-  private static InferenceParameters inferenceParameters(String prompt, SamplingParams params, int limit) {
+  /**
+   * llama.cpp's parameters for a generation: its own limit is {@code max_tokens}, or none, since the room left in
+   * the context is known only once the prompt is counted ({@link #decode}).
+   */
+  private static InferenceParameters inferenceParameters(String prompt, SamplingParams params) {
     // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
     // logits then differ in the last bits, so temperature 0 would not give the same text twice.
-    InferenceParameters p = new InferenceParameters(prompt).setNPredict(limit).setCachePrompt(false);
+    InferenceParameters p =
+        new InferenceParameters(prompt).setNPredict(params.maxTokens() == null ? -1 : params.maxTokens()).setCachePrompt(false);
     if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
     if (params.topP() != null) p.setTopP(params.topP().floatValue());
     if (params.topK() != null) p.setTopK(params.topK());

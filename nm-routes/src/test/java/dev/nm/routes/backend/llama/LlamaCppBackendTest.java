@@ -105,6 +105,28 @@ class LlamaCppBackendTest {
     assertEquals(6, result.completionTokens(), pieces.toString());
   }
 
+  /**
+   * The prompt goes to llama.cpp before it is counted, so the room left in the slot's context, not llama.cpp, ends a
+   * generation that no max_tokens ends first: with none, and with one beyond the room. The slot serves on after.
+   */
+  @Test
+  void theRoomLeftInTheContextEndsWithLength() {
+    try (GenerationModel small = new LlamaCppBackend().load(TestModels.chatModel(), new LoadOptions(96, 2, 1))) {
+      String prompt = chat("Tell me a long story about a dragon.");
+      int room = 96 - small.countPromptTokens(prompt);
+      SamplingParams noLimit = new SamplingParams(0.0, null, null, null, null, null, null, null, List.of(), null);
+      for (SamplingParams params : List.of(noLimit, SamplingParams.greedy(room + 50))) {
+        List<String> pieces = new ArrayList<>();
+        GenerationResult result = small.generate(prompt, params, pieces::add, () -> false);
+        assertEquals(FinishReason.LENGTH, result.finishReason(), result.text());
+        assertEquals(room, result.completionTokens(), result.text());
+        assertEquals(String.join("", pieces), result.text());
+      }
+      GenerationResult after = small.generate(prompt, SamplingParams.greedy(3), TokenListener.NONE, () -> false);
+      assertEquals(3, after.completionTokens());
+    }
+  }
+
   @Test
   void countsPromptTokensWithTheModelsTokenizer() {
     String prompt = chat("Hi");
