@@ -2,6 +2,7 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.install.Defaults;
+import dev.nm.host.relay.ServerLauncher;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Starts the daemon as a process of its own: in a new session (so that a browser killing the host that
@@ -53,7 +53,7 @@ final class DaemonLauncher {
         .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectErrorStream(true);
-    return withLogKept(logFile, LOG_LIMIT_BYTES, builder::start);
+    return withLogKept(logFile, LOG_LIMIT_BYTES, () -> ServerLauncher.detached(builder).start(paths));
   }
 
   interface LogOpening<T> {
@@ -96,10 +96,7 @@ final class DaemonLauncher {
 
   /** {@code nm-host daemon run} through the launcher, on this process's Java. */
   private static ProcessBuilder throughLauncher(Path launcher) {
-    List<String> command = new ArrayList<>();
-    setsid().ifPresent(command::add);
-    command.addAll(List.of(launcher.toString(), "daemon", "run"));
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "daemon", "run");
     Map<String, String> environment = builder.environment();
     environment.put("NM_HOST_JAVA", javaExecutable());
     String extra = System.getenv(JAVA_OPTS_ENV);
@@ -113,7 +110,6 @@ final class DaemonLauncher {
 
   private static ProcessBuilder direct() {
     List<String> command = new ArrayList<>();
-    setsid().ifPresent(command::add);
     command.add(javaExecutable());
     // The JVM's own messages belong in the log, like everything else the daemon says.
     command.addAll(List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr"));
@@ -129,16 +125,5 @@ final class DaemonLauncher {
   private static String javaExecutable() {
     return ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
-
-  /** util-linux {@code setsid}; absent on macOS, where the daemon stays in the starter's session. */
-  private static Optional<String> setsid() {
-    for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-      Path candidate = Path.of(dir, "setsid");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate.toString());
-      }
-    }
-    return Optional.empty();
   }
 }

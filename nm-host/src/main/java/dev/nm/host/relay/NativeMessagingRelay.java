@@ -2,17 +2,13 @@ package dev.nm.host.relay;
 
 import dev.nm.host.HostPaths;
 import dev.nm.protocol.ErrorCode;
-import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -210,7 +206,7 @@ public final class NativeMessagingRelay {
      * {@link #whenNotRunning}.
      */
     public Builder startServer(ProcessBuilder command) {
-      return startServer(new DetachedCommand(command));
+      return startServer(ServerLauncher.detached(command));
     }
 
     /**
@@ -249,51 +245,6 @@ public final class NativeMessagingRelay {
         notRunningMessage = serverName.concat(" is not running");
       }
       return new NativeMessagingRelay(this);
-    }
-  }
-
-  /** {@link Builder#startServer(ProcessBuilder)}: the application's command, detached from the relay. */
-  private static final class DetachedCommand implements ServerLauncher {
-    private final ProcessBuilder command;
-
-    DetachedCommand(ProcessBuilder command) {
-      this.command = Objects.requireNonNull(command, "command");
-      if (command.command().isEmpty()) {
-        throw new IllegalArgumentException("the command that starts the server is empty");
-      }
-    }
-
-    @Override
-    public Process start(HostPaths paths) throws IOException {
-      List<String> line = new ArrayList<>();
-      setsid().ifPresent(line::add);
-      line.addAll(command.command());
-      ProcessBuilder detached = new ProcessBuilder(line).directory(command.directory());
-      detached.environment().clear();
-      detached.environment().putAll(command.environment());
-      File nullDevice = new File(File.separatorChar == '\\' ? "NUL" : "/dev/null");
-      detached.redirectInput(isFile(command.redirectInput()) ? command.redirectInput() : ProcessBuilder.Redirect.from(nullDevice));
-      detached.redirectOutput(isFile(command.redirectOutput()) ? command.redirectOutput() : ProcessBuilder.Redirect.DISCARD);
-      detached.redirectErrorStream(command.redirectErrorStream());
-      if (!command.redirectErrorStream()) {
-        detached.redirectError(isFile(command.redirectError()) ? command.redirectError() : ProcessBuilder.Redirect.DISCARD);
-      }
-      return detached.start();
-    }
-
-    private static boolean isFile(ProcessBuilder.Redirect redirect) {
-      return redirect.file() != null;
-    }
-
-    /** util-linux {@code setsid}; absent on macOS, where the server stays in the relay's session. */
-    static Optional<String> setsid() {
-      for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-        Path candidate = Path.of(dir, "setsid");
-        if (Files.isExecutable(candidate)) {
-          return Optional.of(candidate.toString());
-        }
-      }
-      return Optional.empty();
     }
   }
 }

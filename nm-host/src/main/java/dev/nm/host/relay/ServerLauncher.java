@@ -12,6 +12,16 @@ import java.nio.file.Path;
  */
 public interface ServerLauncher {
   /**
+   * Starts {@code command} detached: in a session of its own where the system has {@code setsid} (a browser that
+   * ends the relay, or its process group, leaves the server alone), with stdin, stdout and stderr from and to the
+   * null device unless {@code command} redirects them to files (the relay's own are the browser's pipes). Its
+   * directory and environment are {@code command}'s.
+   */
+  static ServerLauncher detached(ProcessBuilder command) {
+    return new DetachedCommand(command);
+  }
+
+  /**
    * Starts the server and returns at once, without waiting for it to listen. Its stdin, stdout and stderr must not
    * be the relay's: those are the browser's pipes.
    *
