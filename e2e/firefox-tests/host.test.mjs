@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADDONS, firefoxOrigin, startFirefoxSession } from '../lib/firefox.mjs';
-import { hostOffer, NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
+import { assertEmbeddingsArrivedWhole, EMBEDDINGS_OVER_ONE_MIB, hostOffer, NM_HOST, nmHost, PROTOCOL_VERSION, runNmHost } from '../lib/nm-host.mjs';
 import { alive, pidsWith } from '../lib/session.mjs';
 
-const ONE_MIB = 1024 * 1024;
 
 let session;
 let offer;
@@ -68,18 +67,9 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
 
   test('a reply over 1 MiB arrives whole (256 embeddings)', async (t) => {
     if (!offer.needsRoute(t, 'embeddings', 'embedding')) return;
-    const input = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about lighthouses and the sea`);
-
-    const { reply, error } = await allowed().evaluate((i) => nm.roundTrip('embeddings', { input: i }), input);
-
-    assert.equal(error, undefined, error);
-    assert.equal(reply.success, true, JSON.stringify(reply.error));
-    assert.ok(JSON.stringify(reply).length > ONE_MIB, `reply is only ${JSON.stringify(reply).length} bytes`);
-    assert.deepEqual(reply.data.data.map((d) => d.index), input.map((_, i) => i));
-    for (const { embedding } of reply.data.data) {
-      assert.equal(embedding.length, 384);
-      assert.ok(Math.abs(Math.hypot(...embedding) - 1) < 1e-4);
-    }
+    assertEmbeddingsArrivedWhole(
+      await allowed().evaluate((i) => nm.roundTrip('embeddings', { input: i }), EMBEDDINGS_OVER_ONE_MIB),
+    );
   });
 
   test('Firefox starts the host with the manifest path and the add-on id, and the host exits when the port closes', async (t) => {

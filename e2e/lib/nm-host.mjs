@@ -1,4 +1,5 @@
 // The host under test: the repository's bin/nm-host (the built distribution).
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -64,4 +65,19 @@ export async function hostOffer(roundTrip, log) {
       return false;
     },
   };
+}
+
+/** 256 sentences: the most one embeddings request may ask, whose reply (over 1 MiB) the host sends in chunks. */
+export const EMBEDDINGS_OVER_ONE_MIB = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about lighthouses and the sea`);
+
+/** That the reply to EMBEDDINGS_OVER_ONE_MIB arrived whole: over 1 MiB, every vector in order, 384 dims, unit norm. */
+export function assertEmbeddingsArrivedWhole({ reply, error }) {
+  assert.equal(error, undefined, error);
+  assert.equal(reply.success, true, JSON.stringify(reply.error));
+  assert.ok(JSON.stringify(reply).length > 1024 * 1024, `reply is only ${JSON.stringify(reply).length} bytes`);
+  assert.deepEqual(reply.data.data.map((d) => d.index), EMBEDDINGS_OVER_ONE_MIB.map((_, i) => i));
+  for (const { embedding } of reply.data.data) {
+    assert.equal(embedding.length, 384);
+    assert.ok(Math.abs(Math.hypot(...embedding) - 1) < 1e-4);
+  }
 }
