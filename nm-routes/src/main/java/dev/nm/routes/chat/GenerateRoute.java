@@ -81,6 +81,8 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
   /**
    * Same sampling fields as {@code chat}; {@code prompt} is sent to the model unchanged.
    *
+   * @param prompt the text to continue, as it is: text that spells one of the model's control tokens
+   *     ({@code <|im_start|>}) is that token, so a chat template can be written by hand
    * @param streamOptions only with {@code stream}
    */
   public record Request(

@@ -11,8 +11,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the header of a GGUF file (the key/value metadata and the tensor directory) without touching the
@@ -38,11 +41,13 @@ public final class GgufReader {
   private final Path file;
   private final long fileSize;
   private final DataInputStream in;
+  private final Set<String> arraysToKeep;
   private long position;
 
-  private GgufReader(Path file, long fileSize, InputStream in) {
+  private GgufReader(Path file, long fileSize, InputStream in, Set<String> arraysToKeep) {
     this.file = file;
     this.fileSize = fileSize;
+    this.arraysToKeep = arraysToKeep;
     this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
   }
 
@@ -53,9 +58,20 @@ public final class GgufReader {
    * @throws IOException if the file cannot be read
    */
   public static GgufMetadata read(Path file) throws IOException {
+    return read(file, Set.of());
+  }
+
+  /**
+   * Reads {@code file}'s header, keeping the elements of the arrays named in {@code arraysToKeep} (a model's
+   * vocabulary, say); every other array is only counted.
+   *
+   * @throws GgufFormatException if the file is not a well-formed GGUF file
+   * @throws IOException if the file cannot be read
+   */
+  public static GgufMetadata read(Path file, Set<String> arraysToKeep) throws IOException {
     long size = Files.size(file);
     try (InputStream stream = Files.newInputStream(file)) {
-      return new GgufReader(file, size, stream).readHeader();
+      return new GgufReader(file, size, stream, arraysToKeep).readHeader();
     }
   }
 
@@ -118,8 +134,8 @@ public final class GgufReader {
   }
 
   /**
-   * Counts an array and skips its elements: nm keeps no array's values, and a tokenizer's (tens of thousands of
-   * strings) would otherwise be decoded one by one on every listing of a new or changed file.
+   * Reads an array, keeping its elements only if asked: a tokenizer's (tens of thousands of strings) would
+   * otherwise be decoded one by one on every listing of a new or changed file.
    */
   private GgufArray array(String key) throws IOException {
     int elementType = u32();
@@ -128,6 +144,13 @@ public final class GgufReader {
     }
     int width = fixedWidth(elementType, key);
     long length = count("length of array '" + key + "'", width == 0 ? 8 : width);
+    if (arraysToKeep.contains(key)) {
+      List<Object> elements = new ArrayList<>((int) Math.min(length, 1 << 16)); // grows as the file proves the length
+      for (long i = 0; i < length; i++) {
+        elements.add(value(elementType, key));
+      }
+      return new GgufArray(elementType, length, elements);
+    }
     if (width > 0) {
       skip(length * width);
     } else {
@@ -136,7 +159,7 @@ public final class GgufReader {
         skip(count(what, 1));
       }
     }
-    return new GgufArray(elementType, length);
+    return new GgufArray(elementType, length, List.of());
   }
 
   /** The bytes one value of a fixed-size type takes; 0 for a string. */

@@ -8,7 +8,9 @@ import dev.nm.routes.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +121,19 @@ class GgufReaderTest {
         longArray + " is not a valid GGUF model: the length of array 'tokenizer.ggml.scores' is 1099511627776, more"
             + " than the 0 bytes left in the file can hold",
         e.getMessage());
+  }
+
+  @Test
+  void theArraysAskedForAreKeptWithTheirElements() throws Exception {
+    Gguf g = new Gguf().header(0, 3);
+    g.key("tokenizer.ggml.tokens").u32(9).u32(8).u64(3).string("<s>").string("é").string("");
+    g.key("tokenizer.ggml.token_type").u32(9).u32(5).u64(3).u32(3).u32(1).u32(-1);
+    g.key("tokenizer.ggml.scores").u32(9).u32(6).u64(1).u32(Float.floatToIntBits(0.5f));
+    GgufMetadata m =
+        GgufReader.read(g.write(dir.resolve("kept.gguf")), Set.of("tokenizer.ggml.tokens", "tokenizer.ggml.token_type"));
+    assertEquals(new GgufArray(8, 3, List.of("<s>", "é", "")), m.values().get("tokenizer.ggml.tokens"));
+    assertEquals(new GgufArray(5, 3, List.of(3L, 1L, -1L)), m.values().get("tokenizer.ggml.token_type"));
+    assertEquals(new GgufArray(6, 1, List.of()), m.values().get("tokenizer.ggml.scores"));
   }
 
   @Test

@@ -52,7 +52,7 @@ public final class LlamaCppBackend implements GenerationBackend {
   public GenerationModel load(Path file, LoadOptions options) {
     GgufMetadata metadata;
     try {
-      metadata = GgufReader.read(file);
+      metadata = GgufReader.read(file, SpelledControlTokens.ARRAYS);
     } catch (IOException e) {
       throw new BackendException("cannot load " + file + ": " + e.getMessage(), e);
     }
@@ -79,7 +79,8 @@ public final class LlamaCppBackend implements GenerationBackend {
       model.close();
       throw new BackendException("llama.cpp could not run " + file + ": " + e.getMessage(), e);
     }
-    return new LlamaCppModel(model, options, addsBosToken(metadata));
+    boolean addsBos = addsBosToken(metadata);
+    return new LlamaCppModel(model, options, addsBos, SpelledControlTokens.of(metadata, addsBos));
   }
 
   /**

@@ -15,12 +15,17 @@ import dev.nm.routes.backend.GenerationTimings;
 import dev.nm.routes.backend.LoadOptions;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +39,9 @@ import java.util.function.Supplier;
  * the count of token results is the completion's token count; the one exception is a character whose UTF-8
  * bytes span several tokens, which arrives as a single result. Nor do results carry llama.cpp's own timings,
  * so the {@link GenerationTimings} are taken here with {@link System#nanoTime()} as the results arrive.
+ *
+ * <p>A chat whose messages spell one of the model's control tokens goes to llama.cpp as token ids, so that the
+ * spelling stays text ({@link SpelledControlTokens}); every other prompt goes as text.
  */
 final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
@@ -41,13 +49,15 @@ final class LlamaCppModel implements GenerationModel {
   private final LlamaModel model;
   private final LoadOptions options;
   private final boolean addsBosToken;
+  private final SpelledControlTokens controlTokens;
   private final Semaphore slots;
   private volatile boolean closed;
 
-  LlamaCppModel(LlamaModel model, LoadOptions options, boolean addsBosToken) {
+  LlamaCppModel(LlamaModel model, LoadOptions options, boolean addsBosToken, SpelledControlTokens controlTokens) {
     this.model = model;
     this.options = options;
     this.addsBosToken = addsBosToken;
+    this.controlTokens = controlTokens;
     this.slots = new Semaphore(options.parallelSlots(), true);
   }
 
@@ -99,25 +109,58 @@ final class LlamaCppModel implements GenerationModel {
   @Override
   public GenerationResult generate(
       String prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
-    long called = System.nanoTime();
     if (prompt.isEmpty() && !addsBosToken) {
       // llama.cpp would answer an empty text with finish reason stop, as if the model had chosen to say nothing.
       throw new IllegalArgumentException("is empty, and this model adds no start-of-text token: there is nothing to continue");
     }
+    return generate(new InferenceParameters(prompt), () -> countPromptTokens(prompt), params, listener, cancelled);
+  }
+
+  /** {@inheritDoc} Messages that spell a control token keep it as text: see {@link SpelledControlTokens}. */
+  @Override
+  public GenerationResult generateChat(
+      List<ChatMessage> messages, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    Optional<int[]> tokens = tokenPrompt(messages);
+    if (tokens.isEmpty()) {
+      return generate(applyChatTemplate(messages), params, listener, cancelled);
+    }
+    return generate(tokens.get(), params, listener, cancelled);
+  }
+
+  /** Generates from a prompt of token ids, given to llama.cpp as they are. */
+  GenerationResult generate(int[] prompt, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
+    return generate(withTokenPrompt(prompt), () -> prompt.length, params, listener, cancelled);
+  }
+
+  /** The chat's prompt as token ids where a message spells a control token, else empty (it then goes as text). */
+  Optional<int[]> tokenPrompt(List<ChatMessage> messages) {
+    return controlTokens.tokens(messages, this::applyChatTemplate, model::encode);
+  }
+
+  /** The text of {@code tokens}, control tokens written out. */
+  String detokenize(int[] tokens) {
+    return model.decode(tokens);
+  }
+
+  private GenerationResult generate(
+      InferenceParameters prompt, IntSupplier promptTokens, SamplingParams params, TokenListener listener,
+      BooleanSupplier cancelled) {
+    long called = System.nanoTime();
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
       GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
-      return new GenerationResult("", FinishReason.CANCELLED, countPromptTokens(prompt), 0, queuedOnly);
+      return new GenerationResult("", FinishReason.CANCELLED, promptTokens.getAsInt(), 0, queuedOnly);
     }
     try {
-      return decode(prompt, params, listener, stop, called);
+      return decode(withSampling(prompt, params), promptTokens, params, listener, stop, called);
     } finally {
       slots.release();
     }
   }
 
   private GenerationResult decode(
-      String prompt, SamplingParams params, TokenListener listener, BooleanSupplier stop, long called) {
+      InferenceParameters parameters, IntSupplier countPrompt, SamplingParams params, TokenListener listener,
+      BooleanSupplier stop, long called) {
     StringBuilder text = new StringBuilder();
     int tokens = 0;
     int unsentTokens = 0; // tokens of results without text, passed on with the next piece
@@ -125,10 +168,10 @@ final class LlamaCppModel implements GenerationModel {
     long lastTokenAt = 0;
     boolean stopSequences = !params.stop().isEmpty();
     long submitted = System.nanoTime();
-    LlamaIterator results = engine(() -> model.generate(inferenceParameters(prompt, params)).iterator());
+    LlamaIterator results = engine(() -> model.generate(parameters).iterator());
     boolean finished = false;
     try {
-      int promptTokens = countPromptTokens(prompt);
+      int promptTokens = countPrompt.getAsInt();
       int room = options.slotContextSize() - promptTokens;
       if (room < 1) {
         throw new ContextOverflowException(promptTokens, options.slotContextSize());
@@ -231,14 +274,13 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   /**
-   * llama.cpp's parameters for a generation: its own limit is {@code max_tokens}, or none, since the room left in
-   * the context is known only once the prompt is counted ({@link #decode}).
+   * {@code prompt} with the sampling parameters: llama.cpp's own limit is {@code max_tokens}, or none, since the room
+   * left in the context is known only once the prompt is counted ({@link #decode}).
    */
-  private static InferenceParameters inferenceParameters(String prompt, SamplingParams params) {
+  private static InferenceParameters withSampling(InferenceParameters p, SamplingParams params) {
     // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
     // logits then differ in the last bits, so temperature 0 would not give the same text twice.
-    InferenceParameters p =
-        new InferenceParameters(prompt).setNPredict(params.maxTokens() == null ? -1 : params.maxTokens()).setCachePrompt(false);
+    p.setNPredict(params.maxTokens() == null ? -1 : params.maxTokens()).setCachePrompt(false);
     if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
     if (params.topP() != null) p.setTopP(params.topP().floatValue());
     if (params.topK() != null) p.setTopK(params.topK());
@@ -249,6 +291,35 @@ final class LlamaCppModel implements GenerationModel {
     if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
     if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
     return p;
+  }
+
+  /**
+   * Parameters whose prompt is token ids, which llama.cpp's server takes as they are ({@code "prompt": [1, 2]}).
+   * java-llama.cpp 4.1.0 sets a prompt from text only, and keeps each parameter as a JSON text in a package-private
+   * map; this writes the ids there. Its jar is no named module, so its packages are open to reflection.
+   */
+  @SuppressWarnings("unchecked")
+  private static InferenceParameters withTokenPrompt(int[] ids) {
+    InferenceParameters parameters = new InferenceParameters("");
+    try {
+      ((Map<String, String>) PARAMETERS_MAP.get(parameters)).put("prompt", Arrays.toString(ids));
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e); // made accessible when the field was found
+    }
+    return parameters;
+  }
+
+  private static final Field PARAMETERS_MAP = parametersMap();
+
+  private static Field parametersMap() {
+    try {
+      Field field = InferenceParameters.class.getSuperclass().getDeclaredField("parameters");
+      field.setAccessible(true);
+      return field;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new ExceptionInInitializerError(
+          "java-llama.cpp's InferenceParameters no longer keep a 'parameters' map (a version other than 4.1.0?): " + e);
+    }
   }
 
   @Override
