@@ -49,7 +49,7 @@ import java.util.TreeSet;
  * @param origins the allowed caller origins, each with the scopes it holds
  * @param rateLimits one token bucket per origin and tier; {@link RateTier#UNLIMITED} is never limited
  * @param workers threads of each request pool (one pool for HEAVY routes, one for all others)
- * @param maxInFlightPerConnection requests a connection may have running before its reader waits
+ * @param maxInFlightPerConnection requests a connection may have running; later ones wait their turn
  * @param idleTimeoutSeconds how long a resident host with no connections stays up
  * @param modelsDir overrides the default models directory; null keeps it
  * @param allowsAnyOrigin true only for {@link #permissive()}; never read from or written to a file

@@ -13,6 +13,7 @@ import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.Message;
 import dev.nm.protocol.ProtocolLimits;
+import dev.nm.host.connection.ServerConnection;
 import dev.nm.route.Services;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -252,6 +253,51 @@ class ConnectionTest {
     assertEquals("h0", client.next().requestId());
     assertFalse(gate.entered.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS), "the cancelled call ran");
     assertEquals(0, client.connection.inFlight());
+  }
+
+  /** Far more calls may wait than run: a cancel sent behind a hundred waiting calls is read and answered at once. */
+  @Test
+  void aCancelSentBehindAHundredWaitingCallsIsAnsweredAtOnce() throws Exception {
+    restart(HostConfig.permissive().withMaxInFlightPerConnection(1));
+    for (int i = 0; i < 101; i++) {
+      client.send("h" + i, "hold", "{}");
+    }
+    client.send("c", "cancel", "{\"request_id\": \"h100\"}");
+    gate.awaitEntered(1);
+    Message.Failure cancelled = assertInstanceOf(Message.Failure.class, client.next());
+    assertEquals("h100", cancelled.requestId());
+    assertEquals(ErrorCode.CANCELLED.name(), cancelled.error().code());
+    assertEquals("c", client.next().requestId());
+    assertEquals(100, client.connection.inFlight(), "one running, 99 waiting");
+    gate.release.countDown();
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      answered.add(client.next().requestId());
+    }
+    assertEquals(100, answered.size());
+    assertFalse(answered.contains("h100"));
+  }
+
+  /** Beyond {@link ServerConnection#MAX_WAITING} waiting calls the reader waits: a flood is slowed, never dropped. */
+  @Test
+  void theReaderWaitsOnceTheMostCallsWait() throws Exception {
+    restart(HostConfig.permissive().withMaxInFlightPerConnection(1));
+    int sent = 1 + ServerConnection.MAX_WAITING + 1;
+    for (int i = 0; i < sent; i++) {
+      client.send("h" + i, "hold", "{}");
+    }
+    client.send("after", "hello", "{}");
+    gate.awaitEntered(1);
+    awaitInFlight(client, sent - 1);
+    Thread.sleep(300);
+    assertEquals(sent - 1, client.connection.inFlight(), "the request beyond the waiting ones was not read");
+    gate.release.countDown();
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i <= sent; i++) {
+      answered.add(client.next().requestId());
+    }
+    assertEquals(sent + 1, answered.size());
+    assertTrue(answered.contains("after"));
   }
 
   @Test

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection: a reader thread that decodes frames and hands each request to a pool, and a
- * {@link MessageWriter} shared by all its calls. At most {@code maxInFlight} calls run at once; as many more
- * wait in arrival order for one of them to end, registered and cancellable meanwhile; beyond that the reader
- * reads no further, so a flooding caller is slowed, not dropped. Protocol errors are answered and reading goes
+ * {@link MessageWriter} shared by all its calls. At most {@code maxInFlight} calls run at once; up to
+ * {@value #MAX_WAITING} more wait in arrival order for one of them to end, registered and cancellable meanwhile;
+ * beyond that the reader reads no further, so a flooding caller is slowed, not dropped. Protocol errors are answered and reading goes
  * on; a framing error gets one failure with a null {@code request_id}, then the connection closes. At end of
  * stream every unanswered call is cancelled and the connection ends at once.
  *
@@ -51,6 +51,12 @@ public final class ServerConnection implements Connection {
    * frames. A caller that sends many large requests at once is slowed rather than the host running out of memory.
    */
   static final long HELD_BYTES_LIMIT = 2L * ProtocolLimits.MAX_INBOUND_FRAME_BYTES;
+  /**
+   * The most calls one connection may have waiting for a permit before its reader waits. Far above what a caller
+   * queues on purpose, so that its {@code cancel} (read only while the reader reads) reaches calls it queued; and
+   * low enough that a caller of tiny requests holds a few megabytes of calls at most.
+   */
+  public static final int MAX_WAITING = 4096;
 
   private final FrameReader frames;
   private final MessageWriter writer;
@@ -58,7 +64,7 @@ public final class ServerConnection implements Connection {
   private final AutoCloseable transport;
   private final ServingContext context;
   private final CallRegistry calls = new CallRegistry();
-  /** Calls read while {@code maxInFlight} ran, in arrival order; at most {@code maxInFlight}. Guarded by itself. */
+  /** Calls read while {@code maxInFlight} ran, in arrival order; at most {@link #MAX_WAITING}. Guarded by itself. */
   private final ArrayDeque<Admitted> waiting = new ArrayDeque<>();
   /** The calls submitted to a pool and not yet ended. Guarded by {@code waiting}. */
   private int running;
@@ -261,8 +267,8 @@ public final class ServerConnection implements Connection {
   private record Admitted(InFlightCall call, ExecutorService pool, int bytes) {}
 
   /**
-   * Returns once a request of {@code bytes} read now could run or wait its turn: while as many calls wait as may
-   * run, or the unanswered requests add up to over {@value #HELD_BYTES_LIMIT} bytes, reads nothing further,
+   * Returns once a request of {@code bytes} read now could run or wait its turn: while {@value #MAX_WAITING} calls
+   * wait, or the unanswered requests add up to over {@value #HELD_BYTES_LIMIT} bytes, reads nothing further,
    * first sending what the reader buffered, since the wait may be long.
    */
   private void awaitRoomToWait(int bytes) throws InterruptedException {
@@ -288,7 +294,7 @@ public final class ServerConnection implements Connection {
 
   /** Guarded by {@code waiting}. One request alone is always admitted, however large. */
   private boolean hasRoom(int bytes) {
-    return waiting.size() < context.maxInFlight() && (heldBytes == 0 || heldBytes + bytes <= HELD_BYTES_LIMIT);
+    return waiting.size() < MAX_WAITING && (heldBytes == 0 || heldBytes + bytes <= HELD_BYTES_LIMIT);
   }
 
   /** Runs the call on its pool; when it ends, the first waiting call takes its place. */

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param lightPool runs LIGHT and STANDARD routes (and unknown names); UNLIMITED routes run on the
  *     connection's reader thread
  * @param heavyPool runs HEAVY routes, so that they never hold up cheap ones
- * @param maxInFlight unanswered requests a connection may have before its reader waits
+ * @param maxInFlight requests a connection may have running; later ones wait their turn
  * @param inFlightCalls calls running on all connections
  * @param onClosed told once when a connection ends
  */
