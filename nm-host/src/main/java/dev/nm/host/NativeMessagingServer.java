@@ -229,10 +229,12 @@ public final class NativeMessagingServer implements AutoCloseable {
    * {@link #close} remove the socket and, while it still names this process, the pid file.
    *
    * <p>The socket alone serves relays too, since they offer their pipes in its handshake; the files spare a relay
-   * its first socket, 10-14 ms of each browser launch.
+   * its first socket, 10-14 ms of each browser launch. So a server that cannot write its pid file (a full disk)
+   * serves all the same, over the socket: it logs why, and removes a pid file left by a server killed earlier,
+   * so that no relay hands its pipes to a directory nobody reads.
    *
    * @throws IOException if the socket cannot be bound or another server listens there (nothing else is then
-   *     changed), or the hand-off directory or the pid file cannot be written
+   *     changed), or the hand-off directory cannot be created
    */
   public void listen(HostPaths paths) throws IOException {
     listen(paths.socket());
@@ -244,7 +246,17 @@ public final class NativeMessagingServer implements AutoCloseable {
     acceptPipeHandoffs(paths.handoffDir(pid));
     String record = pid + "\n";
     Path pidFile = paths.daemonPidFile();
-    Files.writeString(pidFile, record);
+    try {
+      Files.writeString(pidFile, record);
+    } catch (IOException e) {
+      log.warn("cannot write {} ({}); relays will reach this server over its socket", pidFile, e.toString());
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException notRemoved) {
+        log.warn("cannot remove {} ({})", pidFile, notRemoved.toString());
+      }
+      return;
+    }
     addListener(new Closeable() {
       @Override
       public void close() throws IOException {

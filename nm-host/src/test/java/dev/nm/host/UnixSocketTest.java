@@ -61,6 +61,43 @@ class UnixSocketTest {
     }
   }
 
+  /** Where relays look: the socket, this process's hand-off directory, and the pid file naming it, until closed. */
+  @Test
+  void listeningWhereRelaysLookWritesThePidFileAndRemovesItOnClose() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    long pid = ProcessHandle.current().pid();
+    server.listen(paths);
+    assertTrue(Files.isDirectory(paths.handoffDir(pid)));
+    assertEquals(pid + "\n", Files.readString(paths.daemonPidFile()));
+    assertHelloAnsweredOn(paths.socket());
+    server.close();
+    assertFalse(Files.exists(paths.socket()));
+    assertFalse(Files.exists(paths.daemonPidFile()));
+  }
+
+  /**
+   * A pid file that cannot be written (here a directory has its name; on a full disk the write fails alike) costs
+   * relays their fast way in, not the server: it serves over its socket, and the stale name is removed.
+   */
+  @Test
+  void aPidFileThatCannotBeWrittenLeavesTheSocketServing() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    Files.createDirectories(paths.daemonPidFile());
+    server.listen(paths);
+    assertFalse(Files.exists(paths.daemonPidFile()));
+    assertHelloAnsweredOn(paths.socket());
+  }
+
+  private static void assertHelloAnsweredOn(Path socket) throws IOException {
+    try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      FrameWriter out = FrameWriter.of(channel);
+      out.writeFrame(RelayHandshake.frame(ConnectionTest.ORIGIN));
+      out.writeFrame(utf8("{\"request_id\": \"1\", \"route\": \"hello\"}"));
+      JsonNode reply = Json.mapper().readTree(FrameReader.of(channel).nextFrame());
+      assertEquals(ConnectionTest.ORIGIN, reply.at("/data/origin").asText());
+    }
+  }
+
   /**
    * A relay that offers its pipes: the process owning them is a {@code sleep} started with pipes, as a browser
    * starts a host, and this test plays the browser on their other ends.

@@ -2,8 +2,6 @@ package dev.nm.host.cli;
 
 import dev.nm.host.HostPaths;
 import dev.nm.host.HostStatus;
-import dev.nm.host.connection.PipeHandoffFiles;
-import dev.nm.host.connection.PipeHandoffListener;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The resident server: one per user, shared by every relayed browser port, so that models load once. It
- * holds the {@link DaemonLock} for life, writes its pid to {@link HostPaths#daemonPidFile()}, takes relays'
- * pipes handed over in {@link HostPaths#handoffDir} and serves on {@link HostPaths#socket()}, puts each saved
+ * holds the {@link DaemonLock} for life, listens where relays look
+ * ({@link dev.nm.host.NativeMessagingServer#listen(HostPaths)}: its socket, its hand-off directory, the pid file
+ * that names it), puts each saved
  * edit of {@code config.json} in force ({@link ConfigWatcher}), exits after {@code idle_timeout_seconds}
  * without a connection (every connection, however short, restarts the count:
  * {@link dev.nm.host.NativeMessagingServer#awaitIdle}), and on SIGTERM stops accepting, cancels what is in flight
@@ -65,13 +64,9 @@ final class Daemon {
     }, "nm-daemon-shutdown"));
     long pid = ProcessHandle.current().pid();
     removeRecordsOfGoneRetiredDaemons(paths);
-    if (PipeHandoffListener.isSupported()) {
-      PipeHandoffListener.removeDirsOfGoneHosts(paths.runDir());
-      host.server().acceptPipeHandoffs(paths.handoffDir(pid));
-    }
-    writePidFile(paths, pid);
+    // Holding the lock, this daemon owns the socket's place: a socket there is a killed daemon's.
     Files.deleteIfExists(paths.socket());
-    host.server().listen(paths.socket());
+    host.server().listen(paths);
     warmUp(host);
     ConfigWatcher.start(paths.configFile(), host.server());
     InstallationWatcher.start(changed -> retire(host, paths, lock, retired, changed));
@@ -93,25 +88,6 @@ final class Daemon {
     }
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Writes the pid file, through which relays find the directory to hand their pipes to. A daemon that cannot (a
-   * full disk) serves all the same: the lock file already names it, and a relay that finds no pid file relays
-   * its port's frames over the socket, which needs no disk. A pid file left by a daemon killed earlier is removed,
-   * so that no relay hands its pipes to a directory nobody reads.
-   */
-  private static void writePidFile(HostPaths paths, long pid) {
-    try {
-      Files.writeString(paths.daemonPidFile(), pid + "\n");
-    } catch (IOException e) {
-      LOG.warn("cannot write {} ({}); relays will reach this daemon over its socket", paths.daemonPidFile(), e.toString());
-      try {
-        Files.deleteIfExists(paths.daemonPidFile());
-      } catch (IOException notRemoved) {
-        LOG.warn("cannot remove {} ({})", paths.daemonPidFile(), notRemoved.toString());
-      }
-    }
   }
 
   /** The daemons that retired and still serve the ports they had, found by their records in the run directory. */
