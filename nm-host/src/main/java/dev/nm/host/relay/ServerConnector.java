@@ -96,9 +96,16 @@ final class ServerConnector {
     if (!self.equals("?") && !peer.equals(self)) {
       channel.close();
       throw new IOException(paths.socket() + " is served by user " + peer + ", not " + self + ": "
-          + paths.home() + " must be a directory that only " + self + " can write");
+          + paths.home() + " must be a directory that only " + self + " can write" + homeSource(paths));
     }
     return channel;
+  }
+
+  /** Where the home was set, when {@code NM_HOST_HOME} set it: the place to fix it. */
+  private static String homeSource(HostPaths paths) {
+    boolean fromEnvironment =
+        HostPaths.homeSetByEnvironment() && paths.home().equals(HostPaths.fromEnvironment().home());
+    return fromEnvironment ? " (it is " + HostPaths.HOME_ENV + "'s)" : "";
   }
 
   private static SocketChannel tryConnect(Path socket) {

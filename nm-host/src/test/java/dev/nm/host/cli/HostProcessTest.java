@@ -587,7 +587,8 @@ class HostProcessTest {
         Thread.sleep(20);
       }
       String output = HostProcess.run(home, "call", "hello");
-      assertTrue(output.contains(socket + " is served by user nobody, not root"), output);
+      assertTrue(output.contains(socket + " is served by user nobody, not root: " + home
+          + " must be a directory that only root can write (it is NM_HOST_HOME's)"), output);
     } finally {
       impostor.destroyForcibly().waitFor();
     }
