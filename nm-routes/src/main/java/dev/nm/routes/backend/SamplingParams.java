@@ -8,6 +8,8 @@ import java.util.List;
  * @param maxTokens the most tokens to generate; {@code null} for as many as the context allows
  * @param seed the sampler's seed; {@code null} for a random one
  * @param stop sequences that end the generation; not included in the text
+ * @param jsonSchema a JSON Schema, as JSON text, that the text must match (so the text is JSON); {@code null} for
+ *     free text. An engine that cannot hold its output to it throws {@link OutputSchemaException}
  */
 public record SamplingParams(
     Double temperature,
@@ -19,10 +21,11 @@ public record SamplingParams(
     Double frequencyPenalty,
     Long seed,
     List<String> stop,
-    Integer maxTokens) {
+    Integer maxTokens,
+    String jsonSchema) {
 
   public static final SamplingParams DEFAULTS =
-      new SamplingParams(null, null, null, null, null, null, null, null, List.of(), null);
+      new SamplingParams(null, null, null, null, null, null, null, null, List.of(), null, null);
 
   public SamplingParams {
     stop = stop == null ? List.of() : List.copyOf(stop);
@@ -30,11 +33,16 @@ public record SamplingParams(
 
   /** Greedy decoding: temperature 0, at most {@code maxTokens} tokens. */
   public static SamplingParams greedy(int maxTokens) {
-    return new SamplingParams(0.0, null, null, null, null, null, null, null, List.of(), maxTokens);
+    return new SamplingParams(0.0, null, null, null, null, null, null, null, List.of(), maxTokens, null);
   }
 
   public SamplingParams withStop(List<String> stop) {
     return new SamplingParams(
-        temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, stop, maxTokens);
+        temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, stop, maxTokens, jsonSchema);
+  }
+
+  public SamplingParams withJsonSchema(String jsonSchema) {
+    return new SamplingParams(
+        temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, stop, maxTokens, jsonSchema);
   }
 }

@@ -82,7 +82,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
         + " \"stream_options\": {\"include_usage\": true}}",
     minEvents = 4,
     expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
+@ValidCase(
+    name = "an answer held to a JSON schema",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of France? Answer in JSON.\"}],"
+        + " \"temperature\": 0, \"max_tokens\": 40, \"response_format\": {\"type\": \"json_schema\", \"json_schema\":"
+        + " {\"name\": \"capital\", \"schema\": {\"type\": \"object\", \"properties\": {\"capital\": {\"type\": \"string\"}},"
+        + " \"required\": [\"capital\"], \"additionalProperties\": false}}}}",
+    expect = {
+      @Expect(path = "/choices/0/message/content", matches = "\\{\\s*\"capital\": \"Paris\"\\s*\\}"),
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"stop\"")
+    })
 @InvalidCase(name = "no messages", request = "{\"messages\": []}", code = ErrorCode.VALIDATION_ERROR, field = "messages")
+@InvalidCase(
+    name = "json_schema without its schema",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": {\"type\": \"json_schema\"}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "response_format.json_schema")
+@InvalidCase(
+    name = "a schema llama.cpp cannot keep to",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": {\"type\": \"json_schema\","
+        + " \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"pebble\"}}}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "response_format.json_schema.schema")
 @InvalidCase(
     name = "unknown role",
     request = "{\"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}",
@@ -127,6 +148,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    * @param maxTokens the most tokens to generate
    * @param maxCompletionTokens OpenAI's newer name for {@code max_tokens}; give one or the other
    * @param streamOptions only with {@code stream}
+   * @param responseFormat {@code {"type": "json_object"}} or {@code {"type": "json_schema", "json_schema": {"name":
+   *     ..., "schema": {...}}}} for an answer in JSON; free text if absent
    * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
    */
   public record Request(
@@ -145,6 +168,7 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       JsonNode stop,
       Boolean stream,
       @Valid StreamOptions streamOptions,
+      @Valid ResponseFormat responseFormat,
       @Size(max = 256) String sessionId) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
@@ -193,6 +217,7 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       violations.add("max_completion_tokens", "give max_tokens or max_completion_tokens, not both");
     }
     OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
+    ResponseFormat.check(request.responseFormat(), "response_format", violations);
   }
 
   @Override
@@ -224,7 +249,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
     Completion completion =
         generation.generate(
             new GenerationRequest(
-                model, new Prompt.Chat(messages, "messages"), request.sampling(), OpenAiFields.stop(request.stop()), request.sessionId()),
+                model, new Prompt.Chat(messages, "messages"), request.sampling(), OpenAiFields.stop(request.stop()),
+                request.sessionId(), ResponseFormat.outputSchema(request.responseFormat(), "response_format")),
             context,
             listener);
     String finishReason = completion.result().finishReason().wireName();

@@ -23,8 +23,10 @@ import dev.nm.routes.settings.SamplingDefaults;
 import dev.nm.routes.settings.SamplingRanges.MaxTokens;
 import dev.nm.routes.settings.SamplingRanges.Probability;
 import dev.nm.routes.settings.SamplingRanges.Temperature;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertFalse;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +67,21 @@ import java.util.UUID;
         + " \"max_output_tokens\": 3, \"stream\": true, \"store\": false}",
     minEvents = 9,
     expect = @Expect(path = "/usage/output_tokens", equalTo = "3"))
+@ValidCase(
+    name = "an answer held to a JSON schema",
+    request = "{\"input\": \"What is the capital of France? Answer in JSON.\", \"temperature\": 0, \"max_output_tokens\": 40,"
+        + " \"text\": {\"format\": {\"type\": \"json_schema\", \"name\": \"capital\", \"schema\": {\"type\": \"object\","
+        + " \"properties\": {\"capital\": {\"type\": \"string\"}}, \"required\": [\"capital\"]}}}}",
+    expect = {
+      @Expect(path = "/status", equalTo = "\"completed\""),
+      @Expect(path = "/output/0/content/0/text", matches = "\\{\\s*\"capital\": \"Paris\"\\s*\\}")
+    })
 @InvalidCase(name = "no input", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "input")
+@InvalidCase(
+    name = "json_schema without its schema",
+    request = "{\"input\": \"hi\", \"text\": {\"format\": {\"type\": \"json_schema\", \"name\": \"x\"}}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "text.format.schema")
 @InvalidCase(name = "input is a number", request = "{\"input\": 3}", code = ErrorCode.VALIDATION_ERROR, field = "input")
 @InvalidCase(name = "store true", request = "{\"input\": \"hi\", \"store\": true}", code = ErrorCode.VALIDATION_ERROR, field = "store")
 @InvalidCase(
@@ -84,6 +100,9 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
    * @param instructions a system message placed first
    * @param store false or absent: this route is stateless and keeps no response to fetch or continue later.
    *     OpenAI's default is true, so code ported from it often says {@code "store": false}.
+   * @param text {@code {"format": {"type": "json_schema", "name": ..., "schema": {...}}}} or
+   *     {@code {"format": {"type": "json_object"}}} for an answer in JSON, kept to as chat keeps to its
+   *     {@code response_format}; free text if absent
    */
   public record Request(
       @Size(max = 256) String model,
@@ -94,7 +113,26 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       @MaxTokens Integer maxOutputTokens,
       Boolean stream,
       @AssertFalse(message = "must be false or absent: this host keeps no responses") Boolean store,
+      @Valid TextOptions text,
       @Size(max = 256) String sessionId) {}
+
+  /** @param format how the answer is written; free text if absent */
+  public record TextOptions(@Valid TextFormat format) {}
+
+  /**
+   * Responses' spelling of chat's {@code response_format}, with the schema's fields beside its type.
+   *
+   * @param type {@code text}, {@code json_object} or {@code json_schema}
+   * @param schema with {@code json_schema} only: a JSON Schema object
+   * @param strict taken as OpenAI defines it; the engine always keeps to the schema
+   */
+  public record TextFormat(
+      @NotNull @Pattern(regexp = "text|json_object|json_schema", message = "must be text, json_object or json_schema")
+          String type,
+      @Size(max = 64) @Pattern(regexp = "[a-zA-Z0-9_-]*", message = "must be letters, digits, _ and - only") String name,
+      @Size(max = 4096) String description,
+      JsonNode schema,
+      Boolean strict) {}
 
   /**
    * @param status {@code in_progress} in the events that open a stream; {@code completed}, or {@code incomplete}
@@ -135,8 +173,28 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
   /** The {@code data} of {@code response.output_text.done}. */
   public record TextDone(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text) {}
 
+  /** The schema the answer must match, or null for free text. */
+  private static GenerationRequest.OutputSchema outputSchema(Request request) {
+    TextFormat format = request.text() == null ? null : request.text().format();
+    if (format == null || format.type().equals("text")) {
+      return null;
+    }
+    return format.type().equals("json_object")
+        ? new GenerationRequest.OutputSchema(ResponseFormat.ANY_OBJECT, "text.format")
+        : new GenerationRequest.OutputSchema(format.schema().toString(), "text.format.schema");
+  }
+
   @Override
   public void validate(Request request, Violations violations) {
+    TextFormat format = request.text() == null ? null : request.text().format();
+    if (format != null && format.type() != null) {
+      boolean wantsSchema = format.type().equals("json_schema");
+      if (wantsSchema && (format.schema() == null || !format.schema().isObject())) {
+        violations.add("text.format.schema", "must be a JSON Schema object with type json_schema, such as {\"type\": \"object\"}");
+      } else if (!wantsSchema && format.schema() != null) {
+        violations.add("text.format.schema", "is only allowed with type json_schema");
+      }
+    }
     JsonNode input = request.input();
     if (input.isTextual()) {
       return;
@@ -183,7 +241,8 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
         new SamplingDefaults(request.temperature(), request.topP(), null, null, null, null, null, null, request.maxOutputTokens());
     Completion completion =
         generation.generate(
-            new GenerationRequest(model, new Prompt.Chat(messages(request), "input"), sampling, List.of(), request.sessionId()),
+            new GenerationRequest(
+                model, new Prompt.Chat(messages(request), "input"), sampling, List.of(), request.sessionId(), outputSchema(request)),
             context,
             listener);
     Response response = response(id, itemId, createdAt, model, completion.result());

@@ -6,6 +6,7 @@ import dev.nm.route.RouteException;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ContextOverflowException;
 import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.OutputSchemaException;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
 import dev.nm.routes.models.ModelEntry;
@@ -70,8 +71,8 @@ public final class GenerationService {
    * {@code cancelled}, when the call is cancelled or {@code stop_generation} names it.
    *
    * @throws RouteException {@code NOT_FOUND} for an unknown model, {@code VALIDATION_ERROR} (on the prompt's
-   *     field) for a conversation the chat template refuses or a prompt that does not fit the context,
-   *     {@code BACKEND_ERROR} if the engine fails
+   *     field) for a conversation the chat template refuses or a prompt that does not fit the context, and (on its
+   *     field) for an output schema the engine cannot keep to, {@code BACKEND_ERROR} if the engine fails
    */
   public Completion generate(GenerationRequest request, RouteContext context, TokenListener listener) {
     String model = resolveModel(request.model());
@@ -90,6 +91,8 @@ public final class GenerationService {
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {
       throw new RouteException(ErrorCode.NOT_FOUND, e.getMessage()).withDetail("model", e.id());
+    } catch (OutputSchemaException e) {
+      throw RouteException.validation(request.outputSchema().field(), e.getMessage());
     } catch (IllegalArgumentException e) {
       throw RouteException.validation(request.prompt().field(), e.getMessage());
     } catch (ContextOverflowException e) {
@@ -102,6 +105,8 @@ public final class GenerationService {
   }
 
   private SamplingParams sampling(GenerationRequest request, RouteContext context) {
-    return request.sampling().or(preferences.effectiveDefaults(context.origin(), request.sessionId())).toParams(request.stop());
+    SamplingParams params =
+        request.sampling().or(preferences.effectiveDefaults(context.origin(), request.sessionId())).toParams(request.stop());
+    return request.outputSchema() == null ? params : params.withJsonSchema(request.outputSchema().json());
   }
 }

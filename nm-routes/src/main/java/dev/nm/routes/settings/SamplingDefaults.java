@@ -46,6 +46,6 @@ public record SamplingDefaults(
   /** The backend's parameters: these, with {@code stop}. */
   public SamplingParams toParams(List<String> stop) {
     return new SamplingParams(
-        temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, stop, maxTokens);
+        temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, stop, maxTokens, null);
   }
 }

@@ -69,4 +69,35 @@ class ChatInEngineProcessTest {
             .at("/choices/0/message/content").asText();
     assertTrue(answer.contains("Paris"), answer);
   }
+
+  /**
+   * The schema crosses to the engine process with the call, and one llama.cpp cannot keep to comes back as the
+   * caller's error on its field: the engine process lives on (java-llama.cpp's own converter would abort it).
+   */
+  @Test
+  void anAnswerHeldToASchemaAndAnUnusableSchemaCrossTheProcessBoundary() {
+    Map<String, Object> capital = Map.of(
+        "type", "object", "properties", Map.of("capital", Map.of("type", "string")), "required", List.of("capital"));
+    String answer =
+        host.data("chat", Map.of(
+                "messages", List.of(Map.of("role", "user", "content", "What is the capital of France? Answer in JSON.")),
+                "temperature", 0, "max_tokens", 40,
+                "response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "capital", "schema", capital))))
+            .at("/choices/0/message/content").asText();
+    assertTrue(answer.matches("\\{\\s*\"capital\": \"Paris\"\\s*\\}"), answer);
+    String loadedAt = host.data("get_loaded_models", Map.of()).at("/models/0/loaded_at").asText();
+
+    Reply refused = host.client().call("chat", Map.of(
+        "messages", List.of(USER), "max_tokens", 4,
+        "response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "x", "schema", Map.of("type", "pebble")))));
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), refused.error().code(), refused.toString());
+    assertEquals("response_format.json_schema.schema", refused.error().details().get("field"));
+    assertEquals(
+        "response_format.json_schema.schema: llama.cpp cannot hold its output to this schema: Unrecognized schema:"
+            + " {\"type\":\"pebble\"}",
+        refused.error().message());
+    host.data("chat", Map.of("messages", List.of(USER), "max_tokens", 2));
+    assertEquals(loadedAt, host.data("get_loaded_models", Map.of()).at("/models/0/loaded_at").asText(),
+        "the engine process served on, the model not loaded again");
+  }
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +126,40 @@ class InferenceRoutesTest {
     // Each of the two spellings is 7 tokens of text in the chat, 1 control token in the raw prompt.
     assertEquals(plain + 20, spelled.data().at("/usage/prompt_tokens").asInt(), spelled.toString());
     assertEquals(plain + 8, raw.data().at("/usage/prompt_tokens").asInt(), raw.toString());
+  }
+
+  @Test
+  void jsonObjectModeAnswersOneJsonObject() throws Exception {
+    Map<String, Object> request = new java.util.HashMap<>(chat("Describe a cat in JSON with a name and an age.", 60, false));
+    request.put("response_format", Map.of("type", "json_object"));
+    Reply reply = client.call("chat", request);
+    assertEquals("stop", reply.data().at("/choices/0/finish_reason").asText(), reply.toString());
+    JsonNode answer = Json.mapper().readTree(content(reply));
+    assertTrue(answer.isObject(), answer.toString());
+  }
+
+  /** The schema is kept to as the answer streams, and a schema llama.cpp cannot keep to costs only its request. */
+  @Test
+  void aStreamedAnswerKeepsToItsSchemaAndAnUnusableSchemaIsTheCallersError() throws Exception {
+    Map<String, Object> schema = Map.of(
+        "type", "object",
+        "properties", Map.of("capital", Map.of("type", "string"), "population_millions", Map.of("type", "integer")),
+        "required", List.of("capital", "population_millions"),
+        "additionalProperties", false);
+    Map<String, Object> request = new java.util.HashMap<>(chat(FRANCE + " Answer in JSON.", 60, true));
+    request.put("response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "city", "schema", schema)));
+    Reply reply = client.stream("chat", request, event -> {});
+    assertEquals(content(reply), deltas(reply.events()));
+    JsonNode answer = Json.mapper().readTree(content(reply));
+    assertEquals(Set.of("capital", "population_millions"), Set.copyOf(fieldNames(answer)), answer.toString());
+    assertEquals("Paris", answer.get("capital").asText());
+    assertTrue(answer.get("population_millions").isIntegralNumber(), answer.toString());
+
+    request.put("response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "x", "schema", Map.of("$ref", "#/nowhere"))));
+    Reply refused = client.call("chat", request);
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), refused.error().code(), refused.toString());
+    assertEquals("response_format.json_schema.schema", refused.error().details().get("field"));
+    assertTrue(content(client.call("chat", chat(FRANCE, 24, false))).contains("Paris"));
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.nm.routes.backend.llama;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.Pair;
+import dev.nm.protocol.Json;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
 import dev.nm.routes.backend.ContextOverflowException;
@@ -13,6 +15,7 @@ import dev.nm.routes.backend.GenerationModel;
 import dev.nm.routes.backend.GenerationResult;
 import dev.nm.routes.backend.GenerationTimings;
 import dev.nm.routes.backend.LoadOptions;
+import dev.nm.routes.backend.OutputSchemaException;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
 import java.lang.reflect.Field;
@@ -45,6 +48,8 @@ import java.util.function.Supplier;
  */
 final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
+  private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
+  private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
 
   private final LlamaModel model;
   private final LoadOptions options;
@@ -168,7 +173,7 @@ final class LlamaCppModel implements GenerationModel {
     long lastTokenAt = 0;
     boolean stopSequences = !params.stop().isEmpty();
     long submitted = System.nanoTime();
-    LlamaIterator results = engine(() -> model.generate(parameters).iterator());
+    LlamaIterator results = submit(parameters, params);
     boolean finished = false;
     try {
       int promptTokens = countPrompt.getAsInt();
@@ -246,6 +251,33 @@ final class LlamaCppModel implements GenerationModel {
         queued, Duration.ofNanos(firstTokenAt - submitted), Duration.ofNanos(lastTokenAt - firstTokenAt));
   }
 
+  /**
+   * Hands a generation to llama.cpp. A schema llama.cpp cannot turn into a grammar is refused here, as its server
+   * reads the parameters: the JSON error in java-llama.cpp's exception begins {@code "json_schema": } and says why.
+   */
+  private LlamaIterator submit(InferenceParameters parameters, SamplingParams params) {
+    try {
+      return model.generate(parameters).iterator();
+    } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
+      String message = errorMessage(e.getMessage() == null ? "" : e.getMessage());
+      if (params.jsonSchema() != null && message.startsWith(SCHEMA_ERROR_PREFIX)) {
+        String why = message.substring(SCHEMA_ERROR_PREFIX.length()).strip();
+        why = why.startsWith(SCHEMA_CONVERSION_FAILED) ? why.substring(SCHEMA_CONVERSION_FAILED.length()).strip() : why;
+        throw new OutputSchemaException("llama.cpp cannot hold its output to this schema: " + why);
+      }
+      throw new BackendException("llama.cpp failed to generate: " + message, e);
+    }
+  }
+
+  /** The {@code message} of llama.cpp's server's JSON error, or {@code error} itself if it is not one. */
+  private static String errorMessage(String error) {
+    try {
+      return Json.mapper().readTree(error).path("message").asText(error);
+    } catch (JsonProcessingException e) {
+      return error;
+    }
+  }
+
   /** Runs a call into the engine, turning its failures (java-llama.cpp's non-public LlamaException) into ours. */
   private static <T> T engine(Supplier<T> call) {
     try {
@@ -290,23 +322,31 @@ final class LlamaCppModel implements GenerationModel {
     if (params.frequencyPenalty() != null) p.setFrequencyPenalty(params.frequencyPenalty().floatValue());
     if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
     if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
+    // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the
+    // static LlamaModel.jsonSchemaToGrammar aborts the process instead).
+    if (params.jsonSchema() != null) json(p).put("json_schema", params.jsonSchema());
     return p;
   }
 
-  /**
-   * Parameters whose prompt is token ids, which llama.cpp's server takes as they are ({@code "prompt": [1, 2]}).
-   * java-llama.cpp 4.1.0 sets a prompt from text only, and keeps each parameter as a JSON text in a package-private
-   * map; this writes the ids there. Its jar is no named module, so its packages are open to reflection.
-   */
-  @SuppressWarnings("unchecked")
+  /** Parameters whose prompt is token ids, which llama.cpp's server takes as they are ({@code "prompt": [1, 2]}). */
   private static InferenceParameters withTokenPrompt(int[] ids) {
     InferenceParameters parameters = new InferenceParameters("");
+    json(parameters).put("prompt", Arrays.toString(ids));
+    return parameters;
+  }
+
+  /**
+   * The parameters' JSON fields, each value JSON text, for those java-llama.cpp 4.1.0 has no setter for: it keeps
+   * them in a package-private map, which its server reads as a JSON object. Its jar is no named module, so its
+   * packages are open to reflection.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> json(InferenceParameters parameters) {
     try {
-      ((Map<String, String>) PARAMETERS_MAP.get(parameters)).put("prompt", Arrays.toString(ids));
+      return (Map<String, String>) PARAMETERS_MAP.get(parameters);
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e); // made accessible when the field was found
     }
-    return parameters;
   }
 
   private static final Field PARAMETERS_MAP = parametersMap();

@@ -8,6 +8,7 @@ import dev.nm.protocol.Json;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
 import dev.nm.routes.backend.ContextOverflowException;
+import dev.nm.routes.backend.OutputSchemaException;
 import dev.nm.routes.backend.FinishReason;
 import dev.nm.routes.backend.GenerationResult;
 import dev.nm.routes.backend.GenerationTimings;
@@ -58,7 +59,7 @@ final class EngineMessages {
     ObjectReader callReader = mapper.readerFor(Call.class);
     ObjectWriter replies = mapper.writerFor(Reply.class);
     ObjectReader replyReader = mapper.readerFor(Reply.class);
-    SamplingParams params = new SamplingParams(0.7, 0.9, 40, 0.05, 1.1, 0.0, 0.0, 42L, List.of("\n\n"), 64);
+    SamplingParams params = new SamplingParams(0.7, 0.9, 40, 0.05, 1.1, 0.0, 0.0, 42L, List.of("\n\n"), 64, "{\"type\": \"object\"}");
     List<Call> sampleCalls =
         List.of(
             Call.load(1, "/models/model.gguf", new LoadOptions(2048, 2, 1)),
@@ -77,7 +78,8 @@ final class EngineMessages {
             Reply.done(1), Reply.text(2, "<|im_start|>user\nHi"), Reply.tokens(3, new int[] {1, 2, 3}),
             Reply.count(4, 9), Reply.text(5, " there", 1), Reply.result(5, result),
             Reply.failure(6, new ContextOverflowException(3000, 2048)), Reply.failure(6, new BackendException("failed")),
-            Reply.failure(7, new IllegalArgumentException("system messages must come before user and assistant messages")));
+            Reply.failure(7, new IllegalArgumentException("system messages must come before user and assistant messages")),
+            Reply.failure(8, new OutputSchemaException("unknown type")));
     try {
       for (int i = 0; i < rounds; i++) {
         for (Call call : sampleCalls) {
@@ -217,6 +219,7 @@ final class EngineMessages {
   record Failure(Kind kind, String message, Integer promptTokens, Integer contextSize) {
     enum Kind {
       INVALID_ARGUMENT,
+      OUTPUT_SCHEMA,
       CONTEXT_OVERFLOW,
       BACKEND
     }
@@ -225,6 +228,9 @@ final class EngineMessages {
       String message = e.getMessage() != null ? e.getMessage() : e.toString();
       if (e instanceof ContextOverflowException overflow) {
         return new Failure(Kind.CONTEXT_OVERFLOW, message, overflow.promptTokens(), overflow.contextSize());
+      }
+      if (e instanceof OutputSchemaException) {
+        return new Failure(Kind.OUTPUT_SCHEMA, message, null, null);
       }
       if (e instanceof IllegalArgumentException) {
         return new Failure(Kind.INVALID_ARGUMENT, message, null, null);
@@ -236,6 +242,7 @@ final class EngineMessages {
       return switch (kind) {
         case CONTEXT_OVERFLOW -> new ContextOverflowException(promptTokens, contextSize);
         case INVALID_ARGUMENT -> new IllegalArgumentException(message);
+        case OUTPUT_SCHEMA -> new OutputSchemaException(message);
         case BACKEND -> new BackendException(message);
       };
     }

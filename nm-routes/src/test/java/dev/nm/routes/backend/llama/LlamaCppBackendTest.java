@@ -116,7 +116,7 @@ class LlamaCppBackendTest {
     try (GenerationModel small = new LlamaCppBackend().load(TestModels.chatModel(), new LoadOptions(96, 2, 1))) {
       String prompt = chat("Tell me a long story about a dragon.");
       int room = 96 - small.countPromptTokens(prompt);
-      SamplingParams noLimit = new SamplingParams(0.0, null, null, null, null, null, null, null, List.of(), null);
+      SamplingParams noLimit = new SamplingParams(0.0, null, null, null, null, null, null, null, List.of(), null, null);
       for (SamplingParams params : List.of(noLimit, SamplingParams.greedy(room + 50))) {
         List<String> pieces = new ArrayList<>();
         GenerationResult result = small.generate(prompt, params, pieces::add, () -> false);
