@@ -8,18 +8,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
- * Per-route call counts, errors by code, and latency percentiles since the server started. Latencies go into
- * fixed logarithmic buckets (each about 10% wide, from 1 µs to over an hour), so memory is constant and a
- * percentile is accurate to one bucket. Thread-safe; recording never blocks.
+ * Per-route call counts, errors by code, and latency percentiles since the server started, kept per calling
+ * origin, so that each origin can be shown its own calls. Latencies go into fixed logarithmic buckets (each about
+ * 10% wide, from 1 µs to over an hour), so memory per origin and route is constant and a percentile is accurate to
+ * one bucket. Thread-safe; recording never blocks.
  */
 public final class RouteStats {
   private static final double GROWTH = 1.1;
   private static final int BUCKETS = 240;
 
   private final Instant since = Instant.now();
-  private final ConcurrentMap<String, Route> routes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Key, Route> routes = new ConcurrentHashMap<>();
 
   /** When counting began. */
   public Instant since() {
@@ -29,10 +31,13 @@ public final class RouteStats {
   /**
    * Records one finished call.
    *
+   * @param origin the caller's origin; {@code ""} for a call no origin should be shown, such as one refused
+   *     because its origin is not allowed (any process of the user can claim any origin on the socket, and each
+   *     would add counters)
    * @param errorCode the failure's code, or null for a success
    */
-  public void record(String route, long latencyNanos, String errorCode) {
-    Route stats = routes.computeIfAbsent(route, name -> new Route());
+  public void record(String origin, String route, long latencyNanos, String errorCode) {
+    Route stats = routes.computeIfAbsent(new Key(origin, route), key -> new Route());
     stats.calls.increment();
     if (errorCode != null) {
       stats.errors.computeIfAbsent(errorCode, code -> new LongAdder()).increment();
@@ -40,10 +45,23 @@ public final class RouteStats {
     stats.latency.incrementAndGet(bucketOf(latencyNanos));
   }
 
-  /** The counters of every route called so far, sorted by route name. */
+  /** The counters of every route called so far, every origin's calls together, sorted by route name. */
   public List<Snapshot> snapshot() {
-    return new TreeMap<>(routes).entrySet().stream().map(e -> e.getValue().snapshot(e.getKey())).toList();
+    return snapshot(origin -> true);
   }
+
+  /** The counters of every route the origins {@code origins} accepts have called, sorted by route name. */
+  public List<Snapshot> snapshot(Predicate<String> origins) {
+    Map<String, Route> merged = new TreeMap<>();
+    routes.forEach((key, route) -> {
+      if (origins.test(key.origin())) {
+        route.addTo(merged.computeIfAbsent(key.route(), name -> new Route()));
+      }
+    });
+    return merged.entrySet().stream().map(e -> e.getValue().snapshot(e.getKey())).toList();
+  }
+
+  private record Key(String origin, String route) {}
 
   /**
    * One route's counters.
@@ -70,6 +88,14 @@ public final class RouteStats {
     final LongAdder calls = new LongAdder();
     final ConcurrentMap<String, LongAdder> errors = new ConcurrentHashMap<>();
     final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
+
+    void addTo(Route sum) {
+      sum.calls.add(calls.sum());
+      errors.forEach((code, count) -> sum.errors.computeIfAbsent(code, c -> new LongAdder()).add(count.sum()));
+      for (int i = 0; i < BUCKETS; i++) {
+        sum.latency.addAndGet(i, latency.get(i));
+      }
+    }
 
     Snapshot snapshot(String name) {
       long[] counts = new long[BUCKETS];

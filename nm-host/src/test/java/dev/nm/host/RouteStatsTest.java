@@ -11,9 +11,9 @@ class RouteStatsTest {
   void countsCallsAndErrorsAndBucketsLatencies() {
     RouteStats stats = new RouteStats();
     for (int i = 1; i <= 100; i++) {
-      stats.record("chat", i * 1_000_000L, i % 10 == 0 ? "BACKEND_ERROR" : null);
+      stats.record("chrome-extension://a/", "chat", i * 1_000_000L, i % 10 == 0 ? "BACKEND_ERROR" : null);
     }
-    stats.record("hello", 50_000L, null);
+    stats.record("chrome-extension://a/", "hello", 50_000L, null);
     List<RouteStats.Snapshot> snapshot = stats.snapshot();
     assertEquals(List.of("chat", "hello"), snapshot.stream().map(RouteStats.Snapshot::route).toList());
     RouteStats.Snapshot chat = snapshot.get(0);
@@ -24,6 +24,26 @@ class RouteStatsTest {
     assertWithinBucket(90, chat.p90Millis());
     assertWithinBucket(99, chat.p99Millis());
     assertWithinBucket(0.05, snapshot.get(1).p50Millis());
+  }
+
+  @Test
+  void eachOriginsCallsAreKeptApartAndMergedOnRequest() {
+    RouteStats stats = new RouteStats();
+    for (int i = 1; i <= 10; i++) {
+      stats.record("a", "chat", 1_000_000L, null);
+    }
+    for (int i = 1; i <= 30; i++) {
+      stats.record("b", "chat", 100_000_000L, i == 1 ? "CANCELLED" : null);
+    }
+    stats.record("", "chat", 1_000L, "FORBIDDEN");
+    RouteStats.Snapshot a = stats.snapshot("a"::equals).get(0);
+    assertEquals(10, a.calls());
+    assertWithinBucket(1, a.p99Millis());
+    RouteStats.Snapshot all = stats.snapshot().get(0);
+    assertEquals(41, all.calls());
+    assertEquals(Map.of("CANCELLED", 1L, "FORBIDDEN", 1L), all.errors());
+    assertWithinBucket(100, all.p50Millis()); // 30 of 41 calls took 100 ms
+    assertEquals(List.of(), stats.snapshot("c"::equals));
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.nm.host.middleware;
 
 import dev.nm.host.RouteStats;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.route.RouteException;
 import java.util.Objects;
 
 /**
- * Records every call to a known route in {@link RouteStats}: its latency from the moment the request was read
- * (time waiting for a worker included) and, if it failed, its code.
+ * Records every call to a known route in {@link RouteStats}: its origin, its latency from the moment the request
+ * was read (time waiting for a worker included) and, if it failed, its code. A call refused because its origin is
+ * not allowed is counted under no origin.
  */
 public final class Metrics implements Middleware {
   private final RouteStats stats;
@@ -23,10 +25,11 @@ public final class Metrics implements Middleware {
     }
     try {
       Object data = next.proceed(call);
-      stats.record(call.routeName(), System.nanoTime() - call.receivedNanos(), null);
+      stats.record(call.origin(), call.routeName(), System.nanoTime() - call.receivedNanos(), null);
       return data;
     } catch (RouteException e) {
-      stats.record(call.routeName(), System.nanoTime() - call.receivedNanos(), e.code().name());
+      String origin = e.code() == ErrorCode.FORBIDDEN ? "" : call.origin();
+      stats.record(origin, call.routeName(), System.nanoTime() - call.receivedNanos(), e.code().name());
       throw e;
     }
   }

@@ -1,5 +1,6 @@
 package dev.nm.routes.system;
 
+import dev.nm.host.AccessPolicy;
 import dev.nm.host.RouteStats;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
@@ -7,6 +8,7 @@ import dev.nm.route.InvalidCase;
 import dev.nm.route.NativeRoute;
 import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
+import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.routes.generation.GenerationMetrics;
@@ -15,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-route call counts, errors by code and latency percentiles since the host started; and, when the host
- * serves models ({@link GenerationMetrics} is a service), per-model token counts, time to first token and
- * prompt and decode rates.
+ * Per-route call counts, errors by code and latency percentiles since the host started, of the caller's own calls
+ * (every origin's with {@code all_origins} and the scope {@value #ALL_ORIGINS_SCOPE}: which routes an extension
+ * calls, and how often, is its own business); and, when the host serves models ({@link GenerationMetrics} is a
+ * service), per-model token counts, time to first token and prompt and decode rates.
  */
 @NativeRoute(
     name = "stats",
-    description = "Per-route call counts, errors by code and latency percentiles (ms) since the host started, optionally for one route; per-model generations, tokens, time to first token (ms), prompt and decode tokens/s.",
+    description = "Per-route call counts, errors by code and latency percentiles (ms) since the host started, of the"
+        + " caller's calls (every origin's with all_origins and the scope stats.all), optionally for one route;"
+        + " per-model generations, tokens, time to first token (ms), prompt and decode tokens/s.",
     tags = {"system"},
     rateTier = RateTier.LIGHT)
 @ValidCase(
@@ -34,15 +39,25 @@ import java.util.Map;
     expect = @Expect(path = "/routes", equalTo = "[]"))
 @InvalidCase(name = "malformed route name", request = "{\"route\": \"Chat!\"}", code = ErrorCode.VALIDATION_ERROR, field = "route")
 public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsRoute.Reply> {
-  /** @param route if set, only this route's counters */
-  public record Request(@Pattern(regexp = "[a-z][a-z0-9_]*", message = "must be a route name such as chat") String route) {}
+  /** The scope that lets an origin see every origin's calls. */
+  public static final String ALL_ORIGINS_SCOPE = "stats.all";
+
+  /**
+   * @param route if set, only this route's counters
+   * @param allOrigins true for every origin's calls, with those refused for their origin; needs the scope
+   *     {@value #ALL_ORIGINS_SCOPE}. Absent or false: the caller's own
+   */
+  public record Request(
+      @Pattern(regexp = "[a-z][a-z0-9_]*", message = "must be a route name such as chat") String route,
+      Boolean allOrigins) {}
 
   /**
    * @param since when counting began (ISO-8601, UTC)
+   * @param allOrigins whether {@code routes} counts every origin's calls, or only the caller's
    * @param routes routes called at least once, sorted by name
    * @param models models that have generated at least one token, sorted by name; empty if the host serves none
    */
-  public record Reply(String since, List<Route> routes, List<Model> models) {}
+  public record Reply(String since, boolean allOrigins, List<Route> routes, List<Model> models) {}
 
   /**
    * @param errors failures by error code
@@ -82,13 +97,22 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
   @Override
   public Reply handle(Request request, RouteContext context) {
     RouteStats stats = context.service(RouteStats.class);
+    boolean allOrigins = Boolean.TRUE.equals(request.allOrigins());
+    if (allOrigins && !context.service(AccessPolicy.class).grants(context.origin(), ALL_ORIGINS_SCOPE)) {
+      throw new RouteException(
+              ErrorCode.UNAUTHORIZED,
+              "all_origins needs scope '" + ALL_ORIGINS_SCOPE + "', which origin " + context.origin() + " does not hold;"
+                  + " grant it in the host config's origins." + context.origin() + ".scopes")
+          .withDetail("scope", ALL_ORIGINS_SCOPE);
+    }
     List<Model> models =
         context.findService(GenerationMetrics.class)
             .map(metrics -> metrics.snapshot().stream().map(StatsRoute::model).toList())
             .orElse(List.of());
     return new Reply(
         stats.since().toString(),
-        stats.snapshot().stream()
+        allOrigins,
+        stats.snapshot(allOrigins ? origin -> true : context.origin()::equals).stream()
             .filter(route -> request.route() == null || route.route().equals(request.route()))
             .map(
                 route ->
