@@ -77,7 +77,9 @@ class EngineProcessModelTest {
 
   /** The calls sent since the model was loaded. */
   private List<Call> calls() {
-    return List.copyOf(engine.calls.subList(loadCalls, engine.calls.size()));
+    // A copy first: a view of a CopyOnWriteArrayList fails once the list changes, as it does while a call is sent.
+    List<Call> all = List.copyOf(engine.calls);
+    return all.subList(loadCalls, all.size());
   }
 
   @Test
