@@ -56,12 +56,25 @@ public record ResponseFormat(
 
   /** The schema the answer must match, or null for free text. */
   static OutputSchema outputSchema(ResponseFormat format, String field) {
-    if (format == null || format.type().equals("text")) {
-      return null;
-    }
-    if (format.type().equals("json_object")) {
-      return new OutputSchema(ANY_OBJECT, field);
-    }
-    return new OutputSchema(format.jsonSchema().schema().toString(), field + ".json_schema.schema");
+    return format == null
+        ? null
+        : outputSchema(
+            format.type(), format.jsonSchema() == null ? null : format.jsonSchema().schema(), field,
+            field + ".json_schema.schema");
+  }
+
+  /**
+   * The schema an answer of format {@code type} must match, or null for {@code text}: the chat's and the Responses
+   * API's spellings of a format, checked already.
+   *
+   * @param typeField the field blamed when the engine cannot keep to {@code json_object}
+   * @param schemaField the field blamed when it cannot keep to {@code schema}
+   */
+  static OutputSchema outputSchema(String type, JsonNode schema, String typeField, String schemaField) {
+    return switch (type) {
+      case "json_object" -> new OutputSchema(ANY_OBJECT, typeField);
+      case "json_schema" -> new OutputSchema(schema.toString(), schemaField);
+      default -> null;
+    };
   }
 }

@@ -176,12 +176,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
   /** The schema the answer must match, or null for free text. */
   private static GenerationRequest.OutputSchema outputSchema(Request request) {
     TextFormat format = request.text() == null ? null : request.text().format();
-    if (format == null || format.type().equals("text")) {
-      return null;
-    }
-    return format.type().equals("json_object")
-        ? new GenerationRequest.OutputSchema(ResponseFormat.ANY_OBJECT, "text.format")
-        : new GenerationRequest.OutputSchema(format.schema().toString(), "text.format.schema");
+    return format == null ? null : ResponseFormat.outputSchema(format.type(), format.schema(), "text.format", "text.format.schema");
   }
 
   @Override
