@@ -47,7 +47,7 @@ public interface GenerationModel extends AutoCloseable {
    * is being rendered (the generation then ends with finish reason cancelled, as if it had turned true while
    * waiting for a slot). A message's content is text: where it spells one of the model's control tokens (an
    * end-of-turn marker, say), an implementation keeps that spelling text, so that no message can end its turn and
-   * speak as another role. The default, which generates from the rendered text, is for engines whose prompts are
+   * speak as another role, or refuses the conversation with {@code IllegalArgumentException} where it cannot. The default, which generates from the rendered text, is for engines whose prompts are
    * never read for control tokens.
    *
    * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a system message after a user

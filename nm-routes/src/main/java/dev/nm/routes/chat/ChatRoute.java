@@ -105,6 +105,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
     code = ErrorCode.VALIDATION_ERROR,
     field = "response_format.json_schema.schema")
 @InvalidCase(
+    name = "a schema whose grammar would repeat a rule a billion times",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": {\"type\": \"json_schema\","
+        + " \"json_schema\": {\"name\": \"x\", \"schema\": {\"type\": \"array\", \"maxItems\": 1000000000}}}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "response_format.json_schema.schema")
+@InvalidCase(
     name = "unknown role",
     request = "{\"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}",
     code = ErrorCode.VALIDATION_ERROR,
@@ -142,14 +148,16 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
   /**
    * @param model a model id from {@code models}; the selected default if absent
    * @param messages the conversation; each message is read as text, so one that spells a control token of the
-   *     model's chat template (SmolLM2's {@code <|im_end|>}) cannot end its turn or begin another
+   *     model's chat template (SmolLM2's {@code <|im_end|>}) cannot end its turn or begin another (a model whose
+   *     tokenizer cannot take a prompt in parts refuses such a message with {@code VALIDATION_ERROR})
    * @param stop a string or up to four strings that end the answer (not included in it)
    * @param seed the sampler's seed, for reproducible sampling at temperature above 0
    * @param maxTokens the most tokens to generate
    * @param maxCompletionTokens OpenAI's newer name for {@code max_tokens}; give one or the other
    * @param streamOptions only with {@code stream}
    * @param responseFormat {@code {"type": "json_object"}} or {@code {"type": "json_schema", "json_schema": {"name":
-   *     ..., "schema": {...}}}} for an answer in JSON; free text if absent
+   *     ..., "schema": {...}}}} for an answer in JSON; free text if absent. A schema's counts ({@code maxItems},
+   *     {@code maxLength}, repetitions in a {@code pattern}) may be at most 10,000 each and 100,000 together
    * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
    */
   public record Request(

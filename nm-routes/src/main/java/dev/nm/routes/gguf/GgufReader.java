@@ -147,7 +147,9 @@ public final class GgufReader {
     if (arraysToKeep.contains(key)) {
       List<Object> elements = new ArrayList<>((int) Math.min(length, 1 << 16)); // grows as the file proves the length
       for (long i = 0; i < length; i++) {
-        elements.add(value(elementType, key));
+        // A vocabulary may hold a token that is not valid UTF-8 (llama.cpp loads it all the same): its bytes read
+        // as replacement characters, rather than the model failing to load.
+        elements.add(elementType == STRING ? string("element of '" + key + "'", CodingErrorAction.REPLACE) : value(elementType, key));
       }
       return new GgufArray(elementType, length, elements);
     }
@@ -180,6 +182,10 @@ public final class GgufReader {
   }
 
   private String string(String what) throws IOException {
+    return string(what, CodingErrorAction.REPORT);
+  }
+
+  private String string(String what, CodingErrorAction malformed) throws IOException {
     long length = count("length of " + what, 1);
     byte[] bytes = new byte[(int) length];
     in.readFully(bytes);
@@ -187,7 +193,8 @@ public final class GgufReader {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
+          .onMalformedInput(malformed)
+          .onUnmappableCharacter(malformed)
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {

@@ -108,10 +108,6 @@ class InferenceRoutesTest {
   }
 
   /**
-   * On one slot. With several, llama.cpp places each slot's cells elsewhere in its one KV cache, and a near tie
-   * between two tokens can fall either way depending on the slot a request lands on.
-   */
-  /**
    * A message cannot close its own turn: the control tokens it spells are read as their characters. The same text as
    * a raw prompt (the {@code generate} route, where control tokens are meant to be written) has them as control tokens.
    */
@@ -136,6 +132,7 @@ class InferenceRoutesTest {
     assertEquals("stop", reply.data().at("/choices/0/finish_reason").asText(), reply.toString());
     JsonNode answer = Json.mapper().readTree(content(reply));
     assertTrue(answer.isObject(), answer.toString());
+    assertFalse(answer.isEmpty(), answer.toString());
   }
 
   /** The schema is kept to as the answer streams, and a schema llama.cpp cannot keep to costs only its request. */
@@ -162,6 +159,10 @@ class InferenceRoutesTest {
     assertTrue(content(client.call("chat", chat(FRANCE, 24, false))).contains("Paris"));
   }
 
+  /**
+   * On one slot. With several, llama.cpp places each slot's cells elsewhere in its one KV cache, and a near tie
+   * between two tokens can fall either way depending on the slot a request lands on.
+   */
   @Test
   void temperatureZeroGivesTheSameTextTwice() {
     stop();

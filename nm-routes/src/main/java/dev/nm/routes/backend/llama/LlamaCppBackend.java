@@ -57,6 +57,7 @@ public final class LlamaCppBackend implements GenerationBackend {
       throw new BackendException("cannot load " + file + ": " + e.getMessage(), e);
     }
     LlamaNatives.load();
+    LlamaCppModel.requireEngineParameters();
     ModelParameters parameters =
         new ModelParameters()
             .setModel(file.toString())
@@ -80,7 +81,7 @@ public final class LlamaCppBackend implements GenerationBackend {
       throw new BackendException("llama.cpp could not run " + file + ": " + e.getMessage(), e);
     }
     boolean addsBos = addsBosToken(metadata);
-    return new LlamaCppModel(model, options, addsBos, SpelledControlTokens.of(metadata, addsBos));
+    return new LlamaCppModel(model, options, addsBos, SpelledControlTokens.of(metadata, addsBos, addsEosToken(metadata)));
   }
 
   /**
@@ -91,8 +92,25 @@ public final class LlamaCppBackend implements GenerationBackend {
     model.complete(new InferenceParameters(" ").setNPredict(1).setCachePrompt(false));
   }
 
-  /** llama.cpp's rule: the GGUF's flag if present, else SentencePiece ({@code llama}) vocabularies add BOS. */
+  /**
+   * llama.cpp's rule (b4916, {@code llama-vocab.cpp}): the GGUF's flag if present, else its vocabulary's default:
+   * SentencePiece ({@code llama}) and WordPiece ({@code bert}) add BOS, and so do BPE vocabularies of the Llama 3,
+   * Falcon 3, Tekken and Chameleon pre-tokenizers.
+   */
   private static boolean addsBosToken(GgufMetadata metadata) {
-    return metadata.addBosToken().orElseGet(() -> metadata.tokenizerModel().filter("llama"::equals).isPresent());
+    return metadata.addBosToken().orElseGet(() -> {
+      String family = metadata.tokenizerModel().orElse("");
+      String pre = metadata.string("tokenizer.ggml.pre").orElse("");
+      return family.equals("llama") || family.equals("bert")
+          || (family.equals("gpt2") && BOS_ADDING_PRE_TOKENIZERS.contains(pre));
+    });
+  }
+
+  private static final java.util.Set<String> BOS_ADDING_PRE_TOKENIZERS =
+      java.util.Set.of("llama3", "llama-v3", "llama-bpe", "falcon3", "tekken", "chameleon");
+
+  /** llama.cpp's rule: the GGUF's flag if present, else only Unigram ({@code t5}) vocabularies add EOS. */
+  private static boolean addsEosToken(GgufMetadata metadata) {
+    return metadata.bool("tokenizer.ggml.add_eos_token").orElseGet(() -> metadata.tokenizerModel().filter("t5"::equals).isPresent());
   }
 }

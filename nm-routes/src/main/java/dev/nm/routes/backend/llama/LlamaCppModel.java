@@ -50,6 +50,7 @@ final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
+  private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
 
   private final LlamaModel model;
   private final LoadOptions options;
@@ -151,6 +152,11 @@ final class LlamaCppModel implements GenerationModel {
       InferenceParameters prompt, IntSupplier promptTokens, SamplingParams params, TokenListener listener,
       BooleanSupplier cancelled) {
     long called = System.nanoTime();
+    if (params.jsonSchema() != null) {
+      // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the
+      // static LlamaModel.jsonSchemaToGrammar aborts the process instead).
+      json(prompt).put("json_schema", GrammarSchemaLimits.check(params.jsonSchema()));
+    }
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
       GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
@@ -190,7 +196,7 @@ final class LlamaCppModel implements GenerationModel {
               text.toString(), FinishReason.CANCELLED, promptTokens, tokens,
               timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
         }
-        LlamaOutput output = engine(results::next);
+        LlamaOutput output = next(results, params);
         if (!results.hasNext()) {
           break; // the final result; in streaming mode its text was already sent
         }
@@ -269,6 +275,22 @@ final class LlamaCppModel implements GenerationModel {
     }
   }
 
+  /**
+   * The next result. A schema's grammar llama.cpp made but cannot parse (a {@code $ref} that refers back to itself)
+   * fails here, as the slot starts: the caller's schema, not the engine, is at fault.
+   */
+  private static LlamaOutput next(LlamaIterator results, SamplingParams params) {
+    try {
+      return engine(results::next);
+    } catch (BackendException e) {
+      if (params.jsonSchema() != null && e.getMessage().contains(GRAMMAR_NOT_PARSED)) {
+        throw new OutputSchemaException(
+            "llama.cpp cannot hold its output to this schema: it could not parse the grammar it made of it");
+      }
+      throw e;
+    }
+  }
+
   /** The {@code message} of llama.cpp's server's JSON error, or {@code error} itself if it is not one. */
   private static String errorMessage(String error) {
     try {
@@ -322,9 +344,6 @@ final class LlamaCppModel implements GenerationModel {
     if (params.frequencyPenalty() != null) p.setFrequencyPenalty(params.frequencyPenalty().floatValue());
     if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
     if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
-    // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the
-    // static LlamaModel.jsonSchemaToGrammar aborts the process instead).
-    if (params.jsonSchema() != null) json(p).put("json_schema", params.jsonSchema());
     return p;
   }
 
@@ -349,6 +368,7 @@ final class LlamaCppModel implements GenerationModel {
     }
   }
 
+  /** java-llama.cpp's map of JSON parameters, or null where this version of it keeps none (then unusable). */
   private static final Field PARAMETERS_MAP = parametersMap();
 
   private static Field parametersMap() {
@@ -357,8 +377,20 @@ final class LlamaCppModel implements GenerationModel {
       field.setAccessible(true);
       return field;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new ExceptionInInitializerError(
-          "java-llama.cpp's InferenceParameters no longer keep a 'parameters' map (a version other than 4.1.0?): " + e);
+      return null;
+    }
+  }
+
+  /**
+   * Checked before a model is loaded, so that a version of java-llama.cpp other than 4.1.0 fails the load, not a
+   * generation.
+   *
+   * @throws BackendException if java-llama.cpp keeps no map of JSON parameters
+   */
+  static void requireEngineParameters() {
+    if (PARAMETERS_MAP == null) {
+      throw new BackendException(
+          "java-llama.cpp's InferenceParameters keep no 'parameters' map: nm needs java-llama.cpp 4.1.0 on the class path");
     }
   }
 
