@@ -125,7 +125,7 @@ public final class NativeMessagingServer implements AutoCloseable {
         List.of(
             HomeDirectoryRedaction.forThisUser(),
             new RequestLogging(),
-            new Metrics(stats),
+            new Metrics(stats, policy),
             new Audit(auditLog),
             new OriginAllowlist(config::get, builder.howToAllow),
             new Scopes(config::get),
@@ -224,7 +224,8 @@ public final class NativeMessagingServer implements AutoCloseable {
    * Listens where a {@link dev.nm.host.relay.NativeMessagingRelay} built with the same {@code paths} looks for its
    * server, as the reference daemon does: on {@link HostPaths#socket()} ({@link #listen(Path)}) and, where relays can
    * hand their pipes over through files (Linux), in {@link HostPaths#handoffDir} of this process
-   * ({@link #acceptPipeHandoffs}), named in {@link HostPaths#daemonPidFile()}, where relays find it. Hand-off
+   * ({@link #acceptPipeHandoffs}), named in {@link HostPaths#daemonPidFile()} (written on every system, once the
+   * socket listens), where relays find it. Hand-off
    * directories that hosts killed earlier left in {@link HostPaths#runDir()} are removed. {@link #stopAccepting} and
    * {@link #close} remove the socket and, while it still names this process, the pid file.
    *
@@ -238,12 +239,11 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void listen(HostPaths paths) throws IOException {
     listen(paths.socket());
-    if (!PipeHandoffListener.isSupported()) {
-      return;
-    }
     long pid = ProcessHandle.current().pid();
-    PipeHandoffListener.removeDirsOfGoneHosts(paths.runDir());
-    acceptPipeHandoffs(paths.handoffDir(pid));
+    if (PipeHandoffListener.isSupported()) {
+      PipeHandoffListener.removeDirsOfGoneHosts(paths.runDir());
+      acceptPipeHandoffs(paths.handoffDir(pid));
+    }
     String record = pid + "\n";
     Path pidFile = paths.daemonPidFile();
     try {

@@ -103,9 +103,11 @@ final class DaemonCommand {
       if (answering) {
         out().println("nm daemon running (pid " + daemon.get().pid() + ") on " + paths.socket());
       } else {
-        // Before its pid file, a daemon is still starting; after it, it is starting to listen, or stopping.
-        out().println("nm daemon " + (Files.exists(paths.daemonPidFile()) ? "running" : "starting") + " (pid "
-            + daemon.get().pid() + "), not accepting connections yet");
+        // A daemon writes its pid file once its socket listens (NativeMessagingServer.listen): before, it is still
+        // starting; after, its socket is gone, so it is stopping.
+        boolean listened = Files.exists(paths.daemonPidFile());
+        out().println("nm daemon " + (listened ? "stopping" : "starting") + " (pid " + daemon.get().pid() + "), "
+            + (listened ? "no longer accepting connections" : "not accepting connections yet"));
       }
     }
     for (ProcessHandle retired : Daemon.retiredDaemons(paths)) {

@@ -1,20 +1,22 @@
 package dev.nm.host.middleware;
 
+import dev.nm.host.AccessPolicy;
 import dev.nm.host.RouteStats;
-import dev.nm.protocol.ErrorCode;
 import dev.nm.route.RouteException;
 import java.util.Objects;
 
 /**
  * Records every call to a known route in {@link RouteStats}: its origin, its latency from the moment the request
- * was read (time waiting for a worker included) and, if it failed, its code. A call refused because its origin is
- * not allowed is counted under no origin.
+ * was read (time waiting for a worker included) and, if it failed, its code. A call from an origin the config
+ * does not allow is counted under no origin.
  */
 public final class Metrics implements Middleware {
   private final RouteStats stats;
+  private final AccessPolicy policy;
 
-  public Metrics(RouteStats stats) {
+  public Metrics(RouteStats stats, AccessPolicy policy) {
     this.stats = Objects.requireNonNull(stats, "stats");
+    this.policy = Objects.requireNonNull(policy, "policy");
   }
 
   @Override
@@ -23,12 +25,12 @@ public final class Metrics implements Middleware {
       // Unknown names are not counted: a caller could otherwise grow the table without bound.
       return next.proceed(call);
     }
+    String origin = policy.allows(call.origin()) ? call.origin() : "";
     try {
       Object data = next.proceed(call);
-      stats.record(call.origin(), call.routeName(), System.nanoTime() - call.receivedNanos(), null);
+      stats.record(origin, call.routeName(), System.nanoTime() - call.receivedNanos(), null);
       return data;
     } catch (RouteException e) {
-      String origin = e.code() == ErrorCode.FORBIDDEN ? "" : call.origin();
       stats.record(origin, call.routeName(), System.nanoTime() - call.receivedNanos(), e.code().name());
       throw e;
     }
