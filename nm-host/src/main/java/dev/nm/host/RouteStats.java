@@ -45,11 +45,6 @@ public final class RouteStats {
     stats.latency.incrementAndGet(bucketOf(latencyNanos));
   }
 
-  /** The counters of every route called so far, every origin's calls together, sorted by route name. */
-  public List<Snapshot> snapshot() {
-    return snapshot(origin -> true);
-  }
-
   /** The counters of every route the origins {@code origins} accepts have called, sorted by route name. */
   public List<Snapshot> snapshot(Predicate<String> origins) {
     Map<String, Route> merged = new TreeMap<>();

@@ -14,7 +14,7 @@ class RouteStatsTest {
       stats.record("chrome-extension://a/", "chat", i * 1_000_000L, i % 10 == 0 ? "BACKEND_ERROR" : null);
     }
     stats.record("chrome-extension://a/", "hello", 50_000L, null);
-    List<RouteStats.Snapshot> snapshot = stats.snapshot();
+    List<RouteStats.Snapshot> snapshot = stats.snapshot(origin -> true);
     assertEquals(List.of("chat", "hello"), snapshot.stream().map(RouteStats.Snapshot::route).toList());
     RouteStats.Snapshot chat = snapshot.get(0);
     assertEquals(100, chat.calls());
@@ -39,7 +39,7 @@ class RouteStatsTest {
     RouteStats.Snapshot a = stats.snapshot("a"::equals).get(0);
     assertEquals(10, a.calls());
     assertWithinBucket(1, a.p99Millis());
-    RouteStats.Snapshot all = stats.snapshot().get(0);
+    RouteStats.Snapshot all = stats.snapshot(origin -> true).get(0);
     assertEquals(41, all.calls());
     assertEquals(Map.of("CANCELLED", 1L, "FORBIDDEN", 1L), all.errors());
     assertWithinBucket(100, all.p50Millis()); // 30 of 41 calls took 100 ms
@@ -48,7 +48,7 @@ class RouteStatsTest {
 
   @Test
   void noCallsNoPercentiles() {
-    assertEquals(List.of(), new RouteStats().snapshot());
+    assertEquals(List.of(), new RouteStats().snapshot(origin -> true));
   }
 
   private static void assertWithinBucket(double expectedMillis, double actualMillis) {

@@ -273,9 +273,14 @@ public final class ServerConnection implements Connection {
    */
   private void awaitRoomToWait(int bytes) throws InterruptedException {
     synchronized (waiting) {
+      if (hasRoom(bytes)) {
+        return;
+      }
+      // Calls cancelled while they waited still hold places until one ends; look for them only when out of room,
+      // since there may be thousands to look through.
       for (Iterator<Admitted> i = waiting.iterator(); i.hasNext(); ) {
         Admitted admitted = i.next();
-        if (admitted.call().isFinished()) { // cancelled while it waited
+        if (admitted.call().isFinished()) {
           i.remove();
           heldBytes -= admitted.bytes();
         }
