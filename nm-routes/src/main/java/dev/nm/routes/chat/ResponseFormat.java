@@ -45,12 +45,27 @@ public record ResponseFormat(
       return;
     }
     boolean wantsSchema = format.type().equals("json_schema");
-    if (wantsSchema && format.jsonSchema() == null) {
-      violations.add(field + ".json_schema", "is required with type json_schema");
-    } else if (!wantsSchema && format.jsonSchema() != null) {
+    if (format.jsonSchema() == null) {
+      if (wantsSchema) {
+        violations.add(field + ".json_schema", "is required with type json_schema");
+      }
+    } else if (!wantsSchema) {
       violations.add(field + ".json_schema", "is only allowed with type json_schema");
-    } else if (wantsSchema && (format.jsonSchema().schema() == null || !format.jsonSchema().schema().isObject())) {
-      violations.add(field + ".json_schema.schema", "must be a JSON Schema object, such as {\"type\": \"object\"}");
+    } else {
+      checkSchema(format.type(), format.jsonSchema().schema(), field + ".json_schema.schema", violations);
+    }
+  }
+
+  /**
+   * The rule the chat's and the Responses API's spellings of a format share: type {@code json_schema} takes a schema
+   * object at {@code schemaField}, any other type none.
+   */
+  static void checkSchema(String type, JsonNode schema, String schemaField, Violations violations) {
+    boolean wantsSchema = type.equals("json_schema");
+    if (wantsSchema && (schema == null || !schema.isObject())) {
+      violations.add(schemaField, "must be a JSON Schema object with type json_schema, such as {\"type\": \"object\"}");
+    } else if (!wantsSchema && schema != null) {
+      violations.add(schemaField, "is only allowed with type json_schema");
     }
   }
 

@@ -183,12 +183,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
   public void validate(Request request, Violations violations) {
     TextFormat format = request.text() == null ? null : request.text().format();
     if (format != null && format.type() != null) {
-      boolean wantsSchema = format.type().equals("json_schema");
-      if (wantsSchema && (format.schema() == null || !format.schema().isObject())) {
-        violations.add("text.format.schema", "must be a JSON Schema object with type json_schema, such as {\"type\": \"object\"}");
-      } else if (!wantsSchema && format.schema() != null) {
-        violations.add("text.format.schema", "is only allowed with type json_schema");
-      }
+      ResponseFormat.checkSchema(format.type(), format.schema(), "text.format.schema", violations);
     }
     JsonNode input = request.input();
     if (input.isTextual()) {

@@ -152,18 +152,14 @@ final class LlamaCppModel implements GenerationModel {
       InferenceParameters prompt, IntSupplier promptTokens, SamplingParams params, TokenListener listener,
       BooleanSupplier cancelled) {
     long called = System.nanoTime();
-    if (params.jsonSchema() != null) {
-      // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the
-      // static LlamaModel.jsonSchemaToGrammar aborts the process instead).
-      json(prompt).put("json_schema", GrammarSchemaLimits.check(params.jsonSchema()));
-    }
+    InferenceParameters parameters = withSampling(prompt, params); // refuses a schema before the wait for a slot
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
       GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
       return new GenerationResult("", FinishReason.CANCELLED, promptTokens.getAsInt(), 0, queuedOnly);
     }
     try {
-      return decode(withSampling(prompt, params), promptTokens, params, listener, stop, called);
+      return decode(parameters, promptTokens, params, listener, stop, called);
     } finally {
       slots.release();
     }
@@ -330,6 +326,8 @@ final class LlamaCppModel implements GenerationModel {
   /**
    * {@code prompt} with the sampling parameters: llama.cpp's own limit is {@code max_tokens}, or none, since the room
    * left in the context is known only once the prompt is counted ({@link #decode}).
+   *
+   * @throws OutputSchemaException if the JSON Schema exceeds what llama.cpp's grammar can hold
    */
   private static InferenceParameters withSampling(InferenceParameters p, SamplingParams params) {
     // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
@@ -344,6 +342,9 @@ final class LlamaCppModel implements GenerationModel {
     if (params.frequencyPenalty() != null) p.setFrequencyPenalty(params.frequencyPenalty().floatValue());
     if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
     if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
+    // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the static
+    // LlamaModel.jsonSchemaToGrammar aborts the process instead).
+    if (params.jsonSchema() != null) json(p).put("json_schema", GrammarSchemaLimits.check(params.jsonSchema()));
     return p;
   }
 
