@@ -35,12 +35,12 @@ import java.util.UUID;
  * OpenAI completions: continues a raw prompt, no chat template. With {@code stream}, the text is sent first as
  * {@code text_completion} events, in OpenAI's order: one per piece of text with a null finish reason, then one
  * with empty text and the finish reason, and with {@code stream_options.include_usage} one with no choices and the
- * usage.
+ * usage. A {@code response_format} holds the continuation to JSON, as chat's does.
  */
 @NativeRoute(
     name = "generate",
-    description = "Continues a prompt as it is, without a chat template (OpenAI completions); with stream, text_completion"
-        + " events first.",
+    description = "Continues a prompt as it is, without a chat template (OpenAI completions), optionally held to a JSON"
+        + " schema; with stream, text_completion events first.",
     tags = {"ai", "completion"},
     streaming = true,
     rateTier = RateTier.HEAVY)
@@ -64,6 +64,17 @@ import java.util.UUID;
         + " \"stream_options\": {\"include_usage\": true}}",
     minEvents = 4,
     expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
+// Without the schema, this model continues the prompt with "1. France\nQ: What is the capital of Germany?...".
+@ValidCase(
+    name = "a continuation held to a JSON schema",
+    request = "{\"prompt\": \"Q: What is the capital of Italy?\\nA: {\\\"capital\\\": \\\"Rome\\\"}\\nQ: What is the capital of"
+        + " France?\\nA: \", \"temperature\": 0, \"max_tokens\": 30, \"response_format\": {\"type\": \"json_schema\","
+        + " \"json_schema\": {\"name\": \"capital\", \"schema\": {\"type\": \"object\", \"properties\": {\"capital\":"
+        + " {\"type\": \"string\"}}, \"required\": [\"capital\"], \"additionalProperties\": false}}}}",
+    expect = {
+      @Expect(path = "/choices/0/text", equalTo = "\"{\\\"capital\\\": \\\"Paris\\\"}\""),
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"stop\"")
+    })
 @InvalidCase(name = "no prompt", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "prompt")
 @InvalidCase(
     name = "empty prompt, to a model that adds no start-of-text token",
@@ -77,6 +88,12 @@ import java.util.UUID;
     request = "{\"prompt\": \"x\", \"stream_options\": {\"include_usage\": true}}",
     code = ErrorCode.VALIDATION_ERROR,
     field = "stream_options")
+@InvalidCase(
+    name = "a schema llama.cpp cannot keep to",
+    request = "{\"prompt\": \"x\", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"schema\":"
+        + " {\"type\": \"pebble\"}}}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "response_format.json_schema.schema")
 public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, GenerateRoute.Reply>, RequestValidator<GenerateRoute.Request> {
   /**
    * Same sampling fields as {@code chat}; {@code prompt} is sent to the model unchanged.
@@ -84,6 +101,8 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
    * @param prompt the text to continue, as it is: text that spells one of the model's control tokens
    *     ({@code <|im_start|>}) is that token, so a chat template can be written by hand
    * @param streamOptions only with {@code stream}
+   * @param responseFormat as chat's: {@code {"type": "json_object"}} or {@code {"type": "json_schema", "json_schema":
+   *     {"schema": {...}}}} for a continuation in JSON (the field vLLM's completions take; OpenAI's have none)
    */
   public record Request(
       @Size(max = 256) String model,
@@ -100,6 +119,7 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
       JsonNode stop,
       Boolean stream,
       @Valid StreamOptions streamOptions,
+      @Valid ResponseFormat responseFormat,
       @Size(max = 256) String sessionId) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
@@ -125,6 +145,7 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
   public void validate(Request request, Violations violations) {
     OpenAiFields.checkStop(request.stop(), violations);
     OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
+    ResponseFormat.check(request.responseFormat(), "response_format", violations);
   }
 
   @Override
@@ -139,7 +160,8 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
     Completion completion =
         generation.generate(
             new GenerationRequest(
-                model, new Prompt.Text(request.prompt(), "prompt"), request.sampling(), OpenAiFields.stop(request.stop()), request.sessionId()),
+                model, new Prompt.Text(request.prompt(), "prompt"), request.sampling(), OpenAiFields.stop(request.stop()),
+                request.sessionId(), ResponseFormat.outputSchema(request.responseFormat(), "response_format")),
             context,
             listener);
     String finishReason = completion.result().finishReason().wireName();
