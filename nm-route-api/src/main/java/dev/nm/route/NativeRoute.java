@@ -48,6 +48,14 @@ public @interface NativeRoute {
    */
   String scope() default "";
 
+  /**
+   * Scopes that unlock a part of the route beyond what {@link #scope()} allows, such as a request option that shows
+   * other origins' data ({@code stats}' {@code all_origins} needs {@code stats.all}). The handler asks for one with
+   * {@link RouteContext#requireScope}, which refuses a scope not declared here; declared, {@code routes} lists them
+   * and {@code hello} tells a caller which it holds. Same form as {@link #scope()}.
+   */
+  String[] optionScopes() default {};
+
   /** How expensive a call is, for per-origin rate limiting. */
   RateTier rateTier() default RateTier.STANDARD;
 }

@@ -30,6 +30,18 @@ public interface RouteContext {
   EventSink events();
 
   /**
+   * Refuses the call unless the caller's origin holds {@code scope}, one of the route's
+   * {@link NativeRoute#optionScopes()}; the host's scope check covers {@link NativeRoute#scope()} before the handler
+   * runs.
+   *
+   * @param option what needs the scope, named in the refusal: a request option such as {@code all_origins}
+   * @throws RouteException {@code UNAUTHORIZED}, naming the scope, the origin and where to grant it; its detail
+   *     {@code scope} is the scope
+   * @throws IllegalArgumentException if the route does not declare {@code scope} among its option scopes
+   */
+  void requireScope(String scope, String option);
+
+  /**
    * The host's service of that type (a backend, a store). Services are registered by whoever builds the host
    * or the test, never looked up globally.
    *

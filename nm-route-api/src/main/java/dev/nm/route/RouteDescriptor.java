@@ -16,6 +16,7 @@ public final class RouteDescriptor<Q, R> {
   private final List<String> tags;
   private final boolean streaming;
   private final String scope;
+  private final List<String> optionScopes;
   private final RateTier rateTier;
   private final Class<?> handlerType;
   private final Class<Q> requestType;
@@ -31,6 +32,7 @@ public final class RouteDescriptor<Q, R> {
     this.tags = List.copyOf(b.tags);
     this.streaming = b.streaming;
     this.scope = b.scope;
+    this.optionScopes = List.copyOf(b.optionScopes);
     this.rateTier = b.rateTier;
     this.handlerType = Objects.requireNonNull(b.handlerType, "handlerType");
     this.requestType = b.requestType;
@@ -56,6 +58,9 @@ public final class RouteDescriptor<Q, R> {
 
   /** The scope an origin needs; empty if none. */
   public String scope() { return scope; }
+
+  /** The scopes that unlock parts of the route beyond {@link #scope()} ({@link NativeRoute#optionScopes()}). */
+  public List<String> optionScopes() { return optionScopes; }
 
   public RateTier rateTier() { return rateTier; }
 
@@ -92,6 +97,7 @@ public final class RouteDescriptor<Q, R> {
     private final List<String> tags = new ArrayList<>();
     private boolean streaming;
     private String scope = "";
+    private final List<String> optionScopes = new ArrayList<>();
     private RateTier rateTier = RateTier.STANDARD;
     private Class<?> handlerType;
     private String requestSchema;
@@ -112,6 +118,8 @@ public final class RouteDescriptor<Q, R> {
     public Builder<Q, R> streaming(boolean streaming) { this.streaming = streaming; return this; }
 
     public Builder<Q, R> scope(String scope) { this.scope = Objects.requireNonNull(scope, "scope"); return this; }
+
+    public Builder<Q, R> optionScopes(String... scopes) { this.optionScopes.addAll(List.of(scopes)); return this; }
 
     public Builder<Q, R> rateTier(RateTier rateTier) { this.rateTier = Objects.requireNonNull(rateTier, "rateTier"); return this; }
 

@@ -1,5 +1,7 @@
 package dev.nm.host.connection;
 
+import dev.nm.host.AccessPolicy;
+import dev.nm.host.middleware.Scopes;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.Message;
 import dev.nm.route.Cancellation;
@@ -76,6 +78,18 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
           "route '" + route() + "' is not declared streaming = true, so it cannot emit events");
     }
     return this;
+  }
+
+  @Override
+  public void requireScope(String scope, String option) {
+    if (route == null || !route.optionScopes().contains(scope)) {
+      throw new IllegalArgumentException(
+          "route '" + route() + "' asks for scope '" + scope + "', which its @NativeRoute does not declare in"
+              + " optionScopes");
+    }
+    if (!service(AccessPolicy.class).grants(origin(), scope)) {
+      throw Scopes.refusal(option + " of route '" + route() + "'", scope, origin());
+    }
   }
 
   @Override

@@ -17,13 +17,20 @@ public final class Scopes implements Middleware {
   @Override
   public Object handle(Call call, Next next) {
     if (call.route() != null && !config.get().grants(call.origin(), call.route().scope())) {
-      String scope = call.route().scope();
-      throw new RouteException(
-              ErrorCode.UNAUTHORIZED,
-              "route '" + call.routeName() + "' needs scope '" + scope + "', which origin " + call.origin()
-                  + " does not hold; grant it in the host config's origins." + call.origin() + ".scopes")
-          .withDetail("scope", scope);
+      throw refusal("route '" + call.routeName() + "'", call.route().scope(), call.origin());
     }
     return next.proceed(call);
+  }
+
+  /**
+   * The {@code UNAUTHORIZED} refusal of {@code what} (a route, an option of one) to an origin without {@code scope},
+   * saying where to grant it.
+   */
+  public static RouteException refusal(String what, String scope, String origin) {
+    return new RouteException(
+            ErrorCode.UNAUTHORIZED,
+            what + " needs scope '" + scope + "', which origin " + origin + " does not hold; grant it in the host"
+                + " config's origins." + origin + ".scopes")
+        .withDetail("scope", scope);
   }
 }

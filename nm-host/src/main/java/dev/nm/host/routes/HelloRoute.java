@@ -14,7 +14,7 @@ import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import jakarta.validation.constraints.Pattern;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Introduces the host to a caller: protocol and host versions, frame limits, the routes it serves, and what
@@ -52,7 +52,8 @@ public final class HelloRoute implements RouteHandler<HelloRoute.Request, HelloR
 
   /**
    * @param routes every route name, sorted
-   * @param scopes the scopes the caller holds among those this host's routes require, sorted
+   * @param scopes the scopes the caller holds among those this host's routes require, their option scopes included
+   *     ({@code routes} lists both), sorted
    */
   public record Reply(
       String protocolVersion, String hostVersion, Limits limits, List<String> routes, String origin, List<String> scopes) {}
@@ -64,19 +65,20 @@ public final class HelloRoute implements RouteHandler<HelloRoute.Request, HelloR
   public Reply handle(Request request, RouteContext context) {
     RouteCatalog catalog = context.service(RouteCatalog.class);
     AccessPolicy policy = context.service(AccessPolicy.class);
-    TreeSet<String> scopes = new TreeSet<>();
-    for (RouteCatalog.Entry entry : catalog.entries()) {
-      String scope = entry.descriptor().scope();
-      if (!scope.isEmpty() && policy.grants(context.origin(), scope)) {
-        scopes.add(scope);
-      }
-    }
+    List<String> scopes =
+        catalog.entries().stream()
+            .map(RouteCatalog.Entry::descriptor)
+            .flatMap(route -> Stream.concat(Stream.of(route.scope()), route.optionScopes().stream()))
+            .filter(scope -> !scope.isEmpty() && policy.grants(context.origin(), scope))
+            .distinct()
+            .sorted()
+            .toList();
     return new Reply(
         ProtocolLimits.PROTOCOL_VERSION,
         context.service(HostStatus.class).hostVersion(),
         new Limits(ProtocolLimits.MAX_INBOUND_FRAME_BYTES, ProtocolLimits.MAX_OUTBOUND_FRAME_BYTES),
         catalog.names(),
         context.origin(),
-        List.copyOf(scopes));
+        scopes);
   }
 }

@@ -40,6 +40,8 @@ public final class RoutesRoute implements RouteHandler<RoutesRoute.Request, Rout
    * One route's contract.
    *
    * @param scope the scope a caller needs; empty if none
+   * @param optionScopes scopes that unlock parts of the route beyond {@code scope}, such as a request option; each
+   *     description says which
    * @param rateTier UNLIMITED, LIGHT, STANDARD or HEAVY
    */
   public record Route(
@@ -48,6 +50,7 @@ public final class RoutesRoute implements RouteHandler<RoutesRoute.Request, Rout
       List<String> tags,
       boolean streaming,
       String scope,
+      List<String> optionScopes,
       String rateTier,
       JsonNode requestSchema,
       JsonNode responseSchema) {}
@@ -66,6 +69,7 @@ public final class RoutesRoute implements RouteHandler<RoutesRoute.Request, Rout
                       route.tags(),
                       route.streaming(),
                       route.scope(),
+                      route.optionScopes(),
                       route.rateTier().name(),
                       entry.requestSchema(),
                       entry.responseSchema());

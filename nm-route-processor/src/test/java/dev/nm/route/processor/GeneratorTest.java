@@ -48,6 +48,7 @@ class GeneratorTest {
                 "          .tags(\"demo\", \"text\")",
                 "          .streaming(false)",
                 "          .scope(\"\")",
+                "          .optionScopes()",
                 "          .rateTier(RateTier.STANDARD)",
                 "          .requestSchema(\"{\\\"$schema\\\":\\\"https://json-schema.org/draft/2020-12/schema\\\","
                     + "\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"text\\\":{\\\"description\\\":\\\"what to send"
@@ -91,6 +92,7 @@ class GeneratorTest {
     assertThat(echo.tags()).containsExactly("demo", "text").inOrder();
     assertThat(echo.streaming()).isFalse();
     assertThat(echo.scope()).isEmpty();
+    assertThat(echo.optionScopes()).isEmpty();
     assertThat(echo.rateTier()).isEqualTo(RateTier.STANDARD);
     assertThat(echo.handlerType().getName()).isEqualTo("com.example.echo.EchoRoute");
     assertThat(echo.requestType().getName()).isEqualTo("com.example.echo.EchoRoute$Request");

@@ -1,6 +1,5 @@
 package dev.nm.routes.system;
 
-import dev.nm.host.AccessPolicy;
 import dev.nm.host.RouteStats;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
@@ -8,7 +7,6 @@ import dev.nm.route.InvalidCase;
 import dev.nm.route.NativeRoute;
 import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
-import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.routes.generation.GenerationMetrics;
@@ -28,6 +26,7 @@ import java.util.Map;
         + " caller's calls (every origin's with all_origins and the scope stats.all), optionally for one route;"
         + " per-model generations, tokens, time to first token (ms), prompt and decode tokens/s.",
     tags = {"system"},
+    optionScopes = StatsRoute.ALL_ORIGINS_SCOPE,
     rateTier = RateTier.LIGHT)
 @ValidCase(
     name = "since start",
@@ -98,12 +97,8 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
   public Reply handle(Request request, RouteContext context) {
     RouteStats stats = context.service(RouteStats.class);
     boolean allOrigins = Boolean.TRUE.equals(request.allOrigins());
-    if (allOrigins && !context.service(AccessPolicy.class).grants(context.origin(), ALL_ORIGINS_SCOPE)) {
-      throw new RouteException(
-              ErrorCode.UNAUTHORIZED,
-              "all_origins needs scope '" + ALL_ORIGINS_SCOPE + "', which origin " + context.origin() + " does not hold;"
-                  + " grant it in the host config's origins." + context.origin() + ".scopes")
-          .withDetail("scope", ALL_ORIGINS_SCOPE);
+    if (allOrigins) {
+      context.requireScope(ALL_ORIGINS_SCOPE, "all_origins");
     }
     List<Model> models =
         context.findService(GenerationMetrics.class)

@@ -54,7 +54,7 @@ class StatsOfEachOriginTest {
       Reply refused = mine.call("stats", Map.of("all_origins", true));
       assertEquals(ErrorCode.UNAUTHORIZED.name(), refused.error().code(), refused.toString());
       assertEquals(
-          "all_origins needs scope 'stats.all', which origin " + MINE + " does not hold; grant it in the host config's"
+          "all_origins of route 'stats' needs scope 'stats.all', which origin " + MINE + " does not hold; grant it in the host config's"
               + " origins." + MINE + ".scopes",
           refused.error().message());
 
@@ -65,6 +65,27 @@ class StatsOfEachOriginTest {
           Map.of("health", "4 {\"FORBIDDEN\":1}", "stats", "3 {\"UNAUTHORIZED\":1}", "system", "1 {}"), counts(all));
       // Its own calls: the one before.
       assertEquals(Map.of("stats", "1 {}"), counts(admin.call("stats", Map.of("all_origins", false)).data()));
+    }
+  }
+
+  /** The scope is part of the route's definition: {@code routes} lists it, {@code hello} tells who holds it. */
+  @Test
+  void discoveryShowsTheOptionScope() {
+    HostConfig config = HostConfig.defaults()
+        .withOrigin(MINE, List.of())
+        .withOrigin(ADMIN, List.of(StatsRoute.ALL_ORIGINS_SCOPE, "models.manage"));
+    try (NativeMessagingServer server =
+        NativeMessagingServer.builder().routesFromClassPath(getClass().getClassLoader()).config(config).build()) {
+      NmClient mine = NmClient.connect(server, MINE);
+      NmClient admin = NmClient.connect(server, ADMIN);
+      assertEquals("[]", mine.call("hello", Map.of()).data().get("scopes").toString());
+      assertEquals("[\"models.manage\",\"stats.all\"]", admin.call("hello", Map.of()).data().get("scopes").toString());
+      JsonNode routes = mine.call("routes", Map.of("tag", "system")).data().get("routes");
+      Map<String, String> optionScopes = new LinkedHashMap<>();
+      routes.forEach(r -> optionScopes.put(r.get("name").asText(), r.get("option_scopes").toString()));
+      assertEquals(
+          Map.of("cancel", "[]", "health", "[]", "hello", "[]", "routes", "[]", "stats", "[\"stats.all\"]", "system", "[]"),
+          optionScopes);
     }
   }
 }

@@ -109,6 +109,7 @@ public final class RouteTableWriter {
             .add("\n.tags($L)", strings(route.tags()))
             .add("\n.streaming($L)", route.streaming())
             .add("\n.scope($S)", route.scope())
+            .add("\n.optionScopes($L)", strings(route.optionScopes()))
             .add("\n.rateTier($T.$L)", RATE_TIER, route.rateTier())
             .add("\n.requestSchema($S)", schemas.schemaOf(handlerTypes.request()))
             .add("\n.responseSchema($S)", schemas.schemaOf(handlerTypes.response()));

@@ -19,6 +19,7 @@ import javax.lang.model.type.TypeMirror;
  * @param tags the declared tags, in source order
  * @param streaming whether the route streams events
  * @param scope the scope a caller needs; empty if none
+ * @param optionScopes the scopes that unlock parts of the route beyond {@code scope}, in source order
  * @param rateTier the name of the {@code RateTier} constant
  * @param handlerTypes {@code Q} and {@code R} of the {@code RouteHandler<Q, R>} the class implements, if it
  *     does (directly or through supertypes); they may still be type variables
@@ -35,6 +36,7 @@ public record RouteModel(
     List<String> tags,
     boolean streaming,
     String scope,
+    List<String> optionScopes,
     String rateTier,
     Optional<HandlerTypes> handlerTypes,
     Optional<TypeMirror> validatedType,
@@ -43,6 +45,7 @@ public record RouteModel(
 
   public RouteModel {
     tags = List.copyOf(tags);
+    optionScopes = List.copyOf(optionScopes);
     validCases = List.copyOf(validCases);
     invalidCases = List.copyOf(invalidCases);
   }

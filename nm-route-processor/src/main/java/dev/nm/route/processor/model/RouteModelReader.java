@@ -56,6 +56,7 @@ public final class RouteModelReader {
             values.strings(annotation, "tags"),
             values.bool(annotation, "streaming"),
             values.string(annotation, "scope"),
+            values.strings(annotation, "optionScopes"),
             values.enumConstant(annotation, "rateTier"),
             handlerArguments
                 .filter(arguments -> arguments.size() == 2)

@@ -148,6 +148,17 @@ public final class ErrorMessages {
         + " Choose another name.";
   }
 
+  public static String badScope(String route, String member, String scope) {
+    return "[NmRouteBadScope] Route '" + route + "': " + member + " '" + scope + "' is not a scope name: lowercase"
+        + " snake_case words joined by dots ([a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*), such as 'models.manage'. Rename it.";
+  }
+
+  public static String repeatedScope(String route, String scope) {
+    return "[NmRouteBadScope] Route '" + route + "': scope '" + scope + "' is declared twice among scope and"
+        + " optionScopes; an origin holding the route's scope would hold the option's too. Remove the repetition, or"
+        + " give the option a scope of its own.";
+  }
+
   public static String unbindable(String route, String reason) {
     return "[NmRouteUnbindable] Route '" + route + "': Jackson cannot bind " + reason + ".";
   }

@@ -14,6 +14,7 @@ public final class RouteValidator {
         List.of(
             new HandlerRule(elements, types),
             new NameRule(elements),
+            new ScopeRule(),
             new DocumentationRule(),
             new RecordTypesRule(),
             new BindableTypesRule(elements, types),
