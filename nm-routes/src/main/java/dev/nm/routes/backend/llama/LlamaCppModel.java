@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -40,7 +43,9 @@ import java.util.function.Supplier;
  * for a slot here, in arrival order, where waiting can be cancelled. And results carry only text: in streaming
  * mode llama.cpp sends one result per sampled token (the end-of-turn token included) plus a final empty one, so
  * the count of token results is the completion's token count; the one exception is a character whose UTF-8
- * bytes span several tokens, which arrives as a single result. Nor do results carry llama.cpp's own timings,
+ * bytes span several tokens, which arrives as a single result. Nor do they say why a generation ended: a limit that
+ * cuts a character, and an end of turn or a stop sequence at the limit, are told apart here ({@link #decode}). Nor
+ * do results carry llama.cpp's own timings,
  * so the {@link GenerationTimings} are taken here with {@link System#nanoTime()} as the results arrive.
  *
  * <p>A chat whose messages spell one of the model's control tokens goes to llama.cpp as token ids, so that the
@@ -48,6 +53,11 @@ import java.util.function.Supplier;
  */
 final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
+  /**
+   * With stop sequences, the most tokens past {@code max_tokens} that llama.cpp may generate: a character's last
+   * bytes, when the limit falls inside it, or a token to tell a generation that ends at the limit from one cut there.
+   */
+  private static final int TOKENS_PAST_THE_LIMIT = 3;
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
   private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
@@ -57,6 +67,8 @@ final class LlamaCppModel implements GenerationModel {
   private final boolean addsBosToken;
   private final SpelledControlTokens controlTokens;
   private final Semaphore slots;
+  /** Held to read by calls into llama.cpp outside a slot, to write by {@link #close} as it frees llama.cpp. */
+  private final ReadWriteLock engine = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   LlamaCppModel(LlamaModel model, LoadOptions options, boolean addsBosToken, SpelledControlTokens controlTokens) {
@@ -74,6 +86,10 @@ final class LlamaCppModel implements GenerationModel {
 
   @Override
   public String applyChatTemplate(List<ChatMessage> messages) {
+    return whileOpen(() -> renderTemplate(messages));
+  }
+
+  private String renderTemplate(List<ChatMessage> messages) {
     List<Pair<String, String>> turns = new ArrayList<>();
     List<String> system = new ArrayList<>();
     for (ChatMessage message : messages) {
@@ -97,11 +113,15 @@ final class LlamaCppModel implements GenerationModel {
 
   @Override
   public int[] tokenize(String text) {
-    return model.encode(text);
+    return whileOpen(() -> model.encode(text));
   }
 
   @Override
   public int countPromptTokens(String prompt) {
+    return whileOpen(() -> count(prompt));
+  }
+
+  private int count(String prompt) {
     return model.encode(prompt).length + (addsBosToken ? 1 : 0);
   }
 
@@ -110,7 +130,7 @@ final class LlamaCppModel implements GenerationModel {
    *
    * <p>The prompt is handed to llama.cpp before its tokens are counted here: the count (a tokenisation, a few
    * hundred microseconds) runs while llama.cpp evaluates the prompt, not before it. A prompt that does not fit is
-   * then withdrawn. So the token limit is applied here, not by llama.cpp, where it is lower than {@code max_tokens}.
+   * then withdrawn.
    */
   @Override
   public GenerationResult generate(
@@ -119,14 +139,14 @@ final class LlamaCppModel implements GenerationModel {
       // llama.cpp would answer an empty text with finish reason stop, as if the model had chosen to say nothing.
       throw new IllegalArgumentException("is empty, and this model adds no start-of-text token: there is nothing to continue");
     }
-    return generate(new InferenceParameters(prompt), () -> countPromptTokens(prompt), params, listener, cancelled);
+    return generate(new InferenceParameters(prompt), () -> count(prompt), params, listener, cancelled);
   }
 
   /** {@inheritDoc} Messages that spell a control token keep it as text: see {@link SpelledControlTokens}. */
   @Override
   public GenerationResult generateChat(
       List<ChatMessage> messages, SamplingParams params, TokenListener listener, BooleanSupplier cancelled) {
-    Optional<int[]> tokens = tokenPrompt(messages);
+    Optional<int[]> tokens = whileOpen(() -> tokenPrompt(messages));
     if (tokens.isEmpty()) {
       return generate(applyChatTemplate(messages), params, listener, cancelled);
     }
@@ -140,12 +160,32 @@ final class LlamaCppModel implements GenerationModel {
 
   /** The chat's prompt as token ids where a message spells a control token, else empty (it then goes as text). */
   Optional<int[]> tokenPrompt(List<ChatMessage> messages) {
-    return controlTokens.tokens(messages, this::applyChatTemplate, model::encode);
+    return controlTokens.tokens(messages, this::renderTemplate, model::encode);
   }
 
   /** The text of {@code tokens}, control tokens written out. */
   String detokenize(int[] tokens) {
-    return model.decode(tokens);
+    return whileOpen(() -> model.decode(tokens));
+  }
+
+  /**
+   * Runs a call into llama.cpp outside a generation's slot (those {@link #close} waits for). Refused once the model
+   * is closed: llama.cpp's memory may be freed by then.
+   */
+  private <T> T whileOpen(Supplier<T> call) {
+    return whileOpen(call, () -> {
+      throw new BackendException("the model was unloaded");
+    });
+  }
+
+  private <T> T whileOpen(Supplier<T> call, Supplier<T> ifClosed) {
+    Lock open = engine.readLock();
+    open.lock();
+    try {
+      return closed ? ifClosed.get() : call.get();
+    } finally {
+      open.unlock();
+    }
   }
 
   private GenerationResult generate(
@@ -156,7 +196,8 @@ final class LlamaCppModel implements GenerationModel {
     BooleanSupplier stop = () -> closed || cancelled.getAsBoolean();
     if (!acquireSlot(stop)) {
       GenerationTimings queuedOnly = timings(called, System.nanoTime(), 0, 0, 0);
-      return new GenerationResult("", FinishReason.CANCELLED, promptTokens.getAsInt(), 0, queuedOnly);
+      int counted = whileOpen(promptTokens::getAsInt, () -> 0);
+      return new GenerationResult("", FinishReason.CANCELLED, counted, 0, queuedOnly);
     }
     try {
       return decode(parameters, promptTokens, params, listener, stop, called);
@@ -170,10 +211,9 @@ final class LlamaCppModel implements GenerationModel {
       BooleanSupplier stop, long called) {
     StringBuilder text = new StringBuilder();
     int tokens = 0;
-    int unsentTokens = 0; // tokens of results without text, passed on with the next piece
+    int heldTokens = 0; // tokens whose results had no text since the last piece: their text comes with the next
     long firstTokenAt = 0;
     long lastTokenAt = 0;
-    boolean stopSequences = !params.stop().isEmpty();
     long submitted = System.nanoTime();
     LlamaIterator results = submit(parameters, params);
     boolean finished = false;
@@ -184,33 +224,53 @@ final class LlamaCppModel implements GenerationModel {
         throw new ContextOverflowException(promptTokens, options.slotContextSize());
       }
       int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
-      // llama.cpp stops at max_tokens itself, and sends its final result; below that, the room left is ours to keep.
-      boolean cutHere = params.maxTokens() == null || limit < params.maxTokens();
-      while (results.hasNext() && !(cutHere && tokens >= limit)) {
+      // Where llama.cpp stops at max_tokens itself, and no stop sequence can end the answer, its final result comes
+      // at once after the last token, and tells the rest; elsewhere the limit is applied here.
+      boolean engineLimits = params.stop().isEmpty() && params.maxTokens() != null && params.maxTokens() <= room;
+      FinishReason reason = FinishReason.STOP;
+      boolean lastHadText = false;
+      while (results.hasNext()) {
         if (stop.getAsBoolean()) {
           return new GenerationResult(
               text.toString(), FinishReason.CANCELLED, promptTokens, tokens,
               timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
         }
         LlamaOutput output = next(results, params);
-        if (!results.hasNext()) {
-          break; // the final result; in streaming mode its text was already sent
+        if (!results.hasNext()) { // the final result; its text was already sent
+          if (engineLimits && lastHadText && tokens < limit) {
+            tokens = limit; // its last tokens ended inside a character: llama.cpp sent nothing for them
+            reason = FinishReason.LENGTH;
+          } else if (tokens >= limit) {
+            reason = lastHadText ? FinishReason.LENGTH : FinishReason.STOP; // no text: the end-of-turn token
+          }
+          break;
         }
         lastTokenAt = System.nanoTime();
         if (tokens == 0) {
           firstTokenAt = lastTokenAt;
         }
-        int pieceTokens = tokensIn(output.text, stopSequences);
+        int pieceTokens = tokensIn(output.text, heldTokens);
+        if (tokens + pieceTokens > limit) {
+          // A character whose last bytes came after the limit: the tokens within it spell no whole character.
+          tokens = limit;
+          reason = FinishReason.LENGTH;
+          break;
+        }
         tokens += pieceTokens;
-        unsentTokens += pieceTokens;
-        if (!output.text.isEmpty()) {
+        lastHadText = !output.text.isEmpty();
+        if (lastHadText) {
           text.append(output.text);
-          listener.onText(output.text, unsentTokens);
-          unsentTokens = 0;
+          listener.onText(output.text, heldTokens + pieceTokens);
+          heldTokens = 0;
+        } else {
+          heldTokens++;
+        }
+        if (tokens == limit && !engineLimits) {
+          reason = endsAtTheLimit(output, results, params) ? FinishReason.STOP : FinishReason.LENGTH;
+          break;
         }
       }
       finished = !results.hasNext();
-      FinishReason reason = tokens >= limit ? FinishReason.LENGTH : FinishReason.STOP;
       return new GenerationResult(
           text.toString(), reason, promptTokens, tokens, timings(called, submitted, tokens, firstTokenAt, lastTokenAt));
     } finally {
@@ -221,17 +281,32 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   /**
-   * How many tokens a streamed result carries. llama.cpp sends one result a token, except that it holds back a token
-   * that ends inside a UTF-8 character (its bytes come with the next piece, which is then not ASCII) or that may begin
-   * one of the stop sequences (an empty piece, its text with a later one). Only such pieces are counted with the
-   * tokenizer, since java-llama.cpp passes on no count: that takes a few hundred microseconds a piece, on the thread
-   * that passes the tokens on, while the engine decodes the next one.
+   * Whether a generation that llama.cpp does not limit itself ended by itself with the token that reached the limit,
+   * which only the next result tells: it is the final one at once after the model's end-of-turn token (a result
+   * without text) or a token that completes a stop sequence. Any other token's result has text, and with no stop
+   * sequence to end on, the generation would go on: it is cut here without waiting for another token.
    */
-  private int tokensIn(String piece, boolean stopSequences) {
-    if (piece.isEmpty() || (!stopSequences && isAscii(piece))) {
+  private static boolean endsAtTheLimit(LlamaOutput last, LlamaIterator results, SamplingParams params) {
+    if (!last.text.isEmpty() && params.stop().isEmpty()) {
+      return false;
+    }
+    next(results, params);
+    return !results.hasNext();
+  }
+
+  /**
+   * How many tokens a streamed result carries. llama.cpp sends one result a token, with two exceptions: a token that
+   * ends inside a UTF-8 character sends none (its bytes come with the next piece, which is then not ASCII), and a
+   * token that may begin one of the stop sequences sends one without text (its text comes with a later piece, and
+   * was counted as {@code heldTokens}). Only pieces that are not ASCII are counted with the tokenizer, since
+   * java-llama.cpp passes on no count: that takes a few hundred microseconds a piece, on the thread that passes the
+   * tokens on, while the engine decodes the next one.
+   */
+  private int tokensIn(String piece, int heldTokens) {
+    if (piece.isEmpty() || isAscii(piece)) {
       return 1;
     }
-    return Math.max(1, model.encode(piece).length);
+    return Math.max(1, model.encode(piece).length - heldTokens);
   }
 
   private static boolean isAscii(String text) {
@@ -324,15 +399,18 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   /**
-   * {@code prompt} with the sampling parameters: llama.cpp's own limit is {@code max_tokens}, or none, since the room
-   * left in the context is known only once the prompt is counted ({@link #decode}).
+   * {@code prompt} with the sampling parameters. llama.cpp's own limit is {@code max_tokens}, or
+   * {@link #TOKENS_PAST_THE_LIMIT} beyond it with stop sequences, or none: the room left in the context is known only
+   * once the prompt is counted, and {@link #decode} applies it.
    *
    * @throws OutputSchemaException if the JSON Schema exceeds what llama.cpp's grammar can hold
    */
   private static InferenceParameters withSampling(InferenceParameters p, SamplingParams params) {
     // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
     // logits then differ in the last bits, so temperature 0 would not give the same text twice.
-    p.setNPredict(params.maxTokens() == null ? -1 : params.maxTokens()).setCachePrompt(false);
+    Integer maxTokens = params.maxTokens();
+    int engineLimit = maxTokens == null ? -1 : maxTokens + (params.stop().isEmpty() ? 0 : TOKENS_PAST_THE_LIMIT);
+    p.setNPredict(engineLimit).setCachePrompt(false);
     if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
     if (params.topP() != null) p.setTopP(params.topP().floatValue());
     if (params.topK() != null) p.setTopK(params.topK());
@@ -399,7 +477,13 @@ final class LlamaCppModel implements GenerationModel {
   public void close() {
     closed = true;
     slots.acquireUninterruptibly(options.parallelSlots());
-    model.close();
+    Lock freeing = engine.writeLock();
+    freeing.lock();
+    try {
+      model.close();
+    } finally {
+      freeing.unlock();
+    }
   }
 
   @Override

@@ -108,6 +108,72 @@ class LlamaCppBackendTest {
   }
 
   /**
+   * A limit that falls inside a character: its first bytes' tokens spell nothing whole, so the answer ends with the
+   * character before, at the limit, with finish reason length (llama.cpp sends no result for such tokens). Where a
+   * stop sequence is set, llama.cpp is not the one to stop at the limit: the same.
+   */
+  @Test
+  void maxTokensInsideACharacterEndsWithLengthAtTheLimit() {
+    for (List<String> stop : List.of(List.<String>of(), List.of("zzz"))) {
+      List<String> pieces = new ArrayList<>();
+      GenerationResult result =
+          model.generate(chat("Reply with three emojis only."), SamplingParams.greedy(5).withStop(stop), pieces::add, () -> false);
+      assertEquals(1, pieces.size(), pieces.toString());
+      assertEquals(3, model.tokenize(pieces.get(0)).length, pieces.toString());
+      assertEquals(FinishReason.LENGTH, result.finishReason(), stop + " " + pieces);
+      assertEquals(5, result.completionTokens(), stop + " " + pieces);
+      assertEquals(pieces.get(0), result.text());
+    }
+  }
+
+  /**
+   * The model's end of turn at the limit is a stop, not a cut: this answer is seven tokens of text and the end-of-turn
+   * token. With a stop sequence, and without.
+   */
+  @Test
+  void anAnswerThatEndsAtTheLimitStops() {
+    String prompt = chat("What is the capital of France?");
+    GenerationResult whole = model.generate(prompt, SamplingParams.greedy(40), TokenListener.NONE, () -> false);
+    assertEquals(FinishReason.STOP, whole.finishReason(), whole.text());
+    int tokens = whole.completionTokens();
+    assertEquals(model.tokenize(whole.text()).length + 1, tokens, whole.text());
+
+    for (List<String> stop : List.of(List.<String>of(), List.of("zzz"))) {
+      GenerationResult atTheLimit =
+          model.generate(prompt, SamplingParams.greedy(tokens).withStop(stop), TokenListener.NONE, () -> false);
+      assertEquals(FinishReason.STOP, atTheLimit.finishReason(), stop.toString());
+      assertEquals(tokens, atTheLimit.completionTokens(), stop.toString());
+      assertEquals(whole.text(), atTheLimit.text(), stop.toString());
+
+      GenerationResult cut =
+          model.generate(prompt, SamplingParams.greedy(tokens - 1).withStop(stop), TokenListener.NONE, () -> false);
+      assertEquals(FinishReason.LENGTH, cut.finishReason(), stop.toString());
+      assertEquals(tokens - 1, cut.completionTokens(), stop.toString());
+      assertEquals(whole.text(), cut.text(), stop.toString());
+    }
+  }
+
+  /**
+   * A token that may begin a stop sequence is held back by llama.cpp and its text sent with a later one: each token
+   * still counts once. A stop sequence that begins with a newline and never matches holds back every newline.
+   */
+  @Test
+  void tokensHeldBackForAStopSequenceCountOnce() {
+    String prompt = chat("List five fruits, one per line.");
+    GenerationResult free = model.generate(prompt, SamplingParams.greedy(40), TokenListener.NONE, () -> false);
+    assertEquals(FinishReason.STOP, free.finishReason(), free.text());
+    assertTrue(free.text().chars().filter(c -> c == '\n').count() >= 3, free.text());
+    assertEquals(model.tokenize(free.text()).length + 1, free.completionTokens(), free.text()); // and end of turn
+    List<String> pieces = new ArrayList<>();
+    GenerationResult held =
+        model.generate(prompt, SamplingParams.greedy(40).withStop(List.of("\nQQQ")), pieces::add, () -> false);
+    assertEquals(free.text(), held.text());
+    assertEquals(free.completionTokens(), held.completionTokens(), pieces.toString());
+    assertEquals(FinishReason.STOP, held.finishReason());
+    assertTrue(pieces.stream().anyMatch(piece -> piece.startsWith("\n") && piece.length() > 1), pieces.toString());
+  }
+
+  /**
    * The prompt goes to llama.cpp before it is counted, so the room left in the slot's context, not llama.cpp, ends a
    * generation that no max_tokens ends first: with none, and with one beyond the room. The slot serves on after.
    */
@@ -127,6 +193,27 @@ class LlamaCppBackendTest {
       GenerationResult after = small.generate(prompt, SamplingParams.greedy(3), TokenListener.NONE, () -> false);
       assertEquals(3, after.completionTokens());
     }
+  }
+
+  /**
+   * Once closed (unload_model), a model refuses every call into llama.cpp, whose memory is freed: before, a chat that
+   * rendered its template as the model closed read freed memory. A generation that had not begun ends cancelled.
+   */
+  @Test
+  void aClosedModelRefusesCallsIntoTheEngine() {
+    GenerationModel closed = new LlamaCppBackend().load(TestModels.chatModel(), new LoadOptions(256, 2, 1));
+    closed.close();
+    List<ChatMessage> hi = List.of(new ChatMessage("user", "Hi"));
+    for (Runnable call : List.<Runnable>of(
+        () -> closed.tokenize("Hi"),
+        () -> closed.countPromptTokens("Hi"),
+        () -> closed.applyChatTemplate(hi),
+        () -> closed.generateChat(hi, SamplingParams.greedy(4), TokenListener.NONE, () -> false))) {
+      assertEquals("the model was unloaded", assertThrows(BackendException.class, call::run).getMessage());
+    }
+    GenerationResult prompt = closed.generate("Hi", SamplingParams.greedy(4), TokenListener.NONE, () -> false);
+    assertEquals(FinishReason.CANCELLED, prompt.finishReason());
+    assertEquals(0, prompt.promptTokens());
   }
 
   @Test
