@@ -170,7 +170,8 @@ final class EngineProcessModel implements GenerationModel {
     long id = ids.incrementAndGet();
     BlockingQueue<Reply> replies = await(id);
     try {
-      if (closed) {
+      if (closed || cancelled.getAsBoolean()) {
+        // Stopped while it waited for the model to load: the engine would evaluate the whole prompt before it looked.
         ended = true;
         return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
       }

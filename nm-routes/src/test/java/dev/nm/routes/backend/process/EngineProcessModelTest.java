@@ -162,6 +162,21 @@ class EngineProcessModelTest {
     assertEquals("Hello there", model.generateChat(HI, SamplingParams.greedy(8), TokenListener.NONE, () -> false).text());
   }
 
+  /**
+   * A chat stopped before it reached the engine (stop_generation while it waited for the model to load) is not sent:
+   * the engine would evaluate the whole prompt before it looked for a cancel.
+   */
+  @Test
+  void aChatStoppedBeforeItIsSentNeverReachesTheEngine() {
+    List<String> pieces = new ArrayList<>();
+    GenerationResult result = model.generateChat(HI, SamplingParams.greedy(8), pieces::add, () -> true);
+    assertEquals(FinishReason.CANCELLED, result.finishReason());
+    assertEquals(0, result.completionTokens());
+    assertEquals(List.of(), pieces);
+    assertEquals(List.of(), calls());
+    assertEquals(List.of(), scripted.asked);
+  }
+
   private static GenerationResult result(CompletableFuture<GenerationResult> generation)
       throws InterruptedException, ExecutionException, TimeoutException {
     return generation.get(WAIT_SECONDS, TimeUnit.SECONDS);
