@@ -34,6 +34,7 @@ import java.util.Set;
 public final class GgufReader {
   private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
   private static final int MAX_DIMS = 8;
+  private static final int MAX_STRING_BYTES = 16 << 20;
 
   private static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
       BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
@@ -187,6 +188,10 @@ public final class GgufReader {
 
   private String string(String what, CodingErrorAction malformed) throws IOException {
     long length = count("length of " + what, 1);
+    if (length > MAX_STRING_BYTES) { // chat templates, the longest, are some kilobytes
+      throw fail("the length of " + what + " is " + length + " bytes, over the " + MAX_STRING_BYTES
+          + " a metadata string may have");
+    }
     byte[] bytes = new byte[(int) length];
     in.readFully(bytes);
     position += length;

@@ -129,6 +129,8 @@ public final class ModelRegistry {
       return new CachedHeader(size, modified, Optional.of(GgufReader.read(file)), Optional.empty());
     } catch (IOException e) {
       return new CachedHeader(size, modified, Optional.empty(), Optional.of(e.getMessage()));
+    } catch (RuntimeException e) { // a header the reader fails on is this file's problem, not every listing's
+      return new CachedHeader(size, modified, Optional.empty(), Optional.of(file + " cannot be read: " + e));
     }
   }
 

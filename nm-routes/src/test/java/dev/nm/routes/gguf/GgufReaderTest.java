@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.routes.TestModels;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,6 +94,20 @@ class GgufReaderTest {
     assertEquals(
         file + " is not a valid GGUF model: the length of value of 'x' is 9223372036854775807, more than the 0"
             + " bytes left in the file can hold",
+        e.getMessage());
+  }
+
+  /** A length the file could hold, but no string: 3 GiB (a sparse file), once read as a negative array size. */
+  @Test
+  void aStringLengthOverTheLimitIsRefusedBeforeAllocating() throws Exception {
+    Path file = new Gguf().header(0, 1).key("x").u32(8).u64(3L << 30).write(dir.resolve("sparse.gguf"));
+    try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+      sparse.setLength(4L << 30);
+    }
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: the length of value of 'x' is 3221225472 bytes, over the 16777216 a"
+            + " metadata string may have",
         e.getMessage());
   }
 
