@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the file system reports a change in its directory, and once a second besides (where the JDK's watch service
  * itself polls, as on macOS, every 10 s), and, when they change, loads it and hands it to {@link NativeMessagingServer#adoptSavedConfig}: the
  * process that saved it has audited the change. A file that does not load is logged and the config in force
- * is kept. Pool sizes and the models directory are read
+ * is kept; a file removed puts the defaults in force once it has stayed away a second. Pool sizes and the models directory are read
  * once, at start; a change to them is logged as waiting for a restart.
  */
 final class ConfigWatcher {
@@ -34,6 +34,8 @@ final class ConfigWatcher {
   private final NativeMessagingServer server;
   /** Null until the first check, which therefore catches an edit made while the server was starting. */
   private FileState seen;
+  /** {@link System#nanoTime()} when the file was first found gone after it was seen; null unless gone now. */
+  private Long goneSince;
 
   private ConfigWatcher(Path file, NativeMessagingServer server) {
     this.file = file;
@@ -86,7 +88,7 @@ final class ConfigWatcher {
   private void check() {
     try {
       FileState now = FileState.of(file);
-      if (now.equals(seen)) {
+      if (now.equals(seen) || justGone(now)) {
         return;
       }
       seen = now;
@@ -103,6 +105,23 @@ final class ConfigWatcher {
     } catch (IOException | RuntimeException e) { // anything thrown would end the watch
       LOG.warn("cannot reload {}; keeping the config in force: {}", file, e.getMessage());
     }
+  }
+
+  /**
+   * Whether the file has gone for less than a period: an editor that saves by renaming the file away and writing
+   * a new one (vim) leaves no file for a moment, and the defaults (no origin allowed) must not be in force meanwhile.
+   * A file that stays gone puts the defaults in force, as one absent at start does.
+   */
+  private boolean justGone(FileState now) {
+    if (!now.equals(FileState.ABSENT) || seen == null || seen.equals(FileState.ABSENT)) {
+      goneSince = null;
+      return false;
+    }
+    long time = System.nanoTime();
+    if (goneSince == null) {
+      goneSince = time;
+    }
+    return time - goneSince < TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
   }
 
   /** Whether the settings read only when a host starts are the same in both. */

@@ -420,6 +420,17 @@ class HostProcessTest {
       Files.writeString(home.resolve("config.json"), "{\"origins\": ");
       awaitLogLine(home.resolve("logs/daemon.log"), "cannot reload " + home.resolve("config.json"), Duration.ofSeconds(5));
       assertTrue(host.call("after", "hello", "{}").path("success").asBoolean(), "a broken edit keeps the config in force");
+
+      // An editor's save by rename (vim): the file is gone for a moment. The config in force stays meanwhile...
+      Files.move(home.resolve("config.json"), home.resolve("config.json~"));
+      Thread.sleep(400);
+      assertTrue(host.call("moved", "hello", "{}").path("success").asBoolean(), "a moment without the file forbade the origin");
+      // ...and a file that stays away puts the defaults in force: no origin is allowed.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (host.call("gone", "hello", "{}").path("success").asBoolean()) {
+        assertTrue(System.nanoTime() < deadline, "the defaults never took effect without the file");
+        Thread.sleep(100);
+      }
     }
   }
 
