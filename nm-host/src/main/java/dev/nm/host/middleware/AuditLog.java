@@ -91,18 +91,20 @@ public final class AuditLog {
       // One writer a file in this JVM (a file lock is the JVM's, not the thread's), then one process at a time.
       synchronized (WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(), key -> new Object())) {
         Files.createDirectories(file.getParent());
-        // One write(2) of the whole line: with O_APPEND no other writer's line (another process's, another
-        // instance's) lands inside it. Files.write hands the file 8 KiB at a time, which another line could split.
+        // Writers take turns (the lock), so that no other line is half-written at the end when this one looks, and
+        // none lands inside this one. The last byte is read through the locked channel: closing any other channel
+        // of the file would release the lock (POSIX locks are the process's, per file), and READ cannot go with
+        // APPEND, so the line is written at the end by position.
         try (FileChannel channel =
-            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-          // A line cut short (the disk was full) would swallow this one: it begins on a line of its own. Writers
-          // take turns (the lock), so that no other line is half-written at the end when this one looks.
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           FileLock turn = channel.lock();
+          long end = channel.size();
+          // A line cut short (the disk was full) would swallow this one: it begins on a line of its own.
           ByteBuffer buffer =
-              endsMidLine(channel.size()) ? ByteBuffer.wrap(("\n" + new String(bytes, StandardCharsets.UTF_8))
+              endsMidLine(channel, end) ? ByteBuffer.wrap(("\n" + new String(bytes, StandardCharsets.UTF_8))
                   .getBytes(StandardCharsets.UTF_8)) : ByteBuffer.wrap(bytes);
           while (buffer.hasRemaining()) {
-            channel.write(buffer);
+            end += channel.write(buffer, end);
           }
           turn.release();
         }
@@ -116,13 +118,11 @@ public final class AuditLog {
   }
 
   /** Whether the log's last byte, at {@code size - 1}, ends no line. */
-  private boolean endsMidLine(long size) throws IOException {
+  private static boolean endsMidLine(FileChannel channel, long size) throws IOException {
     if (size == 0) {
       return false;
     }
-    try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer last = ByteBuffer.allocate(1);
-      return reader.read(last, size - 1) == 1 && last.get(0) != '\n';
-    }
+    ByteBuffer last = ByteBuffer.allocate(1);
+    return channel.read(last, size - 1) == 1 && last.get(0) != '\n';
   }
 }
