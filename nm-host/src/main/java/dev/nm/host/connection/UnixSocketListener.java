@@ -143,7 +143,12 @@ public final class UnixSocketListener implements Closeable {
         if (handshake.offersPipes() && servePipes(handshake, socket, out)) {
           return;
         }
-        opener.open(in, out, handshake.origin(), socket);
+        try {
+          opener.open(in, out, handshake.origin(), socket);
+        } catch (RuntimeException e) { // the server closed meanwhile: no connection holds the socket
+          log.debug("cannot serve a relay: {}", e.toString());
+          socket.close();
+        }
       } finally {
         endOpening();
       }
