@@ -15,6 +15,7 @@ import dev.nm.protocol.FrameWriter;
 import dev.nm.protocol.Json;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +204,50 @@ class UnixSocketTest {
       assertNull(FrameReader.of(silent).nextFrame(), "a socket that never sent its handshake is closed");
       assertNull(FrameReader.of(channel).nextFrame(), "a served connection is closed");
       assertFalse(Files.exists(socket));
+    }
+  }
+
+  /**
+   * A relay that connected as the server stopped taking ports (it exits when idle, or retires after an upgrade) and
+   * offers its pipes hears so, and connects again to the next server, instead of finding its socket closed.
+   */
+  @Test
+  void aRelayOfferingItsPipesAsTheListenerClosesHearsItRetired() throws Exception {
+    Path socket = Files.createDirectories(home.resolve("run")).resolve("test.sock");
+    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+    CountDownLatch probed = new CountDownLatch(1);
+    UnixSocketListener listener = UnixSocketListener.start(socket, (in, out, origin, transport) -> probed.countDown());
+    try (SocketChannel late = SocketChannel.open(address)) {
+      // One acceptor takes sockets in order: once a later one is served, this one was accepted.
+      try (SocketChannel probe = SocketChannel.open(address)) {
+        FrameWriter.of(probe).writeFrame(RelayHandshake.frame("local:probe"));
+        assertTrue(probed.await(5, TimeUnit.SECONDS));
+      }
+      Thread closing = new Thread(() -> {
+        try {
+          listener.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      closing.start();
+      while (acceptsConnections(address)) {
+        Thread.sleep(5);
+      }
+      FrameWriter.of(late).writeFrame(new RelayHandshake("local:late", ProcessHandle.current().pid()).toFrame());
+      FrameReader fromServer = FrameReader.of(late);
+      assertArrayEquals(RelayHandshake.PIPES_RETIRED, fromServer.nextFrame());
+      assertNull(fromServer.nextFrame());
+      closing.join(5_000);
+      assertFalse(closing.isAlive());
+    }
+  }
+
+  private static boolean acceptsConnections(UnixDomainSocketAddress address) {
+    try (SocketChannel ignored = SocketChannel.open(address)) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * The resident host then reads and writes the relay's stdin and stdout itself ({@link BrowserPipes}), and the
  * socket carries one frame back: {@link #PIPES_RELEASED} once the port has ended, or, if the host cannot take
- * the pipes, {@link #pipesRefused} followed by ordinary frames. A host that speaks only version 1 answers a
+ * the pipes, {@link #pipesRefused} followed by ordinary frames, or {@link #PIPES_RETIRED} if it takes no more ports. A host that speaks only version 1 answers a
  * version 2 handshake with a failure and closes the socket, so the relay can fall back to version 1.
  *
  * @param origin the caller's origin, as the browser gave it to the relay
@@ -37,6 +37,12 @@ public record RelayHandshake(String origin, long pipesOf) {
 
   /** The resident host's frame telling a relay that the port it handed over has ended: the relay exits. */
   public static final byte[] PIPES_RELEASED = "{\"relay\":{\"pipes\":\"released\"}}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The resident host's answer to a relay offering its pipes when it has stopped taking ports (it is exiting, or
+   * retiring after an upgrade): it never touched the pipes, so the relay connects again, to its successor.
+   */
+  public static final byte[] PIPES_RETIRED = "{\"relay\":{\"pipes\":\"retired\"}}".getBytes(StandardCharsets.UTF_8);
 
   private static final byte[] PIPES_REFUSED_START =
       "{\"relay\":{\"pipes\":\"refused\",\"reason\":\"".getBytes(StandardCharsets.UTF_8);

@@ -40,6 +40,7 @@ public final class UnixSocketListener implements Closeable {
   }
 
   private static final long OPENING_WAIT_MILLIS = 5_000;
+  private static final long HANDSHAKE_GRACE_MILLIS = 1_000;
 
   private final Path socketPath;
   private final ServerSocketChannel server;
@@ -136,7 +137,13 @@ public final class UnixSocketListener implements Closeable {
       }
       RelayHandshake handshake = RelayHandshake.read(first);
       if (!beginOpening(socket)) {
-        socket.close(); // the listener closed while the relay sent its handshake: it starts another daemon
+        // The listener closed while the relay sent its handshake. A relay offering its pipes connects again, to the
+        // next server; one relaying frames has sent none yet, and fails no request.
+        try (socket) {
+          if (handshake.offersPipes()) {
+            out.writeFrame(RelayHandshake.PIPES_RETIRED);
+          }
+        }
         return;
       }
       try {
@@ -164,7 +171,10 @@ public final class UnixSocketListener implements Closeable {
         // Already failing; nothing more to tell the peer.
       }
     } finally {
-      handshaking.remove(socket);
+      synchronized (handshaking) {
+        handshaking.remove(socket);
+        handshaking.notifyAll();
+      }
     }
   }
 
@@ -228,7 +238,8 @@ public final class UnixSocketListener implements Closeable {
   }
 
   /**
-   * Stops accepting, drops sockets still in their handshake, waits (up to {@value #OPENING_WAIT_MILLIS} ms) for
+   * Stops accepting, answers the handshakes that arrive within {@value #HANDSHAKE_GRACE_MILLIS} ms that it takes no
+   * more ports, drops sockets still in their handshake after that, waits (up to {@value #OPENING_WAIT_MILLIS} ms) for
    * those whose handshake was read to be served, and removes the socket file; served connections stay up. Once
    * it returns, every relay this listener took is a connection of the server.
    */
@@ -238,11 +249,31 @@ public final class UnixSocketListener implements Closeable {
       closed = true;
     }
     server.close();
+    awaitHandshakes();
     for (SocketChannel socket : handshaking) {
       socket.close();
     }
     awaitOpenings();
     Files.deleteIfExists(socketPath);
+  }
+
+  /**
+   * Gives relays that connected before the listener closed {@value #HANDSHAKE_GRACE_MILLIS} ms to send their handshake
+   * and hear that this server takes no more ports, rather than see their socket closed.
+   */
+  private void awaitHandshakes() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_GRACE_MILLIS);
+    synchronized (handshaking) {
+      long left;
+      while (!handshaking.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(handshaking, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   private void awaitOpenings() {

@@ -56,6 +56,10 @@ final class RelayHost {
   static final String TRAINING_PROPERTY = "nm.host.training";
   /** The exit code until one side ends the relay. */
   private static final int RUNNING = -1;
+  /** What {@link #offerPipesOnTheSocket} returns when the server it reached takes no more ports. */
+  private static final int RETIRED = -2;
+  /** How many servers a relay offers its pipes to, when each stops taking ports as the relay connects. */
+  private static final int MAX_ATTEMPTS = 3;
 
   private final String origin;
   private final FileInputStream stdin;
@@ -102,20 +106,27 @@ final class RelayHost {
     if (!offersPipes) {
       return relayFrames(paths);
     }
-    PipeHandoff.Outcome handoff = PipeHandoff.offer(paths, origin, ownPid());
-    if (handoff instanceof PipeHandoff.Taken taken) {
-      return PipeHandoff.awaitRelease(taken);
+    for (int attempt = 1; ; attempt++) {
+      PipeHandoff.Outcome handoff = PipeHandoff.offer(paths, origin, ownPid());
+      if (handoff instanceof PipeHandoff.Taken taken) {
+        return PipeHandoff.awaitRelease(taken);
+      }
+      if (handoff instanceof PipeHandoff.Refused refused) {
+        Log.LOG.debug("{} did not take the pipes: {}", settings.serverName(), refused.reason());
+        return relayFrames(paths);
+      }
+      int code = offerPipesOnTheSocket(paths);
+      if (code != RETIRED || attempt == MAX_ATTEMPTS) {
+        return code == RETIRED ? refuseAll(settings.notRunningMessage()) : code;
+      }
+      Log.LOG.debug("{} stopped taking ports as this relay connected; connecting again", settings.serverName());
     }
-    if (handoff instanceof PipeHandoff.Refused refused) {
-      Log.LOG.debug("{} did not take the pipes: {}", settings.serverName(), refused.reason());
-      return relayFrames(paths);
-    }
-    return offerPipesOnTheSocket(paths);
   }
 
   /**
    * Offers the pipes in the socket's handshake, starting the daemon if none runs, and waits until the port ends;
-   * passes frames on if the daemon cannot take them.
+   * passes frames on if the daemon cannot take them. Returns {@link #RETIRED} if the daemon has stopped taking
+   * ports (it is exiting): it did not touch the pipes, and its successor may take them.
    */
   private int offerPipesOnTheSocket(HostPaths paths) {
     FirstSocket.startSecurityProviders();
@@ -133,6 +144,10 @@ final class RelayHost {
       }
       if (Arrays.equals(answer, RelayHandshake.PIPES_RELEASED)) {
         return 0;
+      }
+      if (Arrays.equals(answer, RelayHandshake.PIPES_RETIRED)) {
+        daemon.close();
+        return RETIRED;
       }
       if (RelayHandshake.isPipesRefused(answer)) {
         Log.LOG.debug("{} did not take the pipes: {}", settings.serverName(), new String(answer, StandardCharsets.UTF_8));
