@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every route a server serves, by name, with its JSON Schemas parsed once. Registered as a service so that
@@ -21,11 +22,20 @@ public final class RouteCatalog {
   private final Map<String, Entry> byName;
   private final List<Entry> entries;
   private final List<String> names;
+  private final List<String> scopes;
 
   private RouteCatalog(Map<String, Entry> byName) {
     this.byName = byName;
     this.entries = List.copyOf(byName.values());
     this.names = List.copyOf(byName.keySet());
+    TreeSet<String> declared = new TreeSet<>();
+    for (Entry entry : entries) {
+      if (!entry.descriptor().scope().isEmpty()) {
+        declared.add(entry.descriptor().scope());
+      }
+      declared.addAll(entry.descriptor().optionScopes());
+    }
+    this.scopes = List.copyOf(declared);
   }
 
   /**
@@ -65,6 +75,11 @@ public final class RouteCatalog {
   /** Every route name, sorted. */
   public List<String> names() {
     return names;
+  }
+
+  /** Every scope the routes declare, their option scopes included, sorted. */
+  public List<String> scopes() {
+    return scopes;
   }
 
   /**

@@ -13,8 +13,8 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import jakarta.validation.constraints.Pattern;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Introduces the host to a caller: protocol and host versions, frame limits, the routes it serves, and what
@@ -65,14 +65,12 @@ public final class HelloRoute implements RouteHandler<HelloRoute.Request, HelloR
   public Reply handle(Request request, RouteContext context) {
     RouteCatalog catalog = context.service(RouteCatalog.class);
     AccessPolicy policy = context.service(AccessPolicy.class);
-    List<String> scopes =
-        catalog.entries().stream()
-            .map(RouteCatalog.Entry::descriptor)
-            .flatMap(route -> Stream.concat(Stream.of(route.scope()), route.optionScopes().stream()))
-            .filter(scope -> !scope.isEmpty() && policy.grants(context.origin(), scope))
-            .distinct()
-            .sorted()
-            .toList();
+    List<String> scopes = new ArrayList<>();
+    for (String scope : catalog.scopes()) {
+      if (policy.grants(context.origin(), scope)) {
+        scopes.add(scope);
+      }
+    }
     return new Reply(
         ProtocolLimits.PROTOCOL_VERSION,
         context.service(HostStatus.class).hostVersion(),
