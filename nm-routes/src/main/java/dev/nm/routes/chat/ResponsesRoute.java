@@ -218,13 +218,9 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     String model = generation.resolveModel(request.model());
     boolean stream = Boolean.TRUE.equals(request.stream());
     TokenListener listener = TokenListener.NONE;
-    Events events = new Events(context, itemId);
+    Events events =
+        new Events(context, itemId, new Response(id, "response", createdAt, "in_progress", model, List.of(), null, null));
     if (stream) {
-      Response started = new Response(id, "response", createdAt, "in_progress", model, List.of(), null, null);
-      events.lifecycle("response.created", started);
-      events.lifecycle("response.in_progress", started);
-      events.item("response.output_item.added", new OutputMessage("message", itemId, "in_progress", "assistant", List.of()));
-      events.part("response.content_part.added", new OutputText("output_text", "", List.of()));
       listener = events::delta;
     }
     SamplingDefaults sampling =
@@ -239,6 +235,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     if (stream) {
       OutputMessage message = response.output().get(0);
       OutputText text = message.content().get(0);
+      events.open(); // an answer of no text still opens
       events.textDone(text.text());
       events.part("response.content_part.done", text);
       events.item("response.output_item.done", message);
@@ -247,15 +244,33 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     return response;
   }
 
-  /** The events of one streamed response: one message (output 0) of one text part (content 0), numbered in order. */
+  /**
+   * The events of one streamed response: one message (output 0) of one text part (content 0), numbered in order. They
+   * open with the first piece of text, once the model is loaded and the prompt taken: a request refused before
+   * (an unknown model, a prompt over the context) fails with no event before its failure, as chat's does.
+   */
   private static final class Events {
     private final RouteContext context;
     private final String itemId;
+    private final Response started;
     private int sequence;
+    private boolean opened;
 
-    Events(RouteContext context, String itemId) {
+    Events(RouteContext context, String itemId, Response started) {
       this.context = context;
       this.itemId = itemId;
+      this.started = started;
+    }
+
+    void open() {
+      if (opened) {
+        return;
+      }
+      opened = true;
+      lifecycle("response.created", started);
+      lifecycle("response.in_progress", started);
+      item("response.output_item.added", new OutputMessage("message", itemId, "in_progress", "assistant", List.of()));
+      part("response.content_part.added", new OutputText("output_text", "", List.of()));
     }
 
     void lifecycle(String type, Response response) {
@@ -271,6 +286,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     }
 
     void delta(String text) {
+      open();
       String type = "response.output_text.delta";
       context.events().emit(type, new TextDelta(type, sequence++, itemId, 0, 0, text));
     }

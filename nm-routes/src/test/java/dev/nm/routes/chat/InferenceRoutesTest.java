@@ -493,6 +493,25 @@ class InferenceRoutesTest {
     assertTrue(content(client.call("chat", chat(FRANCE, 4, false))).length() > 0);
   }
 
+  /**
+   * A streamed request refused once the model is sought (unknown) or its prompt taken (over the context) fails with no
+   * event before its failure: a client draws no message that never comes.
+   */
+  @Test
+  void aStreamRefusedBeforeItsFirstTokenSendsNoEvent() {
+    String tooLong = "word ".repeat(4_000);
+    List<Map.Entry<String, Map<String, Object>>> refused = List.of(
+        Map.entry("responses", Map.of("input", "hi", "model", "nope", "stream", true)),
+        Map.entry("responses", Map.of("input", tooLong, "stream", true)),
+        Map.entry("chat", Map.of("messages", List.of(Map.of("role", "user", "content", "hi")), "model", "nope", "stream", true)),
+        Map.entry("chat", Map.of("messages", List.of(Map.of("role", "user", "content", tooLong)), "stream", true)));
+    for (Map.Entry<String, Map<String, Object>> call : refused) {
+      Reply reply = client.stream(call.getKey(), call.getValue(), event -> {});
+      assertFalse(reply.succeeded(), reply.toString());
+      assertEquals(List.of(), reply.events(), call.getKey() + ": " + reply.error());
+    }
+  }
+
   @Test
   void withoutAnyModelTheErrorSaysWhereToPutOne() throws Exception {
     Files.delete(models.resolve(TestModels.CHAT_MODEL_FILE));
