@@ -21,7 +21,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Embeds texts as vectors, in the shape of OpenAI's embeddings API: one string or an array of strings in, one
@@ -115,16 +114,22 @@ public final class EmbeddingsRoute
     }
   }
 
-  /** The embedding model chosen with {@code select_model}, on hosts that keep preferences. */
-  private static Optional<String> selectedModel(RouteContext context) {
-    return context.findService(AiPreferences.class).flatMap(preferences -> preferences.defaultModel(ModelKind.EMBEDDING));
+  /**
+   * The embedding model a request naming none is served by: the one chosen with {@code select_model} (on hosts that
+   * keep preferences) while the backend still has it, else the backend's default, as for generation models.
+   */
+  public static String defaultModel(RouteContext context, EmbeddingBackend backend) {
+    return context.findService(AiPreferences.class)
+        .flatMap(preferences -> preferences.defaultModel(ModelKind.EMBEDDING))
+        .filter(backend.models()::contains)
+        .orElse(backend.defaultModel());
   }
 
   @Override
   public Reply handle(Request request, RouteContext context) {
     EmbeddingBackend backend = context.service(EmbeddingBackend.class);
     List<String> texts = texts(request.input());
-    String model = request.model() != null ? request.model() : selectedModel(context).orElse(backend.defaultModel());
+    String model = request.model() != null ? request.model() : defaultModel(context, backend);
     context.cancellation().throwIfCancelled();
     EmbeddingResult result = backend.embed(model, texts);
     boolean base64 = "base64".equals(request.encodingFormat());

@@ -10,12 +10,14 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
+import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelEntry;
 import dev.nm.routes.models.ModelManager;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.stream.Stream;
 
 /** Describes one model from its file's header, without loading it. */
 @NativeRoute(
@@ -70,8 +72,10 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
   public Reply handle(Request request, RouteContext context) {
     ModelManager models = context.service(ModelManager.class);
     ModelEntry entry = models.registry().find(request.model()).orElseThrow(() -> RouteException.notFound("model", request.model()));
+    Stream<LoadedModelView> embeddings =
+        context.findService(EmbeddingBackend.class).stream().flatMap(b -> b.loaded().stream()).map(LoadedModelView::of);
     LoadedModelView loaded =
-        LoadedModelView.of(models).filter(m -> m.id().equals(entry.id())).findFirst().orElse(null);
+        Stream.concat(LoadedModelView.of(models), embeddings).filter(m -> m.id().equals(entry.id())).findFirst().orElse(null);
     String file = models.registry().directory().relativize(entry.path()).toString();
     GgufMetadata m = entry.metadata().orElse(null);
     if (m == null) {

@@ -9,11 +9,11 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.routes.embeddings.EmbeddingBackend;
+import dev.nm.routes.embeddings.EmbeddingsRoute;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.models.LoadedModel;
 import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
-import dev.nm.routes.settings.AiPreferences;
 import jakarta.validation.constraints.Pattern;
 import java.util.HashSet;
 import java.util.List;
@@ -47,14 +47,12 @@ public final class ModelsRoute implements RouteHandler<ModelsRoute.Request, Mode
   @Override
   public Reply handle(Request request, RouteContext context) {
     ModelManager models = context.service(ModelManager.class);
-    AiPreferences preferences = context.service(AiPreferences.class);
     Optional<EmbeddingBackend> embeddings = context.findService(EmbeddingBackend.class);
     Set<String> loaded = models.loaded().stream().map(LoadedModel::id).collect(Collectors.toCollection(HashSet::new));
     embeddings.ifPresent(b -> b.loaded().forEach(m -> loaded.add(m.id())));
     // The models a request naming none is served by: the selected ones, else each kind's own fallback.
     String generationDefault = context.service(GenerationService.class).defaultModel().orElse(null);
-    String embeddingDefault =
-        preferences.defaultModel(ModelKind.EMBEDDING).or(() -> embeddings.map(EmbeddingBackend::defaultModel)).orElse(null);
+    String embeddingDefault = embeddings.map(backend -> EmbeddingsRoute.defaultModel(context, backend)).orElse(null);
     List<ModelView> data =
         models.registry().list().stream()
             .filter(m -> request.kind() == null || m.kind().wireName().equals(request.kind()))

@@ -88,8 +88,12 @@ class EmbeddingModelManagementTest {
     assertEquals("embedding", health.get(0).get("kind").asText());
     long weights = Files.size(TestEmbeddingModel.modelsDir().resolve(EMBEDDING).resolve("model.onnx"));
     assertEquals(weights, health.get(0).get("memory_bytes").asLong());
+    JsonNode info = data("model_info", Map.of("model", EMBEDDING)).get("loaded");
+    assertEquals("embedding", info.get("kind").asText(), "model_info tells it is loaded");
+    assertEquals(256, info.get("context_size").asInt());
 
     assertTrue(data("unload_model", Map.of("model", EMBEDDING)).get("unloaded").asBoolean());
+    assertFalse(data("model_info", Map.of("model", EMBEDDING)).has("loaded"));
     assertEquals(List.of(false, true), loadedAndDefault(EMBEDDING));
     assertEquals(0, data("get_loaded_models", Map.of()).get("models").size());
     assertEquals(0, data("health", Map.of()).get("models").size());
@@ -99,6 +103,21 @@ class EmbeddingModelManagementTest {
     assertEquals("embedding", load.get("kind").asText());
     assertEquals(List.of(true, true), loadedAndDefault(EMBEDDING));
     embed("still serves after a reload");
+  }
+
+  /** As for generation models: a selected embedding model that was removed gives way to the default. */
+  @Test
+  void aSelectedEmbeddingModelThatWasRemovedGivesWayToTheDefault() throws Exception {
+    Path chosen = Files.createSymbolicLink(home.resolve("models/chosen-minilm"), TestEmbeddingModel.modelsDir().resolve(EMBEDDING));
+    assertEquals("chosen-minilm", data("select_model", Map.of("model", "chosen-minilm", "kind", "embedding")).get("model").asText());
+    assertEquals("chosen-minilm", data("embeddings", Map.of("input", "hi")).get("model").asText());
+    assertEquals(List.of(true, true), loadedAndDefault("chosen-minilm"));
+    assertEquals(List.of(false, false), loadedAndDefault(EMBEDDING));
+    assertTrue(data("unload_model", Map.of("model", "chosen-minilm")).get("unloaded").asBoolean());
+    Files.delete(chosen);
+
+    assertEquals(EMBEDDING, data("embeddings", Map.of("input", "hi")).get("model").asText());
+    assertEquals(List.of(true, true), loadedAndDefault(EMBEDDING), "models calls the default the default again");
   }
 
   @Test
