@@ -255,7 +255,7 @@ public final class EnvelopeCodec {
     }
     String in = FieldPath.container(object);
     long at = parser.currentTokenLocation().getByteOffset();
-    return "frame repeats the key \"" + object.getCurrentName() + "\" in "
+    return "frame repeats the key \"" + FieldPath.shortened(object.getCurrentName()) + "\" in "
         + (in.isEmpty() ? "the envelope" : in) + " (its second value at byte " + at + "); an object names each key once";
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonStreamContext;
  * indexes in brackets ({@code payload.messages[1].content}). The frame's root object is the empty path.
  */
 final class FieldPath {
+  private static final int SHOWN_CHARS = 64;
+
   private FieldPath() {}
 
   /** The path of the entry {@code context} is at: its current field, or its current array element. */
@@ -37,7 +39,21 @@ final class FieldPath {
   }
 
   private static String field(String container, String name) {
-    return container.isEmpty() ? name : container + "." + name;
+    String shown = shortened(name);
+    return container.isEmpty() ? shown : container + "." + shown;
+  }
+
+  /**
+   * {@code text} as an error message quotes a part of the frame: cut after {@value #SHOWN_CHARS} characters, so that
+   * a message about a frame of megabytes stays short (a reply to a frame the host could not read has no request id,
+   * and could not be sent in chunks).
+   */
+  static String shortened(String text) {
+    if (text == null || text.length() <= SHOWN_CHARS) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(SHOWN_CHARS - 1)) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+    return text.substring(0, end) + "…";
   }
 
   private static String element(String container, int index) {

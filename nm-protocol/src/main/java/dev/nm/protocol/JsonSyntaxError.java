@@ -99,27 +99,28 @@ final class JsonSyntaxError {
   }
 
   private static String badWord(String word, Slot slot) {
+    String shown = FieldPath.shortened(word);
     if (NON_FINITE.matcher(word).matches()) {
-      return word + " is not a number; JSON has no NaN or Infinity";
+      return shown + " is not a number; JSON has no NaN or Infinity";
     }
     if (word.startsWith("+")) {
-      return word + " is not a number; JSON numbers take no '+' sign";
+      return shown + " is not a number; JSON numbers take no '+' sign";
     }
     if (LEADING_ZERO.matcher(word).matches()) {
-      return word + " is not a number; JSON numbers have no leading zeros";
+      return shown + " is not a number; JSON numbers have no leading zeros";
     }
     boolean valid = isValidWord(word);
     if (!valid && "-.0123456789".indexOf(word.charAt(0)) >= 0) {
-      return word + " is not a number; JSON numbers look like 12, -0.5 or 1e-3";
+      return shown + " is not a number; JSON numbers look like 12, -0.5 or 1e-3";
     }
     if (!valid && slot.takesName()) {
-      return "field name " + word + " is not in double quotes";
+      return "field name " + shown + " is not in double quotes";
     }
     if (!valid && slot.takesValue()) {
-      return word + " is not a JSON value; a value is a string in double quotes, a number, an object, an array,"
+      return shown + " is not a JSON value; a value is a string in double quotes, a number, an object, an array,"
           + " true, false or null";
     }
-    return "expected " + slot.expected + ", found " + word;
+    return "expected " + slot.expected + ", found " + shown;
   }
 
   private static String badByte(byte[] body, int at, Slot slot, Prefix before) {

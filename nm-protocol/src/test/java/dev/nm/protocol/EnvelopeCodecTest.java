@@ -134,6 +134,30 @@ class EnvelopeCodecTest {
             + " an object names each key once");
   }
 
+  /**
+   * A message about a frame quotes at most 64 characters of each part of it: a frame of megabytes would otherwise be
+   * answered by a failure of megabytes, with no request id to send it in chunks under.
+   */
+  @Test
+  void aMessageQuotesAtMostSixtyFourCharactersOfTheFrame() {
+    String word = "t".repeat(2 << 20);
+    String shown = "t".repeat(64) + "…";
+    assertFailure(utf8("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":{\"a\": " + word + "}}"),
+        ErrorCode.INVALID_JSON, null, null,
+        "frame is not valid JSON: " + shown + " is not a JSON value; a value is a string in double quotes, a number, an"
+            + " object, an array, true, false or null (at payload.a, byte 47)");
+    String name = "n".repeat(40_000);
+    StringBuilder deep = new StringBuilder("{\"request_id\":\"r1\",\"route\":\"x\",\"payload\":");
+    for (int i = 0; i < 50; i++) {
+      deep.append("{\"").append(name).append("\":");
+    }
+    deep.append("{\"k\":1,\"k\":2}").append("}".repeat(51));
+    ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(utf8(deep.toString())));
+    assertEquals(ErrorCode.INVALID_JSON, e.code());
+    assertTrue(e.getMessage().startsWith("frame repeats the key \"k\" in payload." + "n".repeat(64) + "….n"), e.getMessage());
+    assertTrue(e.getMessage().length() < 4_000, e.getMessage().length() + " characters");
+  }
+
   @Test
   void truncatedJsonSaysWhatItEndsInside() {
     assertFailure(utf8("{\"request_id\":\"r1\""), ErrorCode.INVALID_JSON, null, null,
