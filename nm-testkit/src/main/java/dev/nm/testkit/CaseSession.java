@@ -1,6 +1,7 @@
 package dev.nm.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.Json;
@@ -82,7 +83,8 @@ final class CaseSession implements AutoCloseable {
 
   private static JsonNode payload(DeclaredCase declared) {
     try {
-      return Json.mapper().readTree(declared.request());
+      // Numbers as written: a double would hold 1e400 as Infinity, which has no JSON form to send.
+      return Json.mapper().reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(declared.request());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(
           "case '" + declared.name() + "' declares a request that is not JSON text: " + declared.request(), e);
