@@ -228,6 +228,29 @@ class JsonSchemaTest {
     assertThat(request.at("/properties/names/items").toString()).isEqualTo("{\"type\":\"string\",\"minLength\":1}");
   }
 
+  /**
+   * A {@code byte[]} travels as base64: its {@code @Size} counts bytes, its schema characters (16 bytes are 24). A
+   * {@code @Pattern} with flags has no form in JSON Schema's regular expressions: left out, not made stricter.
+   */
+  @Test
+  void bytesAreBoundedAsBase64AndPatternsWithFlagsAreLeftOut() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route("Key", "key", List.of(
+                    "@ValidCase(name = \"ok\", request = \"{\\\"key\\\": \\\"AAAA\\\", \\\"word\\\": \\\"ABC\\\"}\")",
+                    "@InvalidCase(name = \"none\", request = \"{\\\"word\\\": \\\"a\\\"}\", field = \"key\")"),
+                "  public record Q(@NotNull @Size(min = 1, max = 16) byte[] key,",
+                "      @Pattern(regexp = \"[a-z]+\", flags = Pattern.Flag.CASE_INSENSITIVE) String word) {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    JsonNode request = new ObjectMapper().readTree(
+        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    JsonNode key = request.at("/properties/key");
+    assertThat(key.get("contentEncoding").asText()).isEqualTo("base64");
+    assertThat(key.get("minLength").asInt()).isEqualTo(4);
+    assertThat(key.get("maxLength").asInt()).isEqualTo(24);
+    assertThat(request.at("/properties/word").has("pattern")).isFalse();
+  }
+
   /** Null where the mapper reads or writes it: a referenced record takes null beside it; NON_NULL records write none. */
   @Test
   void nullWhereTheMapperReadsOrWritesIt() throws Exception {

@@ -39,8 +39,13 @@ final class ConstraintKeywords {
         case "PositiveOrZero" -> schema.put("minimum", 0);
         case "Negative" -> schema.put("exclusiveMaximum", 0);
         case "NegativeOrZero" -> schema.put("maximum", 0);
-        // Jakarta matches the whole value; a JSON Schema pattern matches anywhere unless anchored.
-        case "Pattern" -> schema.put("pattern", "^(?:" + values.string(mirror, "regexp") + ")$");
+        // Jakarta matches the whole value; a JSON Schema pattern matches anywhere unless anchored. Flags
+        // (CASE_INSENSITIVE...) have no form in JSON Schema's regular expressions: the schema then leaves it out.
+        case "Pattern" -> {
+          if (values.strings(mirror, "flags").isEmpty()) {
+            schema.put("pattern", "^(?:" + values.string(mirror, "regexp") + ")$");
+          }
+        }
         case "Email" -> schema.put("format", "email");
         // A nullable component's enum gains null with its type, as Bean Validation passes null.
         case "AssertTrue" -> schema.putArray("enum").add(true);
@@ -60,12 +65,21 @@ final class ConstraintKeywords {
     if (prefix.isEmpty()) {
       return;
     }
+    if (schema.has("contentEncoding")) { // a byte[] as base64: Bean Validation counts the bytes, 3 to 4 characters
+      min = base64Length(min);
+      max = max < Integer.MAX_VALUE ? base64Length(max) : max;
+    }
     if (min > 0) {
       schema.put("min" + prefix, min);
     }
     if (max < Integer.MAX_VALUE) {
       schema.put("max" + prefix, max);
     }
+  }
+
+  /** The characters of {@code bytes} bytes in padded base64. */
+  private static long base64Length(long bytes) {
+    return (bytes + 2) / 3 * 4;
   }
 
   private void decimal(AnnotationMirror mirror, String inclusiveKeyword, String exclusiveKeyword) {
