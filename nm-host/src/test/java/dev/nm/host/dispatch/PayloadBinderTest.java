@@ -53,6 +53,17 @@ class PayloadBinderTest {
     assertInvalid(limits, "{\"max_tokens\":[4],\"temperature\":0.5}", "max_tokens", "max_tokens: expected an integer");
   }
 
+  /** The processor's schema lists such a property as required, and lets it be null: as the binder does. */
+  @Test
+  void aPropertyJacksonRequiresMayBeNullButNotAbsent() throws Exception {
+    record Pick(@com.fasterxml.jackson.annotation.JsonProperty(required = true) String model) {}
+    PayloadBinder<Pick> picks = PayloadBinder.of(Pick.class);
+    assertEquals(new Pick(null), picks.bind(payload("{\"model\":null}")));
+    RouteException absent = assertThrows(RouteException.class, () -> picks.bind(payload("{}")));
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), absent.toErrorBody().code());
+    assertEquals("model", absent.toErrorBody().field(), absent.toErrorBody().message());
+  }
+
   @Test
   void aNumberBeyondADoubleIsOutOfRangeForEveryFractionalField() throws Exception {
     assertInvalid("{\"temperature\":1e400}", "temperature",

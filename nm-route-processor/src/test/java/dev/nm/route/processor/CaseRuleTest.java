@@ -192,13 +192,14 @@ class CaseRuleTest {
     JavaFileObject source =
         Fixtures.route(
             "Count", "count",
-            List.of("@ValidCase(name = \"empty\", request = \"{\\\"text\\\": null, \\\"note\\\": \\\"x\\\"}\")", INVALID),
-            "  public record Q(@NotNull Integer n, @NotBlank String text, int maxTokens, String note, Integer max) {}");
+            List.of("@ValidCase(name = \"empty\", request = \"{\\\"text\\\": null, \\\"note\\\": \\\"x\\\", \\\"kept\\\": null}\")", INVALID),
+            "  public record Q(@NotNull Integer n, @NotBlank String text, int maxTokens, String note, Integer max,",
+            "      @JsonProperty(required = true) String model, @JsonProperty(required = true) String kept) {}");
 
     Compilation compilation = Fixtures.compile(source);
 
     assertThat(compilation)
-        .hadErrorContaining(ErrorMessages.missingRequiredProperties("empty", "Q", "[max_tokens, n, text]"))
+        .hadErrorContaining(ErrorMessages.missingRequiredProperties("empty", "Q", "[max_tokens, model, n, text]"))
         .inFile(source)
         .onLineContaining("@ValidCase(name = \"empty\"");
     assertThat(compilation).hadErrorCount(1);

@@ -251,6 +251,23 @@ class JsonSchemaTest {
     assertThat(request.at("/properties/word").has("pattern")).isFalse();
   }
 
+  /** {@code @JsonProperty(required = true)}: the mapper refuses the property's absence, not its null. */
+  @Test
+  void aPropertyJacksonRequiresIsRequiredAndMayBeNull() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route("Pick", "pick", List.of(
+                    "@ValidCase(name = \"ok\", request = \"{\\\"model\\\": null, \\\"n\\\": 1}\")",
+                    "@InvalidCase(name = \"none\", request = \"{\\\"model\\\": \\\"m\\\"}\", field = \"n\")"),
+                "  public record Q(@JsonProperty(required = true) String model, @NotNull Integer n) {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    JsonNode request = new ObjectMapper().readTree(
+        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    assertThat(request.get("required").toString()).isEqualTo("[\"model\",\"n\"]");
+    assertThat(request.at("/properties/model/type").toString()).isEqualTo("[\"string\",\"null\"]");
+    assertThat(request.at("/properties/n/type").toString()).isEqualTo("\"integer\"");
+  }
+
   /** Null where the mapper reads or writes it: a referenced record takes null beside it; NON_NULL records write none. */
   @Test
   void nullWhereTheMapperReadsOrWritesIt() throws Exception {

@@ -181,9 +181,11 @@ public final class JsonSchemaGenerator {
         DocComments.param(doc, component.getSimpleName().toString()).ifPresent(text -> property.put("description", text));
         property.setAll(schema(componentType(type, component), annotations));
         properties.set(wireName, property);
-        if (BuiltInConstraints.required(component)) {
+        boolean takesNull = !BuiltInConstraints.required(component);
+        if (!takesNull || BuiltInConstraints.requiredByJackson(component)) {
           required.add(wireName);
-        } else if (!recordOmitsNulls && !omitsNulls(component)) {
+        }
+        if (takesNull && !recordOmitsNulls && !omitsNulls(component)) {
           allowNull(property); // the host's mapper reads an explicit null as absent, and writes absent values as null
         }
       }

@@ -25,6 +25,18 @@ public final class BuiltInConstraints {
   }
 
   /**
+   * Whether a request must carry {@code component}, though it may be null: {@code @JsonProperty(required = true)},
+   * which the host's mapper enforces on a record's properties ("Missing required creator property") and which lets
+   * an explicit null through.
+   */
+  public static boolean requiredByJackson(RecordComponentElement component) {
+    return AnnotationValues.find(ComponentAnnotations.of(component), AnnotationNames.JSON_PROPERTY).stream()
+        .flatMap(mirror -> mirror.getElementValues().entrySet().stream())
+        .anyMatch(entry -> entry.getKey().getSimpleName().contentEquals("required")
+            && Boolean.TRUE.equals(entry.getValue().getValue()));
+  }
+
+  /**
    * Whether one of {@code annotations}, or a constraint one of them is composed of, makes a property required:
    * {@code @NotNull}, {@code @NotBlank}, {@code @NotEmpty}.
    */

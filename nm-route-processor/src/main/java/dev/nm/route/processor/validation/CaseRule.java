@@ -107,7 +107,7 @@ final class CaseRule implements RouteRule {
       String wireName = WireNames.property(component);
       JsonNode value = payload.get(wireName);
       if (value == null || value.isNull()) {
-        if (BuiltInConstraints.required(component)) {
+        if (BuiltInConstraints.required(component) || value == null && BuiltInConstraints.requiredByJackson(component)) {
           missing.add(wireName);
         }
         continue;

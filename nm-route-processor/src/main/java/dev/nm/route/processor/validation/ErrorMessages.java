@@ -94,7 +94,8 @@ public final class ErrorMessages {
 
   public static String missingRequiredProperties(String caseName, String requestType, String properties) {
     return "[NmRouteBadCase] Case '" + caseName + "': request leaves out " + properties + " (absent or null), which "
-        + requestType + " requires (a primitive, or @NotNull, @NotBlank or @NotEmpty), so the host would refuse it."
+        + requestType + " requires (a primitive, or @NotNull, @NotBlank or @NotEmpty; or @JsonProperty(required = true),"
+        + " which takes null but not absence), so the host would refuse it."
         + " Send them with values the route accepts, or make the case an @InvalidCase.";
   }
 
