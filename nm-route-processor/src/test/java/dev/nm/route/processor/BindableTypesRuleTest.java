@@ -74,6 +74,16 @@ class BindableTypesRuleTest {
         "  public record Q(@NotNull Integer n, java.time.Instant when) {}");
   }
 
+  /** Jackson finds no key deserializer for a record key: it refuses every request, the map present or not. */
+  @Test
+  void mapKeysJacksonCannotRead() {
+    assertUnbindable(
+        "Q.labels: its map keys are test.Count.Point, but Jackson reads a JSON object's keys, which are text, only"
+            + " into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID or an enum. Use String keys",
+        "  public record Q(@NotNull Integer n, Map<Point, String> labels) {}",
+        "  public record Point(int x, int y) {}");
+  }
+
   @Test
   void genericRequestRecord() {
     JavaFileObject source =
@@ -108,6 +118,7 @@ class BindableTypesRuleTest {
         Fixtures.route(
             "Count", "count", List.of(),
             "  public record Q(@NotNull Integer n, int[] counts, byte[] blob, List<Map<String, Item>> items,",
+            "      Map<Color, Integer> byColor, Map<Long, String> byId, Map<java.util.UUID, Item> byUuid,",
             "      Set<Color> colors, JsonNode extra, Object any, java.math.BigDecimal price, Page<Item> page,",
             "      Shape shape, Made made, Node tree) {}",
             "  public record Item(String name) {}",

@@ -22,6 +22,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
@@ -91,11 +92,33 @@ final class BindableTypesRule implements RouteRule {
     }
   }
 
+  /** Whether Jackson has a key deserializer of its own for {@code key}: a map keyed so binds whatever its keys say. */
+  private static boolean isKeyType(TypeMirror key) {
+    if (key.getKind() == TypeKind.WILDCARD) {
+      TypeMirror bound = ((WildcardType) key).getExtendsBound();
+      return bound == null || isKeyType(bound);
+    }
+    if (key.getKind() != TypeKind.DECLARED) {
+      return key.getKind() == TypeKind.ERROR || key.getKind() == TypeKind.TYPEVAR; // type variables: reported as such
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) key).asElement();
+    return element.getKind() == ElementKind.ENUM
+        || (SCALARS.contains(element.getQualifiedName().toString())
+            && !element.getQualifiedName().contentEquals("java.lang.Number"));
+  }
+
   private Optional<String> declaredProblem(DeclaredType type, String where, Set<String> visited) {
     TypeElement element = (TypeElement) type.asElement();
     String name = element.getQualifiedName().toString();
     if (SCALARS.contains(name) || subtypes.isA(type, AnnotationNames.JSON_NODE)) {
       return Optional.empty();
+    }
+    if (subtypes.isA(type, "java.util.Map") && !type.getTypeArguments().isEmpty()) {
+      TypeMirror key = type.getTypeArguments().get(0);
+      if (!isKeyType(key)) {
+        return reason(where, "its map keys are " + key + ", but Jackson reads a JSON object's keys, which are text,"
+            + " only into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID or an enum. Use String keys");
+      }
     }
     if (subtypes.isA(type, "java.util.Collection") || subtypes.isA(type, "java.util.Map")) {
       for (TypeMirror argument : type.getTypeArguments()) {
