@@ -243,6 +243,43 @@ class UnixSocketTest {
     }
   }
 
+  /**
+   * A relay that passes frames and connected as the listener closed is served to its end: it may have sent requests
+   * already, so it could not start again with the next server.
+   */
+  @Test
+  void aRelayPassingFramesAsTheListenerClosesIsServed() throws Exception {
+    Path socket = Files.createDirectories(home.resolve("run")).resolve("test.sock");
+    UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+    List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch probed = new CountDownLatch(1);
+    UnixSocketListener listener = UnixSocketListener.start(socket, (in, out, origin, transport) -> {
+      served.add(origin);
+      probed.countDown();
+    });
+    try (SocketChannel late = SocketChannel.open(address)) {
+      try (SocketChannel probe = SocketChannel.open(address)) {
+        FrameWriter.of(probe).writeFrame(RelayHandshake.frame("local:probe"));
+        assertTrue(probed.await(5, TimeUnit.SECONDS));
+      }
+      Thread closing = new Thread(() -> {
+        try {
+          listener.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      closing.start();
+      while (acceptsConnections(address)) {
+        Thread.sleep(5);
+      }
+      FrameWriter.of(late).writeFrame(RelayHandshake.frame("local:late"));
+      closing.join(5_000);
+      assertFalse(closing.isAlive());
+      assertEquals(List.of("local:probe", "local:late"), served, "close() returned before the late relay was served");
+    }
+  }
+
   private static boolean acceptsConnections(UnixDomainSocketAddress address) {
     try (SocketChannel ignored = SocketChannel.open(address)) {
       return true;

@@ -51,6 +51,8 @@ public final class UnixSocketListener implements Closeable {
   /** Handshakes read and being served; {@link #close} waits for them. Guarded by {@code handshaking}. */
   private int opening;
   private boolean closed;
+  /** Set once {@link #close} stops waiting for handshakes; guarded by {@code handshaking}. */
+  private boolean graceOver;
 
   private UnixSocketListener(Path socketPath, ServerSocketChannel server, Opener opener) {
     this.socketPath = socketPath;
@@ -136,9 +138,9 @@ public final class UnixSocketListener implements Closeable {
         return;
       }
       RelayHandshake handshake = RelayHandshake.read(first);
-      if (!beginOpening(socket)) {
+      if (!beginOpening(socket, handshake.offersPipes())) {
         // The listener closed while the relay sent its handshake. A relay offering its pipes connects again, to the
-        // next server; one relaying frames has sent none yet, and fails no request.
+        // next server.
         try (socket) {
           if (handshake.offersPipes()) {
             out.writeFrame(RelayHandshake.PIPES_RETIRED);
@@ -178,10 +180,14 @@ public final class UnixSocketListener implements Closeable {
     }
   }
 
-  /** Takes the socket out of those that closing drops, unless the listener has closed. */
-  private boolean beginOpening(SocketChannel socket) {
+  /**
+   * Takes the socket out of those that closing drops, unless the listener has closed. While it closes, a relay that
+   * connected before and passes frames is still served, to its end: it may have sent its requests already, so it
+   * could not start again elsewhere. One that offers its pipes is told to go to the next server instead.
+   */
+  private boolean beginOpening(SocketChannel socket, boolean offersPipes) {
     synchronized (handshaking) {
-      if (closed) {
+      if (closed && (offersPipes || graceOver)) {
         return false;
       }
       handshaking.remove(socket);
@@ -238,8 +244,9 @@ public final class UnixSocketListener implements Closeable {
   }
 
   /**
-   * Stops accepting, answers the handshakes that arrive within {@value #HANDSHAKE_GRACE_MILLIS} ms that it takes no
-   * more ports, drops sockets still in their handshake after that, waits (up to {@value #OPENING_WAIT_MILLIS} ms) for
+   * Stops accepting; of the relays it took, serves those passing frames whose handshake arrives within
+   * {@value #HANDSHAKE_GRACE_MILLIS} ms and tells those offering their pipes that it takes no more ports; drops sockets
+   * still in their handshake after that; waits (up to {@value #OPENING_WAIT_MILLIS} ms) for
    * those whose handshake was read to be served, and removes the socket file; served connections stay up. Once
    * it returns, every relay this listener took is a connection of the server.
    */
@@ -250,6 +257,9 @@ public final class UnixSocketListener implements Closeable {
     }
     server.close();
     awaitHandshakes();
+    synchronized (handshaking) {
+      graceOver = true;
+    }
     for (SocketChannel socket : handshaking) {
       socket.close();
     }
@@ -259,7 +269,7 @@ public final class UnixSocketListener implements Closeable {
 
   /**
    * Gives relays that connected before the listener closed {@value #HANDSHAKE_GRACE_MILLIS} ms to send their handshake
-   * and hear that this server takes no more ports, rather than see their socket closed.
+   * (and be served, or hear that this server takes no more ports) rather than see their socket closed.
    */
   private void awaitHandshakes() {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_GRACE_MILLIS);
