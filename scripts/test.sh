@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh --browsers
 bash scripts/fetch-models.sh
 export NM_REQUIRE_MODELS=1
 mvn -B verify
