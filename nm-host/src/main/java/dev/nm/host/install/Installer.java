@@ -12,8 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,6 +68,9 @@ public final class Installer {
     List<String> origins = extensionIds.stream().map(Callers::chromeOrigin).toList();
     List<String> addons = firefoxIds.stream().map(Callers::firefoxId).toList();
     List<InstallTarget> targets = where.targets(locations);
+    // Every manifest is made, and every refusal found, before anything is written.
+    Map<InstallTarget, HostManifest> manifests = new LinkedHashMap<>();
+    Set<String> allowed = new LinkedHashSet<>();
     for (InstallTarget target : targets) {
       Browser.Family family = target.browser().family();
       List<String> callers = family == Browser.Family.CHROMIUM ? origins : addons;
@@ -74,19 +79,20 @@ public final class Installer {
             target.browser().displayName() + " needs the extension allowed to start the host: add "
                 + (family == Browser.Family.CHROMIUM ? "--extension-id ID" : "--firefox-extension-id ID"));
       }
-      HostManifest manifest =
-          new HostManifest(family, where.hostName(), hostPath, callersToKeep(target)).withCallers(callers);
-      write(target.manifestFile(), manifest.toText());
+      manifests.put(target, new HostManifest(family, where.hostName(), hostPath, callersToKeep(target)).withCallers(callers));
+      allowed.addAll(callers);
+    }
+    // The callers first: one allowed before its manifest is written is harmless, a manifest whose callers are not
+    // allowed has the browser start a host that refuses them.
+    for (String caller : allowed) {
+      allowlist.allow(Callers.hostOrigin(caller), scopes);
+    }
+    for (Map.Entry<InstallTarget, HostManifest> manifest : manifests.entrySet()) {
+      InstallTarget target = manifest.getKey();
+      write(target.manifestFile(), manifest.getValue().toText());
       if (target.registryKey() != null) {
         registry.register(target.registryKey(), target.manifestFile());
       }
-    }
-    Set<String> allowed = new LinkedHashSet<>();
-    for (InstallTarget target : targets) {
-      allowed.addAll(target.browser().family() == Browser.Family.CHROMIUM ? origins : addons);
-    }
-    for (String caller : allowed) {
-      allowlist.allow(Callers.hostOrigin(caller), scopes);
     }
     return targets;
   }

@@ -156,6 +156,10 @@ class InstallCommandTest {
             + " optionally in dot-separated parts (e.g. nm_host or dev.nm.host)\n",
         machine.install("--host-name", "Bad-Name", "--extension-id", ID).err());
     assertEquals(1, machine.install("--browser", "chrome").status());
+    // A refusal for one browser writes nothing for the others: no manifest whose callers are not allowed.
+    assertEquals(
+        "nm-host install: Firefox needs the extension allowed to start the host: add --firefox-extension-id ID\n",
+        machine.install("--browser", "chrome", "--browser", "firefox", "--extension-id", ID).err());
     assertFalse(Files.exists(machine.home.resolve(".config")));
     assertFalse(Files.exists(machine.context.paths().configFile()));
   }
