@@ -65,9 +65,15 @@ public final class Doctor {
     for (InstallTarget target : where.targets(locations)) {
       String subject = target.browser().id();
       Path file = target.manifestFile();
+      Optional<InstallTarget> machineWide = targeted ? Optional.empty() : machineWide(where, target.browser());
       if (Files.exists(file)) {
         anyInstalled = true;
         new ManifestCheck(target, where, findings).run();
+      } else if (machineWide.isPresent()) {
+        // Installed for every user (--system), which the browser reads when the user has no manifest of their own:
+        // its callers must be allowed in this user's config all the same.
+        anyInstalled = true;
+        new ManifestCheck(machineWide.get(), systemWide(where), findings).run();
       } else if (targeted) {
         String fix = installCommand(target, where, List.of(), null);
         findings.add(Finding.problem(subject, "no manifest at " + file, fix));
@@ -86,6 +92,23 @@ public final class Doctor {
     examineDatabase().ifPresent(findings::add);
     findings.addAll(examineModels());
     return findings;
+  }
+
+  /** The machine-wide manifest of {@code browser} for {@code where}'s host, if one is there. */
+  private Optional<InstallTarget> machineWide(Placement where, Browser browser) {
+    if (where.system() || where.userDataDir() != null) {
+      return Optional.empty();
+    }
+    try {
+      InstallTarget target = locations.target(browser, where.hostName(), true);
+      return Files.exists(target.manifestFile()) ? Optional.of(target) : Optional.empty();
+    } catch (InstallException | IllegalArgumentException noneAtThatLevel) {
+      return Optional.empty();
+    }
+  }
+
+  private static Placement systemWide(Placement where) {
+    return new Placement(where.browsers(), where.hostName(), true, null);
   }
 
   /** Why the executable fails to start as a browser would start it, if it does: asked once per executable. */

@@ -1,6 +1,8 @@
 package dev.nm.host.install;
 
+import dev.nm.host.HostPaths;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,6 +45,14 @@ public final class DoctorCommand implements Callable<Integer> {
     } catch (InstallException e) {
       spec.commandLine().getErr().println("nm-host doctor: " + e.getMessage());
       return 1;
+    }
+    if (HostPaths.homeSetByEnvironment()) {
+      findings = new ArrayList<>(findings);
+      findings.add(Finding.note(
+          "home",
+          HostPaths.HOME_ENV + " is set, so these checks read " + context.paths().home() + "; a host that a browser"
+              + " started from your desktop has no " + HostPaths.HOME_ENV + " and reads its default home instead",
+          "run nm-host doctor without " + HostPaths.HOME_ENV + " to check what such a host reads"));
     }
     long problems = findings.stream().filter(f -> f.severity() == Finding.Severity.PROBLEM).count();
     for (Finding finding : findings) {

@@ -434,6 +434,14 @@ class HostProcessTest {
     }
   }
 
+  /** Under NM_HOST_HOME, doctor checks that home, which a host started by a desktop browser does not read: it says so. */
+  @Test
+  void doctorUnderNmHostHomeSaysWhichHomeItChecked() throws Exception {
+    String doctor = HostProcess.run(home, "doctor");
+    assertTrue(doctor.contains("[note]    home      NM_HOST_HOME is set, so these checks read " + home + "; a host that a"
+        + " browser started from your desktop has no NM_HOST_HOME and reads its default home instead\n"), doctor);
+  }
+
   @Test
   void configAllowLetsTheCommandLineCallARunningDaemon() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");

@@ -2,9 +2,11 @@ package dev.nm.host.install;
 
 import static dev.nm.host.install.InstallFixture.ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.host.HostConfig;
+import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -12,7 +14,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +196,47 @@ class DoctorCommandTest {
       assertTrue(doctor().out().contains("[ok]      daemon    answering at " + socket + "\n"), doctor().out());
     }
     assertProblem(socket + " exists but nothing answers (Connection refused); the daemon died", "nm-host daemon start");
+  }
+
+  /**
+   * A browser reads the machine-wide manifest when the user has none of their own: doctor without flags examines it,
+   * and its callers against this user's config (each user allows them), instead of reporting no manifest at all.
+   * On the Windows layout, whose machine-wide folder this test can put under its temporary root.
+   */
+  @Test
+  void aMachineWideInstallIsExaminedWithThisUsersConfig(@TempDir Path windowsRoot) throws IOException {
+    ManifestLocations windows =
+        new ManifestLocations(OperatingSystem.WINDOWS, windowsRoot, windowsRoot.resolve("local"), windowsRoot.resolve("programdata"));
+    Map<String, Path> keys = new HashMap<>();
+    WindowsRegistry registry =
+        new WindowsRegistry() {
+          @Override
+          void register(String key, Path manifestFile) {
+            keys.put(key, manifestFile);
+          }
+
+          @Override
+          Optional<String> defaultValue(String key) {
+            return Optional.ofNullable(keys.get(key)).map(Path::toString);
+          }
+        };
+    HostPaths paths = new HostPaths(windowsRoot.resolve("nm-home"), windowsRoot.resolve("nm-home/models"));
+    HostConfigAllowlist allowlist = new HostConfigAllowlist(paths);
+    new Installer(windows, allowlist, registry)
+        .install(new Placement(Set.of(Browser.CHROME), "nm_host", true, null), machine.launcher, List.of(ID), List.of(), Set.of());
+    Path systemManifest = windows.target(Browser.CHROME, "nm_host", true).manifestFile();
+    Doctor doctor = new Doctor(windows, paths, allowlist, machine.launcher, registry);
+    Placement everyBrowser = new Placement(Set.of(Browser.CHROME, Browser.EDGE), "nm_host", false, null);
+
+    List<Finding> healthy = doctor.examine(everyBrowser, false);
+    assertTrue(healthy.stream().anyMatch(f -> f.severity() == Finding.Severity.OK && f.message().startsWith(systemManifest + " starts ")),
+        healthy.toString());
+    assertFalse(healthy.stream().anyMatch(f -> f.subject().equals("browsers")), healthy.toString());
+
+    allowlist.revoke("chrome-extension://" + ID + "/");
+    List<Finding> otherUser = doctor.examine(everyBrowser, false);
+    assertTrue(otherUser.stream().anyMatch(f -> f.severity() == Finding.Severity.PROBLEM
+        && f.message().startsWith("chrome-extension://" + ID + "/ may start the host but the host's config")), otherUser.toString());
   }
 
   @Test
