@@ -434,6 +434,37 @@ class HostProcessTest {
     }
   }
 
+  /**
+   * A daemon that stopped taking ports as a relay offered it its pipes answers "retired" (here a stand-in that
+   * removes its socket first, as a daemon that stops taking ports does): the relay starts the next daemon and is
+   * served by it, where it used to exit with its port lost.
+   */
+  @Test
+  void aRelayToldTheDaemonRetiredIsServedByTheNextOne() throws Exception {
+    Path socket = Files.createDirectories(home.resolve("run")).resolve("daemon.sock");
+    ServerSocketChannel retiring = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+    CompletableFuture<String> handshake = CompletableFuture.supplyAsync(() -> {
+      try (retiring; SocketChannel relay = retiring.accept()) {
+        String frame = new String(FrameReader.of(relay).nextFrame(), StandardCharsets.UTF_8);
+        Files.delete(socket);
+        FrameWriter.of(relay).writeFrame(RelayHandshake.PIPES_RETIRED);
+        return frame;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, command -> new Thread(command).start());
+    try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
+      assertTrue(host.call("after", "hello", "{}").path("success").asBoolean());
+    }
+    assertTrue(handshake.get(10, TimeUnit.SECONDS).contains("\"pipes_of\""), "the relay offered its pipes first");
+    // And offered them again to the next daemon, not falling back to passing frames as with a daemon it does not know.
+    try (var logs = Files.list(home)) {
+      for (Path log : logs.filter(f -> f.getFileName().toString().endsWith(".stderr")).toList()) {
+        assertFalse(Files.readString(log).contains("predates this relay"), Files.readString(log));
+      }
+    }
+  }
+
   /** Under NM_HOST_HOME, doctor checks that home, which a host started by a desktop browser does not read: it says so. */
   @Test
   void doctorUnderNmHostHomeSaysWhichHomeItChecked() throws Exception {
