@@ -218,22 +218,7 @@ class UnixSocketTest {
     CountDownLatch probed = new CountDownLatch(1);
     UnixSocketListener listener = UnixSocketListener.start(socket, (in, out, origin, transport) -> probed.countDown());
     try (SocketChannel late = SocketChannel.open(address)) {
-      // One acceptor takes sockets in order: once a later one is served, this one was accepted.
-      try (SocketChannel probe = SocketChannel.open(address)) {
-        FrameWriter.of(probe).writeFrame(RelayHandshake.frame("local:probe"));
-        assertTrue(probed.await(5, TimeUnit.SECONDS));
-      }
-      Thread closing = new Thread(() -> {
-        try {
-          listener.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      closing.start();
-      while (acceptsConnections(address)) {
-        Thread.sleep(5);
-      }
+      Thread closing = closeOnceAccepted(listener, address, probed);
       FrameWriter.of(late).writeFrame(new RelayHandshake("local:late", ProcessHandle.current().pid()).toFrame());
       FrameReader fromServer = FrameReader.of(late);
       assertArrayEquals(RelayHandshake.PIPES_RETIRED, fromServer.nextFrame());
@@ -258,26 +243,37 @@ class UnixSocketTest {
       probed.countDown();
     });
     try (SocketChannel late = SocketChannel.open(address)) {
-      try (SocketChannel probe = SocketChannel.open(address)) {
-        FrameWriter.of(probe).writeFrame(RelayHandshake.frame("local:probe"));
-        assertTrue(probed.await(5, TimeUnit.SECONDS));
-      }
-      Thread closing = new Thread(() -> {
-        try {
-          listener.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      closing.start();
-      while (acceptsConnections(address)) {
-        Thread.sleep(5);
-      }
+      Thread closing = closeOnceAccepted(listener, address, probed);
       FrameWriter.of(late).writeFrame(RelayHandshake.frame("local:late"));
       closing.join(5_000);
       assertFalse(closing.isAlive());
       assertEquals(List.of("local:probe", "local:late"), served, "close() returned before the late relay was served");
     }
+  }
+
+  /**
+   * Makes sure the sockets connected before were accepted (one acceptor takes sockets in order: once a later one, a
+   * probe, is served, they were), then closes {@code listener} on a thread of its own and returns that thread once
+   * the listener no longer accepts, while it still waits for their handshakes.
+   */
+  private static Thread closeOnceAccepted(UnixSocketListener listener, UnixDomainSocketAddress address, CountDownLatch probed)
+      throws Exception {
+    try (SocketChannel probe = SocketChannel.open(address)) {
+      FrameWriter.of(probe).writeFrame(RelayHandshake.frame("local:probe"));
+      assertTrue(probed.await(5, TimeUnit.SECONDS));
+    }
+    Thread closing = new Thread(() -> {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    closing.start();
+    while (acceptsConnections(address)) {
+      Thread.sleep(5);
+    }
+    return closing;
   }
 
   private static boolean acceptsConnections(UnixDomainSocketAddress address) {
