@@ -203,6 +203,13 @@ class JsonSchemaTest {
     return texts;
   }
 
+  /** The request schema of the one route {@code compilation} compiled, without a warning. */
+  private static JsonNode requestSchema(Compilation compilation) throws Exception {
+    assertThat(compilation).succeededWithoutWarnings();
+    return new ObjectMapper().readTree(
+        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+  }
+
   private static List<String> names(JsonNode object) {
     List<String> names = new ArrayList<>();
     object.fieldNames().forEachRemaining(names::add);
@@ -218,9 +225,7 @@ class JsonSchemaTest {
                     "@ValidCase(name = \"ok\", request = \"{\\\"tags\\\": [\\\"a\\\"]}\")",
                     "@InvalidCase(name = \"none\", request = \"{\\\"tags\\\": []}\", field = \"tags\")"),
                 "  public record Q(@NotEmpty @Size(max = 3) String[] tags, List<@NotBlank String> names) {}"));
-    assertThat(compilation).succeededWithoutWarnings();
-    JsonNode request = new ObjectMapper().readTree(
-        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    JsonNode request = requestSchema(compilation);
     JsonNode tags = request.at("/properties/tags");
     assertThat(tags.get("minItems").asInt()).isEqualTo(1);
     assertThat(tags.get("maxItems").asInt()).isEqualTo(3);
@@ -241,9 +246,7 @@ class JsonSchemaTest {
                     "@InvalidCase(name = \"none\", request = \"{\\\"word\\\": \\\"a\\\"}\", field = \"key\")"),
                 "  public record Q(@NotNull @Size(min = 1, max = 16) byte[] key,",
                 "      @Pattern(regexp = \"[a-z]+\", flags = Pattern.Flag.CASE_INSENSITIVE) String word) {}"));
-    assertThat(compilation).succeededWithoutWarnings();
-    JsonNode request = new ObjectMapper().readTree(
-        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    JsonNode request = requestSchema(compilation);
     JsonNode key = request.at("/properties/key");
     assertThat(key.get("contentEncoding").asText()).isEqualTo("base64");
     assertThat(key.get("minLength").asInt()).isEqualTo(4);
@@ -260,9 +263,7 @@ class JsonSchemaTest {
                     "@ValidCase(name = \"ok\", request = \"{\\\"model\\\": null, \\\"n\\\": 1}\")",
                     "@InvalidCase(name = \"none\", request = \"{\\\"model\\\": \\\"m\\\"}\", field = \"n\")"),
                 "  public record Q(@JsonProperty(required = true) String model, @NotNull Integer n) {}"));
-    assertThat(compilation).succeededWithoutWarnings();
-    JsonNode request = new ObjectMapper().readTree(
-        new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema());
+    JsonNode request = requestSchema(compilation);
     assertThat(request.get("required").toString()).isEqualTo("[\"model\",\"n\"]");
     assertThat(request.at("/properties/model/type").toString()).isEqualTo("[\"string\",\"null\"]");
     assertThat(request.at("/properties/n/type").toString()).isEqualTo("\"integer\"");
