@@ -3,6 +3,7 @@ package dev.nm.testkit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.Json;
 import dev.nm.route.DeclaredCase;
@@ -83,8 +84,12 @@ final class CaseSession implements AutoCloseable {
 
   private static JsonNode payload(DeclaredCase declared) {
     try {
-      // Numbers as written: a double would hold 1e400 as Infinity, which has no JSON form to send.
-      return Json.mapper().reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(declared.request());
+      // Numbers as written: a double would hold 1e400 as Infinity, which has no JSON form to send, and 2.0 must not
+      // lose its fraction (an integer field refuses it).
+      return Json.mapper().reader()
+          .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .readTree(declared.request());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(
           "case '" + declared.name() + "' declares a request that is not JSON text: " + declared.request(), e);

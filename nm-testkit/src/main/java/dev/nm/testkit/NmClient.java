@@ -204,7 +204,10 @@ public final class NmClient implements AutoCloseable {
   }
 
   private PendingCall send(String requestId, String route, Object payload, Consumer<Message.Event> onEvent) {
-    JsonNode tree = payload == null ? codec.mapper().createObjectNode() : codec.mapper().valueToTree(payload);
+    // A tree goes as it is: converting it again would read its numbers anew (2.0 as 2).
+    JsonNode tree =
+        payload == null ? codec.mapper().createObjectNode()
+            : payload instanceof JsonNode node ? node : codec.mapper().valueToTree(payload);
     Message.Request request = new Message.Request(requestId, route, tree);
     PendingCall call = new PendingCall(requestId, route, onEvent);
     register(call);
