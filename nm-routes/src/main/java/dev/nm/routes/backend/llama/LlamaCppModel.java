@@ -55,9 +55,10 @@ final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
   /**
    * With stop sequences, the most tokens past {@code max_tokens} that llama.cpp may generate: a character's last
-   * bytes, when the limit falls inside it, or a token to tell a generation that ends at the limit from one cut there.
+   * three bytes, when the limit falls inside it, or a result after the limit, to tell a generation that ends there
+   * from one cut there (the next character may be four byte tokens, which send one result).
    */
-  private static final int TOKENS_PAST_THE_LIMIT = 3;
+  private static final int TOKENS_PAST_THE_LIMIT = 4;
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
   private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
@@ -251,10 +252,13 @@ final class LlamaCppModel implements GenerationModel {
         }
         int pieceTokens = tokensIn(output.text, heldTokens);
         if (tokens + pieceTokens > limit) {
-          // A character whose last bytes came after the limit: the tokens within it spell no whole character.
-          tokens = limit;
-          reason = FinishReason.LENGTH;
-          break;
+          if (!engineLimits) {
+            // A character whose last bytes came after the limit: the tokens within it spell no whole character.
+            tokens = limit;
+            reason = FinishReason.LENGTH;
+            break;
+          }
+          pieceTokens = limit - tokens; // llama.cpp sent it within the limit: the tokenizer counted it high
         }
         tokens += pieceTokens;
         lastHadText = !output.text.isEmpty();
