@@ -79,7 +79,8 @@ class BindableTypesRuleTest {
   void mapKeysJacksonCannotRead() {
     assertUnbindable(
         "Q.labels: its map keys are test.Count.Point, but Jackson reads a JSON object's keys, which are text, only"
-            + " into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID or an enum. Use String keys",
+            + " into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID, an enum, or a type made from one"
+            + " String (a constructor, valueOf or fromString, or a @JsonCreator). Use String keys",
         "  public record Q(@NotNull Integer n, Map<Point, String> labels) {}",
         "  public record Point(int x, int y) {}");
   }
@@ -119,9 +120,11 @@ class BindableTypesRuleTest {
             "Count", "count", List.of(),
             "  public record Q(@NotNull Integer n, int[] counts, byte[] blob, List<Map<String, Item>> items,",
             "      Map<Color, Integer> byColor, Map<Long, String> byId, Map<java.util.UUID, Item> byUuid,",
+            "      Map<Tag, Integer> byTag,",
             "      Set<Color> colors, JsonNode extra, Object any, java.math.BigDecimal price, Page<Item> page,",
             "      Shape shape, Made made, Node tree) {}",
             "  public record Item(String name) {}",
+            "  public record Tag(String value) {}",
             "  public enum Color { RED, GREEN }",
             "  public record Page<T>(List<T> items) {}",
             "  public static final class Shape { public int sides; }",

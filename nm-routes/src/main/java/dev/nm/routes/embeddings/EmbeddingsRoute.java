@@ -121,7 +121,7 @@ public final class EmbeddingsRoute
   public static String defaultModel(RouteContext context, EmbeddingBackend backend) {
     return context.findService(AiPreferences.class)
         .flatMap(preferences -> preferences.defaultModel(ModelKind.EMBEDDING))
-        .filter(backend.models()::contains)
+        .filter(id -> backend.models().contains(id))
         .orElse(backend.defaultModel());
   }
 

@@ -182,11 +182,14 @@ public final class JsonSchemaGenerator {
         property.setAll(schema(componentType(type, component), annotations));
         properties.set(wireName, property);
         boolean takesNull = !BuiltInConstraints.required(component);
-        if (!takesNull || BuiltInConstraints.requiredByJackson(component)) {
+        boolean requiredByJackson = BuiltInConstraints.requiredByJackson(component);
+        if (!takesNull || requiredByJackson) {
           required.add(wireName);
         }
-        if (takesNull && !recordOmitsNulls && !omitsNulls(component)) {
-          allowNull(property); // the host's mapper reads an explicit null as absent, and writes absent values as null
+        // The host's mapper reads an explicit null as absent, and writes absent values as null; a property it
+        // requires it reads as null too, whatever it writes.
+        if (takesNull && (requiredByJackson || !recordOmitsNulls && !omitsNulls(component))) {
+          allowNull(property);
         }
       }
       expanding.pop();

@@ -104,7 +104,35 @@ final class BindableTypesRule implements RouteRule {
     TypeElement element = (TypeElement) ((DeclaredType) key).asElement();
     return element.getKind() == ElementKind.ENUM
         || (SCALARS.contains(element.getQualifiedName().toString())
-            && !element.getQualifiedName().contentEquals("java.lang.Number"));
+            && !element.getQualifiedName().contentEquals("java.lang.Number"))
+        || fromString(element);
+  }
+
+  /**
+   * Whether Jackson makes a {@code element} of a key's text: a public constructor or a static {@code valueOf} or
+   * {@code fromString} taking one String (a record of one String component has one), or a {@code @JsonCreator}.
+   */
+  private static boolean fromString(TypeElement element) {
+    for (Element member : element.getEnclosedElements()) {
+      if (!(member instanceof ExecutableElement executable)) {
+        continue;
+      }
+      if (AnnotationValues.find(member, AnnotationNames.JSON_CREATOR).isPresent()) {
+        return true;
+      }
+      boolean takesOneString =
+          executable.getParameters().size() == 1
+              && executable.getParameters().get(0).asType().toString().equals("java.lang.String");
+      boolean isPublic = executable.getModifiers().contains(Modifier.PUBLIC);
+      boolean factory =
+          member.getKind() == ElementKind.METHOD
+              && executable.getModifiers().contains(Modifier.STATIC)
+              && (executable.getSimpleName().contentEquals("valueOf") || executable.getSimpleName().contentEquals("fromString"));
+      if (takesOneString && isPublic && (member.getKind() == ElementKind.CONSTRUCTOR || factory)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Optional<String> declaredProblem(DeclaredType type, String where, Set<String> visited) {
@@ -117,7 +145,8 @@ final class BindableTypesRule implements RouteRule {
       TypeMirror key = type.getTypeArguments().get(0);
       if (!isKeyType(key)) {
         return reason(where, "its map keys are " + key + ", but Jackson reads a JSON object's keys, which are text,"
-            + " only into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID or an enum. Use String keys");
+            + " only into String, Object, a boxed primitive, BigDecimal, BigInteger, UUID, an enum, or a type made"
+            + " from one String (a constructor, valueOf or fromString, or a @JsonCreator). Use String keys");
       }
     }
     if (subtypes.isA(type, "java.util.Collection") || subtypes.isA(type, "java.util.Map")) {
