@@ -88,6 +88,9 @@ final class ConfigWatcher {
   private void check() {
     try {
       FileState now = FileState.of(file);
+      if (!now.equals(FileState.ABSENT)) {
+        goneSince = null; // back, if it was gone: even as the very file seen before (moved away and back)
+      }
       if (now.equals(seen) || justGone(now)) {
         return;
       }
@@ -114,7 +117,6 @@ final class ConfigWatcher {
    */
   private boolean justGone(FileState now) {
     if (!now.equals(FileState.ABSENT) || seen == null || seen.equals(FileState.ABSENT)) {
-      goneSince = null;
       return false;
     }
     long time = System.nanoTime();

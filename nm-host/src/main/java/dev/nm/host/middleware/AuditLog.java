@@ -91,20 +91,20 @@ public final class AuditLog {
       // One writer a file in this JVM (a file lock is the JVM's, not the thread's), then one process at a time.
       synchronized (WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(), key -> new Object())) {
         Files.createDirectories(file.getParent());
-        // Writers take turns (the lock), so that no other line is half-written at the end when this one looks, and
-        // none lands inside this one. The last byte is read through the locked channel: closing any other channel
-        // of the file would release the lock (POSIX locks are the process's, per file), and READ cannot go with
-        // APPEND, so the line is written at the end by position.
+        // One write(2) of the whole line: with O_APPEND no other writer's line (another process's, another
+        // instance's) lands inside it. Writers take turns (the lock), so that no other line is half-written at the
+        // end when this one looks. The last byte is read through a channel opened before the lock and closed after
+        // it: closing any channel of the file releases the process's POSIX locks on it.
         try (FileChannel channel =
-            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
           FileLock turn = channel.lock();
-          long end = channel.size();
           // A line cut short (the disk was full) would swallow this one: it begins on a line of its own.
           ByteBuffer buffer =
-              endsMidLine(channel, end) ? ByteBuffer.wrap(("\n" + new String(bytes, StandardCharsets.UTF_8))
+              endsMidLine(reader, channel.size()) ? ByteBuffer.wrap(("\n" + new String(bytes, StandardCharsets.UTF_8))
                   .getBytes(StandardCharsets.UTF_8)) : ByteBuffer.wrap(bytes);
           while (buffer.hasRemaining()) {
-            end += channel.write(buffer, end);
+            channel.write(buffer);
           }
           turn.release();
         }
