@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * {@code nm-host config allow} takes effect without a restart. Checks the file's identity, size and
  * modification time (a save replaces the file, so its identity changes even within one clock tick) as soon as
  * the file system reports a change in its directory, and once a second besides (where the JDK's watch service
- * itself polls, as on macOS, every 10 s), and, when they change, loads it and hands it to {@link NativeMessagingServer#adoptSavedConfig}: the
- * process that saved it has audited the change. A file that does not load is logged and the config in force
- * is kept; a file removed puts the defaults in force once it has stayed away a second. Pool sizes and the models directory are read
- * once, at start; a change to them is logged as waiting for a restart.
+ * itself polls, as on macOS, every 10 s), and, when they change, loads it and hands it to
+ * {@link NativeMessagingServer#adoptSavedConfig}: the process that saved it has audited the change. A file that
+ * does not load is logged and the config in force is kept; a file removed puts the defaults in force once it has
+ * stayed away a second. Pool sizes and the models directory are read once, at start; a change to them is logged as
+ * waiting for a restart.
  */
 final class ConfigWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
