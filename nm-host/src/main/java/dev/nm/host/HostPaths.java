@@ -15,7 +15,8 @@ import java.util.Objects;
  * <pre>
  * $NM_HOST_HOME/            default: $XDG_DATA_HOME/nm-host, else ~/.local/share/nm-host
  *   config.json             allowed origins, scopes, limits (see HostConfig)
- *   data/                   nm.db (SQLite), audit.log (append-only JSON lines)
+ *   data/                   nm.db (SQLite), audit.log (append-only JSON lines), installed-profiles.txt (the
+ *                           --user-data-dir profiles installed into)
  *   run/                    daemon.sock, daemon.lock, daemon.pid, handoff-PID/; mode 0700
  *   logs/                   host.log, daemon.log
  *   native/                 the engines' native libraries, unpacked once per version

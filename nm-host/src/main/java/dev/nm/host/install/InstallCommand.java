@@ -74,7 +74,7 @@ public final class InstallCommand implements Callable<Integer> {
       }
       Placement where = withIds(placement.placement(context.locations()));
       List<InstallTarget> written =
-          new Installer(context.locations(), context.allowlist())
+          new Installer(context.locations(), context.allowlist(), context.paths())
               .install(where, hostPath(), extensionIds, firefoxIds, new LinkedHashSet<>(scopes));
       for (InstallTarget target : written) {
         out.println("installed " + target.browser().id() + ": " + target.manifestFile()

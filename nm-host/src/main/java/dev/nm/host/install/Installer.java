@@ -30,15 +30,18 @@ import java.util.Set;
 public final class Installer {
   private final ManifestLocations locations;
   private final OriginAllowlist allowlist;
+  private final InstalledProfiles profiles;
   private final WindowsRegistry registry;
 
-  public Installer(ManifestLocations locations, OriginAllowlist allowlist) {
-    this(locations, allowlist, new WindowsRegistry());
+  /** @param paths the host home whose allowlist {@code allowlist} is, where the profiles installed into are kept */
+  public Installer(ManifestLocations locations, OriginAllowlist allowlist, HostPaths paths) {
+    this(locations, allowlist, paths, new WindowsRegistry());
   }
 
-  Installer(ManifestLocations locations, OriginAllowlist allowlist, WindowsRegistry registry) {
+  Installer(ManifestLocations locations, OriginAllowlist allowlist, HostPaths paths, WindowsRegistry registry) {
     this.locations = locations;
     this.allowlist = allowlist;
+    this.profiles = InstalledProfiles.of(paths);
     this.registry = registry;
   }
 
@@ -87,6 +90,9 @@ public final class Installer {
     for (String caller : allowed) {
       allowlist.allow(Callers.hostOrigin(caller), scopes);
     }
+    if (where.userDataDir() != null) {
+      profiles.add(where.userDataDir());
+    }
     for (Map.Entry<InstallTarget, HostManifest> manifest : manifests.entrySet()) {
       InstallTarget target = manifest.getKey();
       write(target.manifestFile(), manifest.getValue().toText());
@@ -127,6 +133,9 @@ public final class Installer {
         Files.delete(target.manifestFile());
         if (target.registryKey() != null) {
           registry.unregister(target.registryKey());
+        }
+        if (where.userDataDir() != null) {
+          profiles.remove(where.userDataDir());
         }
       } else {
         JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
@@ -179,14 +188,17 @@ public final class Installer {
   }
 
   /**
-   * Whether a manifest of this host name still lists {@code caller} at the level {@code where} names, and, for
-   * the default host home, also where this user's browsers read one: the user's own folders and the system's.
-   * The hosts those manifests start read the default home's config, so a caller removed from one place keeps its
-   * grant while another lists it. A home set with {@code NM_HOST_HOME} (a portable or hermetic install) belongs
-   * to the level it was installed for only.
+   * Whether a manifest of this host name still lists {@code caller} at the level {@code where} names, or in a
+   * Chromium profile installed into for this host home; and, for the default host home, also where this user's
+   * browsers read one: the user's own folders and the system's. The hosts those manifests start read the default
+   * home's config, so a caller removed from one place keeps its grant while another lists it. A home set with
+   * {@code NM_HOST_HOME} (a portable or hermetic install) belongs to the levels it was installed for only.
    */
   private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
     List<Placement> levels = new ArrayList<>(List.of(where));
+    for (Path profile : profiles.list()) {
+      levels.add(new Placement(Set.of(), where.hostName(), false, profile));
+    }
     if (!HostPaths.homeSetByEnvironment()) {
       levels.add(new Placement(Set.of(), where.hostName(), false, null));
       levels.add(new Placement(Set.of(), where.hostName(), true, null));

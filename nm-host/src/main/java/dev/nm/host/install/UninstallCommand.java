@@ -55,7 +55,7 @@ public final class UninstallCommand implements Callable<Integer> {
     try {
       Placement where = placement.placement(context.locations());
       List<Path> changed =
-          new Installer(context.locations(), context.allowlist()).uninstall(where, extensionIds, firefoxIds);
+          new Installer(context.locations(), context.allowlist(), context.paths()).uninstall(where, extensionIds, firefoxIds);
       if (changed.isEmpty()) {
         out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
       }

@@ -222,7 +222,7 @@ class DoctorCommandTest {
         };
     HostPaths paths = new HostPaths(windowsRoot.resolve("nm-home"), windowsRoot.resolve("nm-home/models"));
     HostConfigAllowlist allowlist = new HostConfigAllowlist(paths);
-    new Installer(windows, allowlist, registry)
+    new Installer(windows, allowlist, paths, registry)
         .install(new Placement(Set.of(Browser.CHROME), "nm_host", true, null), machine.launcher, List.of(ID), List.of(), Set.of());
     Path systemManifest = windows.target(Browser.CHROME, "nm_host", true).manifestFile();
     Doctor doctor = new Doctor(windows, paths, allowlist, machine.launcher, registry);

@@ -105,7 +105,8 @@ class ManifestLocationsTest {
             calls.add("delete " + key);
           }
         };
-    Installer installer = new Installer(windows, new HostConfigAllowlist(new dev.nm.host.HostPaths(root.resolve("home"), root.resolve("models"))), registry);
+    dev.nm.host.HostPaths paths = new dev.nm.host.HostPaths(root.resolve("home"), root.resolve("models"));
+    Installer installer = new Installer(windows, new HostConfigAllowlist(paths), paths, registry);
     Placement chrome = new Placement(Set.of(Browser.CHROME), "nm_host", false, null);
 
     installer.install(chrome, root.resolve("nm-host.exe"), List.of(InstallFixture.ID), List.of(), Set.of());
@@ -140,7 +141,7 @@ class ManifestLocationsTest {
     Placement edge = new Placement(Set.of(Browser.EDGE), "nm_host", false, null);
     Path launcher = java.nio.file.Files.createFile(root.resolve("nm-host.exe"));
     launcher.toFile().setExecutable(true);
-    new Installer(windows, allowlist, registry).install(edge, launcher, List.of(InstallFixture.ID), List.of(), Set.of());
+    new Installer(windows, allowlist, paths, registry).install(edge, launcher, List.of(InstallFixture.ID), List.of(), Set.of());
     Doctor doctor = new Doctor(windows, paths, allowlist, launcher, registry);
     String key = "HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\nm_host";
 

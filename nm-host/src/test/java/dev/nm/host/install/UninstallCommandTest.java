@@ -112,6 +112,24 @@ class UninstallCommandTest {
     assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
   }
 
+  /**
+   * The other way round: the user-wide manifest removed, a profile's still starts the host for the caller, which
+   * stays allowed; once the profile's is removed too, it is revoked.
+   */
+  @Test
+  void anOriginStillListedInAProfileInstalledIntoStaysAllowed() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path profile = root.resolve("work profile");
+    machine.install("--browser", "chromium", "--extension-id", ID);
+    machine.install("--user-data-dir", profile.toString(), "--extension-id", ID);
+
+    machine.uninstall("--browser", "chromium");
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+
+    machine.uninstall("--user-data-dir", profile.toString());
+    assertFalse(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
   @Test
   void firefoxAddonsAreRevokedUnderTheirHostOrigin() throws IOException {
     InstallFixture machine = new InstallFixture(root);
