@@ -45,8 +45,8 @@ import java.util.function.Supplier;
  * the count of token results is the completion's token count; the one exception is a character whose UTF-8
  * bytes span several tokens, which arrives as a single result. Nor do they say why a generation ended: a limit that
  * cuts a character, and an end of turn or a stop sequence at the limit, are told apart here ({@link #decode}). Nor
- * do results carry llama.cpp's own timings,
- * so the {@link GenerationTimings} are taken here with {@link System#nanoTime()} as the results arrive.
+ * do results carry llama.cpp's own timings, so the {@link GenerationTimings} are taken here with
+ * {@link System#nanoTime()} as the results arrive.
  *
  * <p>A chat whose messages spell one of the model's control tokens goes to llama.cpp as token ids, so that the
  * spelling stays text ({@link SpelledControlTokens}); every other prompt goes as text.
@@ -62,6 +62,8 @@ final class LlamaCppModel implements GenerationModel {
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
   private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
+  /** java-llama.cpp's map of JSON parameters, or null where this version of it keeps none (then unusable). */
+  private static final Field PARAMETERS_MAP = parametersMap();
 
   private final LlamaModel model;
   private final LoadOptions options;
@@ -69,7 +71,7 @@ final class LlamaCppModel implements GenerationModel {
   private final SpelledControlTokens controlTokens;
   private final Semaphore slots;
   /** Held to read by calls into llama.cpp outside a slot, to write by {@link #close} as it frees llama.cpp. */
-  private final ReadWriteLock engine = new ReentrantReadWriteLock();
+  private final ReadWriteLock lifetime = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   LlamaCppModel(LlamaModel model, LoadOptions options, boolean addsBosToken, SpelledControlTokens controlTokens) {
@@ -180,7 +182,7 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   private <T> T whileOpen(Supplier<T> call, Supplier<T> ifClosed) {
-    Lock open = engine.readLock();
+    Lock open = lifetime.readLock();
     open.lock();
     try {
       return closed ? ifClosed.get() : call.get();
@@ -451,9 +453,6 @@ final class LlamaCppModel implements GenerationModel {
     }
   }
 
-  /** java-llama.cpp's map of JSON parameters, or null where this version of it keeps none (then unusable). */
-  private static final Field PARAMETERS_MAP = parametersMap();
-
   private static Field parametersMap() {
     try {
       Field field = InferenceParameters.class.getSuperclass().getDeclaredField("parameters");
@@ -481,7 +480,7 @@ final class LlamaCppModel implements GenerationModel {
   public void close() {
     closed = true;
     slots.acquireUninterruptibly(options.parallelSlots());
-    Lock freeing = engine.writeLock();
+    Lock freeing = lifetime.writeLock();
     freeing.lock();
     try {
       model.close();
