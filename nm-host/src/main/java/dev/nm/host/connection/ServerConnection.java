@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * One connection: a reader thread that decodes frames and hands each request to a pool, and a
  * {@link MessageWriter} shared by all its calls. At most {@code maxInFlight} calls run at once; up to
  * {@value #MAX_WAITING} more wait in arrival order for one of them to end, registered and cancellable meanwhile;
- * beyond that the reader reads no further, so a flooding caller is slowed, not dropped. Protocol errors are answered and reading goes
- * on; a framing error gets one failure with a null {@code request_id}, then the connection closes. At end of
- * stream every unanswered call is cancelled and the connection ends at once.
+ * beyond that the reader reads no further, so a flooding caller is slowed, not dropped. Protocol errors are
+ * answered and reading goes on; a framing error gets one failure with a null {@code request_id}, then the
+ * connection closes. At end of stream every unanswered call is cancelled and the connection ends at once.
  *
  * <p>Routes of tier {@link RateTier#UNLIMITED} run on the reader thread itself, outside the in-flight limit: no
  * hand-off to a pool, and a {@code cancel} overtakes every request waiting or queued for a worker. What the reader
