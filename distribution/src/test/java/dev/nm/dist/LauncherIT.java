@@ -42,6 +42,8 @@ class LauncherIT {
   @TempDir Path cds;
   /** The scopes the test origin is granted. */
   private String scopes = "[]";
+  /** The config file each launch finds; null: the test origin, granted {@link #scopes}. */
+  private String config;
 
   /** Java 17 (the build's) and, where installed, Java 25, which has the AOT cache. */
   static Stream<Path> javas() {
@@ -79,6 +81,27 @@ class LauncherIT {
     } finally {
       stopDaemon(java);
     }
+  }
+
+  /**
+   * A relay whose daemon cannot start (it refuses the config file) tells the extension why, in a frame: the relay's
+   * short class path holds all it needs to say so.
+   */
+  @ParameterizedTest
+  @MethodSource("javas")
+  void aRelayWhoseDaemonCannotStartAnswersWhy(Path java) throws Exception {
+    config = "{\"origns\": {}}";
+    Process host = start(relayLaunches(java));
+    JsonNode reply;
+    try (OutputStream stdin = host.getOutputStream()) {
+      FrameWriter.of(stdin).writeFrame("{\"request_id\":\"1\",\"route\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
+      reply = Json.mapper().readTree(FrameReader.of(host.getInputStream()).nextFrame());
+    }
+    assertTrue(host.waitFor(30, TimeUnit.SECONDS), "the host did not exit after EOF");
+    assertEquals("BACKEND_ERROR", reply.path("error").path("code").asText(), reply::toString);
+    assertEquals(
+        "cannot reach the nm daemon: the nm daemon exited while starting (exit code 1); see " + home.resolve("logs/daemon.log"),
+        reply.path("error").path("message").asText());
   }
 
   /**
@@ -267,7 +290,9 @@ class LauncherIT {
   }
 
   private Process start(Map<String, String> env) throws IOException {
-    Files.writeString(home.resolve("config.json"), "{\"origins\": {\"" + ORIGIN + "\": {\"scopes\": " + scopes + "}}}");
+    Files.writeString(
+        home.resolve("config.json"),
+        config != null ? config : "{\"origins\": {\"" + ORIGIN + "\": {\"scopes\": " + scopes + "}}}");
     ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), ORIGIN)
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("stderr.log").toFile()));
     builder.environment().putAll(Map.of("NM_HOST_HOME", home.toString(), "NM_HOST_MODE", "standalone"));

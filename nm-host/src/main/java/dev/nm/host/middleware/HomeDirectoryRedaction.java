@@ -1,6 +1,6 @@
 package dev.nm.host.middleware;
 
-import dev.nm.host.HostPaths;
+import dev.nm.host.HomeDirectories;
 import dev.nm.route.RouteException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,23 +15,16 @@ import java.util.Objects;
  * {@link RequestLogging}, which has logged the failure by the time it gets here.
  */
 public final class HomeDirectoryRedaction implements Middleware {
-  private final List<String> homes;
+  private final HomeDirectories homes;
 
   /** @param homes the user's home directories as this process knows them ({@code $HOME}, {@code user.home}) */
   public HomeDirectoryRedaction(List<Path> homes) {
-    this.homes =
-        homes.stream()
-            .filter(Objects::nonNull)
-            .map(home -> home.toAbsolutePath().normalize().toString())
-            .filter(home -> home.length() > 1) // a home of "/" would blank every path
-            .distinct()
-            .sorted((a, b) -> b.length() - a.length()) // a home inside another is replaced first
-            .toList();
+    this.homes = new HomeDirectories(homes);
   }
 
   /** Redaction of this process's user's home, as {@code $HOME} and Java's {@code user.home} give it. */
   public static HomeDirectoryRedaction forThisUser() {
-    return new HomeDirectoryRedaction(List.of(HostPaths.userHome(), Path.of(System.getProperty("user.home"))));
+    return new HomeDirectoryRedaction(HomeDirectories.ofThisUser());
   }
 
   @Override
@@ -51,28 +44,8 @@ public final class HomeDirectoryRedaction implements Middleware {
     }
   }
 
-  /** Each home, where it starts a path (followed by a separator or the text's end, not "/home/alicex"), as "~". */
+  /** See {@link HomeDirectories#redact}. */
   public String redact(String text) {
-    if (text == null) {
-      return null;
-    }
-    String result = text;
-    for (String home : homes) {
-      StringBuilder out = new StringBuilder(result.length());
-      int from = 0;
-      int at;
-      while ((at = result.indexOf(home, from)) >= 0) {
-        int end = at + home.length();
-        boolean wholeName = end == result.length() || !isNameCharacter(result.charAt(end));
-        out.append(result, from, at).append(wholeName ? "~" : home);
-        from = end;
-      }
-      result = out.append(result, from, result.length()).toString();
-    }
-    return result;
-  }
-
-  private static boolean isNameCharacter(char c) {
-    return Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_';
+    return homes.redact(text);
   }
 }

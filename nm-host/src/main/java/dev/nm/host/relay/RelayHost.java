@@ -1,8 +1,8 @@
 package dev.nm.host.relay;
 
+import dev.nm.host.HomeDirectories;
 import dev.nm.host.HostPaths;
 import dev.nm.host.connection.RelayHandshake;
-import dev.nm.host.middleware.HomeDirectoryRedaction;
 import dev.nm.protocol.EnvelopeCodec;
 import dev.nm.protocol.ErrorBody;
 import dev.nm.protocol.ErrorCode;
@@ -194,7 +194,7 @@ final class RelayHost {
   private int cannotReachDaemon(IOException e) {
     String reason = "cannot reach " + settings.serverName() + ": " + e.getMessage();
     Log.LOG.error(reason);
-    return refuseAll(HomeDirectoryRedaction.forThisUser().redact(reason));
+    return refuseAll(HomeDirectories.forThisUser().redact(reason));
   }
 
   private void handshake(SocketChannel daemon, long pipesOf) throws IOException {
