@@ -51,7 +51,8 @@ import java.util.TreeSet;
  * @param workers threads of each request pool (one pool for HEAVY routes, one for all others)
  * @param maxInFlightPerConnection requests a connection may have running; later ones wait their turn
  * @param idleTimeoutSeconds how long a resident host with no connections stays up
- * @param modelsDir overrides the default models directory; null keeps it
+ * @param modelsDir overrides the default models directory (a relative one is taken from the home, where this file is); null
+ *     keeps it
  * @param allowsAnyOrigin true only for {@link #permissive()}; never read from or written to a file
  */
 public record HostConfig(
@@ -91,11 +92,25 @@ public record HostConfig(
           "host_name '" + hostName + "' is not a valid native-messaging host name: use lowercase letters, digits, '_' and '.'");
     }
     origins = Collections.unmodifiableMap(new TreeMap<>(origins == null ? Map.of() : origins));
+    origins.forEach((origin, grant) -> {
+      if (grant == null) {
+        throw new IllegalArgumentException(
+            "origins." + origin + " is null: give it {\"scopes\": [...]} ({} for no scopes), or remove it to refuse it");
+      }
+    });
     EnumMap<RateTier, RateLimit> limits = new EnumMap<>(DEFAULT_RATE_LIMITS);
     if (rateLimits != null) {
       if (rateLimits.containsKey(RateTier.UNLIMITED)) {
         throw new IllegalArgumentException("rate_limits.UNLIMITED: the UNLIMITED tier is never limited; remove the key");
       }
+      rateLimits.forEach((tier, limit) -> {
+        if (limit == null) {
+          // A null must not lift the limit: a typo never weakens the policy.
+          throw new IllegalArgumentException(
+              "rate_limits." + tier + " is null: give it {\"capacity\": N, \"refill_per_minute\": M}, or remove it for"
+                  + " the default");
+        }
+      });
       limits.putAll(rateLimits);
     }
     rateLimits = Collections.unmodifiableMap(limits);

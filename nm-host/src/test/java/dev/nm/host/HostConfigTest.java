@@ -85,6 +85,18 @@ class HostConfigTest {
     assertEquals(file + ": workers must be at least 1, got -1", e.getMessage());
   }
 
+  /** A null where an object belongs is refused: it must neither lift a rate limit nor leave an origin half-granted. */
+  @Test
+  void aNullLimitOrGrantIsRefusedByName() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"rate_limits\": {\"HEAVY\": null}}");
+    IOException limit = assertThrows(IOException.class, () -> HostConfig.load(file));
+    assertTrue(limit.getMessage().startsWith(file + ": rate_limits.HEAVY is null: give it {"), limit.getMessage());
+    Files.writeString(file, "{\"origins\": {\"" + ORIGIN + "\": null}}");
+    IOException grant = assertThrows(IOException.class, () -> HostConfig.load(file));
+    assertTrue(grant.getMessage().startsWith(file + ": origins." + ORIGIN + " is null: give it {"), grant.getMessage());
+  }
+
   @Test
   void fileCannotMakeAConfigPermissive() throws IOException {
     Path file = dir.resolve("config.json");
