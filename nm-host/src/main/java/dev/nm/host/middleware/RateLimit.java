@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -48,7 +47,7 @@ public final class RateLimit implements Middleware {
             (key, current) -> current != null && current.limit().equals(limit.get()) ? current : newBucket(limit.get()));
     ConsumptionProbe probe = limited.bucket().tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
-      long retryAfterMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill()));
+      long retryAfterMs = retryAfterMillis(probe.getNanosToWaitForRefill());
       throw new RouteException(
               ErrorCode.RATE_LIMITED,
               "origin " + call.origin() + " exceeded its " + tier + " rate limit of " + limit.get().capacity()
@@ -63,5 +62,10 @@ public final class RateLimit implements Middleware {
     Bandwidth bandwidth =
         Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.refillPerMinute(), Duration.ofMinutes(1)).build();
     return new Limited(limit, Bucket.builder().addLimit(bandwidth).build());
+  }
+
+  /** The wait in whole milliseconds, rounded up: a caller that waits exactly this long finds its token there. */
+  static long retryAfterMillis(long nanosToWait) {
+    return Math.max(1, (nanosToWait + 999_999) / 1_000_000);
   }
 }
