@@ -51,7 +51,7 @@ final class ReferenceHost implements AutoCloseable {
       throws Exception {
     paths.createHome();
     HostConfig config = HostConfig.load(paths.configFile());
-    HostPaths effective = config.modelsDir() == null ? paths : paths.withModelsDir(Path.of(config.modelsDir()));
+    HostPaths effective = config.modelsDir() == null ? paths : paths.withModelsDir(paths.home().resolve(config.modelsDir()));
     String version = NmHostVersion.get();
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     List<Runnable> warmUps = new ArrayList<>();

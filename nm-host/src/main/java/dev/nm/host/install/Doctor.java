@@ -373,7 +373,7 @@ public final class Doctor {
   private Path modelsDir() {
     try {
       String configured = HostConfig.load(paths.configFile()).modelsDir();
-      return configured == null ? paths.modelsDir() : Path.of(configured);
+      return configured == null ? paths.modelsDir() : paths.home().resolve(configured);
     } catch (IOException e) {
       return paths.modelsDir();
     }

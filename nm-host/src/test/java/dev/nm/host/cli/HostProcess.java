@@ -93,6 +93,20 @@ final class HostProcess implements AutoCloseable {
     return output;
   }
 
+  /** Runs {@code nm-host ARGS} to completion in {@code workingDir}, with {@code env} over the home's; returns its stdout. */
+  static String runIn(Path home, Path workingDir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = javaCommand(home);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(workingDir.toFile());
+    builder.environment().put("NM_HOST_HOME", home.toString());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "nm-host " + String.join(" ", args) + " did not finish");
+    return output;
+  }
+
   /**
    * Runs {@code nm-host ARGS} to completion as a user whose {@code $HOME} is {@code userHome}, with no
    * {@code NM_HOST_HOME} or XDG directories set; returns its stdout. Test routes are kept under {@code home}.

@@ -355,6 +355,17 @@ class HostProcessTest {
     assertFalse(Files.exists(home.resolve("run/daemon.pid")), "the daemon removes its pid file");
   }
 
+  /** A relative NM_HOST_HOME names the same home for the daemon, which runs in its home, as for the command. */
+  @Test
+  void aRelativeHomeIsTheDaemonsHomeToo() throws Exception {
+    Map<String, String> relative = Map.of("NM_HOST_HOME", home.getFileName().toString());
+    String started = HostProcess.runIn(home, home.getParent(), relative, "daemon", "start");
+    assertTrue(started.startsWith("nm daemon running (pid "), started);
+    long pid = DaemonLockView.daemonPid(home).orElseThrow();
+    assertTrue(Files.notExists(home.resolve(home.getFileName())), "a home inside the home");
+    assertEquals("nm daemon stopped (pid " + pid + ")\n", HostProcess.runIn(home, home.getParent(), relative, "daemon", "stop"));
+  }
+
   /**
    * On a full disk the daemon cannot write its pid file, through which relays find where to hand their pipes over.
    * It serves all the same, and relays reach it over its socket: here the pid file's path is a directory it cannot
