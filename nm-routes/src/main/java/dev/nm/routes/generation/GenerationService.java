@@ -5,7 +5,9 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteException;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ContextOverflowException;
+import dev.nm.routes.backend.FinishReason;
 import dev.nm.routes.backend.GenerationResult;
+import dev.nm.routes.backend.GenerationTimings;
 import dev.nm.routes.backend.OutputSchemaException;
 import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
@@ -14,6 +16,7 @@ import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import dev.nm.routes.settings.AiPreferences;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -83,10 +86,13 @@ public final class GenerationService {
         generation.countPiece(tokens);
         listener.onText(text, tokens);
       });
+      long started = System.nanoTime();
       GenerationResult result =
           models.use(
-              model,
-              engine -> request.prompt().generate(engine, sampling(request, context), counting, cancelled));
+                  model,
+                  cancelled,
+                  engine -> request.prompt().generate(engine, sampling(request, context), counting, cancelled))
+              .orElseGet(() -> stoppedWhileTheModelLoaded(started));
       metrics.record(model, result);
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {
@@ -102,6 +108,11 @@ public final class GenerationService {
     } catch (BackendException e) {
       throw RouteException.backend(e.getMessage(), e).withDetail("model", model);
     }
+  }
+
+  private static GenerationResult stoppedWhileTheModelLoaded(long startedNanos) {
+    Duration waited = Duration.ofNanos(System.nanoTime() - startedNanos);
+    return new GenerationResult("", FinishReason.CANCELLED, 0, 0, new GenerationTimings(waited, Duration.ZERO, Duration.ZERO));
   }
 
   private SamplingParams sampling(GenerationRequest request, RouteContext context) {

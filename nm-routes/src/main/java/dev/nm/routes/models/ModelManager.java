@@ -16,7 +16,14 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -26,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * Keeps generation models loaded for every connection of a host: loads a model on first use or on request,
  * shares it, unloads it on request or after it has been idle for {@link ModelSettings#idleUnload()}. A load
  * that would not fit in the available memory is refused. Loading one model never blocks the use of another.
- * Thread-safe.
+ * Loads run on a thread of their own, so that a caller can stop waiting for one (a stopped generation) while it
+ * goes on for the others. Thread-safe.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
+  private static final long ABANDON_POLL_MILLIS = 10;
 
   private final ModelRegistry registry;
   private final GenerationBackend backend;
@@ -37,6 +46,11 @@ public final class ModelManager implements AutoCloseable {
   private final LongSupplier availableMemory;
   private final Clock clock;
   private final Map<String, CompletableFuture<Resident>> residents = new ConcurrentHashMap<>();
+  private final ExecutorService loader = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "nm-model-load");
+    thread.setDaemon(true);
+    return thread;
+  });
   /** The estimates of the loads in progress. Guarded by this. */
   private long reservedBytes;
 
@@ -61,14 +75,36 @@ public final class ModelManager implements AutoCloseable {
   }
 
   /**
-   * Loads the model if it is not loaded yet; concurrent callers share one load.
+   * Loads the model with the host's settings if it is not loaded yet; concurrent callers share one load. An
+   * explicit load counts as a use: the model's idle time starts again.
    *
    * @throws ModelNotFoundException if the directory has no generation model of that id
    * @throws InsufficientMemoryException if it would not fit in the available memory
    * @throws BackendException if the file is not a model the backend can load
    */
   public LoadedModel load(String id) {
-    return resident(id).describe();
+    return load(id, LoadRequest.SETTINGS, () -> false).orElseThrow();
+  }
+
+  /**
+   * Loads the model as {@code request} asks if it is not loaded yet, as {@link #load(String)} does; empty if
+   * {@code abandoned} said so before the load ended (the load goes on).
+   *
+   * @throws LoadRequestException if the model is loaded with other options than {@code request} names, or if
+   *     they do not suit the model
+   */
+  public Optional<LoadedModel> load(String id, LoadRequest request, BooleanSupplier abandoned) {
+    Optional<Resident> entered = enter(id, request, abandoned);
+    if (entered.isEmpty()) {
+      return Optional.empty();
+    }
+    Resident resident = entered.get();
+    try {
+      request.requireMatches(id, resident.model.options());
+      return Optional.of(resident.describe());
+    } finally {
+      resident.leave(clock.millis());
+    }
   }
 
   /**
@@ -76,14 +112,35 @@ public final class ModelManager implements AutoCloseable {
    * it is unloaded explicitly, which cancels the work's generations.
    */
   public <T> T use(String id, Function<GenerationModel, T> work) {
-    Resident resident;
-    while (!(resident = resident(id)).enter()) {
-      Thread.onSpinWait(); // the idle unloader took it a moment ago and is removing it: load it anew
+    return use(id, () -> false, work).orElseThrow();
+  }
+
+  /**
+   * As {@link #use(String, Function)}, but stops waiting for the model's load as soon as {@code abandoned} says
+   * so (asked every {@value #ABANDON_POLL_MILLIS} ms), and then runs nothing and returns empty. The load goes on
+   * for the others who wait for it, and the model stays loaded.
+   */
+  public <T> Optional<T> use(String id, BooleanSupplier abandoned, Function<GenerationModel, T> work) {
+    Optional<Resident> entered = enter(id, LoadRequest.SETTINGS, abandoned);
+    if (entered.isEmpty()) {
+      return Optional.empty();
     }
+    Resident resident = entered.get();
     try {
-      return work.apply(resident.model);
+      return Optional.of(work.apply(resident.model));
     } finally {
       resident.leave(clock.millis());
+    }
+  }
+
+  /** Begins a use of the model, loading it first if needed; empty if abandoned while it loaded. */
+  private Optional<Resident> enter(String id, LoadRequest request, BooleanSupplier abandoned) {
+    while (true) {
+      Optional<Resident> resident = resident(id, request, abandoned);
+      if (resident.isEmpty() || resident.get().enter()) {
+        return resident;
+      }
+      Thread.onSpinWait(); // the idle unloader took it a moment ago and is removing it: load it anew
     }
   }
 
@@ -149,20 +206,20 @@ public final class ModelManager implements AutoCloseable {
   @Override
   public void close() {
     residents.keySet().forEach(this::unload);
+    loader.shutdown();
   }
 
-  private Resident resident(String id) {
+  private Optional<Resident> resident(String id, LoadRequest request, BooleanSupplier abandoned) {
     CompletableFuture<Resident> mine = new CompletableFuture<>();
     CompletableFuture<Resident> existing;
     while ((existing = residents.putIfAbsent(id, mine)) != null) {
-      Resident resident;
-      try {
-        resident = existing.join();
-      } catch (CompletionException e) {
-        throw (RuntimeException) e.getCause();
+      Optional<Resident> waited = awaitLoad(existing, abandoned);
+      if (waited.isEmpty()) {
+        return waited;
       }
+      Resident resident = waited.get();
       if (resident.model.isUsable()) {
-        return resident;
+        return waited;
       }
       // Its engine is gone (a crashed engine process): the first caller to see it drops it, and one loads it anew.
       if (residents.remove(id, existing)) {
@@ -171,24 +228,56 @@ public final class ModelManager implements AutoCloseable {
       }
     }
     try {
-      Resident resident = loadNow(id);
-      mine.complete(resident);
-      return resident;
-    } catch (RuntimeException e) {
-      residents.remove(id, mine);
-      mine.completeExceptionally(e);
-      throw e;
+      loader.execute(() -> {
+        try {
+          mine.complete(loadNow(id, request));
+        } catch (Throwable e) { // an Error too: the callers waiting for this load must not wait forever
+          fail(id, mine, e);
+          if (e instanceof Error) {
+            log.error("loading '{}' failed", id, e);
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      fail(id, mine, new IllegalStateException("the host is shutting down; '" + id + "' is not loaded", e));
+    }
+    return awaitLoad(mine, abandoned);
+  }
+
+  private void fail(String id, CompletableFuture<Resident> loading, Throwable failure) {
+    residents.remove(id, loading);
+    loading.completeExceptionally(failure);
+  }
+
+  /** The load's model; empty if {@code abandoned} said so first. Rethrows what the load threw. */
+  private static Optional<Resident> awaitLoad(CompletableFuture<Resident> loading, BooleanSupplier abandoned) {
+    while (true) {
+      try {
+        return Optional.of(loading.get(ABANDON_POLL_MILLIS, TimeUnit.MILLISECONDS));
+      } catch (TimeoutException e) {
+        if (abandoned.getAsBoolean()) {
+          return Optional.empty();
+        }
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw (RuntimeException) e.getCause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
     }
   }
 
-  private Resident loadNow(String id) {
+  private Resident loadNow(String id, LoadRequest request) {
     ModelEntry entry =
         registry
             .find(id)
             .filter(m -> m.kind() == ModelKind.GENERATION)
             .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
     GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
-    LoadOptions options = loadOptions(entry, metadata);
+    LoadOptions options = request.options(entry, metadata, settings);
     MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
     reserve(id, estimate);
     try {
@@ -205,28 +294,26 @@ public final class ModelManager implements AutoCloseable {
 
   /**
    * Holds the model's estimate against the available memory until its load ends: the system counts a model's
-   * memory only as it loads, so two loads at once would otherwise each see room for itself alone.
+   * memory only as it loads, so two loads at once would otherwise each see room for itself alone. The weights of
+   * the models loaded are set aside too: llama.cpp maps them from their files, and the system counts mapped file
+   * pages as available (they are page cache), though evicting them would have every token read them again.
    */
   private synchronized void reserve(String id, MemoryEstimate estimate) {
-    long available = availableMemory.getAsLong() - reservedBytes;
+    long available = availableMemory.getAsLong() - reservedBytes - loadedWeightBytes();
     if (estimate.totalBytes() > available) {
       throw new InsufficientMemoryException(id, estimate, Math.max(0, available));
     }
     reservedBytes += estimate.totalBytes();
   }
 
-  /**
-   * Each slot gets the configured context, or the model's trained length if that is shorter (the slots are
-   * separate sequences: their total may exceed it).
-   */
-  private LoadOptions loadOptions(ModelEntry entry, GgufMetadata metadata) {
-    long perSlot = Math.min(settings.contextPerSlot(), metadata.contextLength().orElse((long) settings.contextPerSlot()));
-    if (perSlot < 16) {
-      throw new BackendException(
-          entry.path() + " declares a context length of " + perSlot + " tokens; llama.cpp needs at least 16");
+  private long loadedWeightBytes() {
+    long bytes = 0;
+    for (CompletableFuture<Resident> loading : residents.values()) {
+      if (loading.isDone() && !loading.isCompletedExceptionally() && loading.join().model.isUsable()) {
+        bytes += loading.join().memory.weightBytes();
+      }
     }
-    int slots = settings.parallelSlots();
-    return new LoadOptions((int) Math.min(Integer.MAX_VALUE, perSlot * slots), settings.threads(), slots);
+    return bytes;
   }
 
   private static Optional<Resident> await(CompletableFuture<Resident> loading) {

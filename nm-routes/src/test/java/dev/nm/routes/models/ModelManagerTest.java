@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.routes.MovableClock;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,11 +138,15 @@ class ModelManagerTest {
     }
   }
 
-  /** Two loads at once: the second sees the memory the first will take, not just what the system has left. */
+  /**
+   * Two loads at once: the second sees the memory the first will take, not just what the system has left. Once the
+   * first has loaded, its weights are still set aside: they are mapped from the file, which the system counts as
+   * available, so only their KV cache leaves its figure.
+   */
   @Test
-  void aLoadInProgressCountsAgainstTheMemoryTheNextLoadFinds() throws Exception {
+  void theMemoryOfALoadInProgressAndTheWeightsOfALoadedModelAreSetAside() throws Exception {
     Files.createSymbolicLink(models.resolve("other.gguf"), TestModels.chatModel());
-    long oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL).orElseThrow().metadata().orElseThrow(), 1024).totalBytes();
+    MemoryEstimate oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL).orElseThrow().metadata().orElseThrow(), 1024);
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch mayFinish = new CountDownLatch(1);
     GenerationBackend backend = stubBackend(options -> {
@@ -148,19 +154,87 @@ class ModelManagerTest {
       await(mayFinish);
     });
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    // Room for one model and a half: the system's figure stays the same while the first loads.
-    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> oneModel * 3 / 2, clock)) {
+    // Room for one model and a half while the first loads; after it, the system's figure has lost its KV cache only.
+    AtomicLong available = new AtomicLong(oneModel.totalBytes() * 3 / 2);
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, available::get, clock)) {
       Future<LoadedModel> first = pool.submit(() -> manager.load(MODEL));
       assertTrue(loading.await(30, TimeUnit.SECONDS));
       InsufficientMemoryException refused = assertThrows(InsufficientMemoryException.class, () -> manager.load("other"));
       assertTrue(refused.getMessage().startsWith("loading 'other' needs at least 116 MiB"), refused.getMessage());
       mayFinish.countDown();
       assertEquals(MODEL, first.get(30, TimeUnit.SECONDS).id());
-      assertEquals("other", manager.load("other").id(), "once the first load has ended, the system's figure counts it");
+      available.addAndGet(-oneModel.kvCacheBytes());
+      refused = assertThrows(InsufficientMemoryException.class, () -> manager.load("other"));
+      long left = (oneModel.totalBytes() * 3 / 2 - oneModel.kvCacheBytes() - oneModel.weightBytes()) >> 20;
+      assertTrue(refused.getMessage().contains("but only " + left + " MiB"), refused.getMessage());
+
+      assertTrue(manager.unload(MODEL));
+      available.addAndGet(oneModel.kvCacheBytes());
+      assertEquals("other", manager.load("other").id(), "once the first is unloaded");
     } finally {
       mayFinish.countDown();
       pool.shutdownNow();
     }
+  }
+
+  /** A load that throws an Error fails the callers waiting for it, and the next call loads again. */
+  @Test
+  void aLoadThatFailsWithAnErrorIsTriedAgainByTheNextCall() {
+    AtomicInteger loads = new AtomicInteger();
+    GenerationBackend backend = stubBackend(options -> {
+      if (loads.incrementAndGet() == 1) {
+        throw new OutOfMemoryError("unable to create native thread");
+      }
+    });
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), backend, SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      assertThrows(OutOfMemoryError.class, () -> manager.load(MODEL));
+      assertEquals(MODEL, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> manager.load(MODEL)).id());
+      assertEquals(2, loads.get());
+    }
+  }
+
+  /** An explicit load of a loaded model counts as a use: its idle time starts again. */
+  @Test
+  void loadingALoadedModelStartsItsIdleTimeAgain() {
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), stubBackend(o -> {}), SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      manager.use(MODEL, GenerationModel::options);
+      clock.advance(Duration.ofMinutes(4));
+      manager.load(MODEL);
+      clock.advance(Duration.ofMinutes(2));
+      assertEquals(0, manager.unloadIdle());
+      clock.advance(Duration.ofMinutes(4));
+      assertEquals(1, manager.unloadIdle());
+    }
+  }
+
+  /**
+   * load_model's options: a context, slots and threads of the caller's, kept until the model is unloaded; other
+   * options while it is loaded, or a context a slot cannot hold, refused naming the option.
+   */
+  @Test
+  void aLoadRequestSetsTheOptionsAndALoadedModelRefusesOthers() throws Exception {
+    tinyModel("short", 256);
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), stubBackend(o -> {}), SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      assertEquals(new LoadOptions(3000, 1, 3), load(manager, MODEL, new LoadRequest(3000, 3, 1)).options());
+      assertEquals(new LoadOptions(3000, 1, 3), load(manager, MODEL, new LoadRequest(3000, null, null)).options());
+      assertEquals(new LoadOptions(3000, 1, 3), manager.load(MODEL).options(), "the host's settings take what is loaded");
+      LoadRequestException other = assertThrows(LoadRequestException.class, () -> load(manager, MODEL, new LoadRequest(null, 2, null)));
+      assertEquals("slots", other.option());
+      assertEquals("'" + MODEL + "' is loaded already with slots 3; unload_model it first to load it with 2", other.getMessage());
+      assertTrue(manager.unload(MODEL));
+      assertEquals(new LoadOptions(1024, 2, 2), manager.use(MODEL, GenerationModel::options), "unloaded, it takes the settings again");
+
+      LoadRequestException tooLong = assertThrows(LoadRequestException.class, () -> load(manager, "short", new LoadRequest(1024, 2, null)));
+      assertEquals("context_size", tooLong.option());
+      assertEquals("'short' was trained on a context of 256 tokens; with 2 slots context_size can be at most 512", tooLong.getMessage());
+      LoadRequestException tooShort = assertThrows(LoadRequestException.class, () -> load(manager, "short", new LoadRequest(60, 4, null)));
+      assertEquals("60 tokens over 4 slots leaves 15 to a generation; llama.cpp needs at least 16 each", tooShort.getMessage());
+      assertEquals(List.of(MODEL), manager.loaded().stream().map(LoadedModel::id).toList());
+    }
+  }
+
+  private static LoadedModel load(ModelManager manager, String id, LoadRequest request) {
+    return manager.load(id, request, () -> false).orElseThrow();
   }
 
   private void tinyModel(String name, int contextLength) throws Exception {
