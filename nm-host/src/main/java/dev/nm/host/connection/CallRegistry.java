@@ -1,6 +1,8 @@
 package dev.nm.host.connection;
 
+import dev.nm.route.Cancellation;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -26,6 +28,14 @@ public final class CallRegistry {
   /** Whether the call with that id is unanswered on this connection: queued, running or streaming. */
   public boolean isUnanswered(String requestId) {
     return calls.containsKey(requestId);
+  }
+
+  /**
+   * The cancellation of the unanswered call with that id: one object a call, so that a route can tell the call
+   * from a later one that reuses its id once it has been answered.
+   */
+  public Optional<Cancellation> cancellationOf(String requestId) {
+    return Optional.ofNullable(calls.get(requestId)).map(InFlightCall::cancellation);
   }
 
   /** How many calls are unanswered. */

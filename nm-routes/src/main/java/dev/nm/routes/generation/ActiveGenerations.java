@@ -1,12 +1,14 @@
 package dev.nm.routes.generation;
 
 import dev.nm.host.connection.CallRegistry;
+import dev.nm.route.Cancellation;
 import dev.nm.route.RouteContext;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,22 +17,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The generations running now, so that a caller can stop its own: by request id, by session, or all of them.
  * A request id names a call on one connection (each port numbers its own), so stopping by request id reaches
- * the caller's own connection only; by session or all, every connection of the caller's origin. Thread-safe.
+ * the caller's own connection only, a call still queued for a worker there included; by session or all, the
+ * generations running on every connection of the caller's origin (a call still queued has not told its session
+ * yet). Thread-safe.
  */
 public final class ActiveGenerations {
   private final Map<Key, Generation> running = new ConcurrentHashMap<>();
-  /** Calls asked to stop by request id while still queued: each starts stopped. */
-  private final Set<Key> stopBeforeStart = ConcurrentHashMap.newKeySet();
+  /** Calls asked to stop by request id while still queued, by their cancellation (one a call): each starts stopped. */
+  private final Set<Queued> stopBeforeStart = ConcurrentHashMap.newKeySet();
+  private final Map<String, LastStop> lastStops = new ConcurrentHashMap<>();
 
   /** Registers the call's generation until the returned handle is closed. */
   public Generation start(RouteContext call, String sessionId, String model) {
     Key key = Key.of(call, call.requestId());
     Generation generation = new Generation(key, call.origin(), sessionId, model, Instant.now());
     running.put(key, generation);
-    // After the put: a stop that finds no generation adds its key, then looks again (see stop).
-    if (stopBeforeStart.remove(key)) {
+    // After the put: a stop that finds no generation adds the call, then looks again (see stop). The calls it
+    // reached that ended without starting go too: each holds its request.
+    if (stopBeforeStart.removeIf(queued -> queued.call() == call.cancellation())) {
       generation.stopRequested.set(true);
     }
+    stopBeforeStart.removeIf(Queued::isAnswered);
     return generation;
   }
 
@@ -42,13 +49,22 @@ public final class ActiveGenerations {
    * @return the request ids asked to stop, sorted
    */
   public List<String> stop(RouteContext caller, String requestId, String sessionId) {
+    List<String> stopped;
     if (requestId != null) {
-      return stop(caller, requestId);
+      stopped = stop(caller, requestId);
+    } else {
+      List<Generation> matching =
+          mine(caller.origin()).stream().filter(g -> sessionId == null || sessionId.equals(g.sessionId)).toList();
+      matching.forEach(g -> g.stopRequested.set(true));
+      stopped = matching.stream().map(g -> g.key.requestId).sorted().toList();
     }
-    List<Generation> matching =
-        mine(caller.origin()).stream().filter(g -> sessionId == null || sessionId.equals(g.sessionId)).toList();
-    matching.forEach(g -> g.stopRequested.set(true));
-    return matching.stream().map(g -> g.key.requestId).sorted().toList();
+    lastStops.put(caller.origin(), new LastStop(Instant.now(), requestId, sessionId, stopped));
+    return stopped;
+  }
+
+  /** The latest {@link #stop} an origin asked for since the host started; empty if none. */
+  public Optional<LastStop> lastStop(String origin) {
+    return Optional.ofNullable(lastStops.get(origin));
   }
 
   private List<String> stop(RouteContext caller, String requestId) {
@@ -58,12 +74,14 @@ public final class ActiveGenerations {
       generation.stopRequested.set(true);
       return List.of(requestId);
     }
-    stopBeforeStart.removeIf(pending -> !pending.isUnanswered());
-    if (key.isUnanswered() && !key.requestId.equals(caller.requestId())) {
-      stopBeforeStart.add(key);
-      // It may have started between the look-up above and the add; start() takes the key if it ran after it.
+    stopBeforeStart.removeIf(Queued::isAnswered);
+    Optional<Queued> queued =
+        key.calls().flatMap(calls -> calls.cancellationOf(requestId)).map(call -> new Queued(key, call));
+    if (queued.isPresent() && !requestId.equals(caller.requestId())) {
+      stopBeforeStart.add(queued.get());
+      // It may have started between the look-up above and the add; start() takes the call if it ran after it.
       Generation started = running.get(key);
-      if (started != null && stopBeforeStart.remove(key)) {
+      if (started != null && stopBeforeStart.remove(queued.get())) {
         started.stopRequested.set(true);
       }
       return List.of(requestId);
@@ -88,10 +106,28 @@ public final class ActiveGenerations {
       return new Key(call.findService(CallRegistry.class).map(Object.class::cast).orElse(call.origin()), requestId);
     }
 
-    boolean isUnanswered() {
-      return connection instanceof CallRegistry calls && calls.isUnanswered(requestId);
+    Optional<CallRegistry> calls() {
+      return connection instanceof CallRegistry calls ? Optional.of(calls) : Optional.empty();
     }
   }
+
+  /** A call still queued when it was asked to stop: its key and its cancellation, which no later call shares. */
+  private record Queued(Key key, Cancellation call) {
+    /** Answered without starting (cancelled, refused): a later call may reuse its id. */
+    boolean isAnswered() {
+      return key.calls().flatMap(calls -> calls.cancellationOf(key.requestId())).orElse(null) != call;
+    }
+  }
+
+  /**
+   * A {@code stop_generation} call.
+   *
+   * @param at when it was made
+   * @param requestId the request id it named, or null
+   * @param sessionId the session it named, or null (neither: all of the caller's)
+   * @param stopped the request ids it asked to stop
+   */
+  public record LastStop(Instant at, String requestId, String sessionId, List<String> stopped) {}
 
   /** One running generation; close it when the generation ends. */
   public final class Generation implements AutoCloseable {

@@ -419,15 +419,7 @@ class InferenceRoutesTest {
   /** A call still queued for a worker when its stop arrives starts stopped instead of running to its end. */
   @Test
   void stopByRequestIdReachesACallStillQueued() throws Exception {
-    stop();
-    ai = AiServices.create(new HostPaths(home, models), new LlamaCppBackend(), new ModelSettings(slots, 512, 2, Duration.ZERO));
-    server =
-        NativeMessagingServer.builder()
-            .routesFromClassPath(InferenceRoutesTest.class.getClassLoader())
-            .config(HostConfig.permissive().withWorkers(1))
-            .services(ai.addTo(Services.builder()).build())
-            .build();
-    client = NmClient.connect(server, ORIGIN);
+    restart(new LlamaCppBackend(), HostConfig.permissive().withWorkers(1));
     CompletableFuture<Reply> running = client.callAsync("a", "chat", chat("Tell me a long story about a dragon.", 300, false));
     awaitRunning(1);
     CompletableFuture<Reply> queued = client.callAsync("b", "chat", chat("Tell me a long story about a dragon.", 300, false));
@@ -440,6 +432,98 @@ class InferenceRoutesTest {
     assertEquals(List.of(), stopped(client.call("stop_generation", Map.of("request_id", "b"))), "b has ended");
   }
 
+  /**
+   * A stop that reached a queued call which then ended without running (cancelled) stops nothing later: not a new call
+   * that reuses the id once the first has had its reply. {@code get_halt_status} shows the caller's last stop.
+   */
+  @Test
+  void aStopOfAQueuedCallThatNeverRanLeavesALaterCallWithItsIdRunning() throws Exception {
+    restart(new LlamaCppBackend(), HostConfig.permissive().withWorkers(1));
+    CompletableFuture<Reply> running = client.callAsync("a", "chat", chat("Tell me a long story about a dragon.", 300, false));
+    awaitRunning(1);
+    CompletableFuture<Reply> queued = client.callAsync("b", "chat", chat("Tell me a long story about a dragon.", 300, false));
+    assertEquals(List.of("b"), stopped(client.call("stop_generation", Map.of("request_id", "b"))));
+    assertTrue(client.call("cancel", Map.of("request_id", "b")).succeeded());
+    assertEquals(ErrorCode.CANCELLED.name(), queued.get(60, TimeUnit.SECONDS).error().code());
+    assertEquals(List.of("a"), stopped(client.call("stop_generation", Map.of("request_id", "a"))));
+    assertEquals("cancelled", running.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+
+    Reply again = client.callAsync("b", "chat", chat(FRANCE, 4, false)).get(60, TimeUnit.SECONDS);
+    assertEquals("length", again.data().at("/choices/0/finish_reason").asText(), again.toString());
+    assertEquals(4, again.data().at("/usage/completion_tokens").asInt());
+    JsonNode last = client.call("get_halt_status", Map.of()).data().get("last_stop");
+    assertEquals("a", last.get("request_id").asText(), last.toString());
+    assertTrue(last.get("session_id").isNull(), last.toString());
+    assertEquals(List.of("a"), stopped(last));
+  }
+
+  @Test
+  void theLastStopIsNullUntilTheCallerStopsSomething() {
+    JsonNode status = client.call("get_halt_status", Map.of()).data();
+    assertTrue(status.has("last_stop") && status.get("last_stop").isNull(), status.toString());
+    client.call("stop_generation", Map.of("session_id", "s"));
+    JsonNode last = client.call("get_halt_status", Map.of()).data().get("last_stop");
+    assertEquals("s", last.get("session_id").asText(), last.toString());
+    assertEquals(0, last.get("stopped").size(), last.toString());
+    assertTrue(java.time.Instant.parse(last.get("at").asText()).isAfter(java.time.Instant.now().minusSeconds(60)), last.toString());
+  }
+
+  /**
+   * A generation stopped while its model loads ends at once with {@code cancelled} and no text; the load goes on, and
+   * the model serves the next call.
+   */
+  @Test
+  void aStopReachesAGenerationWaitingForItsModelToLoad() throws Exception {
+    java.util.concurrent.CountDownLatch mayLoad = new java.util.concurrent.CountDownLatch(1);
+    LlamaCppBackend llama = new LlamaCppBackend();
+    restart(
+        new dev.nm.routes.backend.GenerationBackend() {
+          @Override
+          public String name() {
+            return "slow-loading " + llama.name();
+          }
+
+          @Override
+          public dev.nm.routes.backend.GenerationModel load(Path file, dev.nm.routes.backend.LoadOptions options) {
+            try {
+              mayLoad.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return llama.load(file, options);
+          }
+        },
+        HostConfig.permissive());
+    try {
+      CompletableFuture<Reply> waiting = client.callAsync("slow", "chat", chat(FRANCE, 8, true));
+      awaitRunning(1);
+      long stopped = System.nanoTime();
+      assertEquals(List.of("slow"), stopped(client.call("stop_generation", Map.of("request_id", "slow"))));
+      Reply reply = waiting.get(10, TimeUnit.SECONDS);
+      long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+      assertEquals("cancelled", reply.data().at("/choices/0/finish_reason").asText(), reply.toString());
+      assertEquals("", content(reply));
+      assertEquals(0, reply.data().at("/usage/completion_tokens").asInt());
+      assertTrue(tookMillis < 500, "ended " + tookMillis + " ms after the stop, the model still loading");
+      assertEquals(1, mayLoad.getCount(), "the load was still waiting");
+    } finally {
+      mayLoad.countDown();
+    }
+    assertTrue(content(client.call("chat", chat(FRANCE, 4, false))).length() > 0);
+  }
+
+  private void restart(dev.nm.routes.backend.GenerationBackend backend, HostConfig config) {
+    stop();
+    ai = AiServices.create(new HostPaths(home, models), backend, new ModelSettings(slots, 512, 2, Duration.ZERO));
+    server =
+        NativeMessagingServer.builder()
+            .routesFromClassPath(InferenceRoutesTest.class.getClassLoader())
+            .config(config)
+            .services(ai.addTo(Services.builder()).build())
+            .build();
+    client = NmClient.connect(server, ORIGIN);
+  }
+
   private void awaitRunning(int generations) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.call("get_halt_status", Map.of()).data().at("/active").size() < generations) {
@@ -450,8 +534,12 @@ class InferenceRoutesTest {
 
   private static List<String> stopped(Reply reply) {
     assertTrue(reply.succeeded(), reply.toString());
+    return stopped(reply.data());
+  }
+
+  private static List<String> stopped(JsonNode stop) {
     List<String> ids = new ArrayList<>();
-    reply.data().at("/stopped").forEach(id -> ids.add(id.asText()));
+    stop.at("/stopped").forEach(id -> ids.add(id.asText()));
     return ids;
   }
 
