@@ -48,6 +48,11 @@ final class EngineProcessModel implements GenerationModel {
   private static final ObjectReader REPLIES = Json.mapper().readerFor(Reply.class);
   /** How often a generation waiting for its next piece checks whether it was cancelled. */
   private static final long CANCEL_POLL_MILLIS = 10;
+  /**
+   * How long a cancelled generation waits for the engine's own result (which has its prompt count) before it ends
+   * without it: {@code stop_generation} ends a stream within 100 ms.
+   */
+  private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long EXIT_WAIT_SECONDS = 5;
 
   private final Process process;
@@ -165,6 +170,7 @@ final class EngineProcessModel implements GenerationModel {
     StringBuilder passedOn = new StringBuilder();
     int tokensPassedOn = 0;
     boolean cancelSent = false;
+    long cancelSentNanos = 0;
     boolean ended = false;
     generating.incrementAndGet();
     long id = ids.incrementAndGet();
@@ -198,9 +204,16 @@ final class EngineProcessModel implements GenerationModel {
           GenerationResult result = reply.result().toGenerationResult();
           return cancelSent ? cancelledResult(passedOn, result.promptTokens(), tokensPassedOn, started, result) : result;
         }
+        if (cancelSent && System.nanoTime() - cancelSentNanos > CANCEL_GRACE_NANOS) {
+          // The engine looks for a cancel between tokens only, and a prefill may take seconds: the caller's answer
+          // does not wait for it. Its result, when it comes, is dropped; it has no prompt count to give before.
+          ended = true;
+          return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
+        }
         // Checked before a piece is passed on, so that none follows the caller's cancel.
         if (!cancelSent && (closed || cancelled.getAsBoolean())) {
           cancelSent = true;
+          cancelSentNanos = System.nanoTime();
           sendQuietly(Call.cancel(ids.incrementAndGet(), id));
         }
         if (reply != null && !cancelSent) {
