@@ -167,6 +167,7 @@ public final class BertTokenizer {
         add(c, out);
       }
     }
+    appendMarks(out);
     return out.text.toString();
   }
 
@@ -197,36 +198,40 @@ public final class BertTokenizer {
 
   /**
    * Appends a character of NFD's output unless it is a nonspacing mark. NFD puts each run of marks in the order of
-   * their combining classes; the marks that survive keep that order among themselves, so only they are ordered.
+   * their combining classes; the marks that survive keep that order among themselves, so only they are ordered:
+   * held until their run ends, then sorted once (one at a time into place, a long run took quadratic time).
    */
   private void addDecomposed(int c, Normalized out) {
     int flags = BertCharacters.flags(c);
     int combiningClass = BertCharacters.combiningClass(c, flags);
     if (combiningClass == 0) {
-      out.marks = 0;
+      appendMarks(out);
     }
     if ((flags & BertCharacters.NONSPACING) != 0) {
       return;
     }
     if (combiningClass == 0) {
       appendLowercase(c, flags, out.text);
+    } else {
+      out.holdMark(c, combiningClass);
+    }
+  }
+
+  /** Appends the marks held, in the order of their combining classes, those of one class in the order they came. */
+  private void appendMarks(Normalized out) {
+    if (out.marks == 0) {
       return;
     }
-    int at = out.text.length();
-    int mark = out.marks;
-    while (mark > 0 && out.markClasses[mark - 1] > combiningClass) {
-      mark--;
-      at -= out.markLengths[mark];
+    long[] order = new long[out.marks];
+    for (int i = 0; i < out.marks; i++) {
+      order[i] = (long) out.markClasses[i] << 32 | i; // the index breaks ties: a stable sort
     }
-    int before = out.text.length();
-    appendLowercase(c, flags, out.text);
-    int length = out.text.length() - before;
-    if (at < before) {
-      String appended = out.text.substring(before);
-      out.text.setLength(before);
-      out.text.insert(at, appended);
+    Arrays.sort(order);
+    for (long key : order) {
+      int c = out.markCodePoints[(int) key];
+      appendLowercase(c, BertCharacters.flags(c), out.text);
     }
-    out.addMark(mark, combiningClass, length);
+    out.marks = 0;
   }
 
   private void appendLowercase(int c, int flags, StringBuilder out) {
@@ -242,25 +247,22 @@ public final class BertTokenizer {
   private static final class Normalized {
     final StringBuilder text;
     final int[] jamo = new int[3];
+    /** The marks of the run being read, not yet appended. */
     int marks;
-    int[] markClasses;
-    int[] markLengths;
+    int[] markCodePoints = new int[4];
+    int[] markClasses = new int[4];
 
     Normalized(int length) {
       text = new StringBuilder(length + 16);
     }
 
-    /** Records a mark of {@code combiningClass}, {@code length} chars long, as the {@code index}th of its run. */
-    void addMark(int index, int combiningClass, int length) {
-      if (markClasses == null || marks == markClasses.length) {
-        int size = markClasses == null ? 4 : marks * 2;
-        markClasses = markClasses == null ? new int[size] : Arrays.copyOf(markClasses, size);
-        markLengths = markLengths == null ? new int[size] : Arrays.copyOf(markLengths, size);
+    void holdMark(int c, int combiningClass) {
+      if (marks == markCodePoints.length) {
+        markCodePoints = Arrays.copyOf(markCodePoints, marks * 2);
+        markClasses = Arrays.copyOf(markClasses, marks * 2);
       }
-      System.arraycopy(markClasses, index, markClasses, index + 1, marks - index);
-      System.arraycopy(markLengths, index, markLengths, index + 1, marks - index);
-      markClasses[index] = combiningClass;
-      markLengths[index] = length;
+      markCodePoints[marks] = c;
+      markClasses[marks] = combiningClass;
       marks++;
     }
   }

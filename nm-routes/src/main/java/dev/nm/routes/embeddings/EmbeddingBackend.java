@@ -1,6 +1,8 @@
 package dev.nm.routes.embeddings;
 
+import dev.nm.route.RouteException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns text into embedding vectors: the service behind the {@code embeddings} route. The reference host
@@ -26,6 +28,18 @@ public interface EmbeddingBackend {
    *     (field {@code input}) for too many inputs, {@code BACKEND_ERROR} when the model fails to load or run
    */
   EmbeddingResult embed(String model, List<String> inputs);
+
+  /**
+   * As {@link #embed(String, List)}, giving up once {@code cancelled} says so (the call was cancelled, or its port
+   * closed) with {@code CANCELLED}. The default asks only before it begins; a backend whose calls take long asks as
+   * it goes.
+   */
+  default EmbeddingResult embed(String model, List<String> inputs, BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw RouteException.cancelled();
+    }
+    return embed(model, inputs);
+  }
 
   /**
    * Loads {@code model} now if it is not loaded yet.

@@ -10,11 +10,13 @@ import dev.nm.route.NativeRoute;
 import dev.nm.route.RateTier;
 import dev.nm.route.RequestValidator;
 import dev.nm.route.RouteContext;
+import dev.nm.route.RouteException;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import dev.nm.route.Violations;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,6 +50,10 @@ import java.util.List;
       @Expect(path = "/usage/prompt_tokens", equalTo = "12")
     })
 @ValidCase(
+    name = "takes OpenAI's user, and dimensions where they are the model's",
+    request = "{\"input\": \"Hi\", \"user\": \"user-1\", \"dimensions\": 384}",
+    expect = {@Expect(path = "/data/0/embedding/383"), @Expect(path = "/usage/prompt_tokens", equalTo = "3")})
+@ValidCase(
     name = "encodes vectors as base64 little-endian float32",
     request = "{\"input\": \"Hi\", \"encoding_format\": \"base64\"}",
     expect = @Expect(path = "/data/0/embedding", matches = "[A-Za-z0-9+/]{2048}"))
@@ -58,16 +64,24 @@ import java.util.List;
 @InvalidCase(name = "input is text", request = "{\"input\": 42}", field = "input")
 @InvalidCase(name = "encoding_format is float or base64", request = "{\"input\": \"a\", \"encoding_format\": \"int8\"}", field = "encoding_format")
 @InvalidCase(name = "unknown model", request = "{\"input\": \"a\", \"model\": \"no-such-model\"}", code = ErrorCode.NOT_FOUND)
+@InvalidCase(name = "dimensions the model cannot give", request = "{\"input\": \"a\", \"dimensions\": 256}", field = "dimensions")
 public final class EmbeddingsRoute
     implements RouteHandler<EmbeddingsRoute.Request, EmbeddingsRoute.Reply>, RequestValidator<EmbeddingsRoute.Request> {
   /**
-   * @param input a text, or an array of texts to embed in one call (at most the backend's limit, 256 by default)
+   * @param input a text, or an array of texts to embed in one call (at most the backend's limit, 2,048 by default)
    * @param model the embedding model; the backend's default model if absent
    * @param encodingFormat {@code float} (the default) for arrays of numbers, or {@code base64} for the
    *     little-endian float32 bytes of each vector in base64, a third of the size
+   * @param dimensions the vectors' length, as OpenAI's models take it: accepted when it is the model's own (the
+   *     models here cannot shorten their vectors)
+   * @param user the end user, as OpenAI's clients send it; accepted and not used
    */
   public record Request(
-      @NotNull JsonNode input, @Size(min = 1) String model, @Pattern(regexp = "float|base64") String encodingFormat) {}
+      @NotNull JsonNode input,
+      @Size(min = 1) String model,
+      @Pattern(regexp = "float|base64") String encodingFormat,
+      @Positive Integer dimensions,
+      @Size(max = 256) String user) {}
 
   /**
    * @param object always {@code list}
@@ -101,12 +115,15 @@ public final class EmbeddingsRoute
       if (input.isEmpty()) {
         violations.add("input", "must hold at least one text");
       }
+      // The first bad text only: an array of 8,000 token ids would otherwise get 8,000 violations.
       for (int i = 0; i < input.size(); i++) {
         JsonNode text = input.get(i);
         if (!text.isTextual()) {
           violations.add("input[" + i + "]", "must be a string; arrays of token ids are not supported, send the text");
+          break;
         } else if (text.textValue().isEmpty()) {
           violations.add("input[" + i + "]", "must not be empty");
+          break;
         }
       }
     } else {
@@ -130,8 +147,14 @@ public final class EmbeddingsRoute
     EmbeddingBackend backend = context.service(EmbeddingBackend.class);
     List<String> texts = texts(request.input());
     String model = request.model() != null ? request.model() : defaultModel(context, backend);
-    context.cancellation().throwIfCancelled();
-    EmbeddingResult result = backend.embed(model, texts);
+    EmbeddingResult result = backend.embed(model, texts, context.cancellation()::isCancelled);
+    int length = result.vectors().get(0).length;
+    if (request.dimensions() != null && request.dimensions() != length) {
+      throw RouteException.validation(
+          "dimensions",
+          "'" + result.model() + "' gives vectors of " + length + " dimensions and cannot shorten them; leave dimensions"
+              + " out or set it to " + length);
+    }
     boolean base64 = "base64".equals(request.encodingFormat());
     List<Embedding> data = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {

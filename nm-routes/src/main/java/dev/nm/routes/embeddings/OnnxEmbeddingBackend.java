@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link EmbeddingBackend}: ONNX Runtime on the CPU, over the embedding models in a models
@@ -27,6 +30,7 @@ import java.util.stream.Stream;
  * <p>ONNX Runtime's native library comes from its jar; nothing is downloaded.
  */
 public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OnnxEmbeddingBackend.class);
   /** The model {@code scripts/models/fetch-embedding-model.sh} installs: all-MiniLM-L6-v2, 384 dimensions. */
   public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
 
@@ -51,9 +55,9 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
       }
     }
 
-    /** One thread per available processor, at most 256 inputs per call. */
+    /** One thread per available processor, at most 2,048 inputs per call (OpenAI's limit). */
     public static Options defaults() {
-      return new Options(Runtime.getRuntime().availableProcessors(), 256);
+      return new Options(Runtime.getRuntime().availableProcessors(), 2048);
     }
 
     public Options withThreads(int threads) {
@@ -99,6 +103,12 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
 
   @Override
   public EmbeddingResult embed(String model, List<String> inputs) {
+    return embed(model, inputs, () -> false);
+  }
+
+  /** Looks for {@code cancelled} before each text it tokenizes and each batch it runs. */
+  @Override
+  public EmbeddingResult embed(String model, List<String> inputs, BooleanSupplier cancelled) {
     if (inputs.isEmpty() || inputs.size() > options.maxInputs()) {
       throw RouteException.validation(
           "input", "must hold 1 to " + options.maxInputs() + " texts, had " + inputs.size() + "; split it into smaller requests");
@@ -110,7 +120,7 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
         if (resident.closed) {
           continue; // unloaded between the lookup and the lock: load it again
         }
-        EmbeddingResult result = resident.model.embed(inputs);
+        EmbeddingResult result = resident.model.embed(inputs, cancelled);
         resident.lastUsedAt = clock.instant();
         return result;
       } catch (OrtException e) {
@@ -166,10 +176,16 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
     return unloaded;
   }
 
-  /** Unloads every model, waiting for the calls using them. */
+  /** Unloads every model, waiting for the calls using them; one that fails to close does not keep the others. */
   @Override
   public void close() {
-    List.copyOf(loaded.keySet()).forEach(this::unload);
+    for (String model : List.copyOf(loaded.keySet())) {
+      try {
+        unload(model);
+      } catch (RouteException e) {
+        log.warn(e.getMessage(), e);
+      }
+    }
   }
 
   private Resident resident(String name) {
@@ -185,8 +201,9 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
       resident = loaded.get(name);
       if (resident == null) {
         try {
+          long size = Files.size(directory.resolve(OnnxEmbeddingModel.MODEL_FILE)); // before the session: it would leak
           OnnxEmbeddingModel model = OnnxEmbeddingModel.load(name, directory, options.threads());
-          resident = new Resident(name, model, Files.size(directory.resolve(OnnxEmbeddingModel.MODEL_FILE)), clock.instant());
+          resident = new Resident(name, model, size, clock.instant());
         } catch (IOException | OrtException e) {
           throw RouteException.backend(
                   "cannot load embedding model '" + name + "' from " + directory + ": " + e.getMessage()

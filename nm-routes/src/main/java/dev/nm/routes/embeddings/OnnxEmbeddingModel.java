@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -98,11 +100,17 @@ final class OnnxEmbeddingModel implements AutoCloseable {
     return config.maxTokens();
   }
 
-  /** Tokenizes, runs and pools {@code texts}; vectors come back in input order. */
-  EmbeddingResult embed(List<String> texts) throws OrtException {
+  /**
+   * Tokenizes, runs and pools {@code texts}; vectors come back in input order.
+   *
+   * @throws RouteException {@code CANCELLED} once {@code cancelled} says so, which it asks before each text it
+   *     tokenizes and each batch it runs
+   */
+  EmbeddingResult embed(List<String> texts, BooleanSupplier cancelled) throws OrtException {
     int[][] ids = new int[texts.size()][];
     int tokens = 0;
     for (int i = 0; i < ids.length; i++) {
+      throwIfCancelled(cancelled);
       ids[i] = tokenizer.encode(texts.get(i), config.maxTokens());
       tokens += ids[i].length;
     }
@@ -110,6 +118,7 @@ final class OnnxEmbeddingModel implements AutoCloseable {
     Arrays.sort(byLength, Comparator.comparingInt(i -> ids[i].length));
     float[][] vectors = new float[ids.length][];
     for (int from = 0; from < byLength.length; from += BATCH_SIZE) {
+      throwIfCancelled(cancelled);
       int to = Math.min(from + BATCH_SIZE, byLength.length);
       int[][] batch = new int[to - from][];
       for (int j = from; j < to; j++) {
@@ -121,6 +130,12 @@ final class OnnxEmbeddingModel implements AutoCloseable {
       }
     }
     return new EmbeddingResult(name, List.of(vectors), tokens);
+  }
+
+  private static void throwIfCancelled(BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw RouteException.cancelled();
+    }
   }
 
   /** One inference over texts padded to the longest; returns one pooled vector per text. */

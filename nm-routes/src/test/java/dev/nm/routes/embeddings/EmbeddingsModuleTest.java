@@ -54,6 +54,16 @@ class EmbeddingsModuleTest {
     assertEquals("NM_EMBEDDING_THREADS must be a positive integer, was '0'", e.getMessage());
   }
 
+  /** The 600 inputs fit the default; the limit comes from the environment. */
+  @Test
+  void theInputLimitIsOpenAisUnlessTheEnvironmentSetsIt() {
+    assertEquals(2048, EmbeddingsModule.options(Map.of()).maxInputs());
+    assertEquals(600, EmbeddingsModule.options(Map.of(EmbeddingsModule.MAX_INPUTS_ENV, "600")).maxInputs());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingsModule.options(Map.of(EmbeddingsModule.MAX_INPUTS_ENV, "lots")));
+    assertEquals("NM_EMBEDDING_MAX_INPUTS must be a positive integer, was 'lots'", e.getMessage());
+  }
+
   private static HostEnvironment environment(HostPaths paths, List<AutoCloseable> closed) {
     return new HostEnvironment() {
       @Override

@@ -106,6 +106,26 @@ class EmbeddingsRouteTest {
     assertEquals("input: must hold 1 to 600 texts, had 601; split it into smaller requests", reply.error().message());
   }
 
+  /** A cancelled call stops at its next batch: the model is free again long before the whole call would have run. */
+  @Test
+  void aCancelledCallStopsEmbeddingAtItsNextBatch() throws Exception {
+    // 600 texts of 256 tokens: some 20 s of work on this project's machine.
+    List<String> texts = java.util.Collections.nCopies(MANY, "word ".repeat(300));
+    java.util.concurrent.CompletableFuture<Reply> call = client.callAsync("long", "embeddings", Map.of("input", texts));
+    awaitActive(1);
+    assertTrue(client.call("cancel", Map.of("request_id", "long")).succeeded());
+    assertFailure(call.get(10, java.util.concurrent.TimeUnit.SECONDS), ErrorCode.CANCELLED);
+    awaitActive(0);
+  }
+
+  private static void awaitActive(int requests) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (backend.loaded().stream().mapToInt(LoadedEmbeddingModel::activeRequests).sum() != requests) {
+      assertTrue(System.nanoTime() < deadline, "active requests never became " + requests + ": " + backend.loaded());
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void base64CarriesTheSameFloatsAsTheArray() {
     Map<String, Object> request = Map.of("input", "The cat sits on the mat.", "encoding_format", "base64");
