@@ -400,6 +400,7 @@ public final class NativeMessagingServer implements AutoCloseable {
   public void updateConfig(HostConfig next) {
     HostConfig previous = config.getAndSet(Objects.requireNonNull(next, "next"));
     auditLog.configChanged(previous, next);
+    wakeIdleWait();
   }
 
   /**
@@ -409,6 +410,14 @@ public final class NativeMessagingServer implements AutoCloseable {
    */
   public void adoptSavedConfig(HostConfig saved) {
     config.set(Objects.requireNonNull(saved, "saved"));
+    wakeIdleWait();
+  }
+
+  /** {@link #awaitIdle} measures the idle time against the config in force: a shorter one may end it now. */
+  private void wakeIdleWait() {
+    synchronized (activity) {
+      activity.notifyAll();
+    }
   }
 
   /** Waits until no call is in flight; false if the server closed or the thread was interrupted meanwhile. */

@@ -371,6 +371,26 @@ class ConnectionTest {
     assertEquals(0, server.connectionCount());
   }
 
+  /** A shorter idle timeout put in force while the server waits ends the wait by its own measure, not the old one's. */
+  @Test
+  void aShorterIdleTimeoutAppliesToTheWaitInProgress() throws Exception {
+    restart(HostConfig.permissive().withIdleTimeoutSeconds(3600));
+    client.close();
+    Thread waiter = new Thread(() -> {
+      try {
+        server.awaitIdle();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    Thread.sleep(200);
+    assertTrue(waiter.isAlive(), "idle for an hour first");
+    server.updateConfig(server.config().withIdleTimeoutSeconds(1));
+    waiter.join(10_000);
+    assertFalse(waiter.isAlive(), "still waiting out the hour");
+  }
+
   @Test
   void cancelNeverCancelsItself() {
     assertEquals(false, client.ok("self", "cancel", "{\"request_id\": \"self\"}").get("cancelled").asBoolean());
