@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * it holds the lock, long before it writes its pid file, which says it takes ports.
  */
 final class DaemonLock {
+  /** A look at the lock ({@link #isHeld}) holds it for microseconds; a daemon holds it for its life. */
+  private static final int ACQUIRE_ATTEMPTS = 10;
+
+  private static final long ACQUIRE_RETRY_MILLIS = 10;
+
   private static final Logger LOG = LoggerFactory.getLogger(DaemonLock.class);
   /**
    * The locked byte: past any content, so that the holder's record at the start of the file stays readable
@@ -37,10 +42,23 @@ final class DaemonLock {
 
   private DaemonLock() {}
 
-  /** Takes the lock for this process and records it as the holder, or returns null when a running daemon holds it. */
+  /**
+   * Takes the lock for this process and records it as the holder, or returns null when a running daemon holds it.
+   * A lock held for a moment only is waited for: {@link #isHeld}, which relays and {@code daemon status} call,
+   * takes it to look, and a daemon starting in that moment would otherwise take itself for a second one and exit.
+   */
   static FileLock tryAcquire(HostPaths paths) throws IOException {
     FileChannel channel = open(paths);
     FileLock lock = channel.tryLock(LOCKED_POSITION, 1, false);
+    for (int attempt = 1; lock == null && attempt < ACQUIRE_ATTEMPTS; attempt++) {
+      try {
+        Thread.sleep(ACQUIRE_RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      lock = channel.tryLock(LOCKED_POSITION, 1, false);
+    }
     if (lock == null) {
       channel.close();
       return null;
@@ -112,8 +130,9 @@ final class DaemonLock {
   static void createRunDirectory(Path runDir) throws IOException {
     if (!Files.isDirectory(runDir)) {
       Files.createDirectories(runDir);
-      Files.setPosixFilePermissions(runDir, PRIVATE);
-    } else if (runDir.getFileSystem().supportedFileAttributeViews().contains("posix")
+    }
+    // Windows has no POSIX modes (a user's profile is private there already).
+    if (runDir.getFileSystem().supportedFileAttributeViews().contains("posix")
         && !Files.getPosixFilePermissions(runDir).equals(PRIVATE)) {
       Files.setPosixFilePermissions(runDir, PRIVATE);
     }

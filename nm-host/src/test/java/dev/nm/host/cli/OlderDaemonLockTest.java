@@ -61,6 +61,43 @@ class OlderDaemonLockTest {
     assertEquals(Optional.empty(), DaemonLock.holder(paths));
   }
 
+  /**
+   * A daemon starting while another process holds the lock for a moment (a relay or {@code daemon status} looking
+   * whether a daemon runs) waits for it, rather than exit as a second daemon. The holder here lets go after 30 ms.
+   */
+  @Test
+  void aLockHeldForAMomentIsWaitedFor() throws Exception {
+    HostPaths paths = new HostPaths(home, home.resolve("models"));
+    DaemonLock.createRunDirectory(paths.runDir());
+    Process holder = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
+            paths.daemonLock().toString(), home.resolve("other.pid").toString()))
+        .redirectError(new File(home.toFile(), "holder.stderr"))
+        .start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("locked", out.readLine());
+      java.util.concurrent.CompletableFuture<java.nio.channels.FileLock> acquired =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return DaemonLock.tryAcquire(paths);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      Thread.sleep(30);
+      holder.getOutputStream().write('\n');
+      holder.getOutputStream().flush();
+      java.nio.channels.FileLock lock = acquired.get(10, TimeUnit.SECONDS);
+      assertTrue(lock != null, "the starting daemon took itself for a second one");
+      lock.channel().close();
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** A pid file left by a daemon killed with SIGKILL names a process that started after it was written: not ours. */
   @Test
   void aPidFileOlderThanItsProcessNamesNoDaemon() throws Exception {

@@ -50,6 +50,18 @@ class PrivateHomeTest {
     assertEquals("rwx------", mode(paths.runDir()));
   }
 
+  /** A file system without POSIX modes (Windows; here a zip file's) gets its run directory all the same. */
+  @Test
+  void theRunDirectoryIsCreatedWhereThereAreNoPosixModes() throws IOException {
+    try (java.nio.file.FileSystem zip =
+        FileSystems.newFileSystem(root.resolve("home.zip"), java.util.Map.of("create", "true"))) {
+      Path run = zip.getPath("/home/run");
+      DaemonLock.createRunDirectory(run);
+      DaemonLock.createRunDirectory(run);
+      assertEquals(true, Files.isDirectory(run));
+    }
+  }
+
   @Test
   void anExistingHomeKeepsItsMode() throws IOException {
     Files.createDirectories(paths.home());
