@@ -62,6 +62,11 @@ final class EngineProcessModel implements GenerationModel {
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger generating = new AtomicInteger();
   private volatile boolean closed;
+  /**
+   * Whether {@link #close} found the engine still serving: unloaded on purpose, its generations end cancelled. A
+   * close that finds it gone (crashed, and closed by whoever noticed) leaves their failure to them.
+   */
+  private volatile boolean unloaded;
   /** Why the engine process is gone, or null while it answers. */
   private volatile String gone;
   private volatile String description;
@@ -176,7 +181,7 @@ final class EngineProcessModel implements GenerationModel {
     long id = ids.incrementAndGet();
     BlockingQueue<Reply> replies = await(id);
     try {
-      if (closed || cancelled.getAsBoolean()) {
+      if (unloaded || cancelled.getAsBoolean()) {
         // Stopped while it waited for the model to load: the engine would evaluate the whole prompt before it looked.
         ended = true;
         return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
@@ -184,7 +189,7 @@ final class EngineProcessModel implements GenerationModel {
       try {
         send(generation.apply(id));
       } catch (BackendException e) {
-        if (closed) { // unloaded meanwhile
+        if (unloaded) { // unloaded meanwhile
           ended = true;
           return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
         }
@@ -194,7 +199,7 @@ final class EngineProcessModel implements GenerationModel {
         Reply reply = replies.poll(CANCEL_POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (reply != null && reply.failure() != null) {
           ended = true;
-          if ((cancelSent || closed) && gone != null) {
+          if ((cancelSent || unloaded) && gone != null) {
             return cancelledResult(passedOn, 0, tokensPassedOn, started, null); // stopped while it was being unloaded
           }
           throw reply.failure().toException();
@@ -211,7 +216,7 @@ final class EngineProcessModel implements GenerationModel {
           return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
         }
         // Checked before a piece is passed on, so that none follows the caller's cancel.
-        if (!cancelSent && (closed || cancelled.getAsBoolean())) {
+        if (!cancelSent && (unloaded || cancelled.getAsBoolean())) {
           cancelSent = true;
           cancelSentNanos = System.nanoTime();
           sendQuietly(Call.cancel(ids.incrementAndGet(), id));
@@ -283,6 +288,7 @@ final class EngineProcessModel implements GenerationModel {
       if (closed) {
         return;
       }
+      unloaded = gone == null && process.isAlive();
       closed = true;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXIT_WAIT_SECONDS);
@@ -385,7 +391,7 @@ final class EngineProcessModel implements GenerationModel {
       }
       String reason = why;
       gone = reason;
-      if (!closed) {
+      if (!unloaded) {
         log.error("{} {}", description, reason);
       }
       waiting.forEach((id, replies) -> replies.add(goneReply(id, reason)));
@@ -397,7 +403,7 @@ final class EngineProcessModel implements GenerationModel {
   }
 
   private String unavailable(String why) {
-    return closed
+    return unloaded
         ? description + " was unloaded"
         : description + " " + why + "; the model is loaded again on its next use, and the host log has the engine's messages";
   }

@@ -274,6 +274,49 @@ class EngineProcessBackendTest {
     }
   }
 
+  /**
+   * A crashed engine closed by whoever noticed it first (the model manager, dropping it) still fails the generation
+   * that was passing on a piece then: only an unload ends generations as cancelled, an answer no client retries.
+   */
+  @Test
+  void aGenerationOfACrashedEngineFailsThoughTheModelWasClosedMeanwhile() throws Exception {
+    EngineProcessModel model = load(backend(), ONE_SLOT);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    java.util.concurrent.CountDownLatch firstPiece = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch mayGoOn = new java.util.concurrent.CountDownLatch(1);
+    try {
+      Future<GenerationResult> generation =
+          caller.submit(
+              () -> model.generate(
+                  chat(model, "Tell me a long story about a dragon."), SamplingParams.greedy(400),
+                  text -> {
+                    firstPiece.countDown();
+                    try {
+                      mayGoOn.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  () -> false));
+      assertTrue(firstPiece.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+      model.engineProcess().destroyForcibly();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (model.isUsable()) {
+        assertTrue(System.nanoTime() < deadline, "the engine's death was never noticed");
+        Thread.sleep(5);
+      }
+      model.close();
+      mayGoOn.countDown();
+
+      Exception e = assertThrows(Exception.class, () -> generation.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof BackendException, String.valueOf(e.getCause()));
+      assertTrue(e.getCause().getMessage().contains("was killed by signal 9"), e.getCause().getMessage());
+    } finally {
+      mayGoOn.countDown();
+      caller.shutdownNow();
+    }
+  }
+
   @Test
   void aFileThatIsNotAModelFailsNamingItAndLeavesNoProcess(@TempDir Path dir) throws Exception {
     Path garbage = Files.writeString(dir.resolve("broken.gguf"), "not a model at all");
