@@ -59,7 +59,9 @@ import java.util.UUID;
       @Expect(path = "/status", equalTo = "\"incomplete\""),
       @Expect(path = "/incomplete_details/reason", equalTo = "\"max_output_tokens\""),
       @Expect(path = "/output/0/content/0/type", equalTo = "\"output_text\""),
-      @Expect(path = "/usage/output_tokens", equalTo = "2")
+      @Expect(path = "/usage/output_tokens", equalTo = "2"),
+      @Expect(path = "/usage/output_tokens_details/reasoning_tokens", equalTo = "0"),
+      @Expect(path = "/usage/input_tokens_details/cached_tokens", equalTo = "0")
     })
 @ValidCase(
     name = "streamed from messages",
@@ -156,7 +158,26 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
 
   public record IncompleteDetails(String reason) {}
 
-  public record ResponseUsage(int inputTokens, int outputTokens, int totalTokens) {}
+  /**
+   * @param inputTokensDetails the input tokens served from a prompt cache: none, nm's engine evaluates every prompt
+   *     whole (llama.cpp's {@code cache_prompt} off)
+   * @param outputTokensDetails the output tokens spent reasoning: none, the output is the answer
+   */
+  public record ResponseUsage(
+      int inputTokens,
+      InputTokensDetails inputTokensDetails,
+      int outputTokens,
+      OutputTokensDetails outputTokensDetails,
+      int totalTokens) {
+    static ResponseUsage of(int inputTokens, int outputTokens) {
+      return new ResponseUsage(
+          inputTokens, new InputTokensDetails(0), outputTokens, new OutputTokensDetails(0), inputTokens + outputTokens);
+    }
+  }
+
+  public record InputTokensDetails(int cachedTokens) {}
+
+  public record OutputTokensDetails(int reasoningTokens) {}
 
   /** The {@code data} of {@code response.created}, {@code .in_progress}, {@code .completed} and {@code .incomplete}. */
   public record Lifecycle(String type, int sequenceNumber, Response response) {}
@@ -332,6 +353,6 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
         model,
         List.of(message),
         incomplete,
-        new ResponseUsage(result.promptTokens(), result.completionTokens(), result.promptTokens() + result.completionTokens()));
+        ResponseUsage.of(result.promptTokens(), result.completionTokens()));
   }
 }
