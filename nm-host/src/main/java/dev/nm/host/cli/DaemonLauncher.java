@@ -48,9 +48,10 @@ final class DaemonLauncher {
     File log = logFile.toFile();
     Path launcher = Defaults.launcher();
     ProcessBuilder builder = launcher != null && Files.isExecutable(launcher) ? throughLauncher(launcher) : direct();
-    // The daemon runs in the home: a relative NM_HOST_HOME or NM_HOST_MODELS_DIR would name other folders there.
+    // The daemon runs in the home: a relative NM_HOST_HOME, XDG_DATA_HOME or NM_HOST_MODELS_DIR would name other
+    // folders there. It gets this home by name.
     Map<String, String> environment = builder.environment();
-    environment.computeIfPresent(HostPaths.HOME_ENV, (name, value) -> paths.home().toString());
+    environment.put(HostPaths.HOME_ENV, paths.home().toString());
     environment.computeIfPresent(
         HostPaths.MODELS_DIR_ENV, (name, value) -> value.isBlank() ? value : Path.of(value).toAbsolutePath().toString());
     builder

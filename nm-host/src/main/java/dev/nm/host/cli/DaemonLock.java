@@ -48,9 +48,14 @@ final class DaemonLock {
    * takes it to look, and a daemon starting in that moment would otherwise take itself for a second one and exit.
    */
   static FileLock tryAcquire(HostPaths paths) throws IOException {
+    return tryAcquire(paths, ACQUIRE_ATTEMPTS);
+  }
+
+  /** As {@link #tryAcquire(HostPaths)}, trying {@code attempts} times, {@value #ACQUIRE_RETRY_MILLIS} ms apart. */
+  static FileLock tryAcquire(HostPaths paths, int attempts) throws IOException {
     FileChannel channel = open(paths);
     FileLock lock = channel.tryLock(LOCKED_POSITION, 1, false);
-    for (int attempt = 1; lock == null && attempt < ACQUIRE_ATTEMPTS; attempt++) {
+    for (int attempt = 1; lock == null && attempt < attempts; attempt++) {
       try {
         Thread.sleep(ACQUIRE_RETRY_MILLIS);
       } catch (InterruptedException e) {

@@ -63,7 +63,8 @@ class OlderDaemonLockTest {
 
   /**
    * A daemon starting while another process holds the lock for a moment (a relay or {@code daemon status} looking
-   * whether a daemon runs) waits for it, rather than exit as a second daemon. The holder here lets go after 30 ms.
+   * whether a daemon runs) waits for it, rather than exit as a second daemon. The holder here lets go after 200 ms,
+   * and the daemon tries for 10 s (100 ms when it starts).
    */
   @Test
   void aLockHeldForAMomentIsWaitedFor() throws Exception {
@@ -81,12 +82,13 @@ class OlderDaemonLockTest {
       java.util.concurrent.CompletableFuture<java.nio.channels.FileLock> acquired =
           java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-              return DaemonLock.tryAcquire(paths);
+              return DaemonLock.tryAcquire(paths, 1_000);
             } catch (java.io.IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
           });
-      Thread.sleep(30);
+      Thread.sleep(200);
+      assertTrue(!acquired.isDone(), "the lock is held");
       holder.getOutputStream().write('\n');
       holder.getOutputStream().flush();
       java.nio.channels.FileLock lock = acquired.get(10, TimeUnit.SECONDS);

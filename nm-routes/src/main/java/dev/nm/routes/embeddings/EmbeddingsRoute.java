@@ -147,14 +147,17 @@ public final class EmbeddingsRoute
     EmbeddingBackend backend = context.service(EmbeddingBackend.class);
     List<String> texts = texts(request.input());
     String model = request.model() != null ? request.model() : defaultModel(context, backend);
-    EmbeddingResult result = backend.embed(model, texts, context.cancellation()::isCancelled);
-    int length = result.vectors().get(0).length;
-    if (request.dimensions() != null && request.dimensions() != length) {
-      throw RouteException.validation(
-          "dimensions",
-          "'" + result.model() + "' gives vectors of " + length + " dimensions and cannot shorten them; leave dimensions"
-              + " out or set it to " + length);
+    context.cancellation().throwIfCancelled();
+    if (request.dimensions() != null) {
+      int length = backend.load(model).dimensions();
+      if (request.dimensions() != length) {
+        throw RouteException.validation(
+            "dimensions",
+            "'" + model + "' gives vectors of " + length + " dimensions and cannot shorten them; leave dimensions out or"
+                + " set it to " + length);
+      }
     }
+    EmbeddingResult result = backend.embed(model, texts, context.cancellation()::isCancelled);
     boolean base64 = "base64".equals(request.encodingFormat());
     List<Embedding> data = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {

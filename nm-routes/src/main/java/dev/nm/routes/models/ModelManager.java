@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
   private static final long ABANDON_POLL_MILLIS = 10;
+  private static final boolean MAPPED_PAGES_COUNT_AS_AVAILABLE =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
   private final ModelRegistry registry;
   private final GenerationBackend backend;
@@ -83,7 +87,7 @@ public final class ModelManager implements AutoCloseable {
    * @throws BackendException if the file is not a model the backend can load
    */
   public LoadedModel load(String id) {
-    return load(id, LoadRequest.SETTINGS, () -> false).orElseThrow();
+    return load(id, LoadRequest.SETTINGS, () -> false).orElseThrow(ModelManager::interrupted);
   }
 
   /**
@@ -94,17 +98,19 @@ public final class ModelManager implements AutoCloseable {
    *     they do not suit the model
    */
   public Optional<LoadedModel> load(String id, LoadRequest request, BooleanSupplier abandoned) {
+    if (request != LoadRequest.SETTINGS) {
+      // Refused before it is shared: a chat waiting for this load must not fail for options it did not ask for.
+      ModelEntry entry = generationModel(id);
+      entry.metadata().ifPresent(metadata -> request.options(entry, metadata, settings));
+    }
     Optional<Resident> entered = enter(id, request, abandoned);
     if (entered.isEmpty()) {
       return Optional.empty();
     }
     Resident resident = entered.get();
-    try {
-      request.requireMatches(id, resident.model.options());
-      return Optional.of(resident.describe());
-    } finally {
-      resident.leave(clock.millis());
-    }
+    resident.leave(clock.millis()); // described after: the caller is no use of it, and it was used now
+    request.requireMatches(id, resident.model.options());
+    return Optional.of(resident.describe());
   }
 
   /**
@@ -112,7 +118,11 @@ public final class ModelManager implements AutoCloseable {
    * it is unloaded explicitly, which cancels the work's generations.
    */
   public <T> T use(String id, Function<GenerationModel, T> work) {
-    return use(id, () -> false, work).orElseThrow();
+    return use(id, () -> false, work).orElseThrow(ModelManager::interrupted);
+  }
+
+  private static CancellationException interrupted() {
+    return new CancellationException("interrupted while the model loaded");
   }
 
   /**
@@ -203,10 +213,17 @@ public final class ModelManager implements AutoCloseable {
     return unloaded;
   }
 
+  /** Unloads every model, a load in progress once it ends; a load asked for afterwards fails. */
   @Override
   public void close() {
-    residents.keySet().forEach(this::unload);
-    loader.shutdown();
+    loader.shutdown(); // first: every load accepted before is in residents already
+    for (String id : List.copyOf(residents.keySet())) {
+      try {
+        unload(id);
+      } catch (RuntimeException e) {
+        log.warn("unloading '{}' failed", id, e);
+      }
+    }
   }
 
   private Optional<Resident> resident(String id, LoadRequest request, BooleanSupplier abandoned) {
@@ -235,6 +252,8 @@ public final class ModelManager implements AutoCloseable {
           fail(id, mine, e);
           if (e instanceof Error) {
             log.error("loading '{}' failed", id, e);
+          } else {
+            log.debug("loading '{}' failed: {}", id, e.getMessage()); // the callers still waiting are told
           }
         }
       });
@@ -270,12 +289,15 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
+  private ModelEntry generationModel(String id) {
+    return registry
+        .find(id)
+        .filter(m -> m.kind() == ModelKind.GENERATION)
+        .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
+  }
+
   private Resident loadNow(String id, LoadRequest request) {
-    ModelEntry entry =
-        registry
-            .find(id)
-            .filter(m -> m.kind() == ModelKind.GENERATION)
-            .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
+    ModelEntry entry = generationModel(id);
     GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
     LoadOptions options = request.options(entry, metadata, settings);
     MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
@@ -294,12 +316,13 @@ public final class ModelManager implements AutoCloseable {
 
   /**
    * Holds the model's estimate against the available memory until its load ends: the system counts a model's
-   * memory only as it loads, so two loads at once would otherwise each see room for itself alone. The weights of
-   * the models loaded are set aside too: llama.cpp maps them from their files, and the system counts mapped file
-   * pages as available (they are page cache), though evicting them would have every token read them again.
+   * memory only as it loads, so two loads at once would otherwise each see room for itself alone. On Linux the
+   * weights of the models loaded are set aside too: llama.cpp maps them from their files, and Linux's available
+   * memory counts mapped file pages (page cache), though evicting them would have every token read them again.
+   * (macOS and Windows count pages in use as used.)
    */
   private synchronized void reserve(String id, MemoryEstimate estimate) {
-    long available = availableMemory.getAsLong() - reservedBytes - loadedWeightBytes();
+    long available = availableMemory.getAsLong() - reservedBytes - (MAPPED_PAGES_COUNT_AS_AVAILABLE ? loadedWeightBytes() : 0);
     if (estimate.totalBytes() > available) {
       throw new InsufficientMemoryException(id, estimate, Math.max(0, available));
     }

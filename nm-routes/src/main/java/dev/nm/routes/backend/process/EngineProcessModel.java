@@ -49,10 +49,13 @@ final class EngineProcessModel implements GenerationModel {
   /** How often a generation waiting for its next piece checks whether it was cancelled. */
   private static final long CANCEL_POLL_MILLIS = 10;
   /**
-   * How long a cancelled generation waits for the engine's own result (which has its prompt count) before it ends
-   * without it: {@code stop_generation} ends a stream within 100 ms.
+   * How long a cancelled generation that has no piece yet (the engine still in the prompt's prefill) waits for the
+   * engine's own result, which has the prompt's count, before it ends without it: {@code stop_generation} ends a
+   * stream within 100 ms.
    */
   private static final long CANCEL_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** The same once the engine has sent a piece: its result is a token away, unless a token takes longer than this. */
+  private static final long CANCEL_WAIT_DECODING_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long EXIT_WAIT_SECONDS = 5;
 
   private final Process process;
@@ -176,6 +179,7 @@ final class EngineProcessModel implements GenerationModel {
     int tokensPassedOn = 0;
     boolean cancelSent = false;
     long cancelSentNanos = 0;
+    boolean decoding = false;
     boolean ended = false;
     generating.incrementAndGet();
     long id = ids.incrementAndGet();
@@ -209,9 +213,10 @@ final class EngineProcessModel implements GenerationModel {
           GenerationResult result = reply.result().toGenerationResult();
           return cancelSent ? cancelledResult(passedOn, result.promptTokens(), tokensPassedOn, started, result) : result;
         }
-        if (cancelSent && System.nanoTime() - cancelSentNanos > CANCEL_GRACE_NANOS) {
-          // The engine looks for a cancel between tokens only, and a prefill may take seconds: the caller's answer
-          // does not wait for it. Its result, when it comes, is dropped; it has no prompt count to give before.
+        if (cancelSent && System.nanoTime() - cancelSentNanos > (decoding ? CANCEL_WAIT_DECODING_NANOS : CANCEL_GRACE_NANOS)) {
+          // The engine looks for a cancel between tokens only. A prefill may take seconds: the caller's answer does
+          // not wait for it. Once decoding, its result (with the prompt's count and the timings) is a token away.
+          // A result that comes later is dropped.
           ended = true;
           return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
         }
@@ -220,6 +225,9 @@ final class EngineProcessModel implements GenerationModel {
           cancelSent = true;
           cancelSentNanos = System.nanoTime();
           sendQuietly(Call.cancel(ids.incrementAndGet(), id));
+        }
+        if (reply != null) {
+          decoding = true;
         }
         if (reply != null && !cancelSent) {
           int tokens = reply.count() == null ? 1 : reply.count();

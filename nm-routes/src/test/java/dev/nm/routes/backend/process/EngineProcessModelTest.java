@@ -149,7 +149,7 @@ class EngineProcessModelTest {
     cancelled.set(true);
     GenerationResult result = result(chat);
     long tookMillis = (System.nanoTime() - cancelledAt) / 1_000_000;
-    assertTrue(tookMillis < 100, "ended " + tookMillis + " ms after the cancel");
+    assertTrue(tookMillis < 2_000, "ended " + tookMillis + " ms after the cancel, the engine still busy");
     assertEquals(FinishReason.CANCELLED, result.finishReason());
     assertEquals("", result.text());
     assertEquals(0, result.completionTokens());
