@@ -1,6 +1,7 @@
 package dev.nm.routes.manage;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.nm.host.HomeDirectories;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
 import dev.nm.route.InvalidCase;
@@ -81,7 +82,7 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
     if (m == null) {
       return new Reply(
           entry.id(), entry.kind().wireName(), file, entry.sizeBytes(), null, null, null, null, null,
-          null, null, entry.problem().orElse(null), loaded);
+          null, null, entry.problem().map(HomeDirectories.forThisUser()::redact).orElse(null), loaded);
     }
     return new Reply(
         entry.id(),

@@ -35,6 +35,11 @@ import jakarta.validation.constraints.Size;
     request = "{\"params\": {\"top_p\": 1.5}}",
     code = ErrorCode.VALIDATION_ERROR,
     field = "params.top_p")
+@InvalidCase(
+    name = "repeat_penalty 0, which llama.cpp would divide by",
+    request = "{\"params\": {\"repeat_penalty\": 0}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "params.repeat_penalty")
 @InvalidCase(name = "no params", request = "{\"session_id\": \"s\"}", code = ErrorCode.VALIDATION_ERROR, field = "params")
 public final class SetParamsRoute implements RouteHandler<SetParamsRoute.Request, GetParamsRoute.Reply> {
   /**

@@ -71,8 +71,11 @@ public final class SamplingRanges {
     Class<? extends Payload>[] payload() default {};
   }
 
-  /** {@code repeat_penalty}, a multiplier: 0 to 2, 1 being off. */
-  @DecimalMin("0")
+  /**
+   * {@code repeat_penalty}, a divisor of the logits of tokens seen lately: over 0 (llama.cpp divides by it; 0 would
+   * make them infinite), at most 2, 1 being off.
+   */
+  @DecimalMin(value = "0", inclusive = false)
   @DecimalMax("2")
   @Constraint(validatedBy = {})
   @Documented

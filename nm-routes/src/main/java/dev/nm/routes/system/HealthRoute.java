@@ -1,5 +1,6 @@
 package dev.nm.routes.system;
 
+import dev.nm.host.HomeDirectories;
 import dev.nm.host.HostStatus;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
@@ -110,7 +111,8 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
   public Reply handle(Request request, RouteContext context) {
     HostStatus host = context.service(HostStatus.class);
     String probe = request.probe() == null ? "live" : request.probe();
-    String problem = probe.equals("ready") ? notReady(context).orElse(null) : null;
+    // The user's home written as ~: a success reaches every allowed extension.
+    String problem = probe.equals("ready") ? notReady(context).map(HomeDirectories.forThisUser()::redact).orElse(null) : null;
     return new Reply(
         problem == null ? "ok" : "unavailable",
         probe,
