@@ -19,7 +19,8 @@ import jakarta.validation.constraints.Size;
     name = "set_params",
     description = "Replaces the sampling defaults (temperature, top_p, top_k, min_p, repeat_penalty, presence_penalty,"
         + " frequency_penalty, seed, max_tokens), globally or for one of the caller's sessions (each extension has its"
-        + " own); each is range-checked and kept across restarts.",
+        + " own); each is range-checked and kept across restarts. Empty params clear them (a session's leave no"
+        + " trace).",
     tags = {"ai", "params"},
     scope = "models.manage",
     rateTier = RateTier.STANDARD)

@@ -59,9 +59,16 @@ public final class AiPreferences {
     return sessionId == null ? global : sessionDefaults(origin, sessionId).or(global);
   }
 
-  /** Replaces the global defaults, or the origin's session's if {@code sessionId} is not null. */
+  /**
+   * Replaces the global defaults, or the origin's session's if {@code sessionId} is not null. Defaults of no
+   * parameter remove the entry: a client that clears each conversation's session leaves nothing behind.
+   */
   public void setDefaults(String origin, String sessionId, SamplingDefaults defaults) {
     String key = sessionId == null ? GLOBAL : sessionKey(origin, sessionId);
+    if (defaults.equals(SamplingDefaults.NONE)) {
+      store.remove(key);
+      return;
+    }
     try {
       store.put(key, Json.mapper().writeValueAsString(defaults));
     } catch (JsonProcessingException e) {

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SettingsStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
+  /** The most values kept once read. */
+  static final int MAX_KEPT = 1024;
   private final Path file;
   /** Null until the database opens: a store that cannot open it tries again on each use. */
   private Connection connection;
@@ -70,6 +72,9 @@ public final class SettingsStore implements AutoCloseable {
     Optional<String> value = values.get(key);
     if (value == null) {
       value = read(key);
+      if (values.size() >= MAX_KEPT) {
+        values.clear(); // each session a client names is a key: what is kept must not grow with them
+      }
       values.put(key, value);
     }
     return value;
@@ -107,6 +112,11 @@ public final class SettingsStore implements AutoCloseable {
       values.remove(key);
       throw failure("write", key, e);
     }
+  }
+
+  /** How many values are kept once read. */
+  synchronized int kept() {
+    return values.size();
   }
 
   public synchronized void remove(String key) {

@@ -31,6 +31,27 @@ class AiPreferencesTest {
     }
   }
 
+  /** Setting a session's defaults to none removes its entry from the database. */
+  @Test
+  void aSessionSetToNoDefaultsLeavesNoEntry() throws Exception {
+    Path db = dir.resolve("data/nm.db");
+    try (SettingsStore store = SettingsStore.open(db)) {
+      AiPreferences preferences = new AiPreferences(store);
+      preferences.setDefaults(A, "s1", temperatureAndTokens(0.1, null));
+      assertEquals(1, rows(db));
+      preferences.setDefaults(A, "s1", SamplingDefaults.NONE);
+      assertEquals(0, rows(db));
+      assertEquals(SamplingDefaults.NONE, preferences.sessionDefaults(A, "s1"));
+    }
+  }
+
+  private static int rows(Path db) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ai_settings")) {
+      return rs.getInt(1);
+    }
+  }
+
   @Test
   void aSessionBelongsToTheOriginThatNamedIt() {
     try (SettingsStore store = SettingsStore.open(dir.resolve("nm.db"))) {

@@ -39,6 +39,17 @@ class SettingsStoreTest {
     }
   }
 
+  /** Each session a client names is a key read: the values kept do not grow with them. */
+  @Test
+  void theValuesKeptAreBounded() {
+    try (SettingsStore store = SettingsStore.open(dir.resolve("data/nm.db"))) {
+      for (int i = 0; i < 3 * SettingsStore.MAX_KEPT; i++) {
+        assertEquals(Optional.empty(), store.get("params.session.o\n" + i));
+      }
+      assertTrue(store.kept() <= SettingsStore.MAX_KEPT, "kept " + store.kept());
+    }
+  }
+
   @Test
   void valuesSurviveReopening() {
     Path db = dir.resolve("data/nm.db");
