@@ -32,7 +32,7 @@ final class RequestChecks {
   <Q> void check(Q request, Object handler) {
     Set<Violations.Violation> found = new LinkedHashSet<>();
     for (ConstraintViolation<Q> violation : validator.validate(request)) {
-      found.add(new Violations.Violation(WirePath.of(violation.getPropertyPath()), violation.getMessage()));
+      found.add(new Violations.Violation(WirePath.of(violation.getPropertyPath(), request), violation.getMessage()));
     }
     if (found.isEmpty() && handler instanceof RequestValidator<?> custom) {
       Violations violations = new Violations();
