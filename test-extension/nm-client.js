@@ -16,6 +16,12 @@ export const MAX_REQUEST_ID_LENGTH = 256;
  */
 export const MAX_JSON_NESTING = 64;
 
+/**
+ * The largest message a host reads, in UTF-8 bytes of its JSON. Chrome refuses a larger one itself; Firefox sends
+ * it, and the host then answers MESSAGE_TOO_LARGE and closes the port, ending every call on it.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
 /** Failures after which the host closes the port: they end every call still waiting. */
 const CONNECTION_ENDING = new Set(['INVALID_FRAME', 'MESSAGE_TOO_LARGE']);
 
@@ -71,9 +77,21 @@ export class NmClient {
         reject(new Error(`payload nests deeper than ${MAX_JSON_NESTING - 1} levels; the host reads JSON ${MAX_JSON_NESTING} levels deep, the envelope included`));
         return;
       }
+      const message = { request_id: requestId, route, payload };
+      let bytes;
+      try {
+        bytes = utf8Length(JSON.stringify(message));
+      } catch (error) {
+        reject(error); // a cycle, a BigInt: postMessage would refuse it too
+        return;
+      }
+      if (bytes > MAX_MESSAGE_BYTES) {
+        reject(new Error(`the request is ${bytes} bytes as JSON; the host reads at most ${MAX_MESSAGE_BYTES} (64 MiB) a message: split it`));
+        return;
+      }
       this.#pending.set(requestId, { resolve, reject, onEvent });
       try {
-        this.#port.postMessage({ request_id: requestId, route, payload });
+        this.#port.postMessage(message);
       } catch (error) {
         this.#pending.delete(requestId);
         reject(error);
@@ -182,4 +200,18 @@ function nestsDeeperThan(value, levels) {
   if (levels === 0) return true;
   const children = Array.isArray(value) ? value : Object.values(value);
   return children.some((child) => nestsDeeperThan(child, levels - 1));
+}
+
+/** The UTF-8 length of text, counted only where it may exceed the limit (each UTF-16 unit is at most 3 bytes). */
+function utf8Length(text) {
+  if (text.length * 3 <= MAX_MESSAGE_BYTES) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) { bytes += 4; i++; }
+    else bytes += 3;
+  }
+  return bytes;
 }

@@ -159,8 +159,13 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
       await page.click('#stop');
       await page.waitForSelector(done, { timeout: 10_000 });
       const finishReason = await page.$eval('#status', (el) => el.dataset.finishReason);
-      const chunks = Number(await page.$eval('#answer', (el) => el.dataset.chunks));
-      assert.equal(finishReason, 'cancelled', await page.$eval('#status', (el) => el.textContent));
+      const stoppedStatus = await page.$eval('#status', (el) => el.textContent);
+      const stopped = await page.$eval('#answer', (el) => ({ text: el.textContent, ...el.dataset }));
+      const chunks = Number(stopped.chunks);
+      assert.equal(finishReason, 'cancelled', stoppedStatus);
+      // stop_generation's answer, which keeps the text so far, not the protocol's cancel (a CANCELLED failure)
+      assert.match(stoppedStatus, /^done: cancelled \(\d+ tokens\)$/);
+      assert.equal(stopped.final, stopped.text, 'the final message is the text streamed');
       assert.ok(chunks >= 5 && chunks < 2000, `${chunks} chunks`);
     } finally {
       await page.close();

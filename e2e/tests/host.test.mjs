@@ -193,9 +193,13 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
 
     const finishReason = await page.$eval('#status', (el) => el.dataset.finishReason);
     const status = await page.textContent('#status');
-    const chunks = Number(await page.$eval('#answer', (el) => el.dataset.chunks));
+    const answer = await page.$eval('#answer', (el) => ({ text: el.textContent, ...el.dataset }));
+    const chunks = Number(answer.chunks);
     await page.close();
     assert.equal(finishReason, 'cancelled', status);
+    // stop_generation's answer, which keeps the text so far, not the protocol's cancel (a CANCELLED failure)
+    assert.match(status, /^done: cancelled \(\d+ tokens\)$/);
+    assert.equal(answer.final, answer.text, 'the final message is the text streamed');
     assert.ok(chunks >= 5 && chunks < 2000, `${chunks} chunks`);
   });
 

@@ -23,7 +23,7 @@ class FakePort {
 
 let port;
 globalThis.chrome = { runtime: { connectNative: () => (port = new FakePort()), lastError: undefined } };
-const { NmClient, MAX_JSON_NESTING } = await import('../../test-extension/nm-client.js');
+const { NmClient, MAX_JSON_NESTING, MAX_MESSAGE_BYTES } = await import('../../test-extension/nm-client.js');
 
 function nested(levels) {
   let value = {};
@@ -73,6 +73,16 @@ test('a payload the host would refuse as too deep is refused before it is sent',
   assert.deepEqual(port.sent, []);
   client.send('health', nested(MAX_JSON_NESTING - 1));
   assert.equal(port.sent.length, 1, 'the envelope is level 1, so the payload may take 63');
+});
+
+test('a request over 64 MiB is refused before it is sent: Firefox would send it, and the host close the port', async () => {
+  const client = new NmClient();
+  await assert.rejects(client.call('embeddings', { input: 'x'.repeat(MAX_MESSAGE_BYTES) }), /bytes as JSON; the host reads at most 67108864/);
+  // Two-byte characters: under the limit in UTF-16 units, over it in UTF-8 bytes.
+  await assert.rejects(client.call('embeddings', { input: 'é'.repeat(MAX_MESSAGE_BYTES / 2) }), /bytes as JSON/);
+  assert.deepEqual(port.sent, []);
+  client.send('embeddings', { input: 'x'.repeat(MAX_MESSAGE_BYTES - 100) });
+  assert.equal(port.sent.length, 1, 'just under the limit is sent');
 });
 
 test('an unusable or duplicate request_id is refused before it is sent, and the port closing ends every call', async () => {
