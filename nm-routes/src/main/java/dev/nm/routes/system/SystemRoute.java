@@ -8,16 +8,21 @@ import dev.nm.route.RouteContext;
 import dev.nm.route.RouteHandler;
 import dev.nm.route.ValidCase;
 import jakarta.validation.constraints.Pattern;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
+import oshi.hardware.GraphicsCard;
 import oshi.hardware.HardwareAbstractionLayer;
 import oshi.software.os.OperatingSystem;
 
 /**
- * The machine the host runs on, read with OSHI: operating system, CPU, memory and GPUs. An extension uses it
- * to pick a model that fits.
+ * The machine the host runs on, read with OSHI: operating system, CPU, memory and GPUs (on Linux from the kernel's
+ * PCI devices and their drivers: {@link LinuxGpus}). An extension uses it to pick a model that fits.
  */
 @NativeRoute(
     name = "system",
@@ -35,6 +40,8 @@ import oshi.software.os.OperatingSystem;
 @ValidCase(name = "without gpus", request = "{\"gpus\": \"skip\"}", expect = @Expect(path = "/gpus", equalTo = "[]"))
 @InvalidCase(name = "unknown gpus mode", request = "{\"gpus\": \"maybe\"}", code = ErrorCode.VALIDATION_ERROR, field = "gpus")
 public final class SystemRoute implements RouteHandler<SystemRoute.Request, SystemRoute.Reply> {
+  private static final Path PCI_DEVICES = Path.of("/sys/bus/pci/devices");
+
   private final SystemInfo system = new SystemInfo();
 
   /**
@@ -60,8 +67,11 @@ public final class SystemRoute implements RouteHandler<SystemRoute.Request, Syst
   /** Physical memory, in bytes. */
   public record Memory(long totalBytes, long availableBytes) {}
 
-  /** @param vramBytes dedicated video memory as the OS reports it; 0 if it does not */
-  public record Gpu(String name, String vendor, long vramBytes) {}
+  /**
+   * @param vramBytes dedicated video memory as its driver reports it (Linux: amdgpu, nvidia-smi; Windows and macOS:
+   *     the OS); null where none does
+   */
+  public record Gpu(String name, String vendor, Long vramBytes) {}
 
   @Override
   public Reply handle(Request request, RouteContext context) {
@@ -69,14 +79,42 @@ public final class SystemRoute implements RouteHandler<SystemRoute.Request, Syst
     OperatingSystem os = system.getOperatingSystem();
     CentralProcessor cpu = hardware.getProcessor();
     GlobalMemory memory = hardware.getMemory();
-    List<Gpu> gpus =
-        "skip".equals(request.gpus())
-            ? List.of()
-            : hardware.getGraphicsCards().stream().map(card -> new Gpu(card.getName(), card.getVendor(), card.getVRam())).toList();
+    List<Gpu> gpus = "skip".equals(request.gpus()) ? List.of() : gpus(hardware);
     return new Reply(
         new Os(os.getFamily(), os.getVersionInfo().toString(), System.getProperty("os.arch")),
         new Cpu(cpu.getProcessorIdentifier().getName(), cpu.getPhysicalProcessorCount(), cpu.getLogicalProcessorCount()),
         new Memory(memory.getTotal(), memory.getAvailable()),
         gpus);
+  }
+
+  /**
+   * On Linux the kernel's PCI display controllers, named by nvidia-smi or OSHI where they know the device, with the
+   * memory their drivers report ({@link LinuxGpus}); elsewhere OSHI's graphics cards.
+   */
+  private static List<Gpu> gpus(HardwareAbstractionLayer hardware) {
+    if (!Files.isDirectory(PCI_DEVICES)) {
+      return hardware.getGraphicsCards().stream()
+          .map(card -> new Gpu(card.getName(), card.getVendor(), card.getVRam() > 0 ? card.getVRam() : null))
+          .toList();
+    }
+    List<LinuxGpus.Device> devices = LinuxGpus.scan(PCI_DEVICES);
+    Map<String, LinuxGpus.NvidiaGpu> nvidia =
+        devices.stream().anyMatch(d -> d.vendorId() == 0x10de) ? LinuxGpus.askNvidiaSmi() : Map.of();
+    List<GraphicsCard> cards = devices.isEmpty() ? List.of() : hardware.getGraphicsCards();
+    return devices.stream().map(device -> gpu(device, nvidia.get(device.slot()), cards)).toList();
+  }
+
+  static Gpu gpu(LinuxGpus.Device device, LinuxGpus.NvidiaGpu nvidia, List<GraphicsCard> cards) {
+    String deviceId = String.format(Locale.ROOT, "0x%04x", device.deviceId());
+    String name =
+        nvidia != null
+            ? nvidia.name()
+            : cards.stream()
+                .filter(card -> deviceId.equalsIgnoreCase(card.getDeviceId()))
+                .map(GraphicsCard::getName)
+                .findFirst()
+                .orElse(device.vendor() + " PCI device " + deviceId);
+    Long vram = nvidia != null ? Long.valueOf(nvidia.memoryBytes()) : device.vramBytes().isPresent() ? device.vramBytes().getAsLong() : null;
+    return new Gpu(name, device.vendor(), vram);
   }
 }
