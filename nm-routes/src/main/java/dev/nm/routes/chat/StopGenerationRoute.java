@@ -19,8 +19,9 @@ import java.util.List;
 @NativeRoute(
     name = "stop_generation",
     description = "Stops the caller's generations: the one with request_id on this connection (one still queued starts"
-        + " stopped), else those of session_id, else all of them, on every connection of the caller. Each ends before its"
-        + " next token with finish_reason cancelled and the text so far.",
+        + " stopped), else those of session_id running now, else all of them running now, on every connection of the"
+        + " caller (a call still queued for a worker has not yet told its session: stop it by request_id). Each ends"
+        + " before its next token with finish_reason cancelled and the text so far.",
     tags = {"ai", "chat"},
     rateTier = RateTier.UNLIMITED)
 @ValidCase(name = "nothing running", request = "{}", expect = @Expect(path = "/stopped", equalTo = "[]"))
