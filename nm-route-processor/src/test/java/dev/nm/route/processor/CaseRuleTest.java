@@ -364,6 +364,27 @@ class CaseRuleTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /**
+   * The host reports a refusal of the request as a whole (its record's constructor throws, a class-level
+   * constraint fails) at field "payload", so an invalid case can expect it.
+   */
+  @Test
+  void fieldOfTheWholeRequestIsPayload() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Range", "range",
+            List.of(
+                "@ValidCase(name = \"ordered\", request = \"{\\\"from\\\": 1, \\\"to\\\": 2}\")",
+                "@InvalidCase(name = \"reversed\", request = \"{\\\"from\\\": 2, \\\"to\\\": 1}\", field = \"payload\")"),
+            "  public record Q(@NotNull Integer from, @NotNull Integer to) {",
+            "    public Q {",
+            "      if (from != null && to != null && from > to) throw new IllegalArgumentException(\"from must not exceed to\");",
+            "    }",
+            "  }");
+
+    assertThat(Fixtures.compile(source)).succeededWithoutWarnings();
+  }
+
   @Test
   void eventsExpectedFromARouteThatDoesNotStream() {
     JavaFileObject source =

@@ -30,11 +30,18 @@ import javax.lang.model.type.DeclaredType;
  * expect events; a valid case sends only properties the request record has; no case expects
  * {@code INTERNAL_ERROR}, the host's answer to a handler that failed, which any bug would satisfy; not every
  * invalid case is refused only for a property the request record lacks, which any record refuses. (An invalid case's field may
- * also name a property its own request adds, for the host reports an unknown property at its name.)
+ * also name a property its own request adds, for the host reports an unknown property at its name, or be
+ * {@code payload}, the name the host gives the request's root: a record constructor that throws, a class-level
+ * constraint.)
  */
 final class CaseRule implements RouteRule {
   private static final String VALIDATION_ERROR = "VALIDATION_ERROR";
   private static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+  /**
+   * The field the host reports a refusal of the whole request at (nm-host's {@code WirePath.ROOT}): a request
+   * record's constructor that throws, a class-level constraint, a payload that is no JSON object.
+   */
+  private static final String ROOT_FIELD = "payload";
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
   /** RFC 6901: empty, or '/'-prefixed segments in which '~' only starts the escapes ~0 and ~1. */
@@ -165,7 +172,7 @@ final class CaseRule implements RouteRule {
     if (invalid.field().isEmpty()) {
       return Optional.of(at(route, invalid.mirror(), "code", ErrorMessages.missingField(invalid.name())));
     }
-    if (record.isEmpty()) {
+    if (record.isEmpty() || invalid.field().equals(ROOT_FIELD)) {
       return Optional.empty();
     }
     List<String> wireNames = wireNames(record.get());

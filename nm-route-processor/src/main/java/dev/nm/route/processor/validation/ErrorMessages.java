@@ -84,7 +84,8 @@ public final class ErrorMessages {
 
   public static String unknownField(String caseName, String field, String requestType, String properties) {
     return "[NmRouteBadCase] Case '" + caseName + "': field \"" + field + "\" names no property of "
-        + requestType + ". Use a wire name (snake_case): one of " + properties + ".";
+        + requestType + ". Use a wire name (snake_case): one of " + properties + "; or \"payload\" where the host"
+        + " refuses the request as a whole (its record's constructor throws, a class-level constraint fails).";
   }
 
   public static String unknownRequestProperty(String caseName, String property, String requestType, String properties) {
