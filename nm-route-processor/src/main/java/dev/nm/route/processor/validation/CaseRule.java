@@ -14,6 +14,7 @@ import dev.nm.route.processor.model.WireNames;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -32,7 +33,8 @@ import javax.lang.model.type.DeclaredType;
  * invalid case is refused only for a property the request record lacks, which any record refuses. (An invalid case's field may
  * also name a property its own request adds, for the host reports an unknown property at its name, or be
  * {@code payload}, the name the host gives the request's root: a record constructor that throws, a class-level
- * constraint.)
+ * constraint.) An invalid case's request sends no misspelt wire name ({@code maxTokens} for {@code max_tokens}):
+ * the host refuses it as unknown before any rule of the route runs, so the case would pass without testing one.
  */
 final class CaseRule implements RouteRule {
   private static final String VALIDATION_ERROR = "VALIDATION_ERROR";
@@ -80,8 +82,11 @@ final class CaseRule implements RouteRule {
       findings.add(Finding.at(route.element(), ErrorMessages.onlyUnknownPropertyCases(route.name())));
     }
     for (InvalidCaseModel invalid : route.invalidCases()) {
-      requestProblem(invalid.request())
-          .ifPresent(problem -> findings.add(at(route, invalid.mirror(), "request", ErrorMessages.requestNotObject(invalid.name(), problem))));
+      Optional<String> problem = requestProblem(invalid.request());
+      problem.ifPresent(p -> findings.add(at(route, invalid.mirror(), "request", ErrorMessages.requestNotObject(invalid.name(), p))));
+      if (problem.isEmpty() && record.isPresent()) {
+        misspeltPropertyFinding(route, record.get(), invalid).ifPresent(findings::add);
+      }
       if (invalid.code().equals(VALIDATION_ERROR)) {
         fieldFinding(route, record, invalid).ifPresent(findings::add);
       } else if (invalid.code().equals(INTERNAL_ERROR)) {
@@ -183,6 +188,47 @@ final class CaseRule implements RouteRule {
             at(route, invalid.mirror(), "field",
                 ErrorMessages.unknownField(
                     invalid.name(), invalid.field(), record.get().getSimpleName().toString(), wireNames.toString())));
+  }
+
+  /**
+   * The first top-level property the invalid case's request sends that the record lacks, though it is one of
+   * the record's wire names spelt another way (compared ignoring case, '_' and '-'): {@code maxTokens},
+   * {@code MAX_TOKENS}, {@code max-tokens} for {@code max_tokens}. The host refuses it as an unknown property,
+   * before binding and validation, so the case passes whatever rule it meant to break. Judged only where the
+   * record and the component are bound plainly (no {@code @JsonAlias}, {@code @JsonIgnoreProperties}, ...).
+   */
+  private static Optional<Finding> misspeltPropertyFinding(RouteModel route, TypeElement record, InvalidCaseModel invalid) {
+    if (!CaseValues.plainlyBound(record)) {
+      return Optional.empty();
+    }
+    List<String> wireNames = wireNames(record);
+    Iterator<String> properties;
+    try {
+      properties = JSON.readTree(invalid.request()).fieldNames();
+    } catch (JsonProcessingException notJson) {
+      return Optional.empty();
+    }
+    while (properties.hasNext()) {
+      String property = properties.next();
+      if (wireNames.contains(property)) {
+        continue;
+      }
+      for (RecordComponentElement component : record.getRecordComponents()) {
+        String wireName = WireNames.property(component);
+        if (CaseValues.plainlyBound(component) && loosely(wireName).equals(loosely(property))) {
+          return Optional.of(
+              at(route, invalid.mirror(), "request",
+                  ErrorMessages.misspeltRequestProperty(
+                      invalid.name(), property, wireName, record.getSimpleName().toString())));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A property name without case, '_' or '-': the spelling a near miss shares with the wire name. */
+  private static String loosely(String name) {
+    return name.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
   }
 
   /** Whether the case is refused for a property the record lacks, as every record refuses one. */

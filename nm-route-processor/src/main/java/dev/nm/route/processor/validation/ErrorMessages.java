@@ -93,6 +93,17 @@ public final class ErrorMessages {
         + requestType + ", so the host would refuse it. Use wire names (snake_case): " + properties + ".";
   }
 
+  /**
+   * An invalid case's request sends {@code property}, which the request record lacks but which is its wire name
+   * {@code wireName} spelt another way: the host refuses it as unknown, and the case tests no rule of the route.
+   */
+  public static String misspeltRequestProperty(String caseName, String property, String wireName, String requestType) {
+    return "[NmRouteBadCase] Case '" + caseName + "': request property \"" + property + "\" is not a property of "
+        + requestType + "; did you mean '" + wireName + "'? The host refuses an unknown property before it binds or"
+        + " validates the request, so the case would pass without breaking any rule of " + requestType + "."
+        + " Send \"" + wireName + "\", the wire name (snake_case), and name it in field.";
+  }
+
   public static String missingRequiredProperties(String caseName, String requestType, String properties) {
     return "[NmRouteBadCase] Case '" + caseName + "': request leaves out " + properties + " (absent or null), which "
         + requestType + " requires (a primitive, or @NotNull, @NotBlank or @NotEmpty; or @JsonProperty(required = true),"
