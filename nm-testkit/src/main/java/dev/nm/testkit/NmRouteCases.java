@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import dev.nm.host.HostConfig;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.host.routes.BuiltinRouteTable;
+import dev.nm.route.RateTier;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
 import dev.nm.route.Services;
@@ -44,7 +45,9 @@ import org.junit.jupiter.api.DynamicTest;
  * <p>One server and one connection serve all the cases of a factory: started when the first case runs,
  * closed when JUnit closes the stream, or once the cases running then have finished (parallel execution; a case
  * that starts later gets a server of its own). By default the server lets any origin call any route with every scope
- * ({@link HostConfig#permissive()}) and has no services; give it the services your routes need.
+ * ({@link HostConfig#permissive()}), limits no tier's rate (the host's defaults, 60 HEAVY calls a minute, would
+ * refuse a route's 61st case with {@code RATE_LIMITED} before binding its request) and has no services; give it
+ * the services your routes need.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class NmRouteCases {
@@ -54,7 +57,10 @@ public final class NmRouteCases {
   private final List<RouteTable> tables;
   private final Set<String> selected = new LinkedHashSet<>();
   private Services services = Services.empty();
-  private HostConfig config = HostConfig.permissive();
+  /** The limit of every rate-limited tier of the default config: more calls than any suite of cases makes. */
+  private static final HostConfig.RateLimit UNTHROTTLED = new HostConfig.RateLimit(1_000_000, 1_000_000);
+
+  private HostConfig config = unthrottled(HostConfig.permissive());
   private String origin = DEFAULT_ORIGIN;
   private Duration timeout = NmClient.DEFAULT_TIMEOUT;
 
@@ -94,7 +100,11 @@ public final class NmRouteCases {
     return this;
   }
 
-  /** The server's configuration, to test routes under real origins, scopes and limits. */
+  /**
+   * The server's configuration, to test routes under real origins, scopes and limits. Its rate limits apply as
+   * given: every case of the factory is a call from {@link #origin}, so a route with more cases than its tier
+   * allows a minute needs a larger {@link HostConfig#withRateLimit} (the default config lifts them all).
+   */
   public NmRouteCases config(HostConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     return this;
@@ -139,6 +149,17 @@ public final class NmRouteCases {
         routeClass,
         route.cases().stream()
             .map(declared -> DynamicTest.dynamicTest(declared.name(), handle, () -> session.run(route.name(), declared))));
+  }
+
+  /** {@code config} with every rate-limited tier lifted to {@link #UNTHROTTLED}. */
+  private static HostConfig unthrottled(HostConfig config) {
+    HostConfig lifted = config;
+    for (RateTier tier : RateTier.values()) {
+      if (config.rateLimit(tier).isPresent()) {
+        lifted = lifted.withRateLimit(tier, UNTHROTTLED);
+      }
+    }
+    return lifted;
   }
 
   private Supplier<NativeMessagingServer> serverFactory() {

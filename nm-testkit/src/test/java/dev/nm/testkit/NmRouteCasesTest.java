@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nm.host.HostConfig;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.route.DeclaredCase;
+import dev.nm.route.RateTier;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteTable;
@@ -109,6 +112,31 @@ class NmRouteCasesTest {
         assertThrows(IllegalStateException.class, () -> NmRouteCases.fromClassPath(onlyNmHost).dynamicTests());
     assertTrue(e.getMessage().startsWith("no RouteTable is registered on the class path (nm-host's built-in routes aside)"),
         e.getMessage());
+  }
+
+  /**
+   * All the cases of a factory are calls from one origin to one server, and the host rate-limits before it binds:
+   * under its default limits (60 HEAVY calls a minute) the 61st HEAVY case would fail with RATE_LIMITED.
+   */
+  @Test
+  void moreCasesThanATiersDefaultRateLimitAllPass() {
+    RouteDescriptor.Builder<EchoRoute.Request, EchoRoute.Reply> heavy =
+        RouteDescriptor.builder("echo_heavy", EchoRoute.Request.class, EchoRoute.Reply.class, EchoRoute::new)
+            .description("Echo, as costly as inference.")
+            .rateTier(RateTier.HEAVY)
+            .handlerType(EchoRoute.class)
+            .requestSchema("{}")
+            .responseSchema("{}");
+    long cases = HostConfig.defaults().rateLimit(RateTier.HEAVY).orElseThrow().capacity() + 1;
+    assertEquals(61, cases);
+    for (int i = 1; i <= cases; i++) {
+      heavy.invalidCase("blank text " + i, "{\"text\": \" \"}", ErrorCode.VALIDATION_ERROR, "text");
+    }
+    RouteTable table = () -> List.of(heavy.build());
+
+    List<Throwable> failures = run(NmRouteCases.of(table).routes("echo_heavy"));
+
+    assertEquals(List.of(), failures.stream().map(Throwable::getMessage).toList());
   }
 
   @Test
