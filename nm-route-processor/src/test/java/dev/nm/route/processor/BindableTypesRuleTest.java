@@ -26,6 +26,29 @@ class BindableTypesRuleTest {
         "  public record Q(@NotNull Integer n, Integer maxTokens, Integer max_tokens) {}");
   }
 
+  /**
+   * The host's mapper would follow @JsonNaming, while the schema, the case checks and the host's validation
+   * fields keep to snake_case: refused, on the request and on any record it reaches.
+   */
+  @Test
+  void recordWithANamingStrategy() {
+    String fix = ": it is annotated @JsonNaming, which the host's mapper follows but its published schema, the checks of"
+        + " its declared cases and the fields its validation errors name do not: they take each component's snake_case"
+        + " name or its @JsonProperty. Remove @JsonNaming, and give a component another name with"
+        + " @JsonProperty(\"...\")";
+    assertUnbindable(
+        "Q" + fix,
+        "  @com.fasterxml.jackson.databind.annotation.JsonNaming(",
+        "      com.fasterxml.jackson.databind.PropertyNamingStrategies.LowerCamelCaseStrategy.class)",
+        "  public record Q(@NotNull Integer n) {}");
+    assertUnbindable(
+        "Item" + fix,
+        "  public record Q(@NotNull Integer n, List<Item> items) {}",
+        "  @com.fasterxml.jackson.databind.annotation.JsonNaming(",
+        "      com.fasterxml.jackson.databind.PropertyNamingStrategies.KebabCaseStrategy.class)",
+        "  public record Item(String itemName) {}");
+  }
+
   @Test
   void interfaceComponent() {
     assertUnbindable(

@@ -14,6 +14,8 @@ public final class AnnotationNames {
   public static final String REQUEST_VALIDATOR = "dev.nm.route.RequestValidator";
   public static final String JSON_PROPERTY = "com.fasterxml.jackson.annotation.JsonProperty";
   public static final String JSON_CREATOR = "com.fasterxml.jackson.annotation.JsonCreator";
+  public static final String JSON_VALUE = "com.fasterxml.jackson.annotation.JsonValue";
+  public static final String JSON_NAMING = "com.fasterxml.jackson.databind.annotation.JsonNaming";
   public static final String JSON_INCLUDE = "com.fasterxml.jackson.annotation.JsonInclude";
   public static final String JSON_NODE = "com.fasterxml.jackson.databind.JsonNode";
   /** The package of Jakarta Bean Validation's built-in constraints. */

@@ -33,7 +33,8 @@ import javax.lang.model.util.Types;
  * [NmRouteUnbindable]: the host's mapper can read a route's request and write its response. Both are
  * concrete, non-generic, public types; everything they contain is a scalar, an enum, a {@code JsonNode}, a
  * collection or map of bindable values, a record of bindable components, or a public static class Jackson
- * can construct.
+ * can construct. No record is {@code @JsonNaming}: everything else derived from it (schema, case checks, the
+ * host's error fields) names its properties in snake_case or by {@code @JsonProperty}.
  */
 final class BindableTypesRule implements RouteRule {
   private static final Set<String> SCALARS =
@@ -182,6 +183,12 @@ final class BindableTypesRule implements RouteRule {
       return Optional.empty();
     }
     if (element.getKind() == ElementKind.RECORD) {
+      if (AnnotationValues.find(element, AnnotationNames.JSON_NAMING).isPresent()) {
+        return reason(simpleName, "it is annotated @JsonNaming, which the host's mapper follows but its published"
+            + " schema, the checks of its declared cases and the fields its validation errors name do not: they"
+            + " take each component's snake_case name or its @JsonProperty. Remove @JsonNaming, and give a component"
+            + " another name with @JsonProperty(\"...\")");
+      }
       Map<String, String> componentByWireName = new HashMap<>();
       for (RecordComponentElement component : element.getRecordComponents()) {
         String wireName = WireNames.property(component);
