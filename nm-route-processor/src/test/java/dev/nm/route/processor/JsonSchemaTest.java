@@ -254,6 +254,42 @@ class JsonSchemaTest {
     assertThat(request.at("/properties/word").has("pattern")).isFalse();
   }
 
+  /**
+   * Jackson reads and writes an enum with a @JsonValue as that value, never by the constants' names, and one
+   * with a @JsonCreator as its creator decides: neither gets an "enum" list of names the host would refuse.
+   */
+  @Test
+  void enumsWithTheirOwnJsonFormHaveNoListOfNames() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route("Pick", "pick", List.of(
+                    "@ValidCase(name = \"ok\", request = \"{\\\"n\\\": 1, \\\"level\\\": \\\"low\\\", \\\"rank\\\": 2}\")",
+                    "@InvalidCase(name = \"none\", request = \"{}\", field = \"n\")"),
+                "  public record Q(@NotNull Integer n, Level level, @NotNull Rank rank, Mode mode, List<Level> levels,",
+                "      Color color) {}",
+                "  public enum Level {",
+                "    LOW(\"low\"), HIGH(\"high\");",
+                "    private final String wire;",
+                "    Level(String wire) { this.wire = wire; }",
+                "    @com.fasterxml.jackson.annotation.JsonValue public String wire() { return wire; }",
+                "  }",
+                "  public enum Rank {",
+                "    FIRST, SECOND;",
+                "    @com.fasterxml.jackson.annotation.JsonValue public int number() { return ordinal() + 1; }",
+                "  }",
+                "  public enum Mode {",
+                "    FAST, SLOW;",
+                "    @JsonCreator public static Mode of(String text) { return valueOf(text.toUpperCase(Locale.ROOT)); }",
+                "  }",
+                "  public enum Color { RED, @JsonProperty(\"verdant\") GREEN }"));
+    JsonNode request = requestSchema(compilation);
+    assertThat(request.at("/properties/level").toString()).isEqualTo("{\"type\":[\"string\",\"null\"]}");
+    assertThat(request.at("/properties/rank").toString()).isEqualTo("{\"type\":\"integer\"}");
+    assertThat(request.at("/properties/mode").toString()).isEqualTo("{}");
+    assertThat(request.at("/properties/levels/items").toString()).isEqualTo("{\"type\":\"string\"}");
+    assertThat(request.at("/properties/color/enum").toString()).isEqualTo("[\"RED\",\"verdant\",null]");
+  }
+
   /** {@code @JsonProperty(required = true)}: the mapper refuses the property's absence, not its null. */
   @Test
   void aPropertyJacksonRequiresIsRequiredAndMayBeNull() throws Exception {

@@ -14,10 +14,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
@@ -134,6 +136,14 @@ public final class JsonSchemaGenerator {
           break;
       }
       if (element.getKind() == ElementKind.ENUM) {
+        Optional<TypeMirror> valueType = jsonValueType(element);
+        if (valueType.isPresent()) {
+          // Jackson reads and writes the constant as its @JsonValue, never by its name.
+          return typeSchema(valueType.get(), List.of());
+        }
+        if (hasJsonCreator(element)) {
+          return NODES.objectNode(); // its creator decides what it reads
+        }
         ArrayNode constants = NODES.arrayNode();
         ElementFilter.fieldsIn(element.getEnclosedElements()).stream()
             .filter(field -> field.getKind() == ElementKind.ENUM_CONSTANT)
@@ -164,6 +174,32 @@ public final class JsonSchemaGenerator {
         return record(type);
       }
       return typed("object");
+    }
+
+    /**
+     * The type of an enum's {@code @JsonValue} method or field (unless {@code @JsonValue(false)}): what Jackson
+     * writes, and reads back, in place of the constants' names.
+     */
+    private Optional<TypeMirror> jsonValueType(TypeElement enumType) {
+      for (Element member : enumType.getEnclosedElements()) {
+        Optional<AnnotationMirror> jsonValue = AnnotationValues.find(member, AnnotationNames.JSON_VALUE);
+        if (jsonValue.isEmpty() || !values.bool(jsonValue.get(), "value")) {
+          continue;
+        }
+        if (member instanceof ExecutableElement method && member.getKind() == ElementKind.METHOD) {
+          return Optional.of(method.getReturnType());
+        }
+        if (member.getKind() == ElementKind.FIELD) {
+          return Optional.of(member.asType());
+        }
+      }
+      return Optional.empty();
+    }
+
+    private boolean hasJsonCreator(TypeElement type) {
+      return type.getEnclosedElements().stream()
+          .filter(member -> member.getKind() == ElementKind.CONSTRUCTOR || member.getKind() == ElementKind.METHOD)
+          .anyMatch(member -> AnnotationValues.find(member, AnnotationNames.JSON_CREATOR).isPresent());
     }
 
     private ObjectNode record(DeclaredType type) {
