@@ -290,6 +290,51 @@ class JsonSchemaTest {
     assertThat(request.at("/properties/color/enum").toString()).isEqualTo("[\"RED\",\"verdant\",null]");
   }
 
+  /**
+   * JSON Schema patterns are ECMA-262 regular expressions, and a client that cannot compile one fails on the whole
+   * schema: Java-only syntax is left out (the host still enforces it), syntax both read alike is kept.
+   */
+  @Test
+  void patternsOnlyJavaCanReadAreLeftOut() throws Exception {
+    List<String> javaOnly =
+        List.of("(?i)[a-z]+", "(?i:abc)", "[a-z]+\\\\z", "[a-z]+\\\\Z", "\\\\A[a-z]+", "a*+", "a++b", "a?+", "a{2}+",
+            "\\\\p{Alpha}+", "[a-z&&[^aeiou]]", "(?>ab)", "\\\\Qa.b\\\\E", "a]b", "[\\\\w-z]", "\\\\h", "\\\\#");
+    List<String> portable =
+        List.of("[a-z]+", "\\\\d{3}-\\\\d{4}", "[\\\\w.-]+@[\\\\w-]+\\\\.[a-z]{2,}", "(?<y>\\\\d{4})-\\\\k<y>",
+            "(?=x)x(?!y)", "[\\\\-a]", "\\\\x41\\\\u0042", "\\\\.\\\\/");
+    List<String> components = new ArrayList<>();
+    for (int i = 0; i < javaOnly.size(); i++) {
+      components.add("@Pattern(regexp = \"" + javaOnly.get(i) + "\") String j" + i);
+    }
+    for (int i = 0; i < portable.size(); i++) {
+      components.add("@Pattern(regexp = \"" + portable.get(i) + "\") String p" + i);
+    }
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route("Match", "match", List.of(
+                    "@ValidCase(name = \"ok\", request = \"{\\\"n\\\": 1}\")",
+                    "@InvalidCase(name = \"none\", request = \"{}\", field = \"n\")"),
+                "  public record Q(@NotNull Integer n, " + String.join(", ", components) + ") {}"));
+    JsonNode request = requestSchema(compilation);
+    List<String> leftOut = new ArrayList<>();
+    for (int i = 0; i < javaOnly.size(); i++) {
+      if (request.at("/properties/j" + i).has("pattern")) {
+        leftOut.add("kept " + request.at("/properties/j" + i + "/pattern").asText());
+      }
+    }
+    assertThat(leftOut).isEmpty();
+    List<String> kept = new ArrayList<>();
+    request.at("/properties").forEach(property -> {
+      if (property.has("pattern")) {
+        kept.add(property.get("pattern").asText());
+      }
+    });
+    assertThat(kept)
+        .containsExactly("^(?:[a-z]+)$", "^(?:\\d{3}-\\d{4})$", "^(?:[\\w.-]+@[\\w-]+\\.[a-z]{2,})$",
+            "^(?:(?<y>\\d{4})-\\k<y>)$", "^(?:(?=x)x(?!y))$", "^(?:[\\-a])$", "^(?:\\x41\\u0042)$", "^(?:\\.\\/)$")
+        .inOrder();
+  }
+
   /** {@code @JsonProperty(required = true)}: the mapper refuses the property's absence, not its null. */
   @Test
   void aPropertyJacksonRequiresIsRequiredAndMayBeNull() throws Exception {

@@ -40,10 +40,13 @@ final class ConstraintKeywords {
         case "Negative" -> schema.put("exclusiveMaximum", 0);
         case "NegativeOrZero" -> schema.put("maximum", 0);
         // Jakarta matches the whole value; a JSON Schema pattern matches anywhere unless anchored. Flags
-        // (CASE_INSENSITIVE...) have no form in JSON Schema's regular expressions: the schema then leaves it out.
+        // (CASE_INSENSITIVE...) have no form in JSON Schema's regular expressions, nor has Java-only syntax
+        // ((?i), \z, possessive quantifiers, \p{Alpha}...), which fails a client's whole schema: the schema then
+        // leaves the pattern out, and the host still enforces it.
         case "Pattern" -> {
-          if (values.strings(mirror, "flags").isEmpty()) {
-            schema.put("pattern", "^(?:" + values.string(mirror, "regexp") + ")$");
+          String regexp = values.string(mirror, "regexp");
+          if (values.strings(mirror, "flags").isEmpty() && EcmaPatterns.portable(regexp)) {
+            schema.put("pattern", "^(?:" + regexp + ")$");
           }
         }
         case "Email" -> schema.put("format", "email");
