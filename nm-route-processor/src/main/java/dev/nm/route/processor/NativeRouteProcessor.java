@@ -7,6 +7,7 @@ import dev.nm.route.processor.generation.JsonSchemaGenerator;
 import dev.nm.route.processor.generation.RouteTableWriter;
 import dev.nm.route.processor.generation.ServicesFile;
 import dev.nm.route.processor.model.AnnotationNames;
+import dev.nm.route.processor.model.AnnotationValues;
 import dev.nm.route.processor.model.RouteModel;
 import dev.nm.route.processor.model.RouteModelReader;
 import dev.nm.route.processor.validation.DuplicateNameRule;
@@ -21,11 +22,13 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -51,7 +54,9 @@ import javax.tools.StandardLocation;
  *   <li>Check each model with the route rules, then all routes together for duplicate names, and print
  *       every finding at the element (and annotation member) it concerns.
  *   <li>Once no route is deferred, write the route table for the clean routes, in that same round, never
- *       in the final one. Routes that only appear in a later round are reported.
+ *       in the final one, and beside it the list of its route classes. Routes that only appear in a later
+ *       round are reported, and so are routes the table's earlier list names that still exist and carry
+ *       {@code @NativeRoute} but are not compiled now (a partial, incremental compilation).
  *   <li>In the final round, register the table in {@code META-INF/services/dev.nm.route.RouteTable},
  *       keeping any provider already listed there.
  * </ol>
@@ -75,6 +80,8 @@ public final class NativeRouteProcessor extends AbstractProcessor {
 
   static final String DEFAULT_TABLE_SIMPLE_NAME = "NmRouteTable";
   private static final String GENERATED = "javax.annotation.processing.Generated";
+  /** The resource beside a table ({@code NmRouteTable.routes}) naming its route classes, one a line. */
+  static final String ROUTE_LISTING_SUFFIX = ".routes";
 
   private final Set<String> deferred = new LinkedHashSet<>();
   private final List<RouteModel> routes = new ArrayList<>();
@@ -161,6 +168,63 @@ public final class NativeRouteProcessor extends AbstractProcessor {
     JavaFile table = writer.write(tableName.get(), cleanRoutes);
     table.writeTo(processingEnv.getFiler());
     writtenTable = tableName;
+    writeRouteListing(tableName.get());
+  }
+
+  /**
+   * Records the route classes of {@code table} next to it, and reports routes an earlier build put in it that
+   * this compilation leaves out. A compilation of some sources only, with the earlier classes on the class path
+   * (plain javac, an IDE's incremental build), sees only the routes it compiles, and the table it writes would
+   * silently drop the others. Those are not merged in: read from class files they have no Javadoc, the
+   * description and schema texts of many routes; the build is to compile them all together instead.
+   */
+  private void writeRouteListing(ClassName table) throws IOException {
+    String resource = table.simpleName() + ROUTE_LISTING_SUFFIX;
+    Set<String> compiled = new TreeSet<>();
+    routes.forEach(route -> compiled.add(route.element().getQualifiedName().toString()));
+    List<String> leftOut = new ArrayList<>();
+    for (String listed : readRouteListing(table.packageName(), resource)) {
+      if (!compiled.contains(listed) && stillARoute(listed)) {
+        leftOut.add(listed);
+      }
+    }
+    if (!leftOut.isEmpty()) {
+      error(ErrorMessages.routesLeftOut(table.reflectionName(), leftOut.toString()), null);
+    }
+    // Routes left out stay listed, so that every partial build says so until a full one writes the table.
+    Set<String> listing = new TreeSet<>(compiled);
+    listing.addAll(leftOut);
+    Element[] origins = routes.stream().map(RouteModel::element).toArray(Element[]::new);
+    FileObject file =
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, table.packageName(), resource, origins);
+    try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+      for (String name : listing) {
+        writer.write(name + "\n");
+      }
+    }
+  }
+
+  /**
+   * The route classes an earlier build listed for the table: from the class output, or else from the class path,
+   * where the earlier build's output is when a build tool compiles to another directory, and where another
+   * source set's table of the same name is.
+   */
+  private List<String> readRouteListing(String pkg, String resource) {
+    for (StandardLocation location : List.of(StandardLocation.CLASS_OUTPUT, StandardLocation.CLASS_PATH)) {
+      try {
+        String text = processingEnv.getFiler().getResource(location, pkg, resource).getCharContent(true).toString();
+        return Arrays.stream(text.split("\n")).map(String::trim).filter(line -> !line.isEmpty()).toList();
+      } catch (IOException | IllegalArgumentException notThere) {
+        // no listing in this location
+      }
+    }
+    return List.of();
+  }
+
+  /** Whether {@code name} is a class that exists (from source or a class file) and still carries {@code @NativeRoute}. */
+  private boolean stillARoute(String name) {
+    TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+    return type != null && AnnotationValues.find(type, AnnotationNames.NATIVE_ROUTE).isPresent();
   }
 
   private Optional<ClassName> tableName() {

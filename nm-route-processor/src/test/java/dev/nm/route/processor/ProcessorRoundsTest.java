@@ -5,9 +5,13 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import dev.nm.route.processor.validation.ErrorMessages;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +21,9 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessorRoundsTest {
   private static final String GENERATED_REQUEST =
@@ -115,6 +121,61 @@ class ProcessorRoundsTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("test.NmRouteTable").contentsAsUtf8String().contains("\"late\"");
+  }
+
+  /**
+   * An incremental compilation (plain javac or an IDE recompiling one route, the earlier classes on the class
+   * path) sees only the routes it compiles: the table it writes would silently drop the others, so it is an error
+   * naming them. Compiling them all together again is clean.
+   */
+  @Test
+  void recompilingSomeRoutesOfATableIsReported(@TempDir Path earlierBuild) throws IOException {
+    JavaFileObject alpha = Fixtures.echoRoute("a", "AlphaRoute", "alpha");
+    JavaFileObject beta = Fixtures.echoRoute("a", "BetaRoute", "beta");
+    Compilation full = Fixtures.compile(alpha, beta);
+    assertThat(full).succeededWithoutWarnings();
+    assertThat(full)
+        .generatedFile(StandardLocation.CLASS_OUTPUT, "a", "NmRouteTable.routes")
+        .contentsAsUtf8String()
+        .isEqualTo("a.AlphaRoute\na.BetaRoute\n");
+    writeClassOutput(full, earlierBuild);
+
+    Compilation partial = onClassPath(earlierBuild).compile(alpha);
+
+    assertThat(partial).hadErrorContaining(ErrorMessages.routesLeftOut("a.NmRouteTable", "[a.BetaRoute]"));
+    assertThat(partial).hadErrorCount(1);
+
+    Compilation again = onClassPath(earlierBuild).compile(alpha, beta);
+
+    assertThat(again).succeededWithoutWarnings();
+    assertThat(again).generatedSourceFile("a.NmRouteTable").contentsAsUtf8String().contains("\"beta\"");
+  }
+
+  /** Javac with the processor and {@code dir} before this test's class path (path lint off: the running JVM's class path may name entries that do not exist). */
+  private static Compiler onClassPath(Path dir) {
+    List<File> classPath = new ArrayList<>(List.of(dir.toFile()));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      classPath.add(new File(entry));
+    }
+    return Compiler.javac()
+        .withProcessors(new NativeRouteProcessor())
+        .withOptions("-Werror", "-Xlint:all,-processing,-path")
+        .withClasspath(classPath);
+  }
+
+  /** Writes what {@code compilation} put in its class output under {@code dir}, as a build's output directory. */
+  private static void writeClassOutput(Compilation compilation, Path dir) throws IOException {
+    String prefix = "/" + StandardLocation.CLASS_OUTPUT.getName() + "/";
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      String path = file.toUri().getPath();
+      if (path.startsWith(prefix)) {
+        Path target = dir.resolve(path.substring(prefix.length()));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = file.openInputStream()) {
+          Files.write(target, in.readAllBytes());
+        }
+      }
+    }
   }
 
   private static Compiler javac(SourceWriter... writers) {

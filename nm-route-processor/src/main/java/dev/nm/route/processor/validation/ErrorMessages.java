@@ -216,6 +216,18 @@ public final class ErrorMessages {
         + " so it cannot be served. Declare @NativeRoute classes in hand-written sources.";
   }
 
+  /**
+   * A compilation writes {@code table} without routes an earlier build put in it, whose classes still exist and
+   * carry {@code @NativeRoute}: it compiles only some of the module's sources.
+   */
+  public static String routesLeftOut(String table, String routeClasses) {
+    return "[NmRoutePartialBuild] Route table " + table + " also served " + routeClasses + ", which this compilation"
+        + " does not compile: their classes come from an earlier build, and the table written now would leave"
+        + " them out. Compile every @NativeRoute class of the module together: rebuild it in full (mvn clean"
+        + " compile, or Rebuild in the IDE). If you deleted such a class, delete its stale class file too; if"
+        + " another source set or module writes a table of this name, give one -Anm.routeTable.";
+  }
+
   public static String badTableName(String option, String value) {
     return "[NmRouteBadOption] -A" + option + "=" + value + " is not a qualified Java class name."
         + " Pass a name such as com.example.MyRouteTable.";
