@@ -51,7 +51,7 @@ final class NmHostExtension implements ParameterResolver {
         NativeMessagingServer.builder()
             .routesFromClassPath(Thread.currentThread().getContextClassLoader())
             .services(services)
-            .config(HostConfig.permissive())
+            .config(NmRouteCases.unthrottled(HostConfig.permissive()))
             .build());
   }
 

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives each test method that declares an {@link NmClient} parameter a client on a fresh connection to an
  * in-memory host: a {@link dev.nm.host.NativeMessagingServer} serving every route table on the class path,
- * under {@link dev.nm.host.HostConfig#permissive()}.
+ * under {@link dev.nm.host.HostConfig#permissive()} with no tier's rate limited (a test class's calls would
+ * otherwise meet the host's defaults, 60 HEAVY calls a minute).
  *
  * <pre>{@code
  * @NmHostTest(services = MyServices.class)

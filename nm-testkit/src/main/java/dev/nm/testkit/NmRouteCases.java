@@ -152,7 +152,7 @@ public final class NmRouteCases {
   }
 
   /** {@code config} with every rate-limited tier lifted to {@link #UNTHROTTLED}. */
-  private static HostConfig unthrottled(HostConfig config) {
+  static HostConfig unthrottled(HostConfig config) {
     HostConfig lifted = config;
     for (RateTier tier : RateTier.values()) {
       if (config.rateLimit(tier).isPresent()) {
