@@ -355,14 +355,7 @@ class ConnectionTest {
   @Test
   void awaitIdleReturnsOnceNoConnectionHasBeenOpenForTheTimeout() throws Exception {
     restart(HostConfig.permissive().withIdleTimeoutSeconds(1));
-    Thread waiter = new Thread(() -> {
-      try {
-        server.awaitIdle();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    waiter.start();
+    Thread waiter = awaitIdleInBackground();
     client.ok("1", "hello", "{}");
     assertTrue(waiter.isAlive(), "a connection is open");
     client.close();
@@ -376,6 +369,15 @@ class ConnectionTest {
   void aShorterIdleTimeoutAppliesToTheWaitInProgress() throws Exception {
     restart(HostConfig.permissive().withIdleTimeoutSeconds(3600));
     client.close();
+    Thread waiter = awaitIdleInBackground();
+    Thread.sleep(200);
+    assertTrue(waiter.isAlive(), "idle for an hour first");
+    server.updateConfig(server.config().withIdleTimeoutSeconds(1));
+    waiter.join(10_000);
+    assertFalse(waiter.isAlive(), "still waiting out the hour");
+  }
+
+  private Thread awaitIdleInBackground() {
     Thread waiter = new Thread(() -> {
       try {
         server.awaitIdle();
@@ -384,11 +386,7 @@ class ConnectionTest {
       }
     });
     waiter.start();
-    Thread.sleep(200);
-    assertTrue(waiter.isAlive(), "idle for an hour first");
-    server.updateConfig(server.config().withIdleTimeoutSeconds(1));
-    waiter.join(10_000);
-    assertFalse(waiter.isAlive(), "still waiting out the hour");
+    return waiter;
   }
 
   @Test

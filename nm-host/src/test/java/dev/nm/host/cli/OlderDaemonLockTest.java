@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.host.HostPaths;
 import java.io.BufferedReader;
-import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,16 +38,21 @@ class OlderDaemonLockTest {
     }
   }
 
+  /** A process that locks the whole lock file and writes its pid, as {@link #main} does, until its stdin has a line. */
+  private Process startHolder(Path lockFile, Path pidFile) throws IOException {
+    return new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
+            lockFile.toString(), pidFile.toString()))
+        .redirectError(home.resolve("holder-" + System.nanoTime() + ".stderr").toFile())
+        .start();
+  }
+
   @Test
   void theHolderOfAnEarlierVersionIsFoundByItsPidFile() throws Exception {
     HostPaths paths = new HostPaths(home, home.resolve("models"));
     DaemonLock.createRunDirectory(paths.runDir());
-    Process older = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
-            paths.daemonLock().toString(), paths.daemonPidFile().toString()))
-        .redirectError(home.resolve("older.stderr").toFile())
-        .start();
+    Process older = startHolder(paths.daemonLock(), paths.daemonPidFile());
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(older.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("locked", out.readLine());
@@ -70,12 +75,7 @@ class OlderDaemonLockTest {
   void aLockHeldForAMomentIsWaitedFor() throws Exception {
     HostPaths paths = new HostPaths(home, home.resolve("models"));
     DaemonLock.createRunDirectory(paths.runDir());
-    Process holder = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
-            paths.daemonLock().toString(), home.resolve("other.pid").toString()))
-        .redirectError(new File(home.toFile(), "holder.stderr"))
-        .start();
+    Process holder = startHolder(paths.daemonLock(), home.resolve("other.pid"));
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("locked", out.readLine());
@@ -109,12 +109,7 @@ class OlderDaemonLockTest {
     Files.setLastModifiedTime(paths.daemonPidFile(),
         java.nio.file.attribute.FileTime.fromMillis(ProcessHandle.current().info().startInstant().orElseThrow()
             .toEpochMilli() - 60_000));
-    Process holder = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), OlderDaemonLockTest.class.getName(),
-            paths.daemonLock().toString(), home.resolve("other.pid").toString()))
-        .redirectError(new File(home.toFile(), "holder.stderr"))
-        .start();
+    Process holder = startHolder(paths.daemonLock(), home.resolve("other.pid"));
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("locked", out.readLine());
