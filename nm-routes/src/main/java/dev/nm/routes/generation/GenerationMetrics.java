@@ -4,35 +4,49 @@ import dev.nm.routes.backend.GenerationResult;
 import dev.nm.routes.backend.GenerationTimings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import org.HdrHistogram.DoubleHistogram;
 
 /**
  * Per-model measurements of every finished generation that produced a token, since the host started: prompt and
- * completion tokens, time to first token, prompt (prefill) and decode rates. Each distribution is an
- * HdrHistogram with two significant digits: its memory does not grow with the number of generations, and its
- * mean and percentiles are accurate to 1%. Thread-safe.
+ * completion tokens, time to first token, prompt (prefill) and decode rates. Kept per calling origin, as route
+ * counts are ({@link dev.nm.host.RouteStats}): how much an extension generates, and from what prompts, is its own
+ * business. Each distribution is an HdrHistogram with two significant digits: its memory does not grow with the
+ * number of generations, and its mean and percentiles are accurate to 1%. Thread-safe.
  */
 public final class GenerationMetrics {
   private static final int SIGNIFICANT_DIGITS = 2;
   private static final double NANOS_PER_SECOND = 1e9;
   private static final double NANOS_PER_MILLI = 1e6;
 
-  private final ConcurrentMap<String, ModelMetrics> models = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Key, ModelMetrics> models = new ConcurrentHashMap<>();
 
-  /** Records one finished generation of {@code model}; a generation that produced no token is not counted. */
-  public void record(String model, GenerationResult result) {
+  /**
+   * Records one finished generation of {@code model} for the caller {@code origin}; a generation that produced no
+   * token is not counted.
+   */
+  public void record(String origin, String model, GenerationResult result) {
     if (result.completionTokens() > 0) {
-      models.computeIfAbsent(model, id -> new ModelMetrics()).record(result);
+      models.computeIfAbsent(new Key(origin, model), key -> new ModelMetrics()).record(result);
     }
   }
 
-  /** The measurements of every model that has generated, sorted by model id. */
-  public List<ModelSnapshot> snapshot() {
-    return new TreeMap<>(models).entrySet().stream().map(e -> e.getValue().snapshot(e.getKey())).toList();
+  /** The measurements of the generations of the origins {@code origins} accepts, by model, sorted by model id. */
+  public List<ModelSnapshot> snapshot(Predicate<String> origins) {
+    Map<String, ModelMetrics> merged = new TreeMap<>();
+    models.forEach((key, metrics) -> {
+      if (origins.test(key.origin())) {
+        metrics.addTo(merged.computeIfAbsent(key.model(), model -> new ModelMetrics()));
+      }
+    });
+    return merged.entrySet().stream().map(e -> e.getValue().snapshot(e.getKey())).toList();
   }
+
+  private record Key(String origin, String model) {}
 
   /**
    * One model's measurements.
@@ -83,6 +97,16 @@ public final class GenerationMetrics {
       timeToFirstTokenMillis.recordValue(timings.timeToFirstToken().toNanos() / NANOS_PER_MILLI);
       recordRate(promptTokensPerSecond, result.promptTokens(), timings.prefill());
       recordRate(decodeTokensPerSecond, result.completionTokens() - 1, timings.decode());
+    }
+
+    /** Adds these measurements to {@code sum}, a metrics no other thread sees yet. */
+    synchronized void addTo(ModelMetrics sum) {
+      sum.generations += generations;
+      sum.promptTokens += promptTokens;
+      sum.completionTokens += completionTokens;
+      sum.timeToFirstTokenMillis.add(timeToFirstTokenMillis);
+      sum.promptTokensPerSecond.add(promptTokensPerSecond);
+      sum.decodeTokensPerSecond.add(decodeTokensPerSecond);
     }
 
     synchronized ModelSnapshot snapshot(String model) {

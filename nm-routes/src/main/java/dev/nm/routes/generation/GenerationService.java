@@ -93,7 +93,7 @@ public final class GenerationService {
                   cancelled,
                   engine -> request.prompt().generate(engine, sampling(request, context), counting, cancelled))
               .orElseGet(() -> stoppedWhileTheModelLoaded(started));
-      metrics.record(model, result);
+      metrics.record(context.origin(), model, result);
       return new Completion(model, result);
     } catch (ModelNotFoundException e) {
       throw new RouteException(ErrorCode.NOT_FOUND, e.getMessage()).withDetail("model", e.id());

@@ -18,13 +18,15 @@ import java.util.Map;
  * Per-route call counts, errors by code and latency percentiles since the host started, of the caller's own calls
  * (every origin's with {@code all_origins} and the scope {@value #ALL_ORIGINS_SCOPE}: which routes an extension
  * calls, and how often, is its own business); and, when the host serves models ({@link GenerationMetrics} is a
- * service), per-model token counts, time to first token and prompt and decode rates.
+ * service), per-model token counts, time to first token and prompt and decode rates of the same origins'
+ * generations.
  */
 @NativeRoute(
     name = "stats",
     description = "Per-route call counts, errors by code and latency percentiles (ms) since the host started, of the"
         + " caller's calls (every origin's with all_origins and the scope stats.all), optionally for one route;"
-        + " per-model generations, tokens, time to first token (ms), prompt and decode tokens/s.",
+        + " per-model generations, tokens, time to first token (ms), prompt and decode tokens/s of the same callers'"
+        + " generations.",
     tags = {"system"},
     optionScopes = StatsRoute.ALL_ORIGINS_SCOPE,
     rateTier = RateTier.LIGHT)
@@ -102,7 +104,9 @@ public final class StatsRoute implements RouteHandler<StatsRoute.Request, StatsR
     }
     List<Model> models =
         context.findService(GenerationMetrics.class)
-            .map(metrics -> metrics.snapshot().stream().map(StatsRoute::model).toList())
+            .map(metrics -> metrics.snapshot(allOrigins ? origin -> true : context.origin()::equals).stream()
+                .map(StatsRoute::model)
+                .toList())
             .orElse(List.of());
     return new Reply(
         stats.since().toString(),

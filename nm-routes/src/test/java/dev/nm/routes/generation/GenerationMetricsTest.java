@@ -17,6 +17,7 @@ class GenerationMetricsTest {
   /** HdrHistogram with two significant digits: every statistic within 1%. */
   private static final double ONE_PERCENT = 0.01;
 
+  private static final String ORIGIN = "chrome-extension://metrics-test/";
   private final GenerationMetrics metrics = new GenerationMetrics();
 
   private static GenerationResult result(int promptTokens, int completionTokens, long queuedMs, long prefillMs, long decodeMs) {
@@ -37,11 +38,11 @@ class GenerationMetricsTest {
 
   @Test
   void summarisesEachModelsGenerations() {
-    metrics.record("small", result(100, 11, 10, 50, 100)); // 2,000 prompt tok/s, 100 decode tok/s, TTFT 60 ms
-    metrics.record("small", result(300, 21, 0, 100, 400)); // 3,000 prompt tok/s, 50 decode tok/s, TTFT 100 ms
-    metrics.record("large", result(10, 2, 0, 20, 10)); // 500 prompt tok/s, 100 decode tok/s, TTFT 20 ms
+    metrics.record(ORIGIN, "small", result(100, 11, 10, 50, 100)); // 2,000 prompt tok/s, 100 decode tok/s, TTFT 60 ms
+    metrics.record(ORIGIN, "small", result(300, 21, 0, 100, 400)); // 3,000 prompt tok/s, 50 decode tok/s, TTFT 100 ms
+    metrics.record(ORIGIN, "large", result(10, 2, 0, 20, 10)); // 500 prompt tok/s, 100 decode tok/s, TTFT 20 ms
 
-    List<ModelSnapshot> snapshot = metrics.snapshot();
+    List<ModelSnapshot> snapshot = metrics.snapshot(origin -> true);
     assertEquals(List.of("large", "small"), snapshot.stream().map(ModelSnapshot::model).toList());
     ModelSnapshot small = snapshot.get(1);
     assertEquals(2, small.generations());
@@ -56,14 +57,14 @@ class GenerationMetricsTest {
   @Test
   void aGenerationWithoutTokensIsNotCounted() {
     GenerationTimings queuedOnly = new GenerationTimings(Duration.ofMillis(5), Duration.ZERO, Duration.ZERO);
-    metrics.record("small", new GenerationResult("", FinishReason.CANCELLED, 40, 0, queuedOnly));
-    assertEquals(List.of(), metrics.snapshot());
+    metrics.record(ORIGIN, "small", new GenerationResult("", FinishReason.CANCELLED, 40, 0, queuedOnly));
+    assertEquals(List.of(), metrics.snapshot(origin -> true));
   }
 
   @Test
   void aSingleTokenHasATimeToFirstTokenButNoDecodeRate() {
-    metrics.record("small", result(8, 1, 0, 40, 0));
-    ModelSnapshot small = metrics.snapshot().get(0);
+    metrics.record(ORIGIN, "small", result(8, 1, 0, 40, 0));
+    ModelSnapshot small = metrics.snapshot(origin -> true).get(0);
     assertEquals(1, small.generations());
     assertDistribution(1, 40, 40, 40, small.timeToFirstTokenMillis());
     assertDistribution(1, 200, 200, 200, small.promptTokensPerSecond());
@@ -76,12 +77,30 @@ class GenerationMetricsTest {
         IntStream.range(0, 4)
             .mapToObj(
                 i -> CompletableFuture.runAsync(
-                    () -> IntStream.range(0, 500).forEach(n -> metrics.record("small", result(10, 3, 1, 10, 20)))))
+                    () -> IntStream.range(0, 500).forEach(n -> metrics.record(ORIGIN, "small", result(10, 3, 1, 10, 20)))))
             .toArray(CompletableFuture[]::new);
     CompletableFuture.allOf(writers).join();
-    ModelSnapshot small = metrics.snapshot().get(0);
+    ModelSnapshot small = metrics.snapshot(origin -> true).get(0);
     assertEquals(2_000, small.generations());
     assertEquals(6_000, small.completionTokens());
     assertEquals(2_000, small.decodeTokensPerSecond().count());
+  }
+
+  /** Each origin's generations are its own: the snapshot of one origin leaves the other's out, all of them sum. */
+  @Test
+  void eachOriginHasItsOwnMeasurementsAndTheirSumIsEveryones() {
+    String other = "chrome-extension://other/";
+    metrics.record(ORIGIN, "small", result(100, 11, 10, 50, 100));
+    metrics.record(other, "small", result(300, 21, 0, 100, 400));
+    metrics.record(other, "large", result(10, 2, 0, 20, 10));
+
+    List<ModelSnapshot> mine = metrics.snapshot(ORIGIN::equals);
+    assertEquals(1, mine.size());
+    assertEquals(100, mine.get(0).promptTokens());
+    assertEquals(1, mine.get(0).generations());
+    List<ModelSnapshot> all = metrics.snapshot(origin -> true);
+    assertEquals(List.of("large", "small"), all.stream().map(ModelSnapshot::model).toList());
+    assertEquals(400, all.get(1).promptTokens());
+    assertEquals(2, all.get(1).timeToFirstTokenMillis().count());
   }
 }
