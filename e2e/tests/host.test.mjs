@@ -52,7 +52,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
     assert.ok(replies.every((r) => r.success === true && r.data.origin === origin(session.ids.allowed)));
   });
 
-  test('a reply over 1 MiB arrives whole (256 embeddings, the most one request may ask)', async (t) => {
+  test('a reply over 1 MiB arrives whole (256 embeddings)', async (t) => {
     if (!offer.needsRoute(t, 'embeddings', 'embedding')) return;
     assertEmbeddingsArrivedWhole(
       await session.workers.allowed.evaluate((i) => nm.roundTrip('embeddings', { input: i }), EMBEDDINGS_OVER_ONE_MIB),
