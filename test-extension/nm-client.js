@@ -29,6 +29,8 @@ export class NmClient {
   #port;
   #pending = new Map();
   #chunks = new Map();
+  /** Ids of calls failed here (their chunks broke) that the host may still be running: not reused until it ends them. */
+  #draining = new Set();
   #nextId = 1;
   #closed = null;
   #onUnmatched;
@@ -69,7 +71,7 @@ export class NmClient {
         reject(new Error(`request_id must be a string of 1 to ${MAX_REQUEST_ID_LENGTH} characters`));
         return;
       }
-      if (this.#pending.has(requestId)) {
+      if (this.#pending.has(requestId) || this.#draining.has(requestId)) {
         reject(new Error(`request_id ${requestId} is already in flight on this port`));
         return;
       }
@@ -114,7 +116,7 @@ export class NmClient {
   /** An id no call of this port holds, even one the caller chose. */
   #freshId() {
     let id;
-    do id = `r${this.#nextId++}`; while (this.#pending.has(id));
+    do id = `r${this.#nextId++}`; while (this.#pending.has(id) || this.#draining.has(id));
     return id;
   }
 
@@ -129,6 +131,10 @@ export class NmClient {
   #receive(message) {
     if (message.chunk) {
       this.#receiveChunk(message);
+      return;
+    }
+    if (this.#draining.has(message.request_id)) {
+      if (!('event' in message)) this.#draining.delete(message.request_id); // its final reply: the id is free
       return;
     }
     const call = this.#pending.get(message.request_id);
@@ -191,6 +197,13 @@ export class NmClient {
     if (call === undefined) return;
     this.#pending.delete(requestId);
     call.resolve({ request_id: requestId, success: false, error: { code: 'INVALID_FRAME', message: why, details: {} } });
+    // The broken message may have been an event: the host would go on with the call, and its later messages would
+    // reach a new call that reused the id. It is cancelled, and the id kept until the host has ended the call.
+    this.#draining.add(requestId);
+    this.send('cancel', { request_id: requestId }).reply.then(
+      (reply) => { if (!(reply.success && reply.data?.cancelled)) this.#draining.delete(requestId); }, // it had ended
+      () => {},
+    );
   }
 }
 

@@ -53,6 +53,35 @@ test('chunks out of order fail their call only', async () => {
   assert.equal((await other.reply).success, true);
 });
 
+test('a call whose event broke is cancelled on the host, and its id is not reused until the host has ended it', async () => {
+  const client = new NmClient();
+  const broken = client.send('chat', { stream: true }, { requestId: 'mine' });
+  port.deliver({ request_id: 'mine', chunk: { seq: 1, total: 2 }, data: '}' });
+  assert.equal((await broken.reply).error.code, 'INVALID_FRAME');
+  const cancel = port.sent.find((m) => m.route === 'cancel');
+  assert.deepEqual(cancel.payload, { request_id: 'mine' });
+  await assert.rejects(client.call('health', {}, { requestId: 'mine' }), /already in flight/);
+  port.deliver({ request_id: 'mine', event: 'chat.completion.chunk', data: 'late' }); // dropped
+  port.deliver({ request_id: 'mine', success: false, error: { code: 'CANCELLED', message: 'cancelled', details: {} } });
+  port.deliver({ request_id: cancel.request_id, success: true, data: { cancelled: true } });
+  const again = client.send('health', {}, { requestId: 'mine' });
+  port.deliver({ request_id: 'mine', success: true, data: { status: 'ok' } });
+  assert.deepEqual((await again.reply).data, { status: 'ok' });
+});
+
+test('a call whose final reply broke frees its id once the host says it had ended', async () => {
+  const client = new NmClient();
+  const broken = client.send('embeddings', {}, { requestId: 'done' });
+  port.deliver({ request_id: 'done', chunk: { seq: 1, total: 2 }, data: '}' });
+  await broken.reply;
+  const cancel = port.sent.find((m) => m.route === 'cancel');
+  port.deliver({ request_id: cancel.request_id, success: true, data: { cancelled: false } });
+  await new Promise((resolve) => setImmediate(resolve));
+  const again = client.send('health', {}, { requestId: 'done' });
+  port.deliver({ request_id: 'done', success: true, data: {} });
+  assert.equal((await again.reply).success, true);
+});
+
 test('a failure with a null request_id answers the one call waiting, and is reported when several wait', async () => {
   const unmatched = [];
   const client = new NmClient('nm_host', { onUnmatched: (message) => unmatched.push(message) });
