@@ -137,7 +137,7 @@ public final class NativeRouteProcessor extends AbstractProcessor {
         continue;
       }
       ValidationReport report = validator.validate(model.get());
-      report.printTo(processingEnv.getMessager());
+      report.printTo(processingEnv);
       routes.add(model.get());
       if (report.isClean()) {
         cleanRoutes.add(model.get());
@@ -146,7 +146,7 @@ public final class NativeRouteProcessor extends AbstractProcessor {
     if (deferred.isEmpty() && !settled) {
       settled = true;
       List<Finding> duplicates = new DuplicateNameRule().check(routes);
-      duplicates.forEach(finding -> finding.printTo(processingEnv.getMessager()));
+      duplicates.forEach(finding -> finding.printTo(processingEnv));
       cleanRoutes.removeIf(route -> duplicates.stream().anyMatch(finding -> finding.element().equals(route.element())));
       if (!cleanRoutes.isEmpty()) {
         writeTable();

@@ -30,6 +30,26 @@ class CaseRuleTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /**
+   * Two invalid cases are held in a container javac synthesises, which it cannot place: the fault in the second is
+   * still reported on the line of its member.
+   */
+  @Test
+  void aFaultInOneOfSeveralRepeatedCasesIsReportedOnItsOwnLine() {
+    JavaFileObject source =
+        Fixtures.route(
+            "Count", "count",
+            List.of(VALID, INVALID, "@InvalidCase(name = \"array\",", "    request = \"[2]\", field = \"n\")"));
+
+    Compilation compilation = Fixtures.compile(source);
+
+    assertThat(compilation)
+        .hadErrorContaining(ErrorMessages.requestNotObject("array", "it is a JSON array"))
+        .inFile(source)
+        .onLineContaining("request = \"[2]\"");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   @Test
   void invalidCasesThatOnlySendAnUnknownProperty() {
     JavaFileObject source =

@@ -3,6 +3,7 @@ package dev.nm.route.processor.validation;
 import java.util.Map;
 import java.util.Optional;
 import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -35,8 +36,17 @@ public record Finding(String message, Element element, Optional<AnnotationMirror
     return new Finding(message, element, Optional.of(annotation), Optional.of(member));
   }
 
-  /** Prints this finding as an error, pointing at the member's value when it is written in source. */
-  public void printTo(Messager messager) {
+  /**
+   * Prints this finding as an error, pointing at the member's value when it is written in source, also in an
+   * annotation the compiler cannot place itself (a repeated one, or one nested in another: {@link AnnotationTrees}).
+   */
+  public void printTo(ProcessingEnvironment env) {
+    if (annotation.isPresent()
+        && element.getAnnotationMirrors().stream().noneMatch(direct -> direct == annotation.get())
+        && AnnotationTrees.report(env, element, annotation.get(), member, message)) {
+      return;
+    }
+    Messager messager = env.getMessager();
     if (annotation.isEmpty()) {
       messager.printMessage(Diagnostic.Kind.ERROR, message, element);
       return;

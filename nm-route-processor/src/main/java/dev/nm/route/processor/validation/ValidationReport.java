@@ -1,7 +1,7 @@
 package dev.nm.route.processor.validation;
 
 import java.util.List;
-import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
 
 /**
  * What the rules found about one route. A route is generated only if its report {@link #isClean()}.
@@ -18,7 +18,7 @@ public record ValidationReport(List<Finding> findings) {
     return findings.isEmpty();
   }
 
-  public void printTo(Messager messager) {
-    findings.forEach(finding -> finding.printTo(messager));
+  public void printTo(ProcessingEnvironment env) {
+    findings.forEach(finding -> finding.printTo(env));
   }
 }
