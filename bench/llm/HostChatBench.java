@@ -64,6 +64,10 @@ public final class HostChatBench {
 
       int maxTokens = prompts.get("max_tokens").asInt();
       Timed decode = stream(client, "decode", prompts.get("decode").asText(), maxTokens);
+      if (!"length".equals(decode.finishReason) || decode.completionTokens != maxTokens) {
+        throw new IllegalStateException("the decode request ended before max_tokens (" + decode.finishReason + ", "
+            + decode.completionTokens + " tokens); use a prompt that runs longer");
+      }
       print("decode", Map.of("completion_tokens", decode.completionTokens, "finish_reason", decode.finishReason,
           "decode_tok_s", (decode.completionTokens - 1) / (decode.totalSeconds() - decode.ttftSeconds())));
 

@@ -62,7 +62,7 @@ EOF
 "$root/bin/nm-host" daemon start >&2
 
 "$lcp_python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" \
-  --n_threads "$threads" --n_threads_batch "$threads" --n_ctx 2048 >"$work/llama-cpp-python.log" 2>&1 &
+  --n_threads "$threads" --n_threads_batch "$threads" --n_ctx 2048 --flash_attn true >"$work/llama-cpp-python.log" 2>&1 &
 lcp_pid=$!
 # llama.cpp's server configured as nm's engine: 4 slots of 2048 tokens in one context, flash attention on.
 "$llama_server" -m "$model" --host 127.0.0.1 --port "$server_port" -t "$threads" -tb "$threads" -c 8192 -np 4 -fa \
@@ -116,11 +116,13 @@ print(latest["prompt"]["prompt_tokens"], latest["ttft"]["prompt_tokens"], latest
         >>"$bench" 2>>"$work/llama-bench.log" ;;
   esac
 }
-# The order rotates each round (nm first in round 1), so that no side always runs right after the same one.
+# The order changes each round so that no side always runs right after the same one: rounds 1-4 are the rows of a
+# balanced Latin square of the four sides (each side follows each other side once), then they repeat.
 sides=(nm llama-cpp-python llama-server llama-bench)
+orders=("0 1 3 2" "1 2 0 3" "2 3 1 0" "3 0 2 1")
 for round in $(seq "$rounds"); do
-  for i in "${!sides[@]}"; do
-    run_side "$round" "${sides[(i + round - 1) % ${#sides[@]}]}"
+  for i in ${orders[(round - 1) % 4]}; do
+    run_side "$round" "${sides[i]}"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
