@@ -97,8 +97,9 @@ public final class Throughput {
     Map<Host, List<Run>> runs = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       for (int h = 0; h < hosts.size(); h++) {
-        // Rotate the order each round so that no host always runs right after the same neighbour.
-        Host host = hosts.get((h + round) % hosts.size());
+        // A balanced Latin square (Williams): with an even number of hosts, each runs first once and right after each
+        // other host once every hosts.size() rounds. (Rotating one cycle kept each host after the same one.)
+        Host host = hosts.get(balancedOrder(hosts.size(), round - 1, h));
         Path log = logs.resolve(host.label().replace(' ', '-') + "-" + round + ".stderr");
         Run run = measure(host, origin, route, requests, window, log);
         runs.computeIfAbsent(host, k -> new ArrayList<>()).add(run);
@@ -314,5 +315,11 @@ public final class Throughput {
 
   private static String mib(long kib) {
     return kib < 0 ? "?" : String.format(Locale.ROOT, "%.1f", kib / 1024.0);
+  }
+
+  /** The host at {@code position} in round {@code round} of a Williams design: 0, 1, n-1, 2, n-2, ... shifted by the round. */
+  static int balancedOrder(int hosts, int round, int position) {
+    int first = position == 0 ? 0 : position % 2 == 1 ? (position + 1) / 2 : hosts - position / 2;
+    return (first + round) % hosts;
   }
 }
