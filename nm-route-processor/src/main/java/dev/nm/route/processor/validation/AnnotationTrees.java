@@ -7,6 +7,7 @@ import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
+import dev.nm.route.processor.model.AnnotationValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,6 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
@@ -84,12 +84,14 @@ final class AnnotationTrees {
       return Optional.empty();
     }
     // No tree of the mirror's type: a container javac synthesised; its value holds the repeated annotations.
-    List<AnnotationMirror> contained = new ArrayList<>();
-    for (AnnotationValue value : values(mirror, "value")) {
-      if (value.getValue() instanceof AnnotationMirror repeated) {
-        contained.add(repeated);
-      }
-    }
+    List<AnnotationMirror> contained = Finding.writtenValue(mirror, "value")
+        .map(value -> value.getValue() instanceof List<?> list ? list : List.of())
+        .orElse(List.of())
+        .stream()
+        .map(value -> ((AnnotationValue) value).getValue())
+        .filter(AnnotationMirror.class::isInstance)
+        .map(AnnotationMirror.class::cast)
+        .toList();
     if (contained.isEmpty()) {
       return Optional.empty();
     }
@@ -162,7 +164,7 @@ final class AnnotationTrees {
   }
 
   private static List<AnnotationTree> ofType(List<? extends AnnotationTree> trees, AnnotationMirror mirror) {
-    String qualified = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+    String qualified = AnnotationValues.typeName(mirror);
     List<AnnotationTree> matching = new ArrayList<>();
     for (AnnotationTree tree : trees) {
       String written = tree.getAnnotationType().toString();
@@ -173,18 +175,4 @@ final class AnnotationTrees {
     return matching;
   }
 
-  private static List<? extends AnnotationValue> values(AnnotationMirror mirror, String member) {
-    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : mirror.getElementValues().entrySet()) {
-      if (entry.getKey().getSimpleName().contentEquals(member) && entry.getValue().getValue() instanceof List<?> list) {
-        List<AnnotationValue> values = new ArrayList<>();
-        for (Object value : list) {
-          if (value instanceof AnnotationValue v) {
-            values.add(v);
-          }
-        }
-        return values;
-      }
-    }
-    return List.of();
-  }
 }

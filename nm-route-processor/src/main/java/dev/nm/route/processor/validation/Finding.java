@@ -59,7 +59,8 @@ public record Finding(String message, Element element, Optional<AnnotationMirror
     }
   }
 
-  private static Optional<AnnotationValue> writtenValue(AnnotationMirror annotation, String member) {
+  /** The value written in source for {@code member}; empty where it takes its default. */
+  static Optional<AnnotationValue> writtenValue(AnnotationMirror annotation, String member) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : annotation.getElementValues().entrySet()) {
       if (entry.getKey().getSimpleName().contentEquals(member)) {
         return Optional.of(entry.getValue());
