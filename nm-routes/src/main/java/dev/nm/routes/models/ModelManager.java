@@ -7,7 +7,6 @@ import dev.nm.routes.backend.LoadOptions;
 import dev.nm.routes.gguf.GgufMetadata;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,14 +167,15 @@ public final class ModelManager implements AutoCloseable {
 
   /** The models loaded now, sorted by id. */
   public List<LoadedModel> loaded() {
-    List<LoadedModel> loaded = new ArrayList<>();
-    for (CompletableFuture<Resident> f : residents.values()) {
-      if (f.isDone() && !f.isCompletedExceptionally() && f.join().model.isUsable()) {
-        loaded.add(f.join().describe());
-      }
-    }
-    loaded.sort(Comparator.comparing(LoadedModel::id));
-    return loaded;
+    return usableResidents().map(Resident::describe).sorted(Comparator.comparing(LoadedModel::id)).toList();
+  }
+
+  /** The models whose load has ended and whose engine still serves. */
+  private Stream<Resident> usableResidents() {
+    return residents.values().stream()
+        .filter(loading -> loading.isDone() && !loading.isCompletedExceptionally())
+        .map(CompletableFuture::join)
+        .filter(resident -> resident.model.isUsable());
   }
 
   /**
@@ -330,13 +331,7 @@ public final class ModelManager implements AutoCloseable {
   }
 
   private long loadedWeightBytes() {
-    long bytes = 0;
-    for (CompletableFuture<Resident> loading : residents.values()) {
-      if (loading.isDone() && !loading.isCompletedExceptionally() && loading.join().model.isUsable()) {
-        bytes += loading.join().memory.weightBytes();
-      }
-    }
-    return bytes;
+    return usableResidents().mapToLong(resident -> resident.memory.weightBytes()).sum();
   }
 
   private static Optional<Resident> await(CompletableFuture<Resident> loading) {
