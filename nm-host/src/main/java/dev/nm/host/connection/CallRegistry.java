@@ -3,6 +3,7 @@ package dev.nm.host.connection;
 import dev.nm.route.Cancellation;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -36,6 +37,15 @@ public final class CallRegistry {
    */
   public Optional<Cancellation> cancellationOf(String requestId) {
     return Optional.ofNullable(calls.get(requestId)).map(InFlightCall::cancellation);
+  }
+
+  /**
+   * When the unanswered call with that id was read, as {@link System#nanoTime()}: a route that records when it
+   * was asked to stop work can tell a call made before that request from one made after.
+   */
+  public OptionalLong receivedNanosOf(String requestId) {
+    InFlightCall call = calls.get(requestId);
+    return call == null ? OptionalLong.empty() : OptionalLong.of(call.receivedNanos());
   }
 
   /** How many calls are unanswered. */

@@ -18,10 +18,11 @@ import java.util.List;
  */
 @NativeRoute(
     name = "stop_generation",
-    description = "Stops the caller's generations: the one with request_id on this connection (one still queued starts"
-        + " stopped), else those of session_id running now, else all of them running now, on every connection of the"
-        + " caller (a call still queued for a worker has not yet told its session: stop it by request_id). Each ends"
-        + " before its next token with finish_reason cancelled and the text so far.",
+    description = "Stops the caller's generations: the one with request_id on this connection, else those of"
+        + " session_id, else all of them, on every connection of the caller. Each ends before its next token with"
+        + " finish_reason cancelled and the text so far; a call still queued for a worker (made before the stop) starts"
+        + " stopped and ends at once. stopped lists the request ids running or named; queued calls of a session are not"
+        + " listed, not having told their session yet.",
     tags = {"ai", "chat"},
     rateTier = RateTier.UNLIMITED)
 @ValidCase(name = "nothing running", request = "{}", expect = @Expect(path = "/stopped", equalTo = "[]"))
@@ -33,7 +34,7 @@ public final class StopGenerationRoute implements RouteHandler<StopGenerationRou
    */
   public record Request(@Size(min = 1, max = 256) String requestId, @Size(min = 1, max = 256) String sessionId) {}
 
-  /** @param stopped the request ids asked to stop */
+  /** @param stopped the request ids asked to stop: those running, and the one named by request_id though queued */
   public record Reply(List<String> stopped) {}
 
   @Override

@@ -4,11 +4,14 @@ import dev.nm.host.connection.CallRegistry;
 import dev.nm.route.Cancellation;
 import dev.nm.route.RouteContext;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,15 +20,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The generations running now, so that a caller can stop its own: by request id, by session, or all of them.
  * A request id names a call on one connection (each port numbers its own), so stopping by request id reaches
- * the caller's own connection only, a call still queued for a worker there included; by session or all, the
- * generations running on every connection of the caller's origin (a call still queued has not told its session
- * yet). Thread-safe.
+ * the caller's own connection only; by session or all, the generations on every connection of the caller's
+ * origin. A call still queued for a worker when its stop arrives starts stopped: by request id, the call the id
+ * names then; by session or all, a call read before the stop (a queued call has not yet told its session, so the
+ * stop is kept, by when it was made, for the calls that start after it). Thread-safe.
  */
 public final class ActiveGenerations {
   private final Map<Key, Generation> running = new ConcurrentHashMap<>();
   /** Calls asked to stop by request id while still queued, by their cancellation (one a call): each starts stopped. */
   private final Set<Queued> stopBeforeStart = ConcurrentHashMap.newKeySet();
   private final Map<String, LastStop> lastStops = new ConcurrentHashMap<>();
+  /** When each origin last stopped all of its generations, as {@link System#nanoTime()}. */
+  private final Map<String, Long> allStopped = new ConcurrentHashMap<>();
+  /** When each session of an origin was last stopped: the latest {@value #SESSION_STOPS_KEPT} sessions stopped. */
+  private final Map<SessionOf, Long> sessionsStopped =
+      Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SessionOf, Long> eldest) {
+          return size() > SESSION_STOPS_KEPT;
+        }
+      });
+
+  static final int SESSION_STOPS_KEPT = 1024;
 
   /** Registers the call's generation until the returned handle is closed. */
   public Generation start(RouteContext call, String sessionId, String model) {
@@ -34,7 +50,8 @@ public final class ActiveGenerations {
     running.put(key, generation);
     // After the put: a stop that finds no generation adds the call, then looks again (see stop). The calls it
     // reached that ended without starting go too: each holds its request.
-    if (stopBeforeStart.removeIf(queued -> queued.call() == call.cancellation())) {
+    if (stopBeforeStart.removeIf(queued -> queued.call() == call.cancellation())
+        || stoppedSinceItsRequest(key, call.origin(), sessionId)) {
       generation.stopRequested.set(true);
     }
     stopBeforeStart.removeIf(Queued::isAnswered);
@@ -53,6 +70,13 @@ public final class ActiveGenerations {
     if (requestId != null) {
       stopped = stop(caller, requestId);
     } else {
+      // Kept before the running ones are looked at: a generation that starts meanwhile finds it (see start).
+      long now = System.nanoTime();
+      if (sessionId == null) {
+        allStopped.put(caller.origin(), now);
+      } else {
+        sessionsStopped.put(new SessionOf(caller.origin(), sessionId), now);
+      }
       List<Generation> matching =
           mine(caller.origin()).stream().filter(g -> sessionId == null || sessionId.equals(g.sessionId)).toList();
       matching.forEach(g -> g.stopRequested.set(true));
@@ -60,6 +84,17 @@ public final class ActiveGenerations {
     }
     lastStops.put(caller.origin(), new LastStop(Instant.now(), requestId, sessionId, stopped));
     return stopped;
+  }
+
+  /** Whether a stop by session or of all reached the call after it was read, while it waited for a worker. */
+  private boolean stoppedSinceItsRequest(Key key, String origin, String sessionId) {
+    OptionalLong read = key.calls().map(calls -> calls.receivedNanosOf(key.requestId())).orElse(OptionalLong.empty());
+    if (read.isEmpty()) {
+      return false;
+    }
+    Long all = allStopped.get(origin);
+    Long session = sessionId == null ? null : sessionsStopped.get(new SessionOf(origin, sessionId));
+    return (all != null && all - read.getAsLong() > 0) || (session != null && session - read.getAsLong() > 0);
   }
 
   /** The latest {@link #stop} an origin asked for since the host started; empty if none. */
@@ -110,6 +145,8 @@ public final class ActiveGenerations {
       return connection instanceof CallRegistry calls ? Optional.of(calls) : Optional.empty();
     }
   }
+
+  private record SessionOf(String origin, String sessionId) {}
 
   /** A call still queued when it was asked to stop: its key and its cancellation, which no later call shares. */
   private record Queued(Key key, Cancellation call) {

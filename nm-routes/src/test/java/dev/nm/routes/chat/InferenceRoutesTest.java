@@ -433,6 +433,50 @@ class InferenceRoutesTest {
   }
 
   /**
+   * A stop by session or of all reaches the calls made before it that still wait for a worker, though they have not
+   * told their session yet: each starts stopped. A call of another session, and a call made after the stop, run.
+   */
+  @Test
+  void stopBySessionOrAllReachesCallsStillQueued() throws Exception {
+    restart(new LlamaCppBackend(), HostConfig.permissive().withWorkers(1));
+    CompletableFuture<Reply> running = client.callAsync("a", "chat", inSession("s1", 300));
+    awaitRunning(1);
+    CompletableFuture<Reply> sameSession = client.callAsync("b", "chat", inSession("s1", 300));
+    CompletableFuture<Reply> otherSession = client.callAsync("c", "chat", inSession("s2", 6));
+    assertEquals(List.of("a"), stopped(client.call("stop_generation", Map.of("session_id", "s1"))));
+    assertEquals("cancelled", running.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+    Reply b = sameSession.get(60, TimeUnit.SECONDS);
+    assertEquals("cancelled", b.data().at("/choices/0/finish_reason").asText(), b.toString());
+    assertEquals(0, b.data().at("/usage/completion_tokens").asInt(), b.toString());
+    Reply c = otherSession.get(60, TimeUnit.SECONDS);
+    assertEquals("length", c.data().at("/choices/0/finish_reason").asText(), c.toString());
+    assertEquals(6, c.data().at("/usage/completion_tokens").asInt());
+
+    CompletableFuture<Reply> first = client.callAsync("d", "chat", inSession("s3", 300));
+    awaitRunning(1);
+    NmClient second = NmClient.connect(server, ORIGIN);
+    try {
+      CompletableFuture<Reply> queuedElsewhere = second.callAsync("e", "chat", inSession("s4", 300));
+      assertTrue(second.call("get_halt_status", Map.of()).succeeded(), "e has been read, its connection reads in order");
+      assertEquals(List.of("d"), stopped(client.call("stop_generation", Map.of())));
+      assertEquals("cancelled", first.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+      Reply e = queuedElsewhere.get(60, TimeUnit.SECONDS);
+      assertEquals("cancelled", e.data().at("/choices/0/finish_reason").asText(), e.toString());
+      assertEquals(0, e.data().at("/usage/completion_tokens").asInt(), e.toString());
+    } finally {
+      second.close();
+    }
+    Reply after = client.call("chat", inSession("s1", 4));
+    assertEquals("length", after.data().at("/choices/0/finish_reason").asText(), "a call made after the stop runs: " + after);
+  }
+
+  private static Map<String, Object> inSession(String session, int maxTokens) {
+    Map<String, Object> request = new java.util.HashMap<>(chat("Tell me a long story about a dragon.", maxTokens, false));
+    request.put("session_id", session);
+    return request;
+  }
+
+  /**
    * A stop that reached a queued call which then ended without running (cancelled) stops nothing later: not a new call
    * that reuses the id once the first has had its reply. {@code get_halt_status} shows the caller's last stop.
    */
