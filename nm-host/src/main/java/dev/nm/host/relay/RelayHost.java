@@ -55,6 +55,8 @@ final class RelayHost {
    */
   static final String TRAINING_PROPERTY = "nm.host.training";
   /** The exit code until one side ends the relay. */
+  /** How long the request side waits, once the daemon stopped taking its frames, for the reply side's answers. */
+  private static final long DAEMON_LOSS_ANSWER_MILLIS = 5_000;
   private static final int RUNNING = -1;
   /** What {@link #offerPipesOnTheSocket} returns when the server it reached takes no more ports. */
   private static final int RETIRED = -2;
@@ -220,7 +222,7 @@ final class RelayHost {
     Thread replies = new Thread(() -> pumpReplies(fromDaemon, toBrowser), "nm-relay-replies");
     replies.setDaemon(true);
     replies.start();
-    pumpRequests(daemon, toDaemon, toBrowser);
+    pumpRequests(daemon, toDaemon, toBrowser, replies);
     if (Boolean.getBoolean(TRAINING_PROPERTY)) {
       train(replies);
     }
@@ -254,13 +256,20 @@ final class RelayHost {
    * cannot have meant (a length over the limit, a stream cut mid-frame) is answered as a host serving the port
    * itself answers it, with one failure and the end of the port: nothing after it can be framed.
    */
-  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon, FrameWriter toBrowser) {
+  private void pumpRequests(SocketChannel daemon, FrameWriter toDaemon, FrameWriter toBrowser, Thread replies) {
     FrameReader fromBrowser = FrameReader.of(browserIn());
     try {
       byte[] frame;
       while ((frame = fromBrowser.nextFrame()) != null) {
         inFlight.sent(frame);
-        relay(frame, fromBrowser, toDaemon);
+        try {
+          relay(frame, fromBrowser, toDaemon);
+        } catch (IOException daemonGone) {
+          // Not the browser leaving: the reply side sees the daemon gone too, answers every request in flight (this
+          // one included) with the failure, and sets the exit code. Return only once it has.
+          awaitReplySide(replies, daemon);
+          return;
+        }
       }
     } catch (FrameException e) {
       exitCode.compareAndSet(RUNNING, 1);
@@ -277,6 +286,18 @@ final class RelayHost {
       }
     }
     end(0, daemon);
+  }
+
+  private void awaitReplySide(Thread replies, SocketChannel daemon) {
+    try {
+      replies.join(DAEMON_LOSS_ANSWER_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (replies.isAlive()) {
+      Log.LOG.warn("{} stopped taking requests but its replies go on; ending this port", settings.serverName());
+      end(1, daemon);
+    }
   }
 
   /**
