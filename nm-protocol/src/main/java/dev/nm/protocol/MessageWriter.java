@@ -53,8 +53,26 @@ public final class MessageWriter {
   }
 
   private void write(Message message, boolean flush) throws IOException {
+    write(encode(message), flush);
+  }
+
+  /**
+   * The bodies of the frames that carry the message, in order: one, or its chunks if it is too large for one.
+   * Encodes on the caller's thread and writes nothing: a writer that queues messages for another thread to send
+   * encodes them first, and hands the frames to {@link #write(List, boolean)}.
+   *
+   * @throws java.io.UncheckedIOException if the message's data cannot be encoded as JSON
+   */
+  public List<byte[]> encode(Message message) {
     byte[] body = codec.encode(message);
-    List<byte[]> frameBodies = body.length <= frames.maxFrameBytes() ? List.of(body) : chunkFrames(message, body);
+    return body.length <= frames.maxFrameBytes() ? List.of(body) : chunkFrames(message, body);
+  }
+
+  /**
+   * Writes frame bodies made by {@link #encode}, in order and with no other message's frames between them; flushes
+   * if asked, else leaves what fits in the writer's buffer as {@link #buffer} does.
+   */
+  public void write(List<byte[]> frameBodies, boolean flush) throws IOException {
     synchronized (writeLock) {
       for (byte[] frameBody : frameBodies) {
         frames.bufferFrame(frameBody);

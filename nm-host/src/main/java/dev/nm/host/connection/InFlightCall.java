@@ -9,7 +9,6 @@ import dev.nm.route.EventSink;
 import dev.nm.route.RouteContext;
 import dev.nm.route.RouteDescriptor;
 import dev.nm.route.RouteException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +122,7 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
 
   @Override
   public void emit(String event, Object data) {
+    connection.awaitRoomForEvents();
     synchronized (this) {
       if (cancelled || answered) {
         throw RouteException.cancelled();
@@ -144,7 +144,8 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
       connection.calls().remove(this);
       try {
         connection.deliver(reply);
-      } catch (UncheckedIOException e) {
+      } catch (RuntimeException | Error e) {
+        // Encoding failed (no JSON for the data, or out of memory for a large reply): nothing was written.
         log.error("cannot encode the reply of route '{}' to request {}", route(), requestId(), e);
         connection.deliver(
             Message.Failure.of(
@@ -182,7 +183,8 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
   private static void runHook(Runnable hook) {
     try {
       hook.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too: the hooks run as the connection ends, which must go on to its end.
       log.warn("a cancellation hook failed", e);
     }
   }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -30,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection: a reader thread that decodes frames and hands each request to a pool, and a
- * {@link MessageWriter} shared by all its calls. At most {@code maxInFlight} calls run at once; up to
+ * One connection: a reader thread that decodes frames and hands each request to a pool, and an {@link Outbound}
+ * queue through which all its calls write (a peer that stops reading holds up one thread, not the pools). At most {@code maxInFlight} calls run at once; up to
  * {@value #MAX_WAITING} more wait in arrival order for one of them to end, registered and cancellable meanwhile;
  * beyond that the reader reads no further, so a flooding caller is slowed, not dropped. Protocol errors are
  * answered and reading goes on; a framing error gets one failure with a null {@code request_id}, then the
@@ -57,9 +58,15 @@ public final class ServerConnection implements Connection {
    * low enough that a caller of tiny requests holds a few megabytes of calls at most.
    */
   public static final int MAX_WAITING = 4096;
+  /**
+   * How long a stream's next event waits for a peer that reads nothing, with {@value Outbound#EVENT_ROOM_BYTES} bytes
+   * unread, before the connection is closed: a browser reads as fast as it can, so such a peer is stuck or gone.
+   */
+  static final Duration WRITE_STALL = Duration.ofSeconds(30);
 
   private final FrameReader frames;
   private final MessageWriter writer;
+  private final Outbound outbound;
   private final String origin;
   private final AutoCloseable transport;
   private final ServingContext context;
@@ -84,6 +91,7 @@ public final class ServerConnection implements Connection {
       FrameReader frames, MessageWriter writer, String origin, AutoCloseable transport, ServingContext context) {
     this.frames = Objects.requireNonNull(frames, "frames");
     this.writer = Objects.requireNonNull(writer, "writer");
+    this.outbound = new Outbound(writer);
     this.origin = Objects.requireNonNull(origin, "origin");
     this.transport = transport;
     this.context = Objects.requireNonNull(context, "context");
@@ -149,12 +157,13 @@ public final class ServerConnection implements Connection {
     if (!open.get()) {
       return false;
     }
+    List<byte[]> frames = writer.encode(message);
     try {
       if (Thread.currentThread() == reader) {
-        writer.buffer(message);
+        outbound.send(frames, false);
         unflushed = true;
       } else {
-        writer.send(message);
+        outbound.send(frames, true);
       }
       return true;
     } catch (IOException e) {
@@ -170,9 +179,26 @@ public final class ServerConnection implements Connection {
     }
     unflushed = false;
     try {
-      writer.flush();
+      outbound.flush();
     } catch (IOException e) {
       writeFailed(e);
+    }
+  }
+
+  /**
+   * Returns once the peer has room for a stream's next event: at once unless it has over
+   * {@value Outbound#EVENT_ROOM_BYTES} bytes unread. Closes the connection if it reads none of them for
+   * {@link #WRITE_STALL}. Called outside the call's lock, which a {@code cancel} needs.
+   */
+  void awaitRoomForEvents() {
+    try {
+      if (!outbound.awaitRoom(WRITE_STALL)) {
+        log.warn("{} read nothing for {} s while a stream waited to send it more; closing its connection", origin, WRITE_STALL.toSeconds());
+        open.set(false);
+        close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -202,6 +228,8 @@ public final class ServerConnection implements Connection {
           new Message.Failure(
               null,
               ErrorBody.of(e.code(), e.getMessage() + "; the stream is out of sync, so the host closes this connection")));
+      flushReplies();
+      awaitSent();
     } catch (IOException e) {
       if (open.get()) {
         log.debug("connection from {} failed: {}", origin, e.toString());
@@ -212,6 +240,15 @@ public final class ServerConnection implements Connection {
       flushReplies();
       open.set(false);
       end();
+    }
+  }
+
+  /** Waits, a while at most, for what other threads are writing to be sent before the connection ends. */
+  private void awaitSent() {
+    try {
+      outbound.awaitDrained(Duration.ofSeconds(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -355,6 +392,11 @@ public final class ServerConnection implements Connection {
   private void run(InFlightCall call) {
     String requestId = call.requestId();
     try {
+      if (call.isFinished()) {
+        // Cancelled while it waited for a worker: it never runs, so it spends no rate-limit token and counts in no
+        // metric.
+        return;
+      }
       Object data = context.chain().proceed(new Call(call.request(), call.descriptor(), call, call.receivedNanos()));
       call.answer(new Message.Success(requestId, data));
     } catch (RouteException e) {
@@ -384,8 +426,12 @@ public final class ServerConnection implements Connection {
         log.debug("closing the transport of {} failed: {}", origin, e.toString());
       }
     }
-    calls.cancelAll();
-    context.onClosed().accept(this);
-    done.countDown();
+    outbound.close();
+    try {
+      calls.cancelAll();
+    } finally {
+      context.onClosed().accept(this);
+      done.countDown();
+    }
   }
 }
