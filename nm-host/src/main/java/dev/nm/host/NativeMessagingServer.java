@@ -404,12 +404,14 @@ public final class NativeMessagingServer implements AutoCloseable {
   }
 
   /**
-   * Puts in force a config that another process saved and recorded in the audit log ({@code nm-host install},
-   * {@code nm-host config allow}), as {@link #updateConfig} does but without a second audit line for the
-   * same change.
+   * Puts in force a config file saved meanwhile ({@code nm-host install}, {@code nm-host config allow}, or an edit by
+   * hand), as {@link #updateConfig} does, and records it in the audit log as {@code config_reloaded}: a hand edit
+   * has no other record, and the installer's own {@code config_changed} line tells what was saved, not when it took
+   * effect.
    */
-  public void adoptSavedConfig(HostConfig saved) {
-    config.set(Objects.requireNonNull(saved, "saved"));
+  public void adoptSavedConfig(Path from, HostConfig saved) {
+    HostConfig previous = config.getAndSet(Objects.requireNonNull(saved, "saved"));
+    auditLog.configReloaded(from, previous, saved);
     wakeIdleWait();
   }
 

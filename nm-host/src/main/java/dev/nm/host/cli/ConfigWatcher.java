@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * modification time (a save replaces the file, so its identity changes even within one clock tick) as soon as
  * the file system reports a change in its directory, and once a second besides (where the JDK's watch service
  * itself polls, as on macOS, every 10 s), and, when they change, loads it and hands it to
- * {@link NativeMessagingServer#adoptSavedConfig}: the process that saved it has audited the change. A file that
+ * {@link NativeMessagingServer#adoptSavedConfig}, which records it in the audit log. A file that
  * does not load is logged and the config in force is kept; a file removed puts the defaults in force once it has
  * stayed away a second. Pool sizes and the models directory are read once, at start; a change to them is logged as
  * waiting for a restart.
@@ -99,7 +99,7 @@ final class ConfigWatcher {
       HostConfig next = HostConfig.load(file);
       HostConfig previous = server.config();
       if (!next.equals(previous)) {
-        server.adoptSavedConfig(next);
+        server.adoptSavedConfig(file, next);
         LOG.info("{} changed; the new config is in force", file);
         if (!sameAtStart(previous, next)) {
           LOG.warn("{}: workers, max_in_flight_per_connection and models_dir take effect when the daemon restarts"

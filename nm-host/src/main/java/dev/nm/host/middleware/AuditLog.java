@@ -56,9 +56,26 @@ public final class AuditLog {
    * and whether rate limits changed. Whoever changes a host's config (the server, the installer) calls it.
    */
   public void configChanged(HostConfig previous, HostConfig next) {
-    if (previous.equals(next)) {
-      return;
+    if (!previous.equals(next)) {
+      append("config_changed", difference(previous, next));
     }
+  }
+
+  /**
+   * Records that a server put in force a config file saved meanwhile (by {@code nm-host install}, which recorded
+   * its change as {@code config_changed}, or by hand, which recorded nothing), as {@code config_reloaded} with
+   * the file and what changed as {@link #configChanged} tells it.
+   */
+  public void configReloaded(Path from, HostConfig previous, HostConfig next) {
+    if (!previous.equals(next)) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("file", from.toString());
+      fields.putAll(difference(previous, next));
+      append("config_reloaded", fields);
+    }
+  }
+
+  private static Map<String, Object> difference(HostConfig previous, HostConfig next) {
     List<String> added = new ArrayList<>();
     List<String> rescoped = new ArrayList<>();
     next.origins().forEach(
@@ -74,7 +91,7 @@ public final class AuditLog {
     fields.put("origins_removed", previous.origins().keySet().stream().filter(o -> !next.origins().containsKey(o)).toList());
     fields.put("scopes_changed", rescoped);
     fields.put("rate_limits_changed", !previous.rateLimits().equals(next.rateLimits()));
-    append("config_changed", fields);
+    return fields;
   }
 
   /** Records one event; {@code fields} follow {@code timestamp} and {@code event} in the line. */

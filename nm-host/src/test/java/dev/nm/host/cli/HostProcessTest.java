@@ -411,8 +411,22 @@ class HostProcessTest {
     assertTrue(Files.readString(home.resolve("logs/daemon.log")).contains("no connection for 1 s; exiting"));
   }
 
+  /** Waits until the audit log has {@code count} lines of {@code event}, and returns them. */
+  private static List<String> awaitAuditLines(HostPaths paths, String event, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      List<String> lines =
+          Files.readAllLines(paths.auditLog()).stream().filter(line -> line.contains("\"event\":\"" + event + "\"")).toList();
+      if (lines.size() >= count || System.nanoTime() > deadline) {
+        assertEquals(count, lines.size(), () -> "audit lines of " + event + ": " + lines);
+        return lines;
+      }
+      Thread.sleep(50);
+    }
+  }
+
   @Test
-  void aRunningDaemonPutsConfigEditsInForceWithoutAuditingThemAgainAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
+  void aRunningDaemonPutsConfigEditsInForceAndAuditsThemAndKeepsItsConfigWhenAnEditDoesNotLoad() throws Exception {
     Files.writeString(home.resolve("config.json"), "{\"idle_timeout_seconds\": 120}");
     try (HostProcess host = HostProcess.browserLaunch(home, Map.of())) {
       assertEquals("FORBIDDEN", host.call("before", "hello", "{}").path("error").path("code").asText());
@@ -422,7 +436,15 @@ class HostProcessTest {
       assertTrue(callHelloUntilServed(host, Duration.ofSeconds(5)), "the allowed origin is still refused");
       List<String> changes =
           Files.readAllLines(paths.auditLog()).stream().filter(line -> line.contains("\"event\":\"config_changed\"")).toList();
-      assertEquals(1, changes.size(), () -> "the change was saved once, so it is audited once: " + changes);
+      assertEquals(1, changes.size(), () -> "the installer saved the change once: " + changes);
+      List<String> reloads = awaitAuditLines(paths, "config_reloaded", 1);
+      assertTrue(reloads.get(0).contains("\"origins_added\":[\"" + HostProcess.ORIGIN + "\"]"), reloads.get(0));
+
+      // An edit by hand has no installer to record it: the daemon does, as it puts it in force.
+      Files.writeString(home.resolve("config.json"),
+          "{\"idle_timeout_seconds\": 120, \"origins\": {\"" + HostProcess.ORIGIN + "\": {\"scopes\": [\"models.manage\"]}}}");
+      List<String> handEdit = awaitAuditLines(paths, "config_reloaded", 2);
+      assertTrue(handEdit.get(1).contains("\"scopes_changed\":[\"" + HostProcess.ORIGIN + "\"]"), handEdit.get(1));
 
       HostConfig.load(home.resolve("config.json")).withWorkers(2).save(home.resolve("config.json"));
       awaitLogLine(home.resolve("logs/daemon.log"),
