@@ -50,6 +50,11 @@ final class PipeHandoff {
       return new Unanswered();
     }
     PipeHandoffFiles files = new PipeHandoffFiles(paths.handoffDir(Long.parseLong(daemonPid)), ownPid);
+    // A relay killed before it cleaned up (browsers kill a host 2 s after its port ends) may have had this process
+    // id: its answer is not this relay's.
+    files.taken().toFile().delete();
+    files.refused().toFile().delete();
+    files.claiming().toFile().delete();
     File draft = files.draft().toFile();
     try (FileOutputStream out = new FileOutputStream(draft)) {
       out.write(PipeHandoffFiles.request(origin, startTime));

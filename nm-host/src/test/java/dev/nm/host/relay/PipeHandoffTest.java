@@ -90,6 +90,27 @@ class PipeHandoffTest {
     }
   }
 
+  /**
+   * A relay killed before it cleaned up (browsers kill a host 2 s after its port ends) leaves its files; a later
+   * relay with the same process id hears the daemon's answer to its own request, not the dead one's.
+   */
+  @Test
+  void aDeadRelaysFilesAreNotTakenForTheAnswerToALaterOneWithItsProcessId() throws Exception {
+    relay = new ProcessBuilder("sleep", "60").redirectInput(new File("/dev/null")).start();
+    Path dir = paths.handoffDir(ProcessHandle.current().pid());
+    Files.writeString(paths.daemonPidFile(), ProcessHandle.current().pid() + "\n");
+    try (PipeHandoffListener listener = PipeHandoffListener.start(dir, (in, out, origin, transport) -> {})) {
+      PipeHandoffFiles dead = new PipeHandoffFiles(dir, relay.pid());
+      Files.write(dead.taken(), new byte[] {PipeHandoffFiles.RELEASED});
+      Files.writeString(dead.claiming(), ORIGIN + "\n1\n");
+
+      PipeHandoff.Outcome outcome = PipeHandoff.offer(paths, ORIGIN, relay.pid());
+
+      assertEquals(new PipeHandoff.Refused("the relay's stdin is /dev/null, not a pipe"), outcome);
+      assertEquals(List.of(), files(dir));
+    }
+  }
+
   @Test
   void aRelayWhosePipesTheDaemonTookHoldsItsTakenFile() throws Exception {
     relay = new ProcessBuilder("sleep", "60").start();
