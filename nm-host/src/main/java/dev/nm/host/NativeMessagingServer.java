@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  *     .paths(paths)
  *     .hostVersion("1.2.0")
  *     .build();
- * server.serve(System.in, System.out, origin);   // one browser port, until it closes
+ * OutputStream frames = new FileOutputStream(FileDescriptor.out);   // the real stdout, for frames only:
+ * System.setOut(System.err);                                       // a library's println must not reach it
+ * server.serve(System.in, frames, origin);   // one browser port, until it closes
  * }</pre>
  *
  * <p>{@link HostConfig#defaults()}, which {@link HostConfig#load} returns for a missing file, allows no origin:

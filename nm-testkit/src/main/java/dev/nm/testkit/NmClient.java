@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.host.NativeMessagingServer;
 import dev.nm.protocol.ChunkAssembler;
 import dev.nm.protocol.EnvelopeCodec;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.FrameException;
 import dev.nm.protocol.FrameReader;
 import dev.nm.protocol.FrameWriter;
@@ -288,7 +289,7 @@ public final class NmClient implements AutoCloseable {
     try {
       message = codec.decode(frame);
       if (message instanceof Message.Chunk chunk) {
-        message = chunks.accept(chunk);
+        message = assemble(chunk);
         if (message == null) {
           return;
         }
@@ -298,6 +299,21 @@ public final class NmClient implements AutoCloseable {
       return;
     }
     dispatch(message, frame);
+  }
+
+  /**
+   * The whole message once its last chunk is in, else null. A message over the limit fails its own call: the stream is
+   * in sync, and the rest of its chunks are dropped as they arrive.
+   */
+  private Message assemble(Message.Chunk chunk) throws ProtocolException {
+    try {
+      return chunks.accept(chunk);
+    } catch (ProtocolException e) {
+      if (e.code() != ErrorCode.MESSAGE_TOO_LARGE) {
+        throw e;
+      }
+      return e.toFailure();
+    }
   }
 
   private void dispatch(Message message, byte[] frame) {

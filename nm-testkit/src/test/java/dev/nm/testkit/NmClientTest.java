@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.protocol.Json;
 import dev.nm.protocol.Message;
+import dev.nm.protocol.ProtocolLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,26 @@ class NmClientTest {
     host.send(new Message.Success(id, Map.of("text", big)));
 
     assertEquals(big, reply.get(10, TimeUnit.SECONDS).data().get("text").textValue());
+  }
+
+  /** A chunked reply over the 64 Mi characters the client reassembles fails that call only, as the protocol says. */
+  @Test
+  void aChunkedReplyOverTheLimitFailsOnlyItsCall() throws Exception {
+    CompletableFuture<Reply> huge = client.callAsync("huge", Map.of());
+    String hugeId = host.nextRequest().requestId();
+    CompletableFuture<Reply> small = client.callAsync("small", Map.of());
+    String smallId = host.nextRequest().requestId();
+
+    String slice = "x".repeat(1_000_000); // a chunk frame of its own, under the 1 MiB frame limit
+    int total = ProtocolLimits.MAX_REASSEMBLED_MESSAGE_CHARS / slice.length() + 1;
+    for (int seq = 0; seq < total; seq++) {
+      host.send(new Message.Chunk(hugeId, seq, total, slice));
+    }
+    host.send(new Message.Success(smallId, Map.of("text", "fine")));
+
+    assertEquals("fine", small.get(20, TimeUnit.SECONDS).data().get("text").textValue());
+    Reply failed = huge.get(20, TimeUnit.SECONDS);
+    assertEquals(ErrorCode.MESSAGE_TOO_LARGE.name(), failed.error().code(), failed.toString());
   }
 
   @Test
