@@ -122,6 +122,9 @@ final class InFlightCall implements RouteContext, Cancellation, EventSink {
 
   @Override
   public void emit(String event, Object data) {
+    if (cancelled) {
+      throw RouteException.cancelled();
+    }
     connection.awaitRoomForEvents();
     synchronized (this) {
       if (cancelled || answered) {
