@@ -38,17 +38,21 @@ public enum Browser {
       "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
       "/Library/Microsoft/Edge/NativeMessagingHosts",
       "Software\\Microsoft\\Edge\\NativeMessagingHosts"),
+  // Brave reads the host manifests of Google Chrome, not folders of its own, except for Linux's user-level one:
+  // brave-core's BraveMainDelegate::PreSandboxStartup points chrome::DIR_USER_NATIVE_MESSAGING at Chrome's folder on
+  // macOS and at its own default profile's NativeMessagingHosts on Linux (never a --user-data-dir profile's), and
+  // chrome::DIR_NATIVE_MESSAGING at Chrome's machine-wide folder on both. On Windows every build not branded Google
+  // Chrome reads Chromium's registry key, then Google Chrome's (native_process_launcher_win.cc): Brave and Vivaldi
+  // are found through Chrome's, as KeePassXC registers them.
   BRAVE(
       "brave",
       "Brave",
       Family.CHROMIUM,
       ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-      // Chromium's chrome_paths.cc gives every build not branded Google Chrome, Brave's among them (brave-core
-      // leaves DIR_NATIVE_MESSAGING alone), Chromium's system-wide directory; no macOS one of its own is known.
-      "/etc/chromium/native-messaging-hosts",
-      "Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-      null,
-      "Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts"),
+      "/etc/opt/chrome/native-messaging-hosts",
+      "Library/Application Support/Google/Chrome/NativeMessagingHosts",
+      "/Library/Google/Chrome/NativeMessagingHosts",
+      "Software\\Google\\Chrome\\NativeMessagingHosts"),
   VIVALDI(
       "vivaldi",
       "Vivaldi",
@@ -57,7 +61,7 @@ public enum Browser {
       "/etc/opt/vivaldi/native-messaging-hosts",
       "Library/Application Support/Vivaldi/NativeMessagingHosts",
       null,
-      "Software\\Vivaldi\\NativeMessagingHosts"),
+      "Software\\Google\\Chrome\\NativeMessagingHosts"),
   FIREFOX(
       "firefox",
       "Firefox",
@@ -155,6 +159,19 @@ public enum Browser {
   /** The registry key, under HKCU or HKLM, whose subkeys name host manifests on Windows. */
   String windowsKey() {
     return windowsKey;
+  }
+
+  /**
+   * The folder of nm-host's own manifests on Windows that holds the one this browser's registry key names: that of
+   * the first browser reading the same key, so that browsers sharing a key share the file it names.
+   */
+  String windowsFolder() {
+    for (Browser browser : values()) {
+      if (browser.windowsKey.equals(windowsKey)) {
+        return browser.id;
+      }
+    }
+    throw new AssertionError("a browser reads its own key");
   }
 
   /** The browser with this command-line id, case-insensitively. */

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -57,25 +59,38 @@ public final class Doctor {
   /**
    * Examines every browser of {@code where}. A missing manifest is a problem where the user pointed at it
    * ({@code targeted}: named the browser or the profile) and a note otherwise; no manifest at all is always a
-   * problem.
+   * problem. A manifest that several browsers read (Brave reads Google Chrome's on macOS) is examined once, under
+   * all their names.
    */
   public List<Finding> examine(Placement where, boolean targeted) {
     List<Finding> findings = new ArrayList<>();
     boolean anyInstalled = false;
+    Map<Path, List<Browser>> readers = new LinkedHashMap<>();
+    Map<Path, InstallTarget> examined = new HashMap<>();
+    Map<Path, Placement> levels = new HashMap<>();
     for (InstallTarget target : where.targets(locations)) {
-      String subject = target.browser().id();
-      Path file = target.manifestFile();
+      InstallTarget read = target;
+      Placement level = where;
       Optional<InstallTarget> machineWide = targeted ? Optional.empty() : machineWide(where, target.browser());
-      if (Files.exists(file)) {
-        anyInstalled = true;
-        new ManifestCheck(target, where, findings).run();
-      } else if (machineWide.isPresent()) {
+      if (!Files.exists(target.manifestFile()) && machineWide.isPresent()) {
         // Installed for every user (--system), which the browser reads when the user has no manifest of their own:
         // its callers must be allowed in this user's config all the same.
+        read = machineWide.get();
+        level = systemWide(where);
+      }
+      readers.computeIfAbsent(read.manifestFile(), file -> new ArrayList<>()).add(target.browser());
+      examined.putIfAbsent(read.manifestFile(), read);
+      levels.putIfAbsent(read.manifestFile(), level);
+    }
+    for (Map.Entry<Path, List<Browser>> entry : readers.entrySet()) {
+      Path file = entry.getKey();
+      List<Browser> browsers = entry.getValue();
+      String subject = ids(browsers);
+      if (Files.exists(file)) {
         anyInstalled = true;
-        new ManifestCheck(machineWide.get(), systemWide(where), findings).run();
+        new ManifestCheck(examined.get(file), browsers, levels.get(file), findings).run();
       } else if (targeted) {
-        String fix = installCommand(target, where, List.of(), null);
+        String fix = installCommand(browsers, levels.get(file), List.of(), null);
         findings.add(Finding.problem(subject, "no manifest at " + file, fix));
       } else {
         findings.add(Finding.note(subject, "not installed (no " + file + ")", null));
@@ -92,6 +107,11 @@ public final class Doctor {
     examineDatabase().ifPresent(findings::add);
     findings.addAll(examineModels());
     return findings;
+  }
+
+  /** The browsers' ids as {@code --browser} takes several: {@code chrome,brave}. */
+  private static String ids(List<Browser> browsers) {
+    return browsers.stream().map(Browser::id).collect(Collectors.joining(","));
   }
 
   /** The machine-wide manifest of {@code browser} for {@code where}'s host, if one is there. */
@@ -155,6 +175,7 @@ public final class Doctor {
   /** The checks of one manifest file, adding to {@code findings}; an OK finding when none fails. */
   private final class ManifestCheck {
     private final InstallTarget target;
+    private final List<Browser> browsers;
     private final Placement where;
     private final List<Finding> findings;
     private final String subject;
@@ -162,11 +183,13 @@ public final class Doctor {
     private JsonNode json;
     private List<String> callers = List.of();
 
-    ManifestCheck(InstallTarget target, Placement where, List<Finding> findings) {
+    /** @param browsers the browsers of the placement that read {@code target}'s manifest */
+    ManifestCheck(InstallTarget target, List<Browser> browsers, Placement where, List<Finding> findings) {
       this.target = target;
+      this.browsers = browsers;
       this.where = where;
       this.findings = findings;
-      this.subject = target.browser().id();
+      this.subject = ids(browsers);
       this.family = target.browser().family();
     }
 
@@ -266,7 +289,7 @@ public final class Doctor {
             problem(
                 Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
                     + ") does not allow it, so every request gets FORBIDDEN",
-                installCommand(target, where, List.of(caller), json));
+                installCommand(browsers, where, List.of(caller), json));
           }
         } catch (IOException | RuntimeException e) {
           String message = "cannot read " + paths.configFile() + ": " + e.getMessage();
@@ -282,12 +305,12 @@ public final class Doctor {
 
     /** Rewrites the manifest with its well-formed callers and its path, if usable. */
     private String reinstall() {
-      return installCommand(target, where, wellFormedCallers(), json);
+      return installCommand(browsers, where, wellFormedCallers(), json);
     }
 
     /** Rewrites the manifest with its well-formed callers and the default host path. */
     private String reinstallWithDefaultPath() {
-      return installCommand(target, where, wellFormedCallers(), null);
+      return installCommand(browsers, where, wellFormedCallers(), null);
     }
 
     private void problem(String message, String fix) {
@@ -388,17 +411,17 @@ public final class Doctor {
     return family == Browser.Family.CHROMIUM ? Callers.isChromeOrigin(caller) : Callers.isFirefoxId(caller);
   }
 
-  /**
-   * The install command that rewrites a target's manifest allowing {@code callers} (a placeholder if none),
-   * starting the manifest's own path when it is usable, else the default launcher.
-   */
   /** {@code word} as one shell word: as it is when it needs no quoting, else in single quotes. */
   static String shellWord(String word) {
     return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
-  private String installCommand(InstallTarget target, Placement where, List<String> callers, JsonNode manifest) {
-    StringBuilder command = new StringBuilder("nm-host install --browser ").append(target.browser().id());
+  /**
+   * The install command that rewrites the manifest {@code browsers} read allowing {@code callers} (a placeholder if
+   * none), starting the manifest's own path when it is usable, else the default launcher.
+   */
+  private String installCommand(List<Browser> browsers, Placement where, List<String> callers, JsonNode manifest) {
+    StringBuilder command = new StringBuilder("nm-host install --browser ").append(ids(browsers));
     if (where.userDataDir() != null) {
       command.append(" --user-data-dir ").append(shellWord(where.userDataDir().toString()));
     }
@@ -408,7 +431,7 @@ public final class Doctor {
     if (!where.hostName().equals(Defaults.HOST_NAME)) {
       command.append(" --host-name ").append(where.hostName());
     }
-    boolean chromium = target.browser().family() == Browser.Family.CHROMIUM;
+    boolean chromium = browsers.get(0).family() == Browser.Family.CHROMIUM;
     String option = chromium ? " --extension-id " : " --firefox-extension-id ";
     if (callers.isEmpty()) {
       command.append(option).append(chromium ? "<EXTENSION_ID>" : "<ADDON_ID>");

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,8 +78,11 @@ public final class InstallCommand implements Callable<Integer> {
           new Installer(context.locations(), context.allowlist(), context.paths())
               .install(where, hostPath(), extensionIds, firefoxIds, new LinkedHashSet<>(scopes));
       for (InstallTarget target : written) {
+        List<Browser> sharing = where.alsoReadBy(target.manifestFile(), context.locations());
         out.println("installed " + target.browser().id() + ": " + target.manifestFile()
-            + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")"));
+            + (target.registryKey() == null ? "" : " (registry " + target.registryKey() + ")")
+            + (sharing.isEmpty() ? "" : " (" + sharing.stream().map(Browser::displayName).collect(Collectors.joining(" and "))
+                + (sharing.size() == 1 ? " reads" : " read") + " it too)"));
       }
       List<String> allowed = allowed(written);
       out.println("allowed in " + context.paths().configFile() + ": " + String.join(", ", allowed));

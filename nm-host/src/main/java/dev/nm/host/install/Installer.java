@@ -12,11 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Installs and removes host manifests, and keeps the host's allowlist in step: every caller a manifest lets
@@ -93,8 +95,12 @@ public final class Installer {
     if (where.userDataDir() != null) {
       profiles.add(where.userDataDir());
     }
+    Set<Path> written = new LinkedHashSet<>();
     for (Map.Entry<InstallTarget, HostManifest> manifest : manifests.entrySet()) {
       InstallTarget target = manifest.getKey();
+      if (!written.add(target.manifestFile())) {
+        continue; // two browsers of the placement read this one manifest (Chrome and Brave on macOS), made alike
+      }
       write(target.manifestFile(), manifest.getValue().toText());
       if (target.registryKey() != null) {
         registry.register(target.registryKey(), target.manifestFile());
@@ -121,7 +127,11 @@ public final class Installer {
     firefoxIds.stream().map(Callers::firefoxId).forEach(named::add);
     List<Path> changed = new ArrayList<>();
     Set<String> removed = new LinkedHashSet<>();
-    for (InstallTarget target : where.targets(locations)) {
+    List<InstallTarget> targets = where.targets(locations);
+    for (InstallTarget target : targets) {
+      requireNoOtherReader(where, target);
+    }
+    for (InstallTarget target : targets) {
       if (!Files.exists(target.manifestFile())) {
         continue;
       }
@@ -152,6 +162,27 @@ public final class Installer {
       }
     }
     return changed;
+  }
+
+  /**
+   * Refuses to change a manifest that browsers outside {@code where} read too (Brave reads Google Chrome's on macOS):
+   * removing it, or callers from it, for one browser would remove them for the other.
+   */
+  private void requireNoOtherReader(Placement where, InstallTarget target) {
+    Path file = target.manifestFile();
+    List<Browser> others = where.alsoReadBy(file, locations);
+    if (others.isEmpty() || !Files.exists(file)) {
+      return;
+    }
+    String place = target.registryKey() != null ? "registry key " + target.registryKey() : "folder";
+    String otherNames = others.stream().map(Browser::displayName).collect(Collectors.joining(" and "));
+    Set<Browser> together = EnumSet.copyOf(where.browsers());
+    together.addAll(others);
+    throw new InstallException(
+        file + " serves " + otherNames + " as well as " + target.browser().displayName() + ", which read the same "
+            + place + ", so uninstalling it for " + target.browser().displayName() + " alone would uninstall it for "
+            + otherNames + " too: name them together, --browser "
+            + together.stream().map(Browser::id).collect(Collectors.joining(",")));
   }
 
   /**

@@ -10,9 +10,10 @@ import java.util.Objects;
  * <ul>
  *   <li>Linux and macOS: a file {@code <name>.json} in the browser's user or system directory, or in
  *       {@code <user-data-dir>/NativeMessagingHosts/} for a Chromium profile started with
- *       {@code --user-data-dir} (the only place such a profile reads user-level manifests).
+ *       {@code --user-data-dir} (the only place such a profile reads user-level manifests; Brave's profiles read
+ *       its default profile's folder whatever their directory, so Brave takes no {@code --user-data-dir}).
  *   <li>Windows: the file lives under {@code %LOCALAPPDATA%} (user) or {@code %ProgramData%} (system), and a
- *       registry key under HKCU or HKLM points to it.
+ *       registry key under HKCU or HKLM points to it; browsers reading one key share one file.
  * </ul>
  *
  * @param os the platform whose conventions apply
@@ -52,7 +53,7 @@ public record ManifestLocations(
       String hive = system ? "HKLM\\" : "HKCU\\";
       return new InstallTarget(
           browser,
-          base.resolve("nm-host").resolve("NativeMessagingHosts").resolve(browser.id()).resolve(fileName),
+          base.resolve("nm-host").resolve("NativeMessagingHosts").resolve(browser.windowsFolder()).resolve(fileName),
           hive + browser.windowsKey() + "\\" + hostName);
     }
     if (!system) {
@@ -76,6 +77,12 @@ public record ManifestLocations(
     if (os == OperatingSystem.WINDOWS) {
       throw new InstallException(
           "--user-data-dir is not supported on Windows, where browsers find hosts through the registry only");
+    }
+    if (browser == Browser.BRAVE) {
+      throw new InstallException(
+          "Brave reads host manifests only from its default profile's folder ("
+              + target(browser, hostName, false).manifestFile().getParent()
+              + "), whatever --user-data-dir it runs with: install for Brave without --user-data-dir");
     }
     Path dir = userDataDir.toAbsolutePath().normalize().resolve("NativeMessagingHosts");
     return new InstallTarget(browser, dir.resolve(hostName + ".json"), null);

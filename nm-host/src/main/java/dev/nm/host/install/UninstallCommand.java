@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,9 +59,7 @@ public final class UninstallCommand implements Callable<Integer> {
         out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
       }
       for (Path file : changed) {
-        List<Browser> sharing = where.alsoReadBy(file, context.locations());
-        out.println((Files.exists(file) ? "updated " : "removed ") + file + (sharing.isEmpty() ? ""
-            : " (also " + sharing.stream().map(Browser::displayName).collect(Collectors.joining(", ")) + "'s manifest)"));
+        out.println((Files.exists(file) ? "updated " : "removed ") + file);
       }
       return 0;
     } catch (InstallException e) { // a file-system failure goes to the command line's handler, which names it

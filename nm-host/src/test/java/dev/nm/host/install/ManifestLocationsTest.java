@@ -1,10 +1,13 @@
 package dev.nm.host.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,19 +33,103 @@ class ManifestLocationsTest {
     assertNull(linux.target(Browser.EDGE, "nm_host", true).registryKey());
   }
 
-  /** A build not branded Google Chrome, Brave's too, reads Chromium's system-wide directory on Linux. */
+  /**
+   * Brave reads its own default profile's folder for the user on Linux, and Google Chrome's everywhere else (brave-core
+   * points chrome::DIR_USER_NATIVE_MESSAGING and DIR_NATIVE_MESSAGING there); on Windows Brave and Vivaldi read
+   * Chrome's registry key, and share the file it names.
+   */
   @Test
-  void braveAndChromiumShareLinuxSystemDirectoryAndUninstallSaysSo() {
+  void braveReadsGoogleChromesPlacesExceptItsOwnUserFolderOnLinux() {
     ManifestLocations linux = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null);
-    Path braveSystem = linux.target(Browser.BRAVE, "nm_host", true).manifestFile();
+    ManifestLocations mac = new ManifestLocations(OperatingSystem.MACOS, HOME, null, null);
+    ManifestLocations windows = new ManifestLocations(OperatingSystem.WINDOWS, HOME, Path.of("/appdata/local"), Path.of("/programdata"));
 
-    assertEquals(Path.of("/etc/chromium/native-messaging-hosts/nm_host.json"), braveSystem);
-    assertEquals(List.of(Browser.CHROMIUM),
-        new Placement(Set.of(Browser.BRAVE), "nm_host", true, null).alsoReadBy(braveSystem, linux));
-    assertEquals(List.of(), new Placement(Set.of(Browser.BRAVE, Browser.CHROMIUM), "nm_host", true, null)
-        .alsoReadBy(braveSystem, linux));
+    assertEquals(Path.of("/home/ada/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/nm_host.json"),
+        linux.target(Browser.BRAVE, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/etc/opt/chrome/native-messaging-hosts/nm_host.json"), linux.target(Browser.BRAVE, "nm_host", true).manifestFile());
+    assertEquals(Path.of("/home/ada/Library/Application Support/Google/Chrome/NativeMessagingHosts/nm_host.json"),
+        mac.target(Browser.BRAVE, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/Library/Google/Chrome/NativeMessagingHosts/nm_host.json"), mac.target(Browser.BRAVE, "nm_host", true).manifestFile());
+    for (Browser browser : List.of(Browser.BRAVE, Browser.VIVALDI)) {
+      assertEquals(windows.target(Browser.CHROME, "nm_host", false), new InstallTarget(Browser.CHROME,
+          windows.target(browser, "nm_host", false).manifestFile(), windows.target(browser, "nm_host", false).registryKey()));
+      assertEquals("HKLM\\Software\\Google\\Chrome\\NativeMessagingHosts\\nm_host", windows.target(browser, "nm_host", true).registryKey());
+    }
+    assertEquals(Path.of("/appdata/local/nm-host/NativeMessagingHosts/chrome/nm_host.json"),
+        windows.target(Browser.VIVALDI, "nm_host", false).manifestFile());
+
+    Path braveSystem = linux.target(Browser.BRAVE, "nm_host", true).manifestFile();
+    assertEquals(List.of(Browser.CHROME), new Placement(Set.of(Browser.BRAVE), "nm_host", true, null).alsoReadBy(braveSystem, linux));
+    assertEquals(List.of(), new Placement(Set.of(Browser.BRAVE, Browser.CHROME), "nm_host", true, null).alsoReadBy(braveSystem, linux));
     Path braveUser = linux.target(Browser.BRAVE, "nm_host", false).manifestFile();
     assertEquals(List.of(), new Placement(Set.of(Browser.BRAVE), "nm_host", false, null).alsoReadBy(braveUser, linux));
+    Path vivaldiWindows = windows.target(Browser.VIVALDI, "nm_host", false).manifestFile();
+    assertEquals(List.of(Browser.CHROME, Browser.BRAVE),
+        new Placement(Set.of(Browser.VIVALDI), "nm_host", false, null).alsoReadBy(vivaldiWindows, windows));
+  }
+
+  /** Brave's profiles read its default profile's folder, whatever --user-data-dir they run with. */
+  @Test
+  void braveTakesNoUserDataDir() {
+    ManifestLocations linux = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null);
+    ManifestLocations mac = new ManifestLocations(OperatingSystem.MACOS, HOME, null, null);
+
+    assertEquals(
+        "Brave reads host manifests only from its default profile's folder"
+            + " (/home/ada/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts), whatever --user-data-dir it runs"
+            + " with: install for Brave without --user-data-dir",
+        assertThrows(InstallException.class, () -> linux.target(Browser.BRAVE, "nm_host", Path.of("/tmp/p"))).getMessage());
+    assertEquals(
+        "Brave reads host manifests only from its default profile's folder"
+            + " (/home/ada/Library/Application Support/Google/Chrome/NativeMessagingHosts), whatever --user-data-dir it"
+            + " runs with: install for Brave without --user-data-dir",
+        assertThrows(InstallException.class, () -> mac.target(Browser.BRAVE, "nm_host", Path.of("/tmp/p"))).getMessage());
+  }
+
+  /**
+   * On macOS Brave's manifest is Google Chrome's: installing Brave keeps Chrome's callers and says Chrome reads it,
+   * uninstalling Brave alone is refused (it would uninstall Chrome), both together remove it; doctor examines it once.
+   */
+  @Test
+  void aManifestBraveSharesWithChromeIsChangedForBothOrNeither(@TempDir Path root) throws IOException {
+    InstallFixture mac = new InstallFixture(root, OperatingSystem.MACOS);
+    Path shared = mac.home.resolve("Library/Application Support/Google/Chrome/NativeMessagingHosts/nm_host.json");
+    assertEquals(0, mac.install("--browser", "chrome", "--extension-id", InstallFixture.OTHER_ID).status());
+
+    var brave = mac.install("--browser", "brave", "--extension-id", InstallFixture.ID);
+
+    assertEquals(0, brave.status(), brave.err());
+    assertTrue(brave.out().startsWith("installed brave: " + shared + " (Google Chrome reads it too)\n"), brave.out());
+    assertEquals(
+        List.of("chrome-extension://" + InstallFixture.OTHER_ID + "/", "chrome-extension://" + InstallFixture.ID + "/"),
+        callers(shared));
+
+    var braveAlone = mac.uninstall("--browser", "brave");
+
+    assertEquals(1, braveAlone.status());
+    assertEquals(
+        "nm-host uninstall: " + shared + " serves Google Chrome as well as Brave, which read the same folder, so"
+            + " uninstalling it for Brave alone would uninstall it for Google Chrome too: name them together,"
+            + " --browser chrome,brave\n",
+        braveAlone.err());
+    assertEquals(1, mac.uninstall("--browser", "brave", "--extension-id", InstallFixture.ID).status());
+    assertEquals(2, callers(shared).size());
+
+    var doctor = mac.doctor();
+    assertEquals(1, doctor.out().lines().filter(line -> line.contains(shared.toString())).count(), doctor.out());
+    assertTrue(doctor.out().contains("[ok]      chrome,brave " + shared + " starts "), doctor.out());
+
+    var both = mac.uninstall("--browser", "chrome,brave");
+
+    assertEquals(0, both.status(), both.err());
+    assertEquals("removed " + shared + "\n", both.out());
+    assertFalse(Files.exists(shared));
+  }
+
+  private static List<String> callers(Path manifest) throws IOException {
+    List<String> callers = new ArrayList<>();
+    dev.nm.protocol.Json.mapper().readTree(manifest.toFile()).get("allowed_origins").forEach(c -> callers.add(c.asText()));
+    return callers;
   }
 
   @Test
@@ -53,8 +140,8 @@ class ManifestLocationsTest {
         Path.of("/home/ada/Library/Application Support/Microsoft Edge/NativeMessagingHosts/nm_host.json"),
         mac.target(Browser.EDGE, "nm_host", false).manifestFile());
     assertEquals(Path.of("/Library/Google/Chrome/NativeMessagingHosts/nm_host.json"), mac.target(Browser.CHROME, "nm_host", true).manifestFile());
-    InstallException brave = assertThrows(InstallException.class, () -> mac.target(Browser.BRAVE, "nm_host", true));
-    assertEquals("Brave has no known system-wide manifest directory on MACOS; install for the current user instead (drop --system)", brave.getMessage());
+    InstallException vivaldi = assertThrows(InstallException.class, () -> mac.target(Browser.VIVALDI, "nm_host", true));
+    assertEquals("Vivaldi has no known system-wide manifest directory on MACOS; install for the current user instead (drop --system)", vivaldi.getMessage());
   }
 
   @Test
@@ -62,18 +149,18 @@ class ManifestLocationsTest {
     InstallFixture mac = new InstallFixture(root, OperatingSystem.MACOS);
 
     var doctor = mac.doctor("--system");
-    var namedBrave = mac.doctor("--system", "--browser", "brave");
+    var namedVivaldi = mac.doctor("--system", "--browser", "vivaldi");
 
     assertEquals("", doctor.err());
     assertEquals(
-        List.of("chrome", "chromium", "edge", "firefox"),
+        List.of("chrome,brave", "chromium", "edge", "firefox"),
         doctor.out().lines().filter(line -> line.startsWith("[note]") && line.contains("not installed"))
             .map(line -> line.substring(10).split(" ")[0])
             .toList());
     assertEquals(
-        "nm-host doctor: Brave has no known system-wide manifest directory on MACOS; install for the current user"
+        "nm-host doctor: Vivaldi has no known system-wide manifest directory on MACOS; install for the current user"
             + " instead (drop --system)\n",
-        namedBrave.err());
+        namedVivaldi.err());
   }
 
   @Test
@@ -110,7 +197,12 @@ class ManifestLocationsTest {
     Placement chrome = new Placement(Set.of(Browser.CHROME), "nm_host", false, null);
 
     installer.install(chrome, root.resolve("nm-host.exe"), List.of(InstallFixture.ID), List.of(), Set.of());
-    installer.uninstall(chrome, List.of(), List.of());
+    InstallException alone = assertThrows(InstallException.class, () -> installer.uninstall(chrome, List.of(), List.of()));
+    // Brave and Vivaldi read Chrome's key: removing it is for the three together.
+    assertTrue(alone.getMessage().endsWith(", which read the same registry key HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\nm_host,"
+        + " so uninstalling it for Google Chrome alone would uninstall it for Brave and Vivaldi too: name them together,"
+        + " --browser chrome,brave,vivaldi"), alone.getMessage());
+    installer.uninstall(new Placement(Set.of(Browser.CHROME, Browser.BRAVE, Browser.VIVALDI), "nm_host", false, null), List.of(), List.of());
 
     Path file = root.resolve("local/nm-host/NativeMessagingHosts/chrome/nm_host.json");
     assertEquals(
