@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * A browser that can start a native-messaging host, and where it looks for host manifests.
  *
- * <p>User-level directories are relative to the user's home; system-level ones are absolute. A browser with
+ * <p>User-level directories are relative to the user's home (on Linux, the Chromium family's to the config folder,
+ * {@link LinuxBase}); system-level ones are absolute. A browser with
  * no known system-level directory on a platform has {@code null} there, and installing it system-wide on that
  * platform is refused.
  */
@@ -15,7 +16,8 @@ public enum Browser {
       "chrome",
       "Google Chrome",
       Family.CHROMIUM,
-      ".config/google-chrome/NativeMessagingHosts",
+      LinuxBase.CHROME_CONFIG_HOME,
+      "google-chrome/NativeMessagingHosts",
       "/etc/opt/chrome/native-messaging-hosts",
       "Library/Application Support/Google/Chrome/NativeMessagingHosts",
       "/Library/Google/Chrome/NativeMessagingHosts",
@@ -24,7 +26,8 @@ public enum Browser {
       "chromium",
       "Chromium",
       Family.CHROMIUM,
-      ".config/chromium/NativeMessagingHosts",
+      LinuxBase.CHROME_CONFIG_HOME,
+      "chromium/NativeMessagingHosts",
       "/etc/chromium/native-messaging-hosts",
       "Library/Application Support/Chromium/NativeMessagingHosts",
       "/Library/Application Support/Chromium/NativeMessagingHosts",
@@ -33,14 +36,16 @@ public enum Browser {
       "edge",
       "Microsoft Edge",
       Family.CHROMIUM,
-      ".config/microsoft-edge/NativeMessagingHosts",
+      LinuxBase.CHROME_CONFIG_HOME,
+      "microsoft-edge/NativeMessagingHosts",
       "/etc/opt/edge/native-messaging-hosts",
       "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
       "/Library/Microsoft/Edge/NativeMessagingHosts",
       "Software\\Microsoft\\Edge\\NativeMessagingHosts"),
   // Brave reads the host manifests of Google Chrome, not folders of its own, except for Linux's user-level one:
   // brave-core's BraveMainDelegate::PreSandboxStartup points chrome::DIR_USER_NATIVE_MESSAGING at Chrome's folder on
-  // macOS and at its own default profile's NativeMessagingHosts on Linux (never a --user-data-dir profile's), and
+  // macOS and at its own default profile's NativeMessagingHosts on Linux (never a --user-data-dir profile's; brave-core's
+  // chrome_paths_linux.cc builds that profile's folder from $XDG_CONFIG_HOME, never $CHROME_CONFIG_HOME), and
   // chrome::DIR_NATIVE_MESSAGING at Chrome's machine-wide folder on both. On Windows every build not branded Google
   // Chrome reads Chromium's registry key, then Google Chrome's (native_process_launcher_win.cc): Brave and Vivaldi
   // are found through Chrome's, as KeePassXC registers them.
@@ -48,7 +53,8 @@ public enum Browser {
       "brave",
       "Brave",
       Family.CHROMIUM,
-      ".config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+      LinuxBase.XDG_CONFIG_HOME,
+      "BraveSoftware/Brave-Browser/NativeMessagingHosts",
       "/etc/opt/chrome/native-messaging-hosts",
       "Library/Application Support/Google/Chrome/NativeMessagingHosts",
       "/Library/Google/Chrome/NativeMessagingHosts",
@@ -57,7 +63,8 @@ public enum Browser {
       "vivaldi",
       "Vivaldi",
       Family.CHROMIUM,
-      ".config/vivaldi/NativeMessagingHosts",
+      LinuxBase.CHROME_CONFIG_HOME,
+      "vivaldi/NativeMessagingHosts",
       "/etc/opt/vivaldi/native-messaging-hosts",
       "Library/Application Support/Vivaldi/NativeMessagingHosts",
       null,
@@ -66,11 +73,25 @@ public enum Browser {
       "firefox",
       "Firefox",
       Family.FIREFOX,
+      LinuxBase.HOME,
       ".mozilla/native-messaging-hosts",
       "/usr/lib/mozilla/native-messaging-hosts",
       "Library/Application Support/Mozilla/NativeMessagingHosts",
       "/Library/Application Support/Mozilla/NativeMessagingHosts",
       "Software\\Mozilla\\NativeMessagingHosts");
+
+  /**
+   * What a Linux user-level directory is relative to. Chromium's docs/user_data_dir.md: the default profile lives in
+   * {@code ~/.config}, which {@code $CHROME_CONFIG_HOME} or else {@code $XDG_CONFIG_HOME} moves.
+   */
+  enum LinuxBase {
+    /** The user's home: Firefox's {@code ~/.mozilla}. */
+    HOME,
+    /** {@code $XDG_CONFIG_HOME}, else {@code ~/.config}: Brave, which does not read {@code $CHROME_CONFIG_HOME}. */
+    XDG_CONFIG_HOME,
+    /** {@code $CHROME_CONFIG_HOME}, else {@code $XDG_CONFIG_HOME}, else {@code ~/.config}: Chromium's own rule. */
+    CHROME_CONFIG_HOME
+  }
 
   /** Browsers sharing a manifest format and a way of naming callers. */
   public enum Family {
@@ -101,6 +122,7 @@ public enum Browser {
   private final String id;
   private final String displayName;
   private final Family family;
+  private final LinuxBase linuxBase;
   private final String linuxUserDir;
   private final String linuxSystemDir;
   private final String macUserDir;
@@ -111,6 +133,7 @@ public enum Browser {
       String id,
       String displayName,
       Family family,
+      LinuxBase linuxBase,
       String linuxUserDir,
       String linuxSystemDir,
       String macUserDir,
@@ -119,6 +142,7 @@ public enum Browser {
     this.id = id;
     this.displayName = displayName;
     this.family = family;
+    this.linuxBase = linuxBase;
     this.linuxUserDir = linuxUserDir;
     this.linuxSystemDir = linuxSystemDir;
     this.macUserDir = macUserDir;
@@ -139,6 +163,12 @@ public enum Browser {
     return family;
   }
 
+  /** What this browser's Linux user-level directory is relative to. */
+  LinuxBase linuxBase() {
+    return linuxBase;
+  }
+
+  /** The user-level directory: on Linux relative to {@link #linuxBase()}, on macOS to the user's home. */
   String userDir(OperatingSystem os) {
     return switch (os) {
       case LINUX -> linuxUserDir;

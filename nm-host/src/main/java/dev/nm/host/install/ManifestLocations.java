@@ -1,8 +1,14 @@
 package dev.nm.host.install;
 
 import dev.nm.host.HostPaths;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Where each browser looks for a host manifest on one machine.
@@ -11,7 +17,10 @@ import java.util.Objects;
  *   <li>Linux and macOS: a file {@code <name>.json} in the browser's user or system directory, or in
  *       {@code <user-data-dir>/NativeMessagingHosts/} for a Chromium profile started with
  *       {@code --user-data-dir} (the only place such a profile reads user-level manifests; Brave's profiles read
- *       its default profile's folder whatever their directory, so Brave takes no {@code --user-data-dir}).
+ *       its default profile's folder whatever their directory, so Brave takes no {@code --user-data-dir}). On Linux
+ *       the Chromium family's user directories are in {@code $CHROME_CONFIG_HOME} (not Brave's), else
+ *       {@code $XDG_CONFIG_HOME}, else {@code ~/.config}; a relative value is ignored, as the XDG Base Directory
+ *       specification says.
  *   <li>Windows: the file lives under {@code %LOCALAPPDATA%} (user) or {@code %ProgramData%} (system), and a
  *       registry key under HKCU or HKLM points to it; browsers reading one key share one file.
  * </ul>
@@ -20,12 +29,30 @@ import java.util.Objects;
  * @param userHome the user's home directory
  * @param windowsDataDir {@code %LOCALAPPDATA%} for user installs on Windows; unused elsewhere
  * @param windowsSystemDataDir {@code %ProgramData%} for system installs on Windows; unused elsewhere
+ * @param environment the variables that move user directories ({@code CHROME_CONFIG_HOME}, {@code XDG_CONFIG_HOME});
+ *     any others are dropped
  */
 public record ManifestLocations(
-    OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir) {
+    OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir, Map<String, String> environment) {
+  static final String CHROME_CONFIG_HOME = "CHROME_CONFIG_HOME";
+  static final String XDG_CONFIG_HOME = "XDG_CONFIG_HOME";
+
   public ManifestLocations {
     Objects.requireNonNull(os, "os");
     Objects.requireNonNull(userHome, "userHome");
+    Map<String, String> read = new TreeMap<>();
+    for (String name : List.of(CHROME_CONFIG_HOME, XDG_CONFIG_HOME)) {
+      String value = environment == null ? null : environment.get(name);
+      if (value != null) {
+        read.put(name, value);
+      }
+    }
+    environment = Collections.unmodifiableMap(read);
+  }
+
+  /** The locations with no variable moving the user's directories. */
+  public ManifestLocations(OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir) {
+    this(os, userHome, windowsDataDir, windowsSystemDataDir, Map.of());
   }
 
   /** The locations for this machine and user. */
@@ -37,7 +64,8 @@ public record ManifestLocations(
         OperatingSystem.current(),
         home,
         localAppData == null ? home.resolve("AppData/Local") : Path.of(localAppData),
-        programData == null ? Path.of("C:\\ProgramData") : Path.of(programData));
+        programData == null ? Path.of("C:\\ProgramData") : Path.of(programData),
+        System.getenv());
   }
 
   /** Whether {@code browser} has a user-level (or, with {@code system}, machine-wide) place on this OS. */
@@ -57,7 +85,7 @@ public record ManifestLocations(
           hive + browser.windowsKey() + "\\" + hostName);
     }
     if (!system) {
-      return new InstallTarget(browser, userHome.resolve(browser.userDir(os)).resolve(fileName), null);
+      return new InstallTarget(browser, userDir(browser).resolve(fileName), null);
     }
     String systemDir = browser.systemDir(os);
     if (systemDir == null) {
@@ -86,5 +114,35 @@ public record ManifestLocations(
     }
     Path dir = userDataDir.toAbsolutePath().normalize().resolve("NativeMessagingHosts");
     return new InstallTarget(browser, dir.resolve(hostName + ".json"), null);
+  }
+
+  private Path userDir(Browser browser) {
+    String dir = browser.userDir(os);
+    if (os != OperatingSystem.LINUX) {
+      return userHome.resolve(dir);
+    }
+    return switch (browser.linuxBase()) {
+      case HOME -> userHome.resolve(dir);
+      case XDG_CONFIG_HOME -> xdgConfigHome().resolve(dir);
+      case CHROME_CONFIG_HOME -> absolute(CHROME_CONFIG_HOME).orElseGet(this::xdgConfigHome).resolve(dir);
+    };
+  }
+
+  private Path xdgConfigHome() {
+    return absolute(XDG_CONFIG_HOME).orElseGet(() -> userHome.resolve(".config"));
+  }
+
+  /** The variable's value when it is an absolute path; the XDG specification has a relative one ignored. */
+  private Optional<Path> absolute(String variable) {
+    String value = environment.get(variable);
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Path path = Path.of(value);
+      return path.isAbsolute() ? Optional.of(path) : Optional.empty();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
   }
 }

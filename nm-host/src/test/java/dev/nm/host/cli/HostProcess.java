@@ -115,7 +115,7 @@ final class HostProcess implements AutoCloseable {
     List<String> command = javaCommand(home);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeAll(List.of("NM_HOST_HOME", "NM_HOST_MODELS_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME"));
+    builder.environment().keySet().removeAll(List.of("NM_HOST_HOME", "NM_HOST_MODELS_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "CHROME_CONFIG_HOME"));
     builder.environment().put("HOME", userHome.toString());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

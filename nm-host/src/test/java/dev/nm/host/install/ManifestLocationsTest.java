@@ -34,6 +34,37 @@ class ManifestLocationsTest {
   }
 
   /**
+   * Chromium's docs/user_data_dir.md: on Linux $CHROME_CONFIG_HOME, else $XDG_CONFIG_HOME, replaces ~/.config; Brave
+   * builds its folder from $XDG_CONFIG_HOME only, Firefox from the home only. A relative value is ignored (the XDG
+   * specification), and macOS reads neither.
+   */
+  @Test
+  void linuxUserFoldersFollowChromeConfigHomeAndXdgConfigHome() {
+    ManifestLocations both = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null,
+        Map.of("CHROME_CONFIG_HOME", "/cfg/chrome", "XDG_CONFIG_HOME", "/cfg/xdg", "PATH", "/usr/bin"));
+    ManifestLocations xdg = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null, Map.of("XDG_CONFIG_HOME", "/cfg/xdg"));
+    ManifestLocations relative = new ManifestLocations(OperatingSystem.LINUX, HOME, null, null,
+        Map.of("CHROME_CONFIG_HOME", "cfg/chrome", "XDG_CONFIG_HOME", ""));
+    ManifestLocations mac = new ManifestLocations(OperatingSystem.MACOS, HOME, null, null, Map.of("XDG_CONFIG_HOME", "/cfg/xdg"));
+
+    assertEquals(Path.of("/cfg/chrome/google-chrome/NativeMessagingHosts/nm_host.json"), both.target(Browser.CHROME, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/cfg/chrome/chromium/NativeMessagingHosts/nm_host.json"), both.target(Browser.CHROMIUM, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/cfg/chrome/microsoft-edge/NativeMessagingHosts/nm_host.json"), both.target(Browser.EDGE, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/cfg/chrome/vivaldi/NativeMessagingHosts/nm_host.json"), both.target(Browser.VIVALDI, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/cfg/xdg/BraveSoftware/Brave-Browser/NativeMessagingHosts/nm_host.json"), both.target(Browser.BRAVE, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/home/ada/.mozilla/native-messaging-hosts/nm_host.json"), both.target(Browser.FIREFOX, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/etc/opt/chrome/native-messaging-hosts/nm_host.json"), both.target(Browser.CHROME, "nm_host", true).manifestFile());
+    assertEquals(Map.of("CHROME_CONFIG_HOME", "/cfg/chrome", "XDG_CONFIG_HOME", "/cfg/xdg"), both.environment());
+
+    assertEquals(Path.of("/cfg/xdg/google-chrome/NativeMessagingHosts/nm_host.json"), xdg.target(Browser.CHROME, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/home/ada/.config/google-chrome/NativeMessagingHosts/nm_host.json"), relative.target(Browser.CHROME, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/home/ada/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/nm_host.json"),
+        relative.target(Browser.BRAVE, "nm_host", false).manifestFile());
+    assertEquals(Path.of("/home/ada/Library/Application Support/Chromium/NativeMessagingHosts/nm_host.json"),
+        mac.target(Browser.CHROMIUM, "nm_host", false).manifestFile());
+  }
+
+  /**
    * Brave reads its own default profile's folder for the user on Linux, and Google Chrome's everywhere else (brave-core
    * points chrome::DIR_USER_NATIVE_MESSAGING and DIR_NATIVE_MESSAGING there); on Windows Brave and Vivaldi read
    * Chrome's registry key, and share the file it names.
