@@ -16,7 +16,8 @@ import java.util.Objects;
  * $NM_HOST_HOME/            default: $XDG_DATA_HOME/nm-host, else ~/.local/share/nm-host
  *   config.json             allowed origins, scopes, limits (see HostConfig)
  *   data/                   nm.db (SQLite), audit.log (append-only JSON lines), installed-profiles.txt (the
- *                           --user-data-dir profiles installed into)
+ *                           --user-data-dir profiles installed into), installed-host-names.txt (the host names
+ *                           installed, whose manifests all start hosts reading config.json)
  *   run/                    daemon.sock, daemon.lock, daemon.pid, handoff-PID/; mode 0700
  *   logs/                   host.log, daemon.log
  *   native/                 the engines' native libraries, unpacked once per version

@@ -32,10 +32,14 @@ import java.util.stream.Collectors;
 public final class Installer {
   private final ManifestLocations locations;
   private final OriginAllowlist allowlist;
-  private final InstalledProfiles profiles;
+  private final InstallRecord profiles;
+  private final InstallRecord hostNames;
   private final WindowsRegistry registry;
 
-  /** @param paths the host home whose allowlist {@code allowlist} is, where the profiles installed into are kept */
+  /**
+   * @param paths the host home whose allowlist {@code allowlist} is, where the profiles installed into and the host
+   *     names installed are recorded
+   */
   public Installer(ManifestLocations locations, OriginAllowlist allowlist, HostPaths paths) {
     this(locations, allowlist, paths, new WindowsRegistry());
   }
@@ -43,7 +47,8 @@ public final class Installer {
   Installer(ManifestLocations locations, OriginAllowlist allowlist, HostPaths paths, WindowsRegistry registry) {
     this.locations = locations;
     this.allowlist = allowlist;
-    this.profiles = InstalledProfiles.of(paths);
+    this.profiles = InstallRecord.profiles(paths);
+    this.hostNames = InstallRecord.hostNames(paths);
     this.registry = registry;
   }
 
@@ -92,8 +97,9 @@ public final class Installer {
     for (String caller : allowed) {
       allowlist.allow(Callers.hostOrigin(caller), scopes);
     }
+    hostNames.add(where.hostName());
     if (where.userDataDir() != null) {
-      profiles.add(where.userDataDir());
+      profiles.add(InstallRecord.profile(where.userDataDir()));
     }
     Set<Path> written = new LinkedHashSet<>();
     for (Map.Entry<InstallTarget, HostManifest> manifest : manifests.entrySet()) {
@@ -144,9 +150,6 @@ public final class Installer {
         if (target.registryKey() != null) {
           registry.unregister(target.registryKey());
         }
-        if (where.userDataDir() != null) {
-          profiles.remove(where.userDataDir());
-        }
       } else {
         JsonNode json = HostManifest.parse(Files.readString(target.manifestFile()));
         Path hostPath = Path.of(json.path("path").asText());
@@ -156,6 +159,9 @@ public final class Installer {
       changed.add(target.manifestFile());
     }
     removed.addAll(named);
+    if (where.userDataDir() != null && !anyManifestIn(where.userDataDir(), where.hostName())) {
+      profiles.remove(InstallRecord.profile(where.userDataDir()));
+    }
     for (String caller : removed) {
       if (!listedByAnyManifest(caller, where)) {
         allowlist.revoke(Callers.hostOrigin(caller));
@@ -219,36 +225,73 @@ public final class Installer {
   }
 
   /**
-   * Whether a manifest of this host name still lists {@code caller} at the level {@code where} names, or in a
-   * Chromium profile installed into for this host home; and, for the default host home, also where this user's
-   * browsers read one: the user's own folders and the system's. The hosts those manifests start read the default
-   * home's config, so a caller removed from one place keeps its grant while another lists it. A home set with
-   * {@code NM_HOST_HOME} (a portable or hermetic install) belongs to the levels it was installed for only.
+   * Whether a manifest of any host name installed for this home (they all start hosts that read its one config)
+   * still lists {@code caller} at the level {@code where} names, or in a Chromium profile installed into for this
+   * host home; and, for the default host home, also where this user's browsers read one: the user's own folders and
+   * the system's. The hosts those manifests start read the default home's config, so a caller removed from one place
+   * keeps its grant while another lists it. A home set with {@code NM_HOST_HOME} (a portable or hermetic install)
+   * belongs to the levels it was installed for only.
    */
   private boolean listedByAnyManifest(String caller, Placement where) throws IOException {
-    List<Placement> levels = new ArrayList<>(List.of(where));
-    for (Path profile : profiles.list()) {
-      levels.add(new Placement(Set.of(), where.hostName(), false, profile));
+    for (InstallTarget target : everyTarget(where)) {
+      if (existingCallers(target).contains(caller)) {
+        return true;
+      }
     }
-    if (!HostPaths.homeSetByEnvironment()) {
-      levels.add(new Placement(Set.of(), where.hostName(), false, null));
-      levels.add(new Placement(Set.of(), where.hostName(), true, null));
-    }
-    for (Placement level : levels) {
+    return false;
+  }
+
+  /**
+   * Whether a manifest of {@code hostName} or of another host name installed for this home is still in the profile
+   * {@code userDataDir}.
+   */
+  private boolean anyManifestIn(Path userDataDir, String hostName) throws IOException {
+    for (String name : installedHostNames(hostName)) {
       for (Browser browser : Browser.values()) {
-        InstallTarget target;
         try {
-          target = new Placement(Set.of(browser), level.hostName(), level.system(), level.userDataDir())
-              .targets(locations).get(0);
+          if (Files.exists(locations.target(browser, name, userDataDir).manifestFile())) {
+            return true;
+          }
         } catch (InstallException notApplicable) {
-          continue;
-        }
-        if (existingCallers(target).contains(caller)) {
-          return true;
+          // this browser takes no profile directory
         }
       }
     }
     return false;
+  }
+
+  /** Every place, per browser, that {@link #listedByAnyManifest} looks in. */
+  private List<InstallTarget> everyTarget(Placement where) throws IOException {
+    List<Placement> levels = new ArrayList<>();
+    for (String hostName : installedHostNames(where.hostName())) {
+      levels.add(new Placement(Set.of(), hostName, where.system(), where.userDataDir()));
+      for (String profile : profiles.list()) {
+        levels.add(new Placement(Set.of(), hostName, false, Path.of(profile)));
+      }
+      if (!HostPaths.homeSetByEnvironment()) {
+        levels.add(new Placement(Set.of(), hostName, false, null));
+        levels.add(new Placement(Set.of(), hostName, true, null));
+      }
+    }
+    List<InstallTarget> targets = new ArrayList<>();
+    for (Placement level : levels) {
+      for (Browser browser : Browser.values()) {
+        try {
+          targets.add(new Placement(Set.of(browser), level.hostName(), level.system(), level.userDataDir())
+              .targets(locations).get(0));
+        } catch (InstallException notApplicable) {
+          // this browser reads no manifest at this level
+        }
+      }
+    }
+    return targets;
+  }
+
+  /** {@code hostName} and every host name installed for this home, in that order. */
+  private List<String> installedHostNames(String hostName) throws IOException {
+    Set<String> names = new LinkedHashSet<>(List.of(hostName));
+    names.addAll(hostNames.list());
+    return List.copyOf(names);
   }
 
   /**

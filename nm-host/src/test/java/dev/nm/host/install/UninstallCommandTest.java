@@ -130,6 +130,43 @@ class UninstallCommandTest {
     assertFalse(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
   }
 
+  /** Every host name's manifests start hosts that read the one config: one name uninstalled, another's keeps the grant. */
+  @Test
+  void anOriginStillListedUnderAnotherHostNameStaysAllowed() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    machine.install("--browser", "chrome", "--extension-id", ID);
+    machine.install("--browser", "chrome", "--host-name", "nm_host_dev", "--extension-id", ID);
+
+    var result = machine.uninstall("--host-name", "nm_host_dev");
+
+    assertEquals(0, result.status(), result.err());
+    assertFalse(Files.exists(machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host_dev.json")));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+
+    machine.uninstall("--browser", "chrome");
+
+    assertFalse(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
+  /**
+   * A profile holding two host names' manifests stays recorded while one is left: uninstall still finds the caller
+   * it lists after the other name is uninstalled from it.
+   */
+  @Test
+  void aProfileStaysRecordedWhileAnotherHostNamesManifestIsInIt() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Path profile = root.resolve("profile");
+    machine.install("--user-data-dir", profile.toString(), "--extension-id", ID);
+    machine.install("--user-data-dir", profile.toString(), "--host-name", "nm_host_dev", "--extension-id", ID);
+    machine.uninstall("--user-data-dir", profile.toString(), "--host-name", "nm_host_dev");
+    machine.install("--browser", "chromium", "--extension-id", ID);
+
+    machine.uninstall("--browser", "chromium");
+
+    assertTrue(Files.exists(profile.resolve("NativeMessagingHosts/nm_host.json")));
+    assertTrue(Json.mapper().readTree(machine.config()).get("origins").has("chrome-extension://" + ID + "/"));
+  }
+
   @Test
   void firefoxAddonsAreRevokedUnderTheirHostOrigin() throws IOException {
     InstallFixture machine = new InstallFixture(root);
