@@ -220,8 +220,9 @@ public record HostConfig(
   /**
    * Reads a config file; a missing file reads as {@link #defaults()}.
    *
-   * @throws IOException if the file cannot be read or is not a valid config; the message names the file,
-   *     the offending key and what is allowed
+   * @throws InvalidConfigException if the file is not a valid config: the message names the file, the offending key
+   *     or line and what is allowed, and {@link InvalidConfigException#fix()} says what to change
+   * @throws IOException if the file cannot be read
    */
   public static HostConfig load(Path file) throws IOException {
     if (!Files.exists(file)) {
@@ -229,9 +230,20 @@ public record HostConfig(
     }
     try {
       JsonNode root = MAPPER.readTree(file.toFile());
+      if (root == null || !root.isObject()) {
+        String holds = holds(root);
+        boolean nothing = root == null || root.isMissingNode() || root.isNull();
+        throw new InvalidConfigException(
+            file + (root == null || root.isMissingNode() ? " is empty" : " holds " + holds) + ": it must be a JSON object,"
+                + " e.g. {}",
+            nothing
+                ? "write {} into " + file + " (no origin allowed, every other setting its default)"
+                : "edit " + file + ": put the settings in one JSON object, e.g. {\"idle_timeout_seconds\": 600}");
+      }
       if (root.has(PERMISSIVE_KEY)) {
-        throw new IOException(
-            file + ": unknown key '" + PERMISSIVE_KEY + "' at the top level; a config file cannot allow every origin, list them under origins");
+        throw new InvalidConfigException(
+            file + ": unknown key '" + PERMISSIVE_KEY + "' at the top level; a config file cannot allow every origin, list them under origins",
+            "edit " + file + ": remove the key '" + PERMISSIVE_KEY + "' and list the callers under origins");
       }
       return MAPPER.treeToValue(root, HostConfig.class);
     } catch (UnrecognizedPropertyException e) {
@@ -239,15 +251,69 @@ public record HostConfig(
       e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
       known.remove(PERMISSIVE_KEY);
       Collections.sort(known);
-      throw new IOException(
-          file + ": unknown key '" + e.getPropertyName() + "' at " + location(e) + "; known keys there: " + String.join(", ", known), e);
+      throw new InvalidConfigException(
+          file + ": unknown key '" + e.getPropertyName() + "' at " + location(e) + "; known keys there: " + String.join(", ", known),
+          "edit " + file + ": remove or rename the key '" + e.getPropertyName() + "' at " + location(e),
+          e);
     } catch (InvalidFormatException e) {
-      throw new IOException(
-          file + ": " + location(e) + " has value " + e.getValue() + ", which is not a " + e.getTargetType().getSimpleName(), e);
+      throw new InvalidConfigException(
+          file + ": " + location(e) + " has value " + e.getValue() + ", which is not a " + e.getTargetType().getSimpleName(),
+          "edit " + file + ": give " + location(e) + " a " + e.getTargetType().getSimpleName(),
+          e);
     } catch (ValueInstantiationException e) {
-      throw new IOException(file + ": " + e.getCause().getMessage(), e);
+      throw new InvalidConfigException(
+          file + ": " + e.getCause().getMessage(), "edit " + file + ": " + e.getCause().getMessage(), e);
     } catch (JacksonException e) {
-      throw new IOException(file + " is not a valid host config: " + e.getOriginalMessage(), e);
+      String line = e.getLocation() == null || e.getLocation().getLineNr() < 1
+          ? null
+          : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new InvalidConfigException(
+          file + " is not a valid host config: " + e.getOriginalMessage() + (line == null ? "" : " (" + line + ")"),
+          "edit " + file + (line == null ? "" : " at " + line) + ": " + e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  /** What a top level that is not an object holds, in words. */
+  private static String holds(JsonNode root) {
+    if (root == null || root.isMissingNode()) {
+      return "nothing";
+    }
+    if (root.isNull()) {
+      return "null";
+    }
+    if (root.isArray()) {
+      return "an array";
+    }
+    if (root.isTextual()) {
+      return "a string";
+    }
+    if (root.isNumber()) {
+      return "a number";
+    }
+    return root.isBoolean() ? root.asText() : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * A config file that is not a valid config. The message names the file, the offending key or line and what is
+   * allowed; {@link #fix()} says what to change, for {@code nm-host doctor}.
+   */
+  public static final class InvalidConfigException extends IOException {
+    private final String fix;
+
+    InvalidConfigException(String message, String fix) {
+      super(message);
+      this.fix = fix;
+    }
+
+    InvalidConfigException(String message, String fix, Throwable cause) {
+      super(message, cause);
+      this.fix = fix;
+    }
+
+    /** What to change in the file, naming it and the key or line: {@code edit FILE: remove or rename the key 'x' at ...}. */
+    public String fix() {
+      return fix;
     }
   }
 

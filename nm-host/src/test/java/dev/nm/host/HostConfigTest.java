@@ -97,6 +97,35 @@ class HostConfigTest {
     assertTrue(grant.getMessage().startsWith(file + ": origins." + ORIGIN + " is null: give it {"), grant.getMessage());
   }
 
+  /** An empty file, or one holding null, bound to no config at all (load returned null): every reader failed later. */
+  @Test
+  void aTopLevelThatIsNotAnObjectIsRefusedNamingTheFile() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "");
+    HostConfig.InvalidConfigException empty = assertThrows(HostConfig.InvalidConfigException.class, () -> HostConfig.load(file));
+    assertEquals(file + " is empty: it must be a JSON object, e.g. {}", empty.getMessage());
+    assertEquals("write {} into " + file + " (no origin allowed, every other setting its default)", empty.fix());
+    Files.writeString(file, " null\n");
+    assertEquals(file + " holds null: it must be a JSON object, e.g. {}",
+        assertThrows(IOException.class, () -> HostConfig.load(file)).getMessage());
+    Files.writeString(file, "[{\"workers\": 2}]");
+    HostConfig.InvalidConfigException array = assertThrows(HostConfig.InvalidConfigException.class, () -> HostConfig.load(file));
+    assertEquals(file + " holds an array: it must be a JSON object, e.g. {}", array.getMessage());
+    assertTrue(array.fix().startsWith("edit " + file + ": put the settings in one JSON object"), array.fix());
+  }
+
+  @Test
+  void fixesNameTheKeyOrTheLine() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"worker\": 2}");
+    assertEquals("edit " + file + ": remove or rename the key 'worker' at the top level",
+        assertThrows(HostConfig.InvalidConfigException.class, () -> HostConfig.load(file)).fix());
+    Files.writeString(file, "{\n  \"workers\": 2,\n}");
+    HostConfig.InvalidConfigException syntax = assertThrows(HostConfig.InvalidConfigException.class, () -> HostConfig.load(file));
+    assertTrue(syntax.getMessage().endsWith("(line 3, column 1)"), syntax.getMessage());
+    assertTrue(syntax.fix().startsWith("edit " + file + " at line 3, column 1: "), syntax.fix());
+  }
+
   @Test
   void fileCannotMakeAConfigPermissive() throws IOException {
     Path file = dir.resolve("config.json");

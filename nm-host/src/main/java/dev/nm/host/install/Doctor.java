@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Checks an installation the way a browser and the host will see it, and says how to fix each problem: per
- * browser, the manifest (present, valid JSON, name, absolute executable path, well-formed callers without
- * wildcards, each caller allowed by the host); then the daemon's socket and the models directory.
+ * Checks an installation the way a browser and the host will see it, and says how to fix each problem: the host's
+ * config (once); per browser, the manifest (present, valid JSON, name, absolute executable path, well-formed callers
+ * without wildcards, each caller allowed by the host's config); then the daemon's socket and the models directory.
  */
 public final class Doctor {
   private static final String NOT_FOUND = "\"Specified native messaging host not found.\"";
@@ -64,6 +64,7 @@ public final class Doctor {
    */
   public List<Finding> examine(Placement where, boolean targeted) {
     List<Finding> findings = new ArrayList<>();
+    examineConfig().ifPresent(findings::add);
     boolean anyInstalled = false;
     Map<Path, List<Browser>> readers = new LinkedHashMap<>();
     Map<Path, InstallTarget> examined = new HashMap<>();
@@ -109,6 +110,23 @@ public final class Doctor {
     return findings;
   }
 
+  /**
+   * The host's config, read once: a problem when it cannot be read or is not a valid config, with the fix that
+   * names the bad key or line. The manifests' callers are checked against it only when it is valid.
+   */
+  private Optional<Finding> examineConfig() {
+    Path file = paths.configFile();
+    config = null;
+    try {
+      config = HostConfig.load(file);
+      return Optional.empty();
+    } catch (HostConfig.InvalidConfigException e) {
+      return Optional.of(Finding.problem("config", e.getMessage(), e.fix()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.of(Finding.problem("config", "cannot read " + file + ": " + e.getMessage(), "ls -l " + shellWord(file.toString())));
+    }
+  }
+
   /** The browsers' ids as {@code --browser} takes several: {@code chrome,brave}. */
   private static String ids(List<Browser> browsers) {
     return browsers.stream().map(Browser::id).collect(Collectors.joining(","));
@@ -130,6 +148,9 @@ public final class Doctor {
   private static Placement systemWide(Placement where) {
     return new Placement(where.browsers(), where.hostName(), true, null);
   }
+
+  /** The config {@link #examine} read; null when it could not. */
+  private HostConfig config;
 
   /** Why the executable fails to start as a browser would start it, if it does: asked once per executable. */
   private final Map<Path, Optional<String>> startFailures = new HashMap<>();
@@ -283,6 +304,9 @@ public final class Doctor {
           problem("'" + caller + "' is not " + expected, reinstall());
         }
       }
+      if (config == null) {
+        return; // the config's own problem is reported once; whom it allows cannot be told
+      }
       for (String caller : wellFormedCallers()) {
         try {
           if (!allowlist.allows(Callers.hostOrigin(caller))) {
@@ -392,14 +416,13 @@ public final class Doctor {
             : Finding.ok("models", "embedding model " + describe(embedding)));
   }
 
-  /** The directory the daemon reads models from: the config's {@code models_dir} when set, else the paths'. */
+  /**
+   * The directory the daemon reads models from: the config's {@code models_dir} when set, else the paths' (also when
+   * the config cannot be read, which is reported on its own).
+   */
   private Path modelsDir() {
-    try {
-      String configured = HostConfig.load(paths.configFile()).modelsDir();
-      return configured == null ? paths.modelsDir() : paths.home().resolve(configured);
-    } catch (IOException e) {
-      return paths.modelsDir();
-    }
+    String configured = config == null ? null : config.modelsDir();
+    return configured == null ? paths.modelsDir() : paths.home().resolve(configured);
   }
 
   private static String describe(List<Path> models) {

@@ -104,6 +104,17 @@ class ConfigCommandTest {
     assertFalse(Files.exists(paths.auditLog()));
   }
 
+  /** It printed "null" for a file holding null. */
+  @Test
+  void showRefusesAConfigThatIsNotAnObject() throws IOException {
+    Files.writeString(paths.configFile(), "null");
+
+    assertEquals(1, run("show"));
+
+    assertEquals("", out.toString());
+    assertTrue(err.toString().contains(paths.configFile() + " holds null: it must be a JSON object, e.g. {}"), err::toString);
+  }
+
   private int run(String... args) {
     return new CommandLine(new ConfigCommand(paths))
         .setOut(new PrintWriter(out, true))

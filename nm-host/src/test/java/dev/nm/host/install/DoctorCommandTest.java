@@ -147,6 +147,34 @@ class DoctorCommandTest {
         "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
   }
 
+  /**
+   * A config holding null crashed doctor (a NullPointerException reading models_dir), and a config that fails to load
+   * was reported once per manifest: now once, with the fix naming what to change, and no manifest's callers are
+   * judged against it.
+   */
+  @Test
+  void aBadConfigIsOneProblemWithItsFix() throws IOException {
+    assertEquals(0, machine.install("--browser", "chrome", "--extension-id", ID).status());
+    Path config = machine.context.paths().configFile();
+    Files.writeString(config, "null");
+
+    var result = machine.doctor();
+
+    assertEquals(1, result.status(), result.out());
+    assertTrue(result.out().startsWith(
+        "[problem] config    " + config + " holds null: it must be a JSON object, e.g. {}\n"
+            + "                    fix: write {} into " + config + " (no origin allowed, every other setting its default)\n"),
+        result.out());
+    assertTrue(result.out().endsWith("1 problem found\n"), result.out());
+
+    Files.writeString(config, "{\"origins\": {}, \"worker\": 2}");
+    List<Finding> problems = problems();
+
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals("config", problems.get(0).subject());
+    assertEquals("edit " + config + ": remove or rename the key 'worker' at the top level", problems.get(0).fix());
+  }
+
   @Test
   void missingModels() throws IOException {
     Files.delete(machine.context.paths().modelsDir().resolve("SmolLM2-135M-Instruct.Q4_1.gguf"));

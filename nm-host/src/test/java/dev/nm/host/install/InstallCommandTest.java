@@ -133,6 +133,22 @@ class InstallCommandTest {
     assertTrue(config.get("origins").has("chrome-extension://" + ID + "/"));
   }
 
+  /** An empty config bound to null, and install failed with a NullPointerException's message. */
+  @Test
+  void anEmptyConfigIsRefusedByNameBeforeAnythingIsWritten() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Files.createDirectories(machine.hostHome);
+    Files.writeString(machine.context.paths().configFile(), "");
+
+    var result = machine.install("--browser", "chrome", "--extension-id", ID);
+
+    assertEquals(1, result.status());
+    assertTrue(result.err().contains(machine.context.paths().configFile() + " is empty: it must be a JSON object, e.g. {}"), result.err());
+    assertFalse(result.err().contains("NullPointerException"), result.err());
+    assertFalse(Files.exists(machine.home.resolve(".config/google-chrome/NativeMessagingHosts/nm_host.json")));
+    assertEquals("", machine.config());
+  }
+
   @Test
   void badInputIsRefusedWithTheFix() throws IOException {
     InstallFixture machine = new InstallFixture(root);
