@@ -5,11 +5,15 @@ import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -155,41 +161,103 @@ public final class Doctor {
   /** Why the executable fails to start as a browser would start it, if it does: asked once per executable. */
   private final Map<Path, Optional<String>> startFailures = new HashMap<>();
 
+  /** How long the executable has to answer {@code --version}. */
+  private Duration startTimeout = Duration.ofSeconds(30);
+
+  /** Gives the executable {@code timeout} to answer {@code --version} instead of 30 s: for tests. */
+  Doctor startTimeout(Duration timeout) {
+    this.startTimeout = timeout;
+    return this;
+  }
+
   private Optional<String> startFailure(Path executable) {
-    return startFailures.computeIfAbsent(executable, Doctor::tryStart);
+    return startFailures.computeIfAbsent(executable, this::tryStart);
   }
 
   /**
    * Runs {@code executable --version} with little more than a desktop session's environment (a browser does not
-   * pass on a terminal's {@code JAVA_HOME} or {@code PATH} additions); its last line of output if it fails.
+   * pass on a terminal's {@code JAVA_HOME} or {@code PATH} additions); its last line of output if it fails. The
+   * output goes to a temporary file, so that an executable that never ends (or leaves a child holding its output)
+   * is stopped at the timeout rather than waited for.
    */
-  private static Optional<String> tryStart(Path executable) {
+  private Optional<String> tryStart(Path executable) {
     ProcessBuilder builder = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    String home = env.get("HOME");
-    env.clear();
-    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    if (home != null) {
-      env.put("HOME", home);
-    }
+    desktopEnvironment(builder.environment(), locations.os());
+    Path output = null;
     try {
+      output = Files.createTempFile("nm-host-doctor-", ".out");
+      builder.redirectOutput(output.toFile());
       Process process = builder.start();
       process.getOutputStream().close();
-      byte[] output = process.getInputStream().readNBytes(64 * 1024);
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      if (!process.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        return Optional.of("it did not answer --version within 30 s");
+        return Optional.of("it did not answer --version within " + seconds(startTimeout));
       }
       if (process.exitValue() == 0) {
         return Optional.empty();
       }
-      List<String> lines = new String(output, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      List<String> lines = lastBytes(output, 64 * 1024).lines().filter(l -> !l.isBlank()).toList();
       return Optional.of("exit status " + process.exitValue() + (lines.isEmpty() ? "" : ", \"" + lines.get(lines.size() - 1) + "\""));
     } catch (IOException e) {
       return Optional.of(e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");
+    } finally {
+      if (output != null) {
+        try {
+          Files.deleteIfExists(output);
+        } catch (IOException e) {
+          // a temporary file left behind: the system's temporary folder is cleaned without us
+        }
+      }
+    }
+  }
+
+  /**
+   * Replaces {@code env} with what a browser started from the desktop would pass on, about: on Windows the system's
+   * own variables (without {@code SystemRoot} no Windows program starts) and the user's folders, {@code PATH} and
+   * {@code JAVA_HOME} included, which the desktop sets too; elsewhere {@code HOME} and the system's {@code PATH}.
+   */
+  static void desktopEnvironment(Map<String, String> env, OperatingSystem os) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    if (os == OperatingSystem.WINDOWS) {
+      // Windows' names are case-insensitive: Path and PATH are one variable.
+      Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      names.addAll(List.of(
+          "SystemRoot", "SystemDrive", "windir", "ComSpec", "PATH", "PATHEXT", "JAVA_HOME", "TEMP", "TMP",
+          "USERPROFILE", "LOCALAPPDATA", "APPDATA", "ProgramData"));
+      env.forEach((name, value) -> {
+        if (names.contains(name)) {
+          kept.put(name, value);
+        }
+      });
+    } else {
+      kept.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+      String home = env.get("HOME");
+      if (home != null) {
+        kept.put("HOME", home);
+      }
+    }
+    env.clear();
+    env.putAll(kept);
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+  }
+
+  /** The last {@code max} bytes of {@code file}, as UTF-8. */
+  private static String lastBytes(Path file, int max) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(size, max));
+      channel.position(size - bytes.capacity());
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+        // read on
+      }
+      return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
     }
   }
 

@@ -128,6 +128,43 @@ class DoctorCommandTest {
             + " --user-data-dir " + profile + " --extension-id " + ID);
   }
 
+  /**
+   * A host that never answers: doctor read its output to the end before waiting, so the timeout never fired and it
+   * hung as long as the host ran. Now it stops the host at the timeout and says so.
+   */
+  @Test
+  void aHostThatNeverAnswersIsStoppedAtTheTimeout() throws IOException {
+    Files.writeString(machine.launcher, "#!/bin/sh\necho starting\nsleep 60\n");
+    Doctor doctor = new Doctor(machine.context.locations(), machine.context.paths(), machine.context.allowlist(), machine.launcher)
+        .startTimeout(java.time.Duration.ofSeconds(2));
+
+    long start = System.nanoTime();
+    List<Finding> problems = doctor.examine(new Placement(Set.of(Browser.CHROMIUM), "nm_host", false, profile), true).stream()
+        .filter(f -> f.severity() == Finding.Severity.PROBLEM)
+        .toList();
+    long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+    assertTrue(seconds < 20, "doctor took " + seconds + " s");
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals("\"path\" " + machine.launcher + " does not start: it did not answer --version within 2 s", problems.get(0).message());
+  }
+
+  /** A browser on Windows passes the desktop's variables: without SystemRoot no Windows program starts. */
+  @Test
+  void theProbeKeepsWhatWindowsProgramsNeed() {
+    Map<String, String> windows = new HashMap<>(Map.of(
+        "SystemRoot", "C:\\Windows", "ComSpec", "C:\\Windows\\system32\\cmd.exe", "Path", "C:\\Windows\\system32",
+        "PATHEXT", ".COM;.EXE;.BAT;.CMD", "JAVA_HOME", "C:\\Java\\jdk-17", "NM_HOST_HOME", "C:\\elsewhere"));
+    Map<String, String> linux = new HashMap<>(Map.of("HOME", "/home/ada", "PATH", "/home/ada/bin:/usr/bin", "JAVA_HOME", "/opt/jdk"));
+
+    Doctor.desktopEnvironment(windows, OperatingSystem.WINDOWS);
+    Doctor.desktopEnvironment(linux, OperatingSystem.LINUX);
+
+    assertEquals(Set.of("SystemRoot", "ComSpec", "Path", "PATHEXT", "JAVA_HOME"), windows.keySet());
+    assertEquals("C:\\Windows\\system32", windows.get("Path"));
+    assertEquals(Map.of("HOME", "/home/ada", "PATH", "/usr/local/bin:/usr/bin:/bin"), linux);
+  }
+
   @Test
   void nameDoesNotMatchTheFile() throws IOException {
     rewrite("\"name\" : \"nm_host\"", "\"name\" : \"other_host\"");
