@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,15 +76,17 @@ public final class Doctor {
     Map<Path, List<Browser>> readers = new LinkedHashMap<>();
     Map<Path, InstallTarget> examined = new HashMap<>();
     Map<Path, Placement> levels = new HashMap<>();
+    Map<Path, Set<Path>> missingOwn = new HashMap<>();
     for (InstallTarget target : where.targets(locations)) {
       InstallTarget read = target;
       Placement level = where;
-      Optional<InstallTarget> machineWide = targeted ? Optional.empty() : machineWide(where, target.browser());
+      Optional<InstallTarget> machineWide = machineWide(where, target.browser());
       if (!Files.exists(target.manifestFile()) && machineWide.isPresent()) {
-        // Installed for every user (--system), which the browser reads when the user has no manifest of their own:
-        // its callers must be allowed in this user's config all the same.
+        // A browser reads the user's (or the profile's) folder, then the machine-wide one (install --system): that
+        // one serves, and its callers must be allowed in this user's config all the same.
         read = machineWide.get();
         level = systemWide(where);
+        missingOwn.computeIfAbsent(read.manifestFile(), file -> new LinkedHashSet<>()).add(target.manifestFile());
       }
       readers.computeIfAbsent(read.manifestFile(), file -> new ArrayList<>()).add(target.browser());
       examined.putIfAbsent(read.manifestFile(), read);
@@ -93,6 +96,10 @@ public final class Doctor {
       Path file = entry.getKey();
       List<Browser> browsers = entry.getValue();
       String subject = ids(browsers);
+      if (missingOwn.containsKey(file)) {
+        findings.add(Finding.note(subject, "no manifest at " + String.join(" or ", missingOwn.get(file).stream()
+            .map(Path::toString).toList()) + "; the machine-wide " + file + " serves instead", null));
+      }
       if (Files.exists(file)) {
         anyInstalled = true;
         new ManifestCheck(examined.get(file), browsers, levels.get(file), findings).run();
@@ -138,9 +145,12 @@ public final class Doctor {
     return browsers.stream().map(Browser::id).collect(Collectors.joining(","));
   }
 
-  /** The machine-wide manifest of {@code browser} for {@code where}'s host, if one is there. */
+  /**
+   * The machine-wide manifest of {@code browser} for {@code where}'s host, if one is there: read when the user's
+   * folder, or the profile's, has none.
+   */
   private Optional<InstallTarget> machineWide(Placement where, Browser browser) {
-    if (where.system() || where.userDataDir() != null) {
+    if (where.system()) {
       return Optional.empty();
     }
     try {
@@ -378,10 +388,14 @@ public final class Doctor {
       for (String caller : wellFormedCallers()) {
         try {
           if (!allowlist.allows(Callers.hostOrigin(caller))) {
+            // A machine-wide manifest is root's to change; each user allows its callers in their own config, as
+            // install --system tells them to.
             problem(
                 Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
                     + ") does not allow it, so every request gets FORBIDDEN",
-                installCommand(browsers, where, List.of(caller), json));
+                where.system()
+                    ? "nm-host config allow " + shellWord(Callers.hostOrigin(caller))
+                    : installCommand(browsers, where, List.of(caller), json));
           }
         } catch (IOException | RuntimeException e) {
           String message = "cannot read " + paths.configFile() + ": " + e.getMessage();
@@ -512,7 +526,9 @@ public final class Doctor {
    * none), starting the manifest's own path when it is usable, else the default launcher.
    */
   private String installCommand(List<Browser> browsers, Placement where, List<String> callers, JsonNode manifest) {
-    StringBuilder command = new StringBuilder("nm-host install --browser ").append(ids(browsers));
+    // A machine-wide manifest is root's: as a user the install would be refused.
+    String sudo = where.system() && locations.os() != OperatingSystem.WINDOWS ? "sudo " : "";
+    StringBuilder command = new StringBuilder(sudo + "nm-host install --browser ").append(ids(browsers));
     if (where.userDataDir() != null) {
       command.append(" --user-data-dir ").append(shellWord(where.userDataDir().toString()));
     }

@@ -31,15 +31,23 @@ import java.util.TreeMap;
  * @param windowsSystemDataDir {@code %ProgramData%} for system installs on Windows; unused elsewhere
  * @param environment the variables that move user directories ({@code CHROME_CONFIG_HOME}, {@code XDG_CONFIG_HOME});
  *     any others are dropped
+ * @param systemRoot the directory the machine-wide folders of Linux and macOS are under: {@code /}, another one in
+ *     tests
  */
 public record ManifestLocations(
-    OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir, Map<String, String> environment) {
+    OperatingSystem os,
+    Path userHome,
+    Path windowsDataDir,
+    Path windowsSystemDataDir,
+    Map<String, String> environment,
+    Path systemRoot) {
   static final String CHROME_CONFIG_HOME = "CHROME_CONFIG_HOME";
   static final String XDG_CONFIG_HOME = "XDG_CONFIG_HOME";
 
   public ManifestLocations {
     Objects.requireNonNull(os, "os");
     Objects.requireNonNull(userHome, "userHome");
+    systemRoot = systemRoot == null ? Path.of("/") : systemRoot;
     Map<String, String> read = new TreeMap<>();
     for (String name : List.of(CHROME_CONFIG_HOME, XDG_CONFIG_HOME)) {
       String value = environment == null ? null : environment.get(name);
@@ -52,7 +60,13 @@ public record ManifestLocations(
 
   /** The locations with no variable moving the user's directories. */
   public ManifestLocations(OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir) {
-    this(os, userHome, windowsDataDir, windowsSystemDataDir, Map.of());
+    this(os, userHome, windowsDataDir, windowsSystemDataDir, Map.of(), null);
+  }
+
+  /** The locations with the machine-wide folders where the system has them, under {@code /}. */
+  public ManifestLocations(
+      OperatingSystem os, Path userHome, Path windowsDataDir, Path windowsSystemDataDir, Map<String, String> environment) {
+    this(os, userHome, windowsDataDir, windowsSystemDataDir, environment, null);
   }
 
   /** The locations for this machine and user. */
@@ -65,7 +79,8 @@ public record ManifestLocations(
         home,
         localAppData == null ? home.resolve("AppData/Local") : Path.of(localAppData),
         programData == null ? Path.of("C:\\ProgramData") : Path.of(programData),
-        System.getenv());
+        System.getenv(),
+        null);
   }
 
   /** Whether {@code browser} has a user-level (or, with {@code system}, machine-wide) place on this OS. */
@@ -93,7 +108,7 @@ public record ManifestLocations(
           browser.displayName() + " has no known system-wide manifest directory on " + os
               + "; install for the current user instead (drop --system)");
     }
-    return new InstallTarget(browser, Path.of(systemDir).resolve(fileName), null);
+    return new InstallTarget(browser, systemRoot.resolve(systemDir.substring(1)).resolve(fileName), null);
   }
 
   /** The install for a Chromium-family profile started with {@code --user-data-dir=userDataDir}. */

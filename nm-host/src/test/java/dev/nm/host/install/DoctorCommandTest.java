@@ -304,6 +304,41 @@ class DoctorCommandTest {
         && f.message().startsWith("chrome-extension://" + ID + "/ may start the host but the host's config")), otherUser.toString());
   }
 
+  /**
+   * A browser named, doctor reported "no manifest" for the user's folder although the browser reads the machine-wide
+   * one next, and its fix for a caller the user's config does not allow was install --system, which a user may not
+   * run (and which under sudo edits root's config): now the user's folder is a note, the machine-wide manifest is
+   * examined, and the fix is config allow, as install --system tells each user; changing the manifest itself is sudo's.
+   */
+  @Test
+  void aNamedBrowserServedByTheMachineWideManifest() throws IOException {
+    Path systemManifest = machine.systemRoot.resolve("etc/chromium/native-messaging-hosts/nm_host.json");
+    Files.createDirectories(systemManifest.getParent());
+    Files.writeString(systemManifest,
+        new HostManifest(Browser.Family.CHROMIUM, "nm_host", machine.launcher, List.of("chrome-extension://" + ID + "/")).toText());
+    new HostConfigAllowlist(machine.context.paths()).revoke("chrome-extension://" + ID + "/");
+    Path userManifest = machine.home.resolve(".config/chromium/NativeMessagingHosts/nm_host.json");
+
+    var result = machine.doctor("--browser", "chromium");
+
+    assertEquals(1, result.status(), result.out());
+    assertTrue(result.out().startsWith(
+        "[note]    chromium  no manifest at " + userManifest + "; the machine-wide " + systemManifest + " serves instead\n"
+            + "[problem] chromium  chrome-extension://" + ID + "/ may start the host but the host's config ("
+            + machine.context.paths().configFile() + ") does not allow it, so every request gets FORBIDDEN\n"
+            + "                    fix: nm-host config allow chrome-extension://" + ID + "/\n"),
+        result.out());
+    assertTrue(result.out().endsWith("1 problem found\n"), result.out());
+
+    new HostConfigAllowlist(machine.context.paths()).allow("chrome-extension://" + ID + "/", Set.of());
+    assertEquals(0, machine.doctor("--browser", "chromium").status());
+
+    Files.writeString(systemManifest, Files.readString(systemManifest).replace("\"name\" : \"nm_host\"", "\"name\" : \"other\""));
+    var renamed = machine.doctor("--browser", "chromium");
+    assertTrue(renamed.out().contains("fix: sudo nm-host install --browser chromium --system --extension-id " + ID
+        + " --host-path " + machine.launcher + "\n"), renamed.out());
+  }
+
   @Test
   void noManifestAnywhereIsAProblem() {
     var result = machine.doctor();

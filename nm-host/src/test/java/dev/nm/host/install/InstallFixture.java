@@ -10,7 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
-/** A hermetic machine under a temp dir: a home, a host home, an executable launcher; runs commands on it. */
+/**
+ * A hermetic machine under a temp dir: a home, a host home, machine-wide folders, an executable launcher; runs
+ * commands on it.
+ */
 final class InstallFixture {
   static final String ID = "abcdefghijklmnopabcdefghijklmnop";
   static final String OTHER_ID = "ponmlkjihgfedcbaponmlkjihgfedcba";
@@ -19,6 +22,8 @@ final class InstallFixture {
   final Path home;
   final Path hostHome;
   final Path launcher;
+  /** Where the machine-wide folders are: {@code /etc/...} is {@code systemRoot/etc/...}. */
+  final Path systemRoot;
   final InstallContext context;
 
   InstallFixture(Path root, OperatingSystem os) throws IOException {
@@ -27,7 +32,9 @@ final class InstallFixture {
     launcher = Files.createDirectories(root.resolve("dist/bin")).resolve("nm-host");
     Files.writeString(launcher, "#!/bin/sh\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    ManifestLocations locations = new ManifestLocations(os, home, root.resolve("LocalAppData"), root.resolve("ProgramData"));
+    systemRoot = root.resolve("system");
+    ManifestLocations locations =
+        new ManifestLocations(os, home, root.resolve("LocalAppData"), root.resolve("ProgramData"), java.util.Map.of(), systemRoot);
     context = new InstallContext(locations, new HostPaths(hostHome, hostHome.resolve("models")), launcher);
   }
 
