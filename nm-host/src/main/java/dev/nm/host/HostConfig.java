@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * What a host allows and how hard it works: the origins that may call it and their scopes, per-tier rate
@@ -228,8 +230,21 @@ public record HostConfig(
     if (!Files.exists(file)) {
       return defaults();
     }
+    return parse(readTree(file), file);
+  }
+
+  /** The file's JSON, refusing text that is not JSON with the line and column where it stops being JSON. */
+  private static JsonNode readTree(Path file) throws IOException {
     try {
-      JsonNode root = MAPPER.readTree(file.toFile());
+      return MAPPER.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw syntaxError(file, e);
+    }
+  }
+
+  /** The config {@code root} holds; {@code file} names it in errors. */
+  private static HostConfig parse(JsonNode root, Path file) throws InvalidConfigException {
+    try {
       if (root == null || !root.isObject()) {
         String holds = holds(root);
         boolean nothing = root == null || root.isMissingNode() || root.isNull();
@@ -264,14 +279,54 @@ public record HostConfig(
       throw new InvalidConfigException(
           file + ": " + e.getCause().getMessage(), "edit " + file + ": " + e.getCause().getMessage(), e);
     } catch (JacksonException e) {
-      String line = e.getLocation() == null || e.getLocation().getLineNr() < 1
-          ? null
-          : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new InvalidConfigException(
-          file + " is not a valid host config: " + e.getOriginalMessage() + (line == null ? "" : " (" + line + ")"),
-          "edit " + file + (line == null ? "" : " at " + line) + ": " + e.getOriginalMessage(),
-          e);
+      throw syntaxError(file, e);
     }
+  }
+
+  private static InvalidConfigException syntaxError(Path file, JacksonException e) {
+    String line = e.getLocation() == null || e.getLocation().getLineNr() < 1
+        ? null
+        : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    return new InvalidConfigException(
+        file + " is not a valid host config: " + e.getOriginalMessage() + (line == null ? "" : " (" + line + ")"),
+        "edit " + file + (line == null ? "" : " at " + line) + ": " + e.getOriginalMessage(),
+        e);
+  }
+
+  /** A change {@link #edit} made: the config before and after it. */
+  public record Change(HostConfig before, HostConfig after) {
+    public boolean changed() {
+      return !before.equals(after);
+    }
+  }
+
+  /**
+   * Changes the config file through its JSON: reads it (an absent file reads as {@code {}}), lets {@code change}
+   * change the tree, binds the result to a config, which must be valid, and writes the tree back when the config
+   * differs. So only what {@code change} touches changes: the user's keys stay as they are, in their order, and no
+   * default is written in. The write is {@link #save}'s: atomic, through a symbolic link to its target, keeping the
+   * file's permissions.
+   *
+   * @throws InvalidConfigException if the file, or the tree as changed, is not a valid config
+   */
+  public static Change edit(Path file, Consumer<ObjectNode> change) throws IOException {
+    Path target = writeTarget(file);
+    ObjectNode root;
+    HostConfig before;
+    if (Files.exists(target)) {
+      JsonNode read = readTree(target);
+      before = parse(read, file);
+      root = (ObjectNode) read;
+    } else {
+      before = defaults();
+      root = MAPPER.createObjectNode();
+    }
+    change.accept(root);
+    HostConfig after = parse(root, file);
+    if (!after.equals(before)) {
+      writeAtomically(target, MAPPER.writeValueAsBytes(root));
+    }
+    return new Change(before, after);
   }
 
   /** What a top level that is not an object holds, in words. */
@@ -318,10 +373,11 @@ public record HostConfig(
   }
 
   /**
-   * Writes this config to {@code file} atomically (temporary file, flushed to the disk, then rename), creating
-   * its directory. Without the flush a crash or power loss soon after the rename can leave an empty file (the
+   * Writes this config, every setting, to {@code file} atomically (temporary file, flushed to the disk, then rename),
+   * creating its directory. Without the flush a crash or power loss soon after the rename can leave an empty file (the
    * rename reaches the disk before the data), which no host loads: every caller is refused until the file is
-   * written again by hand.
+   * written again by hand. A symbolic link stays one: its target is written. An existing file keeps its permissions.
+   * {@link #edit} changes a file keeping what its user wrote instead.
    *
    * @throws IllegalStateException for a {@link #permissive()} config, which must never reach a file
    */
@@ -329,17 +385,42 @@ public record HostConfig(
     if (allowsAnyOrigin) {
       throw new IllegalStateException("a permissive config allows any origin and is never saved");
     }
-    Path dir = file.toAbsolutePath().getParent();
+    writeAtomically(writeTarget(file), MAPPER.writeValueAsBytes(this));
+  }
+
+  /**
+   * The file to write for {@code file}: where its symbolic links lead (a link replaced by a rename would be lost, and
+   * with it the file the user keeps elsewhere), else {@code file}.
+   */
+  private static Path writeTarget(Path file) throws IOException {
+    Path path = file.toAbsolutePath();
+    if (Files.exists(path)) {
+      return path.toRealPath();
+    }
+    for (int links = 0; Files.isSymbolicLink(path); links++) { // a link to a file not made yet
+      if (links == 40) {
+        throw new IOException(file + ": too many levels of symbolic links");
+      }
+      path = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+    }
+    return path;
+  }
+
+  /** Replaces {@code file} with {@code text} and a final newline: temporary file, forced to the disk, rename. */
+  private static void writeAtomically(Path file, byte[] text) throws IOException {
+    Path dir = file.getParent();
     Files.createDirectories(dir);
-    byte[] text = MAPPER.writeValueAsBytes(this);
     Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(text);
+        ByteBuffer bytes = ByteBuffer.allocate(text.length + 1).put(text).put((byte) '\n').flip();
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
         channel.force(true);
+      }
+      if (Files.exists(file) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {

@@ -1,5 +1,7 @@
 package dev.nm.host.install;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.host.HostConfig;
 import dev.nm.host.HostPaths;
 import dev.nm.host.middleware.AuditLog;
@@ -12,10 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
- * The allowlist in the host's {@link HostConfig} file. Each change is saved at once (atomically, by
- * {@link HostConfig#save}) and recorded in the host's audit log, as the server records its own. Changes read,
+ * The allowlist in the host's {@link HostConfig} file. Each change is saved at once, changing only the file's
+ * {@code origins} (atomically, by {@link HostConfig#edit}: the user's other keys, their order, a symbolic link and the
+ * file's permissions stay), and recorded in the host's audit log, as the server records its own. Changes read,
  * change and save the file holding a lock ({@code config.json.lock}), so that two commands run at once (two
  * {@code install}s, a {@code config allow} beside an {@code uninstall}) both take effect; installs and
  * uninstalls, which also edit the browsers' manifests, run one at a time besides ({@link #exclusively}).
@@ -36,25 +40,24 @@ public final class HostConfigAllowlist implements OriginAllowlist {
   @Override
   public List<String> allow(String origin, Set<String> scopes) throws IOException {
     return locked(() -> {
-      HostConfig config = HostConfig.load(paths.configFile());
-      Set<String> granted = new TreeSet<>(scopes);
-      HostConfig.OriginGrant existing = config.origins().get(origin);
-      if (existing != null) {
-        granted.addAll(existing.scopes());
-      }
-      List<String> held = granted.stream().toList();
-      change(config, config.withOrigin(origin, held));
-      return held;
+      HostConfig.Change change = change(root -> {
+        ObjectNode origins = root.get("origins") instanceof ObjectNode object ? object : root.putObject("origins");
+        Set<String> granted = new TreeSet<>(scopes);
+        origins.path(origin).path("scopes").forEach(scope -> granted.add(scope.asText()));
+        ArrayNode list = origins.putObject(origin).putArray("scopes");
+        granted.forEach(list::add);
+      });
+      return change.after().origins().get(origin).scopes();
     });
   }
 
   @Override
   public void revoke(String origin) throws IOException {
-    locked(() -> {
-      HostConfig config = HostConfig.load(paths.configFile());
-      change(config, config.withoutOrigin(origin));
-      return null;
-    });
+    locked(() -> change(root -> {
+      if (root.get("origins") instanceof ObjectNode origins) {
+        origins.remove(origin);
+      }
+    }));
   }
 
   /** Runs {@code edit} holding the config's lock: this JVM's threads one at a time, and other processes' too. */
@@ -90,10 +93,12 @@ public final class HostConfigAllowlist implements OriginAllowlist {
     return HostConfig.load(paths.configFile()).origins().containsKey(origin);
   }
 
-  private void change(HostConfig previous, HostConfig next) throws IOException {
-    if (!next.equals(previous)) {
-      next.save(paths.configFile());
-      audit.configChanged(previous, next);
+  /** Changes the origins in the file, and nothing else in it ({@link HostConfig#edit}); audits the change. */
+  private HostConfig.Change change(Consumer<ObjectNode> edit) throws IOException {
+    HostConfig.Change change = HostConfig.edit(paths.configFile(), edit);
+    if (change.changed()) {
+      audit.configChanged(change.before(), change.after());
     }
+    return change;
   }
 }

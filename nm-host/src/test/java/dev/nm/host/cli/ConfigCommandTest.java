@@ -70,6 +70,21 @@ class ConfigCommandTest {
     assertEquals("allowed my-app in " + paths.configFile() + " (no scopes)\n", out.toString());
   }
 
+  /** allow saved the whole config: defaults written in, the user's order lost. */
+  @Test
+  void allowAndRevokeChangeOnlyTheOriginsInTheUsersOrder() throws IOException {
+    Files.writeString(paths.configFile(), "{\"workers\": 3, \"origins\": {\"my-app\": {}}, \"idle_timeout_seconds\": 60}");
+
+    assertEquals(0, run("allow", CallCommand.CLI_ORIGIN, "--scope", "admin"));
+    assertEquals(0, run("revoke", "my-app"));
+
+    JsonNode config = Json.mapper().readTree(paths.configFile().toFile());
+    List<String> keys = new java.util.ArrayList<>();
+    config.fieldNames().forEachRemaining(keys::add);
+    assertEquals(List.of("workers", "origins", "idle_timeout_seconds"), keys);
+    assertEquals("{\"nm-host-cli\":{\"scopes\":[\"admin\"]}}", config.get("origins").toString());
+  }
+
   @Test
   void allowRefusesAMalformedExtensionOrigin() {
     assertEquals(2, run("allow", "chrome-extension://abcdefghijklmnopabcdefghijklmnop"));

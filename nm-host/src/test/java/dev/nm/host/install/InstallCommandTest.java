@@ -149,6 +149,45 @@ class InstallCommandTest {
     assertEquals("", machine.config());
   }
 
+  /** install saved the whole config, every default written into a file the user had written by hand. */
+  @Test
+  void installChangesOnlyTheOriginsOfAHandWrittenConfig() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Files.createDirectories(machine.hostHome);
+    Files.writeString(machine.context.paths().configFile(), "{\"idle_timeout_seconds\": 120}");
+
+    var result = machine.install("--browser", "chrome", "--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    JsonNode config = Json.mapper().readTree(machine.config());
+    assertEquals(List.of("idle_timeout_seconds", "origins"), fieldNames(config));
+    assertEquals(120, config.get("idle_timeout_seconds").asInt());
+    assertEquals("{\"chrome-extension://" + ID + "/\":{\"scopes\":[]}}", config.get("origins").toString());
+  }
+
+  /** The file was replaced by a rename: a symbolic link became a file, and the mode became 0600. */
+  @Test
+  void installWritesThroughASymbolicLinkAndKeepsTheFilesPermissions() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Files.createDirectories(machine.hostHome);
+    Path kept = Files.createDirectories(root.resolve("dotfiles")).resolve("nm-host.json");
+    Files.writeString(kept, "{\"workers\": 2, \"origins\": {}}");
+    Files.setPosixFilePermissions(kept, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Path config = machine.context.paths().configFile();
+    Files.createSymbolicLink(config, kept);
+
+    var result = machine.install("--browser", "chrome", "--extension-id", ID);
+
+    assertEquals(0, result.status(), result.err());
+    assertTrue(Files.isSymbolicLink(config));
+    assertEquals(kept, Files.readSymbolicLink(config));
+    assertTrue(Json.mapper().readTree(kept.toFile()).get("origins").has("chrome-extension://" + ID + "/"));
+    assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
+    try (var left = Files.list(kept.getParent())) {
+      assertEquals(List.of(kept), left.toList());
+    }
+  }
+
   @Test
   void badInputIsRefusedWithTheFix() throws IOException {
     InstallFixture machine = new InstallFixture(root);
