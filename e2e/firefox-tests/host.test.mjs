@@ -127,7 +127,7 @@ describe('nm host in Firefox', { timeout: 240_000 }, () => {
       stdout.includes(
         `[problem] firefox   ${firefoxOrigin(ADDONS.hostless.id)} may start the host but the host's config`
           + ` (${join(session.hostHome, 'config.json')}) does not allow it, so every request gets FORBIDDEN\n`
-          + `                    fix: nm-host install --browser firefox --firefox-extension-id ${ADDONS.hostless.id}`
+          + `                    fix: ${NM_HOST} install --browser firefox --firefox-extension-id ${ADDONS.hostless.id}`
           + ` --host-path ${NM_HOST}\n`,
       ),
       stdout,

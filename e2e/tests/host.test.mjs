@@ -153,7 +153,7 @@ describe('nm host in Chromium', { timeout: 240_000 }, () => {
       stdout.includes(
         `[problem] chromium  ${origin(ids.hostless)} may start the host but the host's config (${join(session.hostHome, 'config.json')})`
           + ` does not allow it, so every request gets FORBIDDEN\n`
-          + `                    fix: nm-host install --browser chromium --user-data-dir ${userDataDir} --extension-id ${ids.hostless}`
+          + `                    fix: ${NM_HOST} install --browser chromium --user-data-dir ${userDataDir} --extension-id ${ids.hostless}`
           + ` --host-path ${NM_HOST}\n`,
       ),
       stdout,

@@ -44,7 +44,8 @@ public final class Doctor {
   private final WindowsRegistry registry;
 
   /**
-   * @param defaultHostPath the launcher that fix commands name when a manifest has no usable path; may be null
+   * @param defaultHostPath the launcher: the command fixes run (by its absolute path), the path they give a manifest
+   *     that has no usable one, and the checkout whose scripts fetch models; may be null
    */
   public Doctor(ManifestLocations locations, HostPaths paths, OriginAllowlist allowlist, Path defaultHostPath) {
     this(locations, paths, allowlist, defaultHostPath, new WindowsRegistry());
@@ -115,7 +116,7 @@ public final class Doctor {
           Finding.problem(
               "browsers",
               "no browser has a manifest for host '" + where.hostName() + "'",
-              "nm-host install --browser chrome --extension-id <EXTENSION_ID>"));
+              nmHost() + " install --browser chrome --extension-id <EXTENSION_ID>"));
     }
     findings.add(examineDaemon());
     examineDatabase().ifPresent(findings::add);
@@ -394,12 +395,12 @@ public final class Doctor {
                 Callers.hostOrigin(caller) + " may start the host but the host's config (" + paths.configFile()
                     + ") does not allow it, so every request gets FORBIDDEN",
                 where.system()
-                    ? "nm-host config allow " + shellWord(Callers.hostOrigin(caller))
+                    ? nmHost() + " config allow " + shellWord(Callers.hostOrigin(caller))
                     : installCommand(browsers, where, List.of(caller), json));
           }
         } catch (IOException | RuntimeException e) {
           String message = "cannot read " + paths.configFile() + ": " + e.getMessage();
-          findings.add(Finding.problem("config", message, "nm-host config show"));
+          findings.add(Finding.problem("config", message, nmHost() + " config show"));
           return;
         }
       }
@@ -428,13 +429,13 @@ public final class Doctor {
     Path socket = paths.socket();
     if (!Files.exists(socket)) {
       return Finding.note(
-          "daemon", "not running (no " + socket + "); the first browser connection starts it", "nm-host daemon start");
+          "daemon", "not running (no " + socket + "); the first browser connection starts it", nmHost() + " daemon start");
     }
     try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       return Finding.ok("daemon", "answering at " + socket);
     } catch (IOException e) {
       String message = socket + " exists but nothing answers (" + e.getMessage() + "); the daemon died";
-      return Finding.problem("daemon", message, "nm-host daemon start");
+      return Finding.problem("daemon", message, nmHost() + " daemon start");
     }
   }
 
@@ -471,7 +472,9 @@ public final class Doctor {
           Finding.problem(
               "models",
               "models directory " + dir + " does not exist",
-              "scripts/models/fetch-chat-model.sh && scripts/models/fetch-embedding-model.sh"));
+              fetch(dir, "fetch-chat-model.sh", "fetch-embedding-model.sh")
+                  .orElse("put a chat model (a .gguf file) and an embedding model (a folder holding model.onnx and"
+                      + " tokenizer.json) in " + dir)));
     }
     List<Path> entries;
     try (Stream<Path> list = Files.list(dir)) {
@@ -488,14 +491,37 @@ public final class Doctor {
             .toList();
     return List.of(
         chat.isEmpty()
-            ? Finding.problem("models", "no chat model (*.gguf) in " + dir, "scripts/models/fetch-chat-model.sh")
+            ? Finding.problem("models", "no chat model (*.gguf) in " + dir,
+                fetch(dir, "fetch-chat-model.sh").orElse("put a chat model, a .gguf file, in " + dir))
             : Finding.ok("models", "chat model " + describe(chat)),
         embedding.isEmpty()
             ? Finding.problem(
                 "models",
                 "no embedding model (a directory with model.onnx and tokenizer.json) in " + dir,
-                "scripts/models/fetch-embedding-model.sh")
+                fetch(dir, "fetch-embedding-model.sh")
+                    .orElse("put an embedding model, a folder holding model.onnx and tokenizer.json, in " + dir))
             : Finding.ok("models", "embedding model " + describe(embedding)));
+  }
+
+  /**
+   * The commands that fetch the default models into {@code dir}, where the launcher is a checkout's, whose
+   * {@code scripts/models/} has them (an installed distribution has none): by absolute path, pointed at the directory
+   * doctor checked, which the scripts would otherwise take from {@code NM_HOST_MODELS_DIR} or {@code NM_HOST_HOME}.
+   */
+  private Optional<String> fetch(Path dir, String... scripts) {
+    if (defaultHostPath == null || defaultHostPath.getParent() == null || defaultHostPath.getParent().getParent() == null) {
+      return Optional.empty();
+    }
+    Path folder = defaultHostPath.getParent().getParent().resolve("scripts/models");
+    List<String> commands = new ArrayList<>();
+    for (String script : scripts) {
+      Path path = folder.resolve(script);
+      if (!Files.isRegularFile(path)) {
+        return Optional.empty();
+      }
+      commands.add(HostPaths.MODELS_DIR_ENV + "=" + shellWord(dir.toString()) + " " + shellWord(path.toString()));
+    }
+    return Optional.of(String.join(" && ", commands));
   }
 
   /**
@@ -516,6 +542,11 @@ public final class Doctor {
     return family == Browser.Family.CHROMIUM ? Callers.isChromeOrigin(caller) : Callers.isFirefoxId(caller);
   }
 
+  /** The command that runs nm-host in a fix: the launcher by its absolute path, as no nm-host need be on the PATH. */
+  private String nmHost() {
+    return defaultHostPath == null ? "nm-host" : shellWord(defaultHostPath.toString());
+  }
+
   /** {@code word} as one shell word: as it is when it needs no quoting, else in single quotes. */
   static String shellWord(String word) {
     return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
@@ -528,7 +559,7 @@ public final class Doctor {
   private String installCommand(List<Browser> browsers, Placement where, List<String> callers, JsonNode manifest) {
     // A machine-wide manifest is root's: as a user the install would be refused.
     String sudo = where.system() && locations.os() != OperatingSystem.WINDOWS ? "sudo " : "";
-    StringBuilder command = new StringBuilder(sudo + "nm-host install --browser ").append(ids(browsers));
+    StringBuilder command = new StringBuilder(sudo + nmHost() + " install --browser ").append(ids(browsers));
     if (where.userDataDir() != null) {
       command.append(" --user-data-dir ").append(shellWord(where.userDataDir().toString()));
     }

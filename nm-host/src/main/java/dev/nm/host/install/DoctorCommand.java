@@ -52,7 +52,8 @@ public final class DoctorCommand implements Callable<Integer> {
           "home",
           HostPaths.HOME_ENV + " is set, so these checks read " + context.paths().home() + "; a host that a browser"
               + " started from your desktop has no " + HostPaths.HOME_ENV + " and reads its default home instead",
-          "run nm-host doctor without " + HostPaths.HOME_ENV + " to check what such a host reads"));
+          "run " + (context.launcher() == null ? "nm-host" : Doctor.shellWord(context.launcher().toString())) + " doctor without "
+              + HostPaths.HOME_ENV + " to check what such a host reads"));
     }
     long problems = findings.stream().filter(f -> f.severity() == Finding.Severity.PROBLEM).count();
     for (Finding finding : findings) {

@@ -50,7 +50,7 @@ class DoctorCommandTest {
     assertEquals(
         "[ok]      chromium  " + manifest + " starts " + machine.launcher + " for chrome-extension://" + ID + "/\n"
             + "[note]    daemon    not running (no " + machine.context.paths().socket() + "); the first browser connection starts it\n"
-            + "                    fix: nm-host daemon start\n"
+            + "                    fix: " + machine.launcher + " daemon start\n"
             + "[ok]      models    chat model SmolLM2-135M-Instruct.Q4_1.gguf\n"
             + "[ok]      models    embedding model all-minilm-l6-v2\n"
             + "no problems found\n",
@@ -63,7 +63,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "no manifest at " + manifest,
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
   }
 
   @Test
@@ -72,7 +72,7 @@ class DoctorCommandTest {
 
     assertProblem(
         manifest + " is not a JSON object, so the browser ignores it (\"Specified native messaging host not found.\")",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id <EXTENSION_ID>");
   }
 
   @Test
@@ -81,7 +81,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "\"path\" 'bin/nm-host' is relative; browsers require an absolute path",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
   }
 
   @Test
@@ -90,7 +90,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "\"allowed_origins\" holds the wildcard 'chrome-extension://*/'; browsers reject the whole manifest",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
   }
 
   @Test
@@ -106,7 +106,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "\"path\" " + machine.launcher + " does not exist",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id " + ID);
   }
 
   /** A fix is pasted into a shell: a path with a space or a quote must stay one word. */
@@ -124,7 +124,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "\"path\" " + machine.launcher + " does not start: exit status 1, \"nm-host: no distribution built in /x\"",
-        "build it (mvn -B -q -DskipTests package in its checkout), or nm-host install --browser chromium"
+        "build it (mvn -B -q -DskipTests package in its checkout), or " + machine.launcher + " install --browser chromium"
             + " --user-data-dir " + profile + " --extension-id " + ID);
   }
 
@@ -171,7 +171,7 @@ class DoctorCommandTest {
 
     assertProblem(
         "\"name\" is 'other_host' but the file is nm_host.json; browsers require them to match",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
   }
 
   @Test
@@ -181,7 +181,7 @@ class DoctorCommandTest {
     assertProblem(
         "chrome-extension://" + ID + "/ may start the host but the host's config (" + machine.context.paths().configFile()
             + ") does not allow it, so every request gets FORBIDDEN",
-        "nm-host install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
+        machine.launcher + " install --browser chromium --user-data-dir " + profile + " --extension-id " + ID + " --host-path " + machine.launcher);
   }
 
   /**
@@ -220,9 +220,37 @@ class DoctorCommandTest {
     List<Finding> problems = problems();
 
     assertEquals(2, problems.size(), problems.toString());
-    assertEquals("no chat model (*.gguf) in " + machine.context.paths().modelsDir(), problems.get(0).message());
-    assertEquals("scripts/models/fetch-chat-model.sh", problems.get(0).fix());
-    assertEquals("scripts/models/fetch-embedding-model.sh", problems.get(1).fix());
+    Path models = machine.context.paths().modelsDir();
+    assertEquals("no chat model (*.gguf) in " + models, problems.get(0).message());
+    assertEquals("put a chat model, a .gguf file, in " + models, problems.get(0).fix());
+    assertEquals("put an embedding model, a folder holding model.onnx and tokenizer.json, in " + models, problems.get(1).fix());
+  }
+
+  /**
+   * The fixes named scripts by paths relative to a checkout, run from anywhere, which fetched into NM_HOST_MODELS_DIR
+   * or NM_HOST_HOME rather than the config's models_dir that doctor checked: now, where the launcher is a checkout's,
+   * its scripts by absolute path, pointed at that directory.
+   */
+  @Test
+  void modelFixesRunTheCheckoutsScriptsIntoTheDirectoryChecked() throws IOException {
+    Path scripts = Files.createDirectories(root.resolve("dist/scripts/models"));
+    Files.writeString(scripts.resolve("fetch-chat-model.sh"), "#!/bin/sh\n");
+    Files.writeString(scripts.resolve("fetch-embedding-model.sh"), "#!/bin/sh\n");
+    Path elsewhere = root.resolve("my models");
+    Files.writeString(machine.context.paths().configFile(),
+        "{\"models_dir\": \"" + elsewhere + "\", \"origins\": {\"chrome-extension://" + ID + "/\": {}}}");
+
+    List<Finding> missing = problems();
+    Files.createDirectories(elsewhere);
+    List<Finding> empty = problems();
+
+    String dir = "NM_HOST_MODELS_DIR='" + elsewhere + "' ";
+    assertEquals(1, missing.size(), missing.toString());
+    assertEquals(dir + scripts.resolve("fetch-chat-model.sh") + " && " + dir + scripts.resolve("fetch-embedding-model.sh"),
+        missing.get(0).fix());
+    assertEquals(2, empty.size(), empty.toString());
+    assertEquals(dir + scripts.resolve("fetch-chat-model.sh"), empty.get(0).fix());
+    assertEquals(dir + scripts.resolve("fetch-embedding-model.sh"), empty.get(1).fix());
   }
 
   @Test
@@ -260,7 +288,7 @@ class DoctorCommandTest {
       server.bind(UnixDomainSocketAddress.of(socket));
       assertTrue(doctor().out().contains("[ok]      daemon    answering at " + socket + "\n"), doctor().out());
     }
-    assertProblem(socket + " exists but nothing answers (Connection refused); the daemon died", "nm-host daemon start");
+    assertProblem(socket + " exists but nothing answers (Connection refused); the daemon died", machine.launcher + " daemon start");
   }
 
   /**
@@ -326,7 +354,7 @@ class DoctorCommandTest {
         "[note]    chromium  no manifest at " + userManifest + "; the machine-wide " + systemManifest + " serves instead\n"
             + "[problem] chromium  chrome-extension://" + ID + "/ may start the host but the host's config ("
             + machine.context.paths().configFile() + ") does not allow it, so every request gets FORBIDDEN\n"
-            + "                    fix: nm-host config allow chrome-extension://" + ID + "/\n"),
+            + "                    fix: " + machine.launcher + " config allow chrome-extension://" + ID + "/\n"),
         result.out());
     assertTrue(result.out().endsWith("1 problem found\n"), result.out());
 
@@ -335,7 +363,7 @@ class DoctorCommandTest {
 
     Files.writeString(systemManifest, Files.readString(systemManifest).replace("\"name\" : \"nm_host\"", "\"name\" : \"other\""));
     var renamed = machine.doctor("--browser", "chromium");
-    assertTrue(renamed.out().contains("fix: sudo nm-host install --browser chromium --system --extension-id " + ID
+    assertTrue(renamed.out().contains("fix: sudo " + machine.launcher + " install --browser chromium --system --extension-id " + ID
         + " --host-path " + machine.launcher + "\n"), renamed.out());
   }
 
@@ -347,7 +375,7 @@ class DoctorCommandTest {
     assertTrue(
         result.out().contains(
             "[problem] browsers  no browser has a manifest for host 'nm_host'\n"
-                + "                    fix: nm-host install --browser chrome --extension-id <EXTENSION_ID>\n"),
+                + "                    fix: " + machine.launcher + " install --browser chrome --extension-id <EXTENSION_ID>\n"),
         result.out());
   }
 

@@ -275,7 +275,7 @@ class ManifestLocationsTest {
 
     assertEquals("registry key " + key + " is missing, so the browser cannot find the manifest", missing.message());
     assertEquals(
-        "nm-host install --browser edge --extension-id " + InstallFixture.ID + " --host-path " + launcher, missing.fix());
+        launcher + " install --browser edge --extension-id " + InstallFixture.ID + " --host-path " + launcher, missing.fix());
   }
 
   @Test
