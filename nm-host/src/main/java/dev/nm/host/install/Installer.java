@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +36,8 @@ public final class Installer {
   private final InstallRecord profiles;
   private final InstallRecord hostNames;
   private final WindowsRegistry registry;
+  /** Whether this user may create and replace files in an existing directory. */
+  private final Predicate<Path> writable;
 
   /**
    * @param paths the host home whose allowlist {@code allowlist} is, where the profiles installed into and the host
@@ -45,6 +48,17 @@ public final class Installer {
   }
 
   Installer(ManifestLocations locations, OriginAllowlist allowlist, HostPaths paths, WindowsRegistry registry) {
+    this(locations, allowlist, paths, registry, Files::isWritable);
+  }
+
+  /** @param writable whether this user may write in an existing directory: {@link Files#isWritable}, but in tests */
+  Installer(
+      ManifestLocations locations,
+      OriginAllowlist allowlist,
+      HostPaths paths,
+      WindowsRegistry registry,
+      Predicate<Path> writable) {
+    this.writable = writable;
     this.locations = locations;
     this.allowlist = allowlist;
     this.profiles = InstallRecord.profiles(paths);
@@ -91,6 +105,7 @@ public final class Installer {
       }
       manifests.put(target, new HostManifest(family, where.hostName(), hostPath, callersToKeep(target)).withCallers(callers));
       allowed.addAll(callers);
+      requireWritable(where, target.manifestFile());
     }
     // The callers first: one allowed before its manifest is written is harmless, a manifest whose callers are not
     // allowed has the browser start a host that refuses them.
@@ -136,6 +151,9 @@ public final class Installer {
     List<InstallTarget> targets = where.targets(locations);
     for (InstallTarget target : targets) {
       requireNoOtherReader(where, target);
+      if (Files.exists(target.manifestFile())) {
+        requireWritable(where, target.manifestFile());
+      }
     }
     for (InstallTarget target : targets) {
       if (!Files.exists(target.manifestFile())) {
@@ -168,6 +186,32 @@ public final class Installer {
       }
     }
     return changed;
+  }
+
+  /**
+   * Refuses a manifest this user cannot write, before anything is changed: the folder it goes in, or the nearest one
+   * of its parents that exists, must be a directory this user may write. Otherwise the allowlist and the first
+   * manifests were written before the failing one, and --system without root failed naming a temporary file.
+   */
+  private void requireWritable(Placement where, Path file) {
+    Path existing = file.toAbsolutePath().getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return;
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new InstallException(
+          "cannot write " + file + ": " + existing + " is a file, not a directory; move it aside and run this again");
+    }
+    if (!writable.test(existing)) {
+      String how = locations.os() == OperatingSystem.WINDOWS ? "run it as an administrator" : "run it with sudo";
+      throw new InstallException(where.system()
+          ? "--system writes " + file + ", and this user may not write in " + existing + ": " + how
+          : "cannot write " + file + ": this user may not write in " + existing + "; give it back to this user (ls -ld "
+              + Doctor.shellWord(existing.toString()) + " shows its owner and mode)");
+    }
   }
 
   /**

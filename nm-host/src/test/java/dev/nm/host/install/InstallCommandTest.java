@@ -188,6 +188,63 @@ class InstallCommandTest {
     }
   }
 
+  /**
+   * A manifest that cannot be written is found before anything is changed: the allowlist and Chrome's manifest were
+   * written, then Chromium's failed, leaving a half install.
+   */
+  @Test
+  void aFolderThatCannotBeWrittenIsRefusedBeforeAnythingIsWritten() throws IOException {
+    InstallFixture machine = new InstallFixture(root);
+    Files.createDirectories(machine.home.resolve(".config"));
+    Files.writeString(machine.home.resolve(".config/chromium"), "a file where a folder goes");
+
+    var result = machine.install("--browser", "chrome,chromium", "--extension-id", ID);
+
+    assertEquals(1, result.status());
+    assertEquals("nm-host install: cannot write " + machine.home.resolve(".config/chromium/NativeMessagingHosts/nm_host.json")
+        + ": " + machine.home.resolve(".config/chromium") + " is a file, not a directory; move it aside and run this again\n",
+        result.err());
+    assertFalse(Files.exists(machine.home.resolve(".config/google-chrome")));
+    assertFalse(Files.exists(machine.context.paths().configFile()));
+  }
+
+  /** --system without the right to write the machine-wide folder failed naming a temporary file. */
+  @Test
+  void systemWithoutPermissionSaysToRunItWithSudo() throws IOException {
+    Path shell = Path.of("/bin/sh");
+    org.junit.jupiter.api.Assumptions.assumeTrue(SystemHostPath.problem(shell).isEmpty(), "/bin/sh is not root's here");
+    InstallFixture machine = new InstallFixture(root);
+    Path system = Files.createDirectories(machine.systemRoot);
+    Installer installer = new Installer(machine.context.locations(), machine.context.allowlist(), machine.context.paths(),
+        new WindowsRegistry(), dir -> !dir.startsWith(system));
+
+    InstallException refused = org.junit.jupiter.api.Assertions.assertThrows(InstallException.class, () -> installer.install(
+        new Placement(java.util.Set.of(Browser.CHROME), "nm_host", true, null), shell, List.of(ID), List.of(), java.util.Set.of()));
+
+    assertEquals("--system writes " + system.resolve("etc/opt/chrome/native-messaging-hosts/nm_host.json")
+        + ", and this user may not write in " + system + ": run it with sudo", refused.getMessage());
+    assertFalse(Files.exists(machine.context.paths().configFile()));
+  }
+
+  /** The same with the file system's own permissions, where the tests do not run as root (root may write anywhere). */
+  @Test
+  void aFolderThisUserMayNotWriteIsRefused() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root may write anywhere");
+    InstallFixture machine = new InstallFixture(root);
+    Path config = Files.createDirectories(machine.home.resolve(".config"));
+    Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      var result = machine.install("--browser", "chrome", "--extension-id", ID);
+
+      assertEquals(1, result.status());
+      assertTrue(result.err().startsWith("nm-host install: cannot write " + config.resolve("google-chrome/NativeMessagingHosts/nm_host.json")
+          + ": this user may not write in " + config + "; "), result.err());
+      assertFalse(Files.exists(machine.context.paths().configFile()));
+    } finally {
+      Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
   @Test
   void badInputIsRefusedWithTheFix() throws IOException {
     InstallFixture machine = new InstallFixture(root);
