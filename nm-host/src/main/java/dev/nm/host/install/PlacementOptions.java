@@ -20,7 +20,8 @@ final class PlacementOptions {
       names = "--user-data-dir",
       paramLabel = "DIR",
       description =
-          "a Chromium profile started with --user-data-dir=DIR: the manifest goes to DIR/NativeMessagingHosts/")
+          "a Chromium profile started with --user-data-dir=DIR: the manifest goes to DIR/NativeMessagingHosts/ (not for"
+              + " Brave, whose profiles read only its default profile's folder)")
   Path userDataDir;
 
   @Option(names = "--system", description = "machine-wide manifests instead of the current user's (needs root; install refuses a host path that a user other than root could change)")

@@ -15,12 +15,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code nm-host uninstall}: the reverse of {@code install}. With extension ids, removes just those from the
- * manifests; without, removes the manifests. Callers no manifest lists any more leave the host's allowlist.
+ * manifests; without, removes the manifests. Callers no manifest lists any more leave the host's allowlist. A
+ * manifest that browsers outside {@code --browser} read too (Brave reads Google Chrome's on macOS) is changed only
+ * with them named.
  */
 @Command(
     name = "uninstall",
     mixinStandardHelpOptions = true,
-    description = "Removes the host's browser manifests and the extensions they allowed.")
+    description = {
+        "Removes the host's browser manifests and the extensions they allowed.",
+        "A manifest two browsers read (Brave reads Google Chrome's on macOS, Chrome's machine-wide folder on Linux and"
+            + " Chrome's registry key on Windows, as Vivaldi does there) is removed only with both named, e.g."
+            + " --browser chrome,brave."})
 public final class UninstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
