@@ -2,6 +2,7 @@ package dev.nm.host;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,10 +71,12 @@ public record HostConfig(
   /** The record component that {@link #permissive()} sets; kept out of files. */
   private static final String PERMISSIVE_KEY = "allows_any_origin";
 
-  // The file never carries allows_any_origin, so the primitive must be allowed to be absent.
+  // The file never carries allows_any_origin, so the primitive must be allowed to be absent. A key given twice is
+  // refused, as the protocol refuses it: which one counts would be the reader's guess, and a grant could ride on it.
   private static final ObjectMapper MAPPER =
       Json.newMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /** The host name browsers know when none is configured. */

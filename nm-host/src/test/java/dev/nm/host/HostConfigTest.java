@@ -126,6 +126,16 @@ class HostConfigTest {
     assertTrue(syntax.fix().startsWith("edit " + file + " at line 3, column 1: "), syntax.fix());
   }
 
+  /** A key given twice is refused where it repeats: the last one silently won, and could take a grant back or add one. */
+  @Test
+  void aKeyGivenTwiceIsRefusedWithItsLine() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"origins\": {\n  \"chrome-extension://a/\": {\"scopes\": [\"models.manage\"]},\n  \"chrome-extension://a/\": {\"scopes\": []}}}");
+    HostConfig.InvalidConfigException twice = assertThrows(HostConfig.InvalidConfigException.class, () -> HostConfig.load(file));
+    assertTrue(twice.getMessage().contains("Duplicate field 'chrome-extension://a/'"), twice.getMessage());
+    assertTrue(twice.fix().startsWith("edit " + file + " at line 3, column "), twice.fix());
+  }
+
   @Test
   void fileCannotMakeAConfigPermissive() throws IOException {
     Path file = dir.resolve("config.json");
