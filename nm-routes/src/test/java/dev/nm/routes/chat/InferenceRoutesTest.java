@@ -294,6 +294,27 @@ class InferenceRoutesTest {
     assertEquals(usage.get("prompt_tokens").asInt() + 9, usage.get("total_tokens").asInt());
   }
 
+  /**
+   * A max_tokens that falls inside the first character (each of these emojis is three byte tokens) is a cut, not the
+   * model's end: llama.cpp sends no result for those tokens, and the answer is empty but ends with length at the limit.
+   */
+  @Test
+  void maxTokensInsideTheFirstCharacterEndsWithLength() {
+    String emojis = "Reply with three emojis only.";
+    for (int maxTokens : new int[] {1, 2}) {
+      for (boolean stream : new boolean[] {false, true}) {
+        Reply reply = stream ? client.stream("chat", chat(emojis, maxTokens, true), event -> {}) : client.call("chat", chat(emojis, maxTokens, false));
+        assertEquals("", content(reply), maxTokens + " " + stream);
+        assertEquals("length", reply.data().at("/choices/0/finish_reason").asText(), maxTokens + " " + stream + " " + reply);
+        assertEquals(maxTokens, reply.data().at("/usage/completion_tokens").asInt(), maxTokens + " " + stream + " " + reply);
+      }
+    }
+    Reply response = client.call("responses", Map.of("input", emojis, "temperature", 0, "max_output_tokens", 2));
+    assertEquals("incomplete", response.data().get("status").asText(), response.toString());
+    assertEquals("max_output_tokens", response.data().at("/incomplete_details/reason").asText(), response.toString());
+    assertEquals(2, response.data().at("/usage/output_tokens").asInt(), response.toString());
+  }
+
   @Test
   void aStopSequenceEndsTheAnswerBeforeIt() {
     String full = content(client.call("chat", chat(FRANCE, 24, false)));

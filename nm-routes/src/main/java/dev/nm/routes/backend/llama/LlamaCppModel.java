@@ -240,9 +240,13 @@ final class LlamaCppModel implements GenerationModel {
         }
         LlamaOutput output = next(results, params);
         if (!results.hasNext()) { // the final result; its text was already sent
-          if (engineLimits && lastHadText && tokens < limit) {
-            tokens = limit; // its last tokens ended inside a character: llama.cpp sent nothing for them
+          // llama.cpp ended it short of its limit without an end-of-turn token (whose result, without text, would
+          // have come last): its last tokens, or all of them, ended inside a character, and sent no result.
+          if (engineLimits && tokens < limit && (lastHadText || tokens == 0)) {
+            tokens = limit;
             reason = FinishReason.LENGTH;
+            lastTokenAt = System.nanoTime(); // the limit's token was decoded just before this result came
+            firstTokenAt = firstTokenAt == 0 ? lastTokenAt : firstTokenAt;
           } else if (tokens >= limit) {
             reason = lastHadText ? FinishReason.LENGTH : FinishReason.STOP; // no text: the end-of-turn token
           }
