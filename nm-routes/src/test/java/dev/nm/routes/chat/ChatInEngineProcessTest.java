@@ -71,6 +71,21 @@ class ChatInEngineProcessTest {
   }
 
   /**
+   * The engine process matches stop sequences as the host's own engine does: text held back as a possible stop
+   * sequence ends the answer when none follows, streamed or not.
+   */
+  @Test
+  void textHeldBackAsAPossibleStopSequenceEndsTheAnswerWhenNoneFollows() {
+    for (int maxTokens : new int[] {24, 6}) {
+      Map<String, Object> request = Map.of(
+          "messages", List.of(Map.of("role", "user", "content", "What is the capital of France?")),
+          "temperature", 0, "max_tokens", maxTokens);
+      InferenceRoutesTest.assertKeptWhenNoStopFollows(
+          host.client(), request, maxTokens == 24 ? ".\n" : "Paris!", maxTokens == 24 ? "." : "Paris");
+    }
+  }
+
+  /**
    * The schema crosses to the engine process with the call, and one llama.cpp cannot keep to comes back as the
    * caller's error on its field: the engine process lives on (java-llama.cpp's own converter would abort it).
    */

@@ -327,6 +327,51 @@ class InferenceRoutesTest {
     assertEquals("stop", stopped.data().at("/choices/0/finish_reason").asText());
   }
 
+  /**
+   * Text that could begin a stop sequence is held back only until the answer tells: where the answer ends (its end of
+   * turn, or max_tokens) before the sequence is complete, that text is part of the answer, streamed or not. Here the
+   * answer's last "." could begin ".\n", and at 6 tokens its "Paris" could begin "Paris!".
+   */
+  @Test
+  void textHeldBackAsAPossibleStopSequenceEndsTheAnswerWhenNoneFollows() {
+    assertKeptWhenNoStopFollows(client, chat(FRANCE, 24, false), ".\n", ".");
+    assertKeptWhenNoStopFollows(client, chat(FRANCE, 6, false), "Paris!", "Paris");
+  }
+
+  /**
+   * Asserts that {@code request} with stop sequence {@code stop} answers as without it (whose text must end with
+   * {@code heldEnd}, a beginning of {@code stop}): the same text, finish reason and token count, and streamed deltas
+   * that concatenate to that text.
+   */
+  static void assertKeptWhenNoStopFollows(NmClient client, Map<String, Object> request, String stop, String heldEnd) {
+    Reply free = client.call("chat", request);
+    assertTrue(content(free).endsWith(heldEnd), "the test needs an answer ending with " + heldEnd + ": " + free);
+    Map<String, Object> stopped = new java.util.HashMap<>(request);
+    stopped.put("stop", stop);
+    for (boolean stream : new boolean[] {false, true}) {
+      stopped.put("stream", stream);
+      Reply reply = stream ? client.stream("chat", stopped, event -> {}) : client.call("chat", stopped);
+      assertEquals(content(free), content(reply), "stream " + stream);
+      assertEquals(free.data().at("/choices/0/finish_reason"), reply.data().at("/choices/0/finish_reason"), "stream " + stream);
+      assertEquals(free.data().at("/usage/completion_tokens"), reply.data().at("/usage/completion_tokens"), "stream " + stream);
+      if (stream) {
+        assertEquals(content(reply), deltas(reply.events()));
+      }
+    }
+  }
+
+  /** A stop sequence cuts the streamed answer where it begins, too, and the deltas hold exactly the text before it. */
+  @Test
+  void aStreamedStopSequenceEndsTheDeltasBeforeIt() {
+    String full = content(client.call("chat", chat(FRANCE, 24, false)));
+    Map<String, Object> request = new java.util.HashMap<>(chat(FRANCE, 24, true));
+    request.put("stop", List.of("zzz", "of Fr"));
+    Reply stopped = client.stream("chat", request, event -> {});
+    assertEquals(full.substring(0, full.indexOf("of Fr")), content(stopped));
+    assertEquals(content(stopped), deltas(stopped.events()));
+    assertEquals("stop", stopped.data().at("/choices/0/finish_reason").asText());
+  }
+
   /** get_halt_status counts a running generation's tokens as well as its pieces: an emoji's piece is three tokens. */
   @Test
   void haltStatusCountsTokensNotOnlyPieces() {

@@ -44,21 +44,16 @@ import java.util.function.Supplier;
  * mode llama.cpp sends one result per sampled token (the end-of-turn token included) plus a final empty one, so
  * the count of token results is the completion's token count; the one exception is a character whose UTF-8
  * bytes span several tokens, which arrives as a single result. Nor do they say why a generation ended: a limit that
- * cuts a character, and an end of turn or a stop sequence at the limit, are told apart here ({@link #decode}). Nor
- * do results carry llama.cpp's own timings, so the {@link GenerationTimings} are taken here with
- * {@link System#nanoTime()} as the results arrive.
+ * cuts a character, and an end of turn at the limit, are told apart here ({@link #decode}). Nor do results carry
+ * llama.cpp's own timings, so the {@link GenerationTimings} are taken here with {@link System#nanoTime()} as the
+ * results arrive. Stop sequences are matched here too ({@link StopSequences}), not by llama.cpp, whose streamed
+ * results lose the text it holds back as a possible stop sequence when the answer ends there.
  *
  * <p>A chat whose messages spell one of the model's control tokens goes to llama.cpp as token ids, so that the
  * spelling stays text ({@link SpelledControlTokens}); every other prompt goes as text.
  */
 final class LlamaCppModel implements GenerationModel {
   private static final long SLOT_POLL_MILLIS = 10;
-  /**
-   * With stop sequences, the most tokens past {@code max_tokens} that llama.cpp may generate: a character's last
-   * three bytes, when the limit falls inside it, or a result after the limit, to tell a generation that ends there
-   * from one cut there (the next character may be four byte tokens, which send one result).
-   */
-  private static final int TOKENS_PAST_THE_LIMIT = 4;
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
   private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
@@ -213,8 +208,9 @@ final class LlamaCppModel implements GenerationModel {
       InferenceParameters parameters, IntSupplier countPrompt, SamplingParams params, TokenListener listener,
       BooleanSupplier stop, long called) {
     StringBuilder text = new StringBuilder();
+    StopSequences stopSequences = new StopSequences(params.stop());
     int tokens = 0;
-    int heldTokens = 0; // tokens whose results had no text since the last piece: their text comes with the next
+    int unsentTokens = 0; // tokens whose text is held back as a possible stop sequence: they go with its piece
     long firstTokenAt = 0;
     long lastTokenAt = 0;
     long submitted = System.nanoTime();
@@ -227,9 +223,9 @@ final class LlamaCppModel implements GenerationModel {
         throw new ContextOverflowException(promptTokens, options.slotContextSize());
       }
       int limit = params.maxTokens() == null ? room : Math.min(params.maxTokens(), room);
-      // Where llama.cpp stops at max_tokens itself, and no stop sequence can end the answer, its final result comes
-      // at once after the last token, and tells the rest; elsewhere the limit is applied here.
-      boolean engineLimits = params.stop().isEmpty() && params.maxTokens() != null && params.maxTokens() <= room;
+      // Where llama.cpp stops at max_tokens itself, its final result comes at once after the last token, and tells
+      // the rest; elsewhere the limit is applied here.
+      boolean engineLimits = params.maxTokens() != null && params.maxTokens() <= room;
       FinishReason reason = FinishReason.STOP;
       boolean lastHadText = false;
       while (results.hasNext()) {
@@ -256,7 +252,7 @@ final class LlamaCppModel implements GenerationModel {
         if (tokens == 0) {
           firstTokenAt = lastTokenAt;
         }
-        int pieceTokens = tokensIn(output.text, heldTokens);
+        int pieceTokens = tokensIn(output.text);
         if (tokens + pieceTokens > limit) {
           if (!engineLimits) {
             // A character whose last bytes came after the limit: the tokens within it spell no whole character.
@@ -269,16 +265,26 @@ final class LlamaCppModel implements GenerationModel {
         tokens += pieceTokens;
         lastHadText = !output.text.isEmpty();
         if (lastHadText) {
-          text.append(output.text);
-          listener.onText(output.text, heldTokens + pieceTokens);
-          heldTokens = 0;
-        } else {
-          heldTokens++;
+          unsentTokens += pieceTokens;
+          String passed = stopSequences.take(output.text);
+          if (!passed.isEmpty()) {
+            text.append(passed);
+            listener.onText(passed, unsentTokens);
+            unsentTokens = 0;
+          }
+          if (stopSequences.matched()) {
+            break; // finish reason stop; llama.cpp is cancelled below
+          }
         }
         if (tokens == limit && !engineLimits) {
           reason = endsAtTheLimit(output, results, params) ? FinishReason.STOP : FinishReason.LENGTH;
           break;
         }
+      }
+      String held = stopSequences.flush(); // the answer ended without completing the stop sequence it began
+      if (!held.isEmpty()) {
+        text.append(held);
+        listener.onText(held, unsentTokens);
       }
       finished = !results.hasNext();
       return new GenerationResult(
@@ -293,11 +299,11 @@ final class LlamaCppModel implements GenerationModel {
   /**
    * Whether a generation that llama.cpp does not limit itself ended by itself with the token that reached the limit,
    * which only the next result tells: it is the final one at once after the model's end-of-turn token (a result
-   * without text) or a token that completes a stop sequence. Any other token's result has text, and with no stop
-   * sequence to end on, the generation would go on: it is cut here without waiting for another token.
+   * without text). Any other token's result has text, and the generation would go on: it is cut here without waiting
+   * for another token. (A token that completes a stop sequence was found before.)
    */
   private static boolean endsAtTheLimit(LlamaOutput last, LlamaIterator results, SamplingParams params) {
-    if (!last.text.isEmpty() && params.stop().isEmpty()) {
+    if (!last.text.isEmpty()) {
       return false;
     }
     next(results, params);
@@ -305,18 +311,16 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   /**
-   * How many tokens a streamed result carries. llama.cpp sends one result a token, with two exceptions: a token that
-   * ends inside a UTF-8 character sends none (its bytes come with the next piece, which is then not ASCII), and a
-   * token that may begin one of the stop sequences sends one without text (its text comes with a later piece, and
-   * was counted as {@code heldTokens}). Only pieces that are not ASCII are counted with the tokenizer, since
-   * java-llama.cpp passes on no count: that takes a few hundred microseconds a piece, on the thread that passes the
-   * tokens on, while the engine decodes the next one.
+   * How many tokens a streamed result carries. llama.cpp sends one result a token, except for a token that ends inside
+   * a UTF-8 character, which sends none: its bytes come with the next piece, which is then not ASCII. Only pieces that
+   * are not ASCII are counted with the tokenizer, since java-llama.cpp passes on no count: that takes a few hundred
+   * microseconds a piece, on the thread that passes the tokens on, while the engine decodes the next one.
    */
-  private int tokensIn(String piece, int heldTokens) {
+  private int tokensIn(String piece) {
     if (piece.isEmpty() || isAscii(piece)) {
       return 1;
     }
-    return Math.max(1, model.encode(piece).length - heldTokens);
+    return Math.max(1, model.encode(piece).length);
   }
 
   private static boolean isAscii(String text) {
@@ -409,18 +413,16 @@ final class LlamaCppModel implements GenerationModel {
   }
 
   /**
-   * {@code prompt} with the sampling parameters. llama.cpp's own limit is {@code max_tokens}, or
-   * {@link #TOKENS_PAST_THE_LIMIT} beyond it with stop sequences, or none: the room left in the context is known only
-   * once the prompt is counted, and {@link #decode} applies it.
+   * {@code prompt} with the sampling parameters but the stop sequences ({@link #decode} matches them). llama.cpp's own
+   * limit is {@code max_tokens}, or none: the room left in the context is known only once the prompt is counted, and
+   * {@link #decode} applies it.
    *
    * @throws OutputSchemaException if the JSON Schema exceeds what llama.cpp's grammar can hold
    */
   private static InferenceParameters withSampling(InferenceParameters p, SamplingParams params) {
     // No prompt cache: llama.cpp evaluates a cached prefix in different batch sizes than a fresh prompt, and its
     // logits then differ in the last bits, so temperature 0 would not give the same text twice.
-    Integer maxTokens = params.maxTokens();
-    int engineLimit = maxTokens == null ? -1 : maxTokens + (params.stop().isEmpty() ? 0 : TOKENS_PAST_THE_LIMIT);
-    p.setNPredict(engineLimit).setCachePrompt(false);
+    p.setNPredict(params.maxTokens() == null ? -1 : params.maxTokens()).setCachePrompt(false);
     if (params.temperature() != null) p.setTemperature(params.temperature().floatValue());
     if (params.topP() != null) p.setTopP(params.topP().floatValue());
     if (params.topK() != null) p.setTopK(params.topK());
@@ -429,7 +431,8 @@ final class LlamaCppModel implements GenerationModel {
     if (params.presencePenalty() != null) p.setPresencePenalty(params.presencePenalty().floatValue());
     if (params.frequencyPenalty() != null) p.setFrequencyPenalty(params.frequencyPenalty().floatValue());
     if (params.seed() != null) p.setSeed(Math.toIntExact(params.seed()));
-    if (!params.stop().isEmpty()) p.setStopStrings(params.stop().toArray(String[]::new));
+    // No stop sequences: llama.cpp's streamed results would lose the text it holds back as their beginning when the
+    // answer ends there. They are matched in decode (StopSequences).
     // As llama.cpp's server takes it, which turns it into a grammar where it reports a schema it cannot (the static
     // LlamaModel.jsonSchemaToGrammar aborts the process instead).
     if (params.jsonSchema() != null) json(p).put("json_schema", GrammarSchemaLimits.check(params.jsonSchema()));

@@ -109,8 +109,8 @@ class LlamaCppBackendTest {
 
   /**
    * A limit that falls inside a character: its first bytes' tokens spell nothing whole, so the answer ends with the
-   * character before, at the limit, with finish reason length (llama.cpp sends no result for such tokens). Where a
-   * stop sequence is set, llama.cpp is not the one to stop at the limit: the same.
+   * character before, at the limit, with finish reason length (llama.cpp sends no result for such tokens). The same
+   * with a stop sequence, which nm matches as the text arrives.
    */
   @Test
   void maxTokensInsideACharacterEndsWithLengthAtTheLimit() {
@@ -154,8 +154,8 @@ class LlamaCppBackendTest {
   }
 
   /**
-   * A token that may begin a stop sequence is held back by llama.cpp and its text sent with a later one: each token
-   * still counts once. A stop sequence that begins with a newline and never matches holds back every newline.
+   * Text that may begin a stop sequence is held back and passed on with a later piece: each token still counts once,
+   * and the text is the same. A stop sequence that begins with a newline and never matches holds back every newline.
    */
   @Test
   void tokensHeldBackForAStopSequenceCountOnce() {
