@@ -15,8 +15,8 @@ public interface GenerationModel extends AutoCloseable {
    * Renders a conversation into a prompt with the model's own chat template, ending where the assistant speaks.
    * To generate from a conversation, call {@link #generateChat}, which may spare a model this separate call.
    *
-   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a system message after a user
-   *     message)
+   * @throws IllegalArgumentException if the model's template refuses the conversation (a system message after the
+   *     first turn is no reason: it is rendered where it stands, as OpenAI reads it)
    * @throws BackendException if the chat template fails
    */
   String applyChatTemplate(List<ChatMessage> messages);
@@ -50,8 +50,8 @@ public interface GenerationModel extends AutoCloseable {
    * speak as another role, or refuses the conversation with {@code IllegalArgumentException} where it cannot. The default, which generates from the rendered text, is for engines whose prompts are
    * never read for control tokens.
    *
-   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a system message after a user
-   *     message), or the prompt it renders to is no tokens at all
+   * @throws IllegalArgumentException if the model's template refuses the conversation (as {@link #applyChatTemplate}),
+   *     or the prompt it renders to is no tokens at all
    * @throws ContextOverflowException if the prompt leaves no room in a slot's context
    * @throws BackendException if the chat template or the engine fails
    */

@@ -147,9 +147,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRoute.Reply>, RequestValidator<ChatRoute.Request> {
   /**
    * @param model a model id from {@code models}; the selected default if absent
-   * @param messages the conversation; each message is read as text, so one that spells a control token of the
-   *     model's chat template (SmolLM2's {@code <|im_end|>}) cannot end its turn or begin another (a model whose
-   *     tokenizer cannot take a prompt in parts refuses such a message with {@code VALIDATION_ERROR})
+   * @param messages the conversation, its roles in any order (a system or developer message after the first turn is
+   *     rendered where it stands, as OpenAI reads it); each message is read as text, so one that spells a control
+   *     token of the model's chat template (SmolLM2's {@code <|im_end|>}) cannot end its turn or begin another (a model
+   *     whose tokenizer cannot take a prompt in parts refuses such a message with {@code VALIDATION_ERROR})
    * @param stop a string or up to four strings that end the answer (not included in it)
    * @param seed the sampler's seed, for reproducible sampling at temperature above 0
    * @param maxTokens the most tokens to generate

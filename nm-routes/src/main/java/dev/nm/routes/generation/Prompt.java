@@ -17,7 +17,7 @@ public sealed interface Prompt {
    * Generates from this prompt with {@code model}: a conversation with {@link GenerationModel#generateChat}, which
    * renders it where the model's engine runs, text with {@link GenerationModel#generate}.
    *
-   * @throws IllegalArgumentException if the conversation cannot be rendered (e.g. a misplaced system message), and
+   * @throws IllegalArgumentException if the conversation cannot be rendered (the model's template refuses it), and
    *     as {@link GenerationModel#generate} throws it
    */
   GenerationResult generate(GenerationModel model, SamplingParams params, TokenListener listener, BooleanSupplier cancelled);

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * A chat template for test doubles of {@link GenerationModel}: one "role: content" line a message, then
- * "assistant:". Like llama.cpp's templates, it refuses a system message after the first.
+ * "assistant:". It refuses a system message after the first, standing for a template that refuses a conversation
+ * (a Jinja template may raise an error of its own; llama.cpp's renderer, which the reference host uses, takes such a
+ * message where it stands).
  */
 public final class PlainChatTemplate {
   private PlainChatTemplate() {}

@@ -1,11 +1,11 @@
 package dev.nm.routes.backend.llama;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
-import de.kherud.llama.Pair;
 import dev.nm.protocol.Json;
 import dev.nm.routes.backend.BackendException;
 import dev.nm.routes.backend.ChatMessage;
@@ -20,7 +20,6 @@ import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -87,26 +86,31 @@ final class LlamaCppModel implements GenerationModel {
     return whileOpen(() -> renderTemplate(messages));
   }
 
+  /**
+   * The conversation rendered by llama.cpp's renderer for the model's template, each message where it stands: a system
+   * message after the first turn (an agent's note mid-conversation) is a system turn there, as OpenAI reads it. The
+   * messages go to llama.cpp as its server's {@code messages} array (java-llama.cpp's {@code setMessages} would merge
+   * every system message into one before the rest, and refuses any other role). llama.cpp's own renderer takes the
+   * roles in any order; java-llama.cpp 4.1.0 passes none of its errors to Java (one would end the process), and the
+   * array sent here is always one it reads.
+   */
   private String renderTemplate(List<ChatMessage> messages) {
-    List<Pair<String, String>> turns = new ArrayList<>();
-    List<String> system = new ArrayList<>();
-    for (ChatMessage message : messages) {
-      if (message.role().equals("system")) {
-        if (!turns.isEmpty()) {
-          throw new IllegalArgumentException("system messages must come before user and assistant messages");
-        }
-        system.add(message.content());
-      } else {
-        turns.add(new Pair<>(message.role(), message.content()));
-      }
-    }
-    InferenceParameters parameters =
-        new InferenceParameters("").setMessages(system.isEmpty() ? null : String.join("\n\n", system), turns);
+    InferenceParameters parameters = new InferenceParameters("");
+    json(parameters).put("messages", messagesJson(messages));
     try {
       return model.applyTemplate(parameters);
     } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
       throw new BackendException("the model's chat template failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The messages as llama.cpp's server takes them: {@code [{"role": ..., "content": ...}, ...]}. */
+  private static String messagesJson(List<ChatMessage> messages) {
+    ArrayNode array = Json.mapper().createArrayNode();
+    for (ChatMessage message : messages) {
+      array.addObject().put("role", message.role()).put("content", message.content());
+    }
+    return array.toString();
   }
 
   @Override

@@ -78,7 +78,7 @@ final class EngineMessages {
             Reply.done(1), Reply.text(2, "<|im_start|>user\nHi"), Reply.tokens(3, new int[] {1, 2, 3}),
             Reply.count(4, 9), Reply.text(5, " there", 1), Reply.result(5, result),
             Reply.failure(6, new ContextOverflowException(3000, 2048)), Reply.failure(6, new BackendException("failed")),
-            Reply.failure(7, new IllegalArgumentException("system messages must come before user and assistant messages")),
+            Reply.failure(7, new IllegalArgumentException("the model's chat template refused the conversation")),
             Reply.failure(8, new OutputSchemaException("unknown type")));
     try {
       for (int i = 0; i < rounds; i++) {

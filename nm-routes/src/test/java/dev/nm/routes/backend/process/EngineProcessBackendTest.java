@@ -100,7 +100,10 @@ class EngineProcessBackendTest {
     assertTrue(model.residentBytes().isEmpty());
   }
 
-  /** A chat in one call, rendered in the engine process, is the chat rendered by a call of its own, then generated. */
+  /**
+   * A chat in one call, rendered in the engine process, is the chat rendered by a call of its own, then generated; a
+   * system message after the first turn is rendered where it stands.
+   */
   @Test
   void aChatInOneCallAnswersAsItsRenderedPromptDoes() {
     EngineProcessModel model = load(backend(), ONE_SLOT);
@@ -117,14 +120,15 @@ class EngineProcessBackendTest {
     assertEquals(model.countPromptTokens(prompt), chat.promptTokens());
     assertEquals(rendered.completionTokens(), chat.completionTokens());
 
-    IllegalArgumentException misplaced =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> model.generateChat(
-                List.of(new ChatMessage("user", "Hi"), new ChatMessage("system", "Be brief.")),
-                SamplingParams.greedy(4), TokenListener.NONE, () -> false));
-    assertEquals("system messages must come before user and assistant messages", misplaced.getMessage());
-    assertTrue(model.isUsable(), "a refused conversation leaves the engine serving");
+    List<ChatMessage> noteMidway =
+        List.of(new ChatMessage("user", "Hi"), new ChatMessage("system", "Be brief."), new ChatMessage("user", "Bye"));
+    String midway = model.applyChatTemplate(noteMidway);
+    assertEquals(
+        "<|im_start|>user\nHi<|im_end|>\n<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n"
+            + "<|im_start|>assistant\n",
+        midway);
+    GenerationResult afterANote = model.generateChat(noteMidway, SamplingParams.greedy(4), TokenListener.NONE, () -> false);
+    assertEquals(model.countPromptTokens(midway), afterANote.promptTokens());
   }
 
   @Test
@@ -138,11 +142,11 @@ class EngineProcessBackendTest {
     assertEquals(256, overflow.contextSize());
     assertEquals(model.countPromptTokens(longPrompt), overflow.promptTokens());
 
-    IllegalArgumentException misplaced =
+    IllegalArgumentException empty =
         assertThrows(
             IllegalArgumentException.class,
-            () -> model.applyChatTemplate(List.of(new ChatMessage("user", "Hi"), new ChatMessage("system", "Be brief."))));
-    assertEquals("system messages must come before user and assistant messages", misplaced.getMessage());
+            () -> model.generate("", SamplingParams.greedy(4), TokenListener.NONE, () -> false));
+    assertEquals("is empty, and this model adds no start-of-text token: there is nothing to continue", empty.getMessage());
     assertTrue(model.isUsable(), "a refused call leaves the engine serving");
     assertEquals(FinishReason.LENGTH, model.generate(chat(model, "Hi"), SamplingParams.greedy(2), TokenListener.NONE, () -> false).finishReason());
   }

@@ -189,8 +189,8 @@ class EngineProcessModelTest {
   }
 
   /**
-   * Renders "role: content" lines, refusing a system message once the conversation has begun (as java-llama.cpp's
-   * model does); generates "Hello" and " there", or nothing when it starts cancelled. Records what it is asked.
+   * Renders "role: content" lines, refusing a system message once the conversation has begun (as some models'
+   * templates refuse some conversations); generates "Hello" and " there", or nothing when it starts cancelled. Records what it is asked.
    * Its {@link GenerationModel#generateChat} is the interface's: render, then generate.
    */
   private static final class ScriptedModel implements GenerationModel {
