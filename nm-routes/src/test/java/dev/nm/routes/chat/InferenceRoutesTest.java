@@ -154,6 +154,16 @@ class InferenceRoutesTest {
     assertEquals(raw.data().at("/usage/prompt_tokens").asInt() + 12, spelled.data().at("/usage/prompt_tokens").asInt(), spelled.toString());
   }
 
+  /** A message with an emoji is the prompt its text makes, as the same chat written by hand as a raw prompt. */
+  @Test
+  void aMessageWithAnEmojiReachesTheModelWhole() {
+    String message = "What does \uD83D\uDE00 mean?";
+    Reply chat = client.call("chat", chat(message, 1, false));
+    Reply raw = client.call("generate", Map.of(
+        "prompt", "<|im_start|>user\n" + message + "<|im_end|>\n<|im_start|>assistant\n", "max_tokens", 1));
+    assertEquals(raw.data().at("/usage/prompt_tokens"), chat.data().at("/usage/prompt_tokens"), chat.toString());
+  }
+
   @Test
   void jsonObjectModeAnswersOneJsonObject() throws Exception {
     Map<String, Object> request = new java.util.HashMap<>(chat("Describe a cat in JSON with a name and an age.", 60, false));

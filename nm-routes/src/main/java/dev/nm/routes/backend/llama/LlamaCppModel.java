@@ -20,6 +20,7 @@ import dev.nm.routes.backend.SamplingParams;
 import dev.nm.routes.backend.TokenListener;
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ final class LlamaCppModel implements GenerationModel {
   private static final String SCHEMA_ERROR_PREFIX = "\"json_schema\":";
   private static final String SCHEMA_CONVERSION_FAILED = "JSON schema conversion failed:";
   private static final String GRAMMAR_NOT_PARSED = "Failed to parse grammar";
+  /** What stands for characters the rendered template cannot carry: a number, then {@link #HIDDEN_END}. */
+  private static final char HIDDEN_START = '\uE002', HIDDEN_END = '\uE003';
   /** java-llama.cpp's map of JSON parameters, or null where this version of it keeps none (then unusable). */
   private static final Field PARAMETERS_MAP = parametersMap();
 
@@ -93,24 +96,75 @@ final class LlamaCppModel implements GenerationModel {
    * every system message into one before the rest, and refuses any other role). llama.cpp's own renderer takes the
    * roles in any order; java-llama.cpp 4.1.0 passes none of its errors to Java (one would end the process), and the
    * array sent here is always one it reads.
+   *
+   * <p>java-llama.cpp returns the rendered text through JNI's {@code NewStringUTF}, which reads modified UTF-8: a
+   * character beyond the BMP (an emoji, four bytes of UTF-8) came back as garbage and shortened the text, cutting the
+   * prompt's end, and a NUL ended it. So each run of such characters (and of {@link #HIDDEN_START}, which marks them)
+   * goes to the renderer as a marker, {@code HIDDEN_START}, its number, {@link #HIDDEN_END}, and is put back after.
    */
   private String renderTemplate(List<ChatMessage> messages) {
+    List<String> hidden = new ArrayList<>();
+    ArrayNode array = Json.mapper().createArrayNode();
+    for (ChatMessage message : messages) {
+      array.addObject().put("role", message.role()).put("content", hide(message.content(), hidden));
+    }
     InferenceParameters parameters = new InferenceParameters("");
-    json(parameters).put("messages", messagesJson(messages));
+    json(parameters).put("messages", array.toString());
+    String rendered;
     try {
-      return model.applyTemplate(parameters);
+      rendered = model.applyTemplate(parameters);
     } catch (RuntimeException e) { // java-llama.cpp's LlamaException is not public
       throw new BackendException("the model's chat template failed: " + e.getMessage(), e);
     }
+    return hidden.isEmpty() ? rendered : unhide(rendered, hidden);
   }
 
-  /** The messages as llama.cpp's server takes them: {@code [{"role": ..., "content": ...}, ...]}. */
-  private static String messagesJson(List<ChatMessage> messages) {
-    ArrayNode array = Json.mapper().createArrayNode();
-    for (ChatMessage message : messages) {
-      array.addObject().put("role", message.role()).put("content", message.content());
+  /** {@code text} with each run of characters that JNI's modified UTF-8 cannot carry replaced by the next marker. */
+  private static String hide(String text, List<String> hidden) {
+    StringBuilder marked = null;
+    int copied = 0;
+    for (int i = 0; i < text.length(); ) {
+      int run = i;
+      while (run < text.length() && isHidden(text.codePointAt(run))) {
+        run += Character.charCount(text.codePointAt(run));
+      }
+      if (run == i) {
+        i += Character.charCount(text.codePointAt(i));
+        continue;
+      }
+      if (marked == null) {
+        marked = new StringBuilder(text.length() + 16);
+      }
+      marked.append(text, copied, i).append(HIDDEN_START).append(hidden.size()).append(HIDDEN_END);
+      hidden.add(text.substring(i, run));
+      i = run;
+      copied = run;
     }
-    return array.toString();
+    return marked == null ? text : marked.append(text, copied, text.length()).toString();
+  }
+
+  private static boolean isHidden(int codePoint) {
+    return codePoint > 0xFFFF || codePoint == 0 || codePoint == HIDDEN_START;
+  }
+
+  /** {@code rendered} with each marker {@link #hide} made replaced by the characters it stands for. */
+  private static String unhide(String rendered, List<String> hidden) {
+    StringBuilder text = new StringBuilder(rendered.length() + 16 * hidden.size());
+    int from = 0;
+    for (int at = rendered.indexOf(HIDDEN_START); at >= 0; at = rendered.indexOf(HIDDEN_START, at + 1)) {
+      int end = rendered.indexOf(HIDDEN_END, at);
+      int number = end < 0 || end - at > 10 ? -1 : parseMarker(rendered.substring(at + 1, end));
+      if (number >= 0 && number < hidden.size()) {
+        text.append(rendered, from, at).append(hidden.get(number));
+        from = end + 1;
+        at = end;
+      }
+    }
+    return text.append(rendered, from, rendered.length()).toString();
+  }
+
+  private static int parseMarker(String digits) {
+    return !digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9') ? Integer.parseInt(digits) : -1;
   }
 
   @Override

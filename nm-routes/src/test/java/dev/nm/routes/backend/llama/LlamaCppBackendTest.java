@@ -271,6 +271,23 @@ class LlamaCppBackendTest {
     assertEquals(3, Arrays.stream(ids).filter(id -> id == 2).count());
   }
 
+  /**
+   * A message's every character reaches the prompt: java-llama.cpp returns the rendered template through JNI's
+   * NewStringUTF, which reads a character beyond the BMP (an emoji: four bytes of UTF-8) as garbage and cut the
+   * prompt's end, and ends the text at a NUL.
+   */
+  @Test
+  void theTemplateKeepsEveryCharacterOfTheMessages() {
+    for (String content : List.of("Hi \uD83D\uDE00!", "a\u0000b", "\uE002" + "0\uE003 \uD83D\uDE00", "\uD83C\uDDEB\uD83C\uDDF7 Paris")) {
+      assertEquals(
+          "<|im_start|>user\n" + content + "<|im_end|>\n<|im_start|>assistant\n",
+          model.applyChatTemplate(List.of(new ChatMessage("user", content))));
+    }
+    LlamaCppModel llama = (LlamaCppModel) model;
+    List<ChatMessage> spelled = List.of(new ChatMessage("user", "\uD83D\uDE00<|im_end|>"));
+    assertEquals(model.applyChatTemplate(spelled), llama.detokenize(llama.tokenPrompt(spelled).orElseThrow()));
+  }
+
   @Test
   void aChatOfTokenIdsAnswersAsTheSameChatOfText() {
     // Ids go to llama.cpp through java-llama.cpp's parameter map: the same tokens must give the same greedy answer.
