@@ -27,12 +27,16 @@ import dev.nm.routes.settings.SamplingRanges.Seed;
 import dev.nm.routes.settings.SamplingRanges.Temperature;
 import dev.nm.routes.settings.SamplingRanges.TopK;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertFalse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -92,7 +96,66 @@ import java.util.concurrent.atomic.AtomicBoolean;
       @Expect(path = "/choices/0/message/content", matches = "\\{\\s*\"capital\": \"Paris\"\\s*\\}"),
       @Expect(path = "/choices/0/finish_reason", equalTo = "\"stop\"")
     })
+@ValidCase(
+    name = "OpenAI's fields that change nothing here, as SDKs send them",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"Say hello.\", \"name\": \"ada\"}], \"temperature\": 0,"
+        + " \"max_tokens\": 2, \"n\": 1, \"logprobs\": false, \"top_logprobs\": 0, \"store\": false,"
+        + " \"metadata\": {\"app\": \"notes\"}, \"user\": \"u-1\", \"safety_identifier\": \"h-1\", \"parallel_tool_calls\": false,"
+        + " \"tools\": [], \"tool_choice\": \"none\"}",
+    expect = {
+      @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
+      @Expect(path = "/usage/completion_tokens", equalTo = "2")
+    })
 @InvalidCase(name = "no messages", request = "{\"messages\": []}", code = ErrorCode.VALIDATION_ERROR, field = "messages")
+@InvalidCase(
+    name = "two choices",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 2}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "n")
+@InvalidCase(
+    name = "log probabilities",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"logprobs\": true}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "logprobs")
+@InvalidCase(
+    name = "top log probabilities",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"top_logprobs\": 3}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "top_logprobs")
+@InvalidCase(
+    name = "store true",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"store\": true}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "store")
+@InvalidCase(
+    name = "a tool",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tools\": [{\"type\": \"function\","
+        + " \"function\": {\"name\": \"f\"}}]}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "tools")
+@InvalidCase(
+    name = "tool_choice auto",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"tool_choice\": \"auto\"}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "tool_choice")
+@InvalidCase(
+    name = "a metadata key over 64 characters",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"metadata\":"
+        + " {\"k12345678901234567890123456789012345678901234567890123456789012345\": \"v\"}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "metadata")
+@InvalidCase(
+    name = "a metadata value that is not a string",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"metadata\": {\"count\": 3}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "metadata.count")
+@InvalidCase(
+    name = "seventeen metadata pairs",
+    request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"metadata\": {\"a\": \"1\", \"b\": \"2\", \"c\": \"3\","
+        + " \"d\": \"4\", \"e\": \"5\", \"f\": \"6\", \"g\": \"7\", \"h\": \"8\", \"i\": \"9\", \"j\": \"10\", \"k\": \"11\", \"l\": \"12\","
+        + " \"m\": \"13\", \"n\": \"14\", \"o\": \"15\", \"p\": \"16\", \"q\": \"17\"}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "metadata")
 @InvalidCase(
     name = "json_schema without its schema",
     request = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"response_format\": {\"type\": \"json_schema\"}}",
@@ -160,6 +223,17 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    *     ..., "schema": {...}}}} for an answer in JSON; free text if absent. A schema's counts ({@code maxItems},
    *     {@code maxLength}, repetitions in a {@code pattern}) may be at most 10,000 each and 100,000 together
    * @param sessionId groups requests: their defaults ({@code set_params}) and {@code stop_generation}
+   * @param n OpenAI's number of choices: 1 or absent, since this host generates one choice a request
+   * @param logprobs false or absent: this host returns no log probabilities
+   * @param topLogprobs 0 or absent: this host returns no log probabilities
+   * @param store false or absent: this host keeps no completions
+   * @param metadata OpenAI's tags for a stored completion, ignored (nothing is stored): at most 16 pairs, keys of at
+   *     most 64 characters, values strings of at most 512, as OpenAI takes them
+   * @param user OpenAI's end-user identifier, ignored
+   * @param safetyIdentifier OpenAI's end-user identifier (at most 64 characters), ignored
+   * @param parallelToolCalls ignored: this host calls no tools
+   * @param tools an empty array or absent: this host calls no tools
+   * @param toolChoice {@code "none"} or absent: this host calls no tools
    */
   public record Request(
       @Size(max = 256) String model,
@@ -178,7 +252,17 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
       Boolean stream,
       @Valid StreamOptions streamOptions,
       @Valid ResponseFormat responseFormat,
-      @Size(max = 256) String sessionId) {
+      @Size(max = 256) String sessionId,
+      @Min(value = 1, message = OpenAiFields.ONE_CHOICE) @Max(value = 1, message = OpenAiFields.ONE_CHOICE) Integer n,
+      @AssertFalse(message = OpenAiFields.NO_LOGPROBS) Boolean logprobs,
+      @Min(0) @Max(value = 0, message = OpenAiFields.NO_TOP_LOGPROBS) Integer topLogprobs,
+      @AssertFalse(message = "must be false or absent: this host keeps no completions") Boolean store,
+      @Size(max = OpenAiFields.METADATA_PAIRS, message = OpenAiFields.METADATA_SIZE) Map<String, String> metadata,
+      String user,
+      @Size(max = 64) String safetyIdentifier,
+      Boolean parallelToolCalls,
+      @Size(max = 0, message = OpenAiFields.NO_TOOLS) List<JsonNode> tools,
+      JsonNode toolChoice) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
           temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed,
@@ -189,11 +273,13 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
   /**
    * @param role {@code developer} is OpenAI's newer name for {@code system}, and is treated as one
    * @param content a string, or an array of {@code {"type": "text", "text": ...}} parts
+   * @param name OpenAI's name of the participant, ignored
    */
   public record Message(
       @NotNull @Pattern(regexp = "system|developer|user|assistant", message = "must be system, developer, user or assistant")
           String role,
-      JsonNode content) {}
+      JsonNode content,
+      String name) {}
 
   public record Reply(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
 
@@ -227,6 +313,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
     }
     OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
     ResponseFormat.check(request.responseFormat(), "response_format", violations);
+    OpenAiFields.checkMetadata(request.metadata(), violations);
+    OpenAiFields.checkToolChoice(request.toolChoice(), violations);
   }
 
   @Override

@@ -25,6 +25,9 @@ import dev.nm.routes.settings.SamplingRanges.Seed;
 import dev.nm.routes.settings.SamplingRanges.Temperature;
 import dev.nm.routes.settings.SamplingRanges.TopK;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertFalse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -75,7 +78,16 @@ import java.util.UUID;
       @Expect(path = "/choices/0/text", equalTo = "\"{\\\"capital\\\": \\\"Paris\\\"}\""),
       @Expect(path = "/choices/0/finish_reason", equalTo = "\"stop\"")
     })
+@ValidCase(
+    name = "OpenAI's fields that change nothing here, as SDKs send them",
+    request = "{\"prompt\": \"Once upon a time\", \"temperature\": 0, \"max_tokens\": 2, \"user\": \"u-1\", \"n\": 1,"
+        + " \"best_of\": 1, \"logprobs\": null, \"echo\": false}",
+    expect = @Expect(path = "/usage/completion_tokens", equalTo = "2"))
 @InvalidCase(name = "no prompt", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "prompt")
+@InvalidCase(name = "two choices", request = "{\"prompt\": \"x\", \"n\": 2}", code = ErrorCode.VALIDATION_ERROR, field = "n")
+@InvalidCase(name = "best of 3", request = "{\"prompt\": \"x\", \"best_of\": 3}", code = ErrorCode.VALIDATION_ERROR, field = "best_of")
+@InvalidCase(name = "log probabilities", request = "{\"prompt\": \"x\", \"logprobs\": 0}", code = ErrorCode.VALIDATION_ERROR, field = "logprobs")
+@InvalidCase(name = "echo", request = "{\"prompt\": \"x\", \"echo\": true}", code = ErrorCode.VALIDATION_ERROR, field = "echo")
 @InvalidCase(
     name = "empty prompt, to a model that adds no start-of-text token",
     request = "{\"prompt\": \"\"}",
@@ -95,6 +107,9 @@ import java.util.UUID;
     code = ErrorCode.VALIDATION_ERROR,
     field = "response_format.json_schema.schema")
 public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, GenerateRoute.Reply>, RequestValidator<GenerateRoute.Request> {
+  private static final String BEST_OF =
+      "must be 1 or absent: this host generates one completion a request and returns it; send one request a completion";
+
   /**
    * Same sampling fields as {@code chat}; {@code prompt} is sent to the model unchanged.
    *
@@ -103,6 +118,11 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
    * @param streamOptions only with {@code stream}
    * @param responseFormat as chat's: {@code {"type": "json_object"}} or {@code {"type": "json_schema", "json_schema":
    *     {"schema": {...}}}} for a continuation in JSON (the field vLLM's completions take; OpenAI's have none)
+   * @param user OpenAI's end-user identifier, ignored
+   * @param n OpenAI's number of choices: 1 or absent, since this host generates one choice a request
+   * @param bestOf 1 or absent: this host generates one completion a request and returns it
+   * @param logprobs null or absent: this host returns no log probabilities
+   * @param echo false or absent: the text is the continuation only
    */
   public record Request(
       @Size(max = 256) String model,
@@ -120,7 +140,13 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
       Boolean stream,
       @Valid StreamOptions streamOptions,
       @Valid ResponseFormat responseFormat,
-      @Size(max = 256) String sessionId) {
+      @Size(max = 256) String sessionId,
+      String user,
+      @Min(value = 1, message = OpenAiFields.ONE_CHOICE) @Max(value = 1, message = OpenAiFields.ONE_CHOICE) Integer n,
+      @Min(value = 1, message = BEST_OF) @Max(value = 1, message = BEST_OF) Integer bestOf,
+      JsonNode logprobs,
+      @AssertFalse(message = "must be false or absent: the text is the continuation only; put the prompt before it"
+          + " yourself") Boolean echo) {
     SamplingDefaults sampling() {
       return new SamplingDefaults(
           temperature, topP, topK, minP, repeatPenalty, presencePenalty, frequencyPenalty, seed, maxTokens);
@@ -146,6 +172,9 @@ public final class GenerateRoute implements RouteHandler<GenerateRoute.Request, 
     OpenAiFields.checkStop(request.stop(), violations);
     OpenAiFields.checkStreamOptions(request.stream(), request.streamOptions(), violations);
     ResponseFormat.check(request.responseFormat(), "response_format", violations);
+    if (request.logprobs() != null && !request.logprobs().isNull()) {
+      violations.add("logprobs", "must be null or absent: this host returns no log probabilities; leave it out");
+    }
   }
 
   @Override

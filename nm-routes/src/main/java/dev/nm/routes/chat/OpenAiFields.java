@@ -4,14 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.route.Violations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The OpenAI request fields that take more than one shape: {@code stop} (a string or an array of strings) and
  * message {@code content} (a string or an array of {@code {"type": "text", "text": ...}} parts); and
- * {@code stream_options}, which OpenAI takes only with {@code stream}.
+ * {@code stream_options}, which OpenAI takes only with {@code stream}. And the rules of the OpenAI fields these
+ * routes take though they change nothing here ({@code metadata}, {@code tool_choice}), with the messages of those
+ * taken only at the value that changes nothing ({@code n}, {@code logprobs}, {@code tools}).
  */
 final class OpenAiFields {
   static final int MAX_STOP_SEQUENCES = 4;
+  /** OpenAI's limits on {@code metadata}: pairs, a key's characters, a value's characters. */
+  static final int METADATA_PAIRS = 16, METADATA_KEY_LENGTH = 64, METADATA_VALUE_LENGTH = 512;
+  static final String METADATA_SIZE = "must hold at most 16 pairs, as OpenAI's metadata does";
+  static final String ONE_CHOICE = "must be 1 or absent: this host generates one choice a request; send one request a choice";
+  static final String NO_LOGPROBS = "must be false or absent: this host returns no log probabilities; leave it out";
+  static final String NO_TOP_LOGPROBS = "must be 0 or absent: this host returns no log probabilities; leave it out";
+  static final String NO_TOOLS = "must be an empty array or absent: this host calls no tools (no function calling); leave it out";
 
   private OpenAiFields() {}
 
@@ -34,6 +44,34 @@ final class OpenAiFields {
   static void checkStreamOptions(Boolean stream, StreamOptions options, Violations violations) {
     if (options != null && !Boolean.TRUE.equals(stream)) {
       violations.add("stream_options", "is only allowed with stream: true");
+    }
+  }
+
+  /**
+   * OpenAI's limits on {@code metadata} pairs, which it takes only to tag what it stores: keys of at most 64
+   * characters, values strings of at most 512 (their number is the field's {@code @Size}).
+   */
+  static void checkMetadata(Map<String, String> metadata, Violations violations) {
+    if (metadata == null) {
+      return;
+    }
+    metadata.forEach((key, value) -> {
+      if (key.length() > METADATA_KEY_LENGTH) {
+        violations.add("metadata", "has a key of " + key.length() + " characters; keys may have at most "
+            + METADATA_KEY_LENGTH + ", as OpenAI's do");
+      } else if (value == null) {
+        violations.add("metadata." + key, "must be a string, as OpenAI's metadata values are");
+      } else if (value.length() > METADATA_VALUE_LENGTH) {
+        violations.add("metadata." + key, "must have at most " + METADATA_VALUE_LENGTH + " characters, as OpenAI's"
+            + " metadata values do (this one has " + value.length() + ")");
+      }
+    });
+  }
+
+  /** OpenAI's {@code tool_choice}: this host calls no tools, so only {@code "none"} (or nothing) is taken. */
+  static void checkToolChoice(JsonNode toolChoice, Violations violations) {
+    if (toolChoice != null && !toolChoice.isNull() && !(toolChoice.isTextual() && toolChoice.asText().equals("none"))) {
+      violations.add("tool_choice", "must be \"none\" or absent: this host calls no tools (no function calling); leave it out");
     }
   }
 

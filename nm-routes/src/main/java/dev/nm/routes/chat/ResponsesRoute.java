@@ -31,6 +31,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -78,7 +79,37 @@ import java.util.UUID;
       @Expect(path = "/status", equalTo = "\"completed\""),
       @Expect(path = "/output/0/content/0/text", matches = "\\{\\s*\"capital\": \"Paris\"\\s*\\}")
     })
+@ValidCase(
+    name = "OpenAI's fields that change nothing here, as SDKs send them",
+    request = "{\"input\": \"Say hello.\", \"temperature\": 0, \"max_output_tokens\": 2, \"store\": false,"
+        + " \"metadata\": {\"app\": \"notes\"}, \"user\": \"u-1\", \"safety_identifier\": \"h-1\", \"parallel_tool_calls\": false,"
+        + " \"tools\": [], \"tool_choice\": \"none\", \"truncation\": \"disabled\"}",
+    expect = {
+      @Expect(path = "/status", equalTo = "\"incomplete\""),
+      @Expect(path = "/usage/output_tokens", equalTo = "2")
+    })
 @InvalidCase(name = "no input", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "input")
+@InvalidCase(
+    name = "truncation auto",
+    request = "{\"input\": \"hi\", \"truncation\": \"auto\"}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "truncation")
+@InvalidCase(
+    name = "a metadata value over 512 characters",
+    request = "{\"input\": \"hi\", \"metadata\": {\"note\": \"" // and a value of 513 characters:
+        + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        + "012345678901234567890123456789012345678901234567890123456789012\"}}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "metadata.note")
+@InvalidCase(
+    name = "tool_choice required",
+    request = "{\"input\": \"hi\", \"tool_choice\": \"required\"}",
+    code = ErrorCode.VALIDATION_ERROR,
+    field = "tool_choice")
 @InvalidCase(
     name = "json_schema without its schema",
     request = "{\"input\": \"hi\", \"text\": {\"format\": {\"type\": \"json_schema\", \"name\": \"x\"}}}",
@@ -105,6 +136,15 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
    * @param text {@code {"format": {"type": "json_schema", "name": ..., "schema": {...}}}} or
    *     {@code {"format": {"type": "json_object"}}} for an answer in JSON, kept to as chat keeps to its
    *     {@code response_format}; free text if absent
+   * @param metadata OpenAI's tags for a stored response, echoed in the response and otherwise ignored: at most 16
+   *     pairs, keys of at most 64 characters, values strings of at most 512, as OpenAI takes them
+   * @param user OpenAI's end-user identifier, ignored
+   * @param safetyIdentifier OpenAI's end-user identifier (at most 64 characters), ignored
+   * @param parallelToolCalls ignored: this host calls no tools
+   * @param tools an empty array or absent: this host calls no tools
+   * @param toolChoice {@code "none"} or absent: this host calls no tools
+   * @param truncation {@code "disabled"} or absent: this host never drops input to make it fit the context (an input
+   *     over it is refused, {@code VALIDATION_ERROR} on {@code input})
    */
   public record Request(
       @Size(max = 256) String model,
@@ -116,7 +156,15 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       Boolean stream,
       @AssertFalse(message = "must be false or absent: this host keeps no responses") Boolean store,
       @Valid TextOptions text,
-      @Size(max = 256) String sessionId) {}
+      @Size(max = 256) String sessionId,
+      @Size(max = OpenAiFields.METADATA_PAIRS, message = OpenAiFields.METADATA_SIZE) Map<String, String> metadata,
+      String user,
+      @Size(max = 64) String safetyIdentifier,
+      Boolean parallelToolCalls,
+      @Size(max = 0, message = OpenAiFields.NO_TOOLS) List<JsonNode> tools,
+      JsonNode toolChoice,
+      @Pattern(regexp = "disabled", message = "must be \"disabled\" or absent: this host never drops input to make it fit"
+          + " the context; shorten the input instead") String truncation) {}
 
   /** @param format how the answer is written; free text if absent */
   public record TextOptions(@Valid TextFormat format) {}
@@ -202,6 +250,8 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
 
   @Override
   public void validate(Request request, Violations violations) {
+    OpenAiFields.checkMetadata(request.metadata(), violations);
+    OpenAiFields.checkToolChoice(request.toolChoice(), violations);
     TextFormat format = request.text() == null ? null : request.text().format();
     if (format != null && format.type() != null) {
       ResponseFormat.checkSchema(format.type(), format.schema(), "text.format.schema", violations);

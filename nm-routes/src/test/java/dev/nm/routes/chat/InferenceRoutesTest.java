@@ -277,6 +277,49 @@ class InferenceRoutesTest {
     assertEquals("length", developer.data().at("/choices/0/finish_reason").asText());
   }
 
+  /**
+   * OpenAI's fields that SDKs send, at the values that change nothing here, change nothing: the same answer as
+   * without them. At another value each is refused naming it and saying what this host does instead.
+   */
+  @Test
+  void openAisFieldsThatChangeNothingGiveTheSameAnswer() {
+    Map<String, Object> plain = chat(FRANCE, 12, false);
+    Map<String, Object> chat = new java.util.HashMap<>(plain);
+    chat.putAll(Map.of(
+        "messages", List.of(Map.of("role", "user", "content", FRANCE, "name", "ada")),
+        "n", 1, "logprobs", false, "top_logprobs", 0, "store", false, "metadata", Map.of("app", "notes"), "user", "u-1",
+        "safety_identifier", "h-1", "parallel_tool_calls", true, "tools", List.of()));
+    chat.put("tool_choice", "none");
+    Reply without = client.call("chat", plain);
+    Reply with = client.call("chat", chat);
+    assertEquals(content(without), content(with));
+    assertEquals(without.data().get("usage"), with.data().get("usage"));
+
+    Map<String, Object> input = Map.of("input", FRANCE, "temperature", 0, "max_output_tokens", 12);
+    Map<String, Object> responses = new java.util.HashMap<>(input);
+    responses.putAll(Map.of(
+        "store", false, "metadata", Map.of("app", "notes"), "user", "u-1", "safety_identifier", "h-1",
+        "parallel_tool_calls", false, "tools", List.of(), "tool_choice", "none", "truncation", "disabled"));
+    assertEquals(
+        client.call("responses", input).data().at("/output/0/content/0/text"),
+        client.call("responses", responses).data().at("/output/0/content/0/text"));
+
+    Map<String, Object> prompt = Map.of("prompt", "The capital of France is", "temperature", 0, "max_tokens", 6);
+    Map<String, Object> generate = new java.util.HashMap<>(prompt);
+    generate.putAll(Map.of("user", "u-1", "n", 1, "best_of", 1, "echo", false));
+    generate.put("logprobs", null);
+    assertEquals(
+        client.call("generate", prompt).data().at("/choices/0/text"),
+        client.call("generate", generate).data().at("/choices/0/text"));
+
+    chat.put("n", 2);
+    Reply two = client.call("chat", chat);
+    assertEquals(ErrorCode.VALIDATION_ERROR.name(), two.error().code(), two.toString());
+    assertEquals("n", two.error().details().get("field"));
+    assertEquals(
+        "n: must be 1 or absent: this host generates one choice a request; send one request a choice", two.error().message());
+  }
+
   /** OpenAI's completions stream: pieces with a null finish reason, an empty piece with it, then the usage. */
   @Test
   void generateStreamEndsWithAFinishChunkThenTheUsage() {
