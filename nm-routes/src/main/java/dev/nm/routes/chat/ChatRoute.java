@@ -272,7 +272,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
 
   /**
    * @param role {@code developer} is OpenAI's newer name for {@code system}, and is treated as one
-   * @param content a string, or an array of {@code {"type": "text", "text": ...}} parts
+   * @param content a string, or an array of {@code {"type": "text", "text": ...}} parts, whose texts are joined with
+   *     newlines
    * @param name OpenAI's name of the participant, ignored
    */
   public record Message(

@@ -5,6 +5,7 @@ import dev.nm.route.Violations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The OpenAI request fields that take more than one shape: {@code stop} (a string or an array of strings) and
@@ -102,13 +103,16 @@ final class OpenAiFields {
     }
   }
 
-  /** The text of a checked content: the string, or its parts' texts concatenated. */
+  /**
+   * The text of a checked content: the string, or its parts' texts joined with newlines, as llama.cpp's server and
+   * vLLM join them ({@code ["What is the capital", "of France?"]} is not "capitalof").
+   */
   static String content(JsonNode content) {
     if (content.isTextual()) {
       return content.asText();
     }
-    StringBuilder text = new StringBuilder();
-    content.forEach(part -> text.append(part.get("text").asText()));
+    StringJoiner text = new StringJoiner("\n");
+    content.forEach(part -> text.add(part.get("text").asText()));
     return text.toString();
   }
 }

@@ -128,8 +128,8 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
 
   /**
    * @param input a string (one user message) or an array of {@code {"role", "content"}} messages, content a string
-   *     or {@code input_text} parts, roles in any order; read as text, as {@code chat} reads its messages (a spelled
-   *     control token is its characters)
+   *     or {@code input_text} parts (joined with newlines), roles in any order; read as text, as {@code chat} reads
+   *     its messages (a spelled control token is its characters)
    * @param instructions a system message placed first
    * @param store false or absent: this route is stateless and keeps no response to fetch or continue later.
    *     OpenAI's default is true, so code ported from it often says {@code "store": false}.

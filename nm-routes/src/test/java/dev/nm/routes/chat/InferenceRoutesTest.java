@@ -164,6 +164,21 @@ class InferenceRoutesTest {
     assertEquals(raw.data().at("/usage/prompt_tokens"), chat.data().at("/usage/prompt_tokens"), chat.toString());
   }
 
+  /** A message's text parts are joined with newlines, as llama.cpp's server and vLLM join them, in chat and responses. */
+  @Test
+  void textPartsAreJoinedWithNewlines() {
+    Reply joined = client.call("chat", chat("What is the capital\nof France?", 1, false));
+    List<Map<String, Object>> parts =
+        List.of(Map.of("type", "text", "text", "What is the capital"), Map.of("type", "text", "text", "of France?"));
+    Reply inParts = client.call("chat", Map.of("messages", List.of(Map.of("role", "user", "content", parts)), "max_tokens", 1));
+    assertEquals(joined.data().at("/usage/prompt_tokens"), inParts.data().at("/usage/prompt_tokens"), inParts.toString());
+    List<Map<String, Object>> inputParts =
+        List.of(Map.of("type", "input_text", "text", "What is the capital"), Map.of("type", "input_text", "text", "of France?"));
+    Reply response = client.call(
+        "responses", Map.of("input", List.of(Map.of("role", "user", "content", inputParts)), "max_output_tokens", 1));
+    assertEquals(joined.data().at("/usage/prompt_tokens"), response.data().at("/usage/input_tokens"), response.toString());
+  }
+
   @Test
   void jsonObjectModeAnswersOneJsonObject() throws Exception {
     Map<String, Object> request = new java.util.HashMap<>(chat("Describe a cat in JSON with a name and an age.", 60, false));
