@@ -60,9 +60,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
     expect = {
       @Expect(path = "/object", equalTo = "\"chat.completion\""),
       @Expect(path = "/choices/0/message/role", equalTo = "\"assistant\""),
+      @Expect(path = "/choices/0/message/refusal", equalTo = "null"),
+      @Expect(path = "/choices/0/logprobs", equalTo = "null"),
       @Expect(path = "/choices/0/finish_reason", equalTo = "\"length\""),
       @Expect(path = "/usage/completion_tokens", equalTo = "3"),
-      @Expect(path = "/usage/prompt_tokens", matches = "[1-9][0-9]*")
+      @Expect(path = "/usage/prompt_tokens", matches = "[1-9][0-9]*"),
+      @Expect(path = "/usage/prompt_tokens_details/cached_tokens", equalTo = "0"),
+      @Expect(path = "/usage/completion_tokens_details/reasoning_tokens", equalTo = "0")
     })
 @ValidCase(
     name = "streamed in chunks",
@@ -284,10 +288,14 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
 
   public record Reply(String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
 
-  /** @param finishReason {@code stop}, {@code length} or {@code cancelled} */
-  public record Choice(int index, AssistantMessage message, String finishReason) {}
+  /**
+   * @param logprobs always null: this host returns no log probabilities
+   * @param finishReason {@code stop}, {@code length} or {@code cancelled}
+   */
+  public record Choice(int index, AssistantMessage message, Object logprobs, String finishReason) {}
 
-  public record AssistantMessage(String role, String content) {}
+  /** @param refusal always null: the model's answer is the content */
+  public record AssistantMessage(String role, String content, String refusal) {}
 
   /**
    * The {@code data} of a {@code chat.completion.chunk} event.
@@ -297,7 +305,8 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    */
   public record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage) {}
 
-  public record ChunkChoice(int index, Delta delta, String finishReason) {}
+  /** @param logprobs always null: this host returns no log probabilities */
+  public record ChunkChoice(int index, Delta delta, Object logprobs, String finishReason) {}
 
   /** @param role {@code assistant} in the first chunk only, whose content is empty; absent in the others */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -365,11 +374,11 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
         "chat.completion",
         created,
         model,
-        List.of(new Choice(0, new AssistantMessage("assistant", completion.result().text()), finishReason)),
+        List.of(new Choice(0, new AssistantMessage("assistant", completion.result().text(), null), null, finishReason)),
         usage);
   }
 
   private static Chunk chunk(String id, long created, String model, Delta delta, String finishReason) {
-    return new Chunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, finishReason)), null);
+    return new Chunk(id, "chat.completion.chunk", created, model, List.of(new ChunkChoice(0, delta, null, finishReason)), null);
   }
 }

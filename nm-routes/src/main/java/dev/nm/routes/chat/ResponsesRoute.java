@@ -1,5 +1,6 @@
 package dev.nm.routes.chat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.Expect;
@@ -62,14 +63,29 @@ import java.util.UUID;
       @Expect(path = "/output/0/content/0/type", equalTo = "\"output_text\""),
       @Expect(path = "/usage/output_tokens", equalTo = "2"),
       @Expect(path = "/usage/output_tokens_details/reasoning_tokens", equalTo = "0"),
-      @Expect(path = "/usage/input_tokens_details/cached_tokens", equalTo = "0")
+      @Expect(path = "/usage/input_tokens_details/cached_tokens", equalTo = "0"),
+      @Expect(path = "/error", equalTo = "null"),
+      @Expect(path = "/instructions", equalTo = "null"),
+      @Expect(path = "/max_output_tokens", equalTo = "2"),
+      @Expect(path = "/temperature", equalTo = "0.0"),
+      @Expect(path = "/top_p", equalTo = "null"),
+      @Expect(path = "/text", equalTo = "{\"format\": {\"type\": \"text\"}}"),
+      @Expect(path = "/tools", equalTo = "[]"),
+      @Expect(path = "/tool_choice", equalTo = "\"none\""),
+      @Expect(path = "/parallel_tool_calls", equalTo = "false"),
+      @Expect(path = "/metadata", equalTo = "{}"),
+      @Expect(path = "/store", equalTo = "false"),
+      @Expect(path = "/output/0/content/0/logprobs", equalTo = "[]")
     })
 @ValidCase(
     name = "streamed from messages",
     request = "{\"input\": [{\"role\": \"user\", \"content\": \"Say hi.\"}], \"instructions\": \"Be brief.\", \"temperature\": 0,"
         + " \"max_output_tokens\": 3, \"stream\": true, \"store\": false}",
     minEvents = 9,
-    expect = @Expect(path = "/usage/output_tokens", equalTo = "3"))
+    expect = {
+      @Expect(path = "/usage/output_tokens", equalTo = "3"),
+      @Expect(path = "/instructions", equalTo = "\"Be brief.\"")
+    })
 @ValidCase(
     name = "an answer held to a JSON schema",
     request = "{\"input\": \"What is the capital of France? Answer in JSON.\", \"temperature\": 0, \"max_output_tokens\": 40,"
@@ -86,7 +102,9 @@ import java.util.UUID;
         + " \"tools\": [], \"tool_choice\": \"none\", \"truncation\": \"disabled\"}",
     expect = {
       @Expect(path = "/status", equalTo = "\"incomplete\""),
-      @Expect(path = "/usage/output_tokens", equalTo = "2")
+      @Expect(path = "/usage/output_tokens", equalTo = "2"),
+      @Expect(path = "/metadata", equalTo = "{\"app\": \"notes\"}"),
+      @Expect(path = "/parallel_tool_calls", equalTo = "false")
     })
 @InvalidCase(name = "no input", request = "{}", code = ErrorCode.VALIDATION_ERROR, field = "input")
 @InvalidCase(
@@ -185,9 +203,24 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       Boolean strict) {}
 
   /**
+   * OpenAI's response object. The fields of what this host does not do hold what it does: no tools, nothing stored.
+   *
    * @param status {@code in_progress} in the events that open a stream; {@code completed}, or {@code incomplete}
    *     when cut by {@code max_output_tokens} or stopped
+   * @param error always null: a response that fails is the call's failure, a protocol error
    * @param incompleteDetails why it is incomplete: {@code max_output_tokens} or {@code cancelled}; null otherwise
+   * @param instructions the request's {@code instructions}, or null
+   * @param maxOutputTokens the limit the answer was written under: the request's {@code max_output_tokens}, else the
+   *     session's or global {@code max_tokens} default ({@code set_params}); null where only the context limits it
+   * @param parallelToolCalls always false: this host calls no tools
+   * @param store always false: this host keeps no responses
+   * @param temperature the temperature sampled at: the request's, else the session's or global default; null where
+   *     none is set (the engine's own default)
+   * @param text the request's {@code text.format}; {@code {"format": {"type": "text"}}} if it gave none
+   * @param toolChoice always {@code none}: this host calls no tools
+   * @param tools always empty: this host calls no tools
+   * @param topP the {@code top_p} sampled at, as {@code temperature}
+   * @param metadata the request's {@code metadata}; empty if it gave none
    * @param usage the tokens read and written; null while in progress
    */
   public record Response(
@@ -195,14 +228,42 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       String object,
       long createdAt,
       String status,
+      Object error,
+      IncompleteDetails incompleteDetails,
+      String instructions,
+      Integer maxOutputTokens,
       String model,
       List<OutputMessage> output,
-      IncompleteDetails incompleteDetails,
+      boolean parallelToolCalls,
+      boolean store,
+      Double temperature,
+      TextConfig text,
+      String toolChoice,
+      List<Object> tools,
+      Double topP,
+      Map<String, String> metadata,
       ResponseUsage usage) {}
+
+  /** @param format how the answer is written */
+  public record TextConfig(FormatEcho format) {}
+
+  /**
+   * A {@link TextFormat} as the response repeats it: its type, and the schema's fields where the request gave them.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FormatEcho(String type, String name, String description, JsonNode schema, Boolean strict) {}
 
   public record OutputMessage(String type, String id, String status, String role, List<OutputText> content) {}
 
-  public record OutputText(String type, String text, List<Object> annotations) {}
+  /**
+   * @param annotations always empty: the text cites nothing
+   * @param logprobs always empty: this host returns no log probabilities
+   */
+  public record OutputText(String type, String text, List<Object> annotations, List<Object> logprobs) {
+    static OutputText of(String text) {
+      return new OutputText("output_text", text, List.of(), List.of());
+    }
+  }
 
   public record IncompleteDetails(String reason) {}
 
@@ -236,11 +297,21 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
   /** The {@code data} of {@code response.content_part.added} and {@code .done}. */
   public record PartEvent(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, OutputText part) {}
 
-  /** The {@code data} of {@code response.output_text.delta}. */
-  public record TextDelta(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta) {}
+  /**
+   * The {@code data} of {@code response.output_text.delta}.
+   *
+   * @param logprobs always empty: this host returns no log probabilities
+   */
+  public record TextDelta(
+      String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String delta, List<Object> logprobs) {}
 
-  /** The {@code data} of {@code response.output_text.done}. */
-  public record TextDone(String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text) {}
+  /**
+   * The {@code data} of {@code response.output_text.done}.
+   *
+   * @param logprobs always empty: this host returns no log probabilities
+   */
+  public record TextDone(
+      String type, int sequenceNumber, String itemId, int outputIndex, int contentIndex, String text, List<Object> logprobs) {}
 
   /** The schema the answer must match, or null for free text. */
   private static GenerationRequest.OutputSchema outputSchema(Request request) {
@@ -288,21 +359,25 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     long createdAt = Instant.now().getEpochSecond();
     String model = generation.resolveModel(request.model());
     boolean stream = Boolean.TRUE.equals(request.stream());
+    SamplingDefaults sampling =
+        generation.effectiveSampling(
+            new SamplingDefaults(
+                request.temperature(), request.topP(), null, null, null, null, null, null, request.maxOutputTokens()),
+            context, request.sessionId());
+    Echo echo = Echo.of(request, sampling);
     TokenListener listener = TokenListener.NONE;
     Events events =
-        new Events(context, itemId, new Response(id, "response", createdAt, "in_progress", model, List.of(), null, null));
+        new Events(context, itemId, echo.response(id, createdAt, "in_progress", model, List.of(), null, null));
     if (stream) {
       listener = events::delta;
     }
-    SamplingDefaults sampling =
-        new SamplingDefaults(request.temperature(), request.topP(), null, null, null, null, null, null, request.maxOutputTokens());
     Completion completion =
         generation.generate(
             new GenerationRequest(
                 model, new Prompt.Chat(messages(request), "input"), sampling, List.of(), request.sessionId(), outputSchema(request)),
             context,
             listener);
-    Response response = response(id, itemId, createdAt, model, completion.result());
+    Response response = response(id, itemId, createdAt, model, completion.result(), echo);
     if (stream) {
       OutputMessage message = response.output().get(0);
       OutputText text = message.content().get(0);
@@ -341,7 +416,7 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
       lifecycle("response.created", started);
       lifecycle("response.in_progress", started);
       item("response.output_item.added", new OutputMessage("message", itemId, "in_progress", "assistant", List.of()));
-      part("response.content_part.added", new OutputText("output_text", "", List.of()));
+      part("response.content_part.added", OutputText.of(""));
     }
 
     void lifecycle(String type, Response response) {
@@ -359,12 +434,12 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     void delta(String text) {
       open();
       String type = "response.output_text.delta";
-      context.events().emit(type, new TextDelta(type, sequence++, itemId, 0, 0, text));
+      context.events().emit(type, new TextDelta(type, sequence++, itemId, 0, 0, text, List.of()));
     }
 
     void textDone(String text) {
       String type = "response.output_text.done";
-      context.events().emit(type, new TextDone(type, sequence++, itemId, 0, 0, text));
+      context.events().emit(type, new TextDone(type, sequence++, itemId, 0, 0, text, List.of()));
     }
   }
 
@@ -384,7 +459,8 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     return messages;
   }
 
-  private static Response response(String id, String itemId, long createdAt, String model, GenerationResult result) {
+  private static Response response(
+      String id, String itemId, long createdAt, String model, GenerationResult result, Echo echo) {
     IncompleteDetails incomplete =
         switch (result.finishReason()) {
           case STOP -> null;
@@ -394,15 +470,33 @@ public final class ResponsesRoute implements RouteHandler<ResponsesRoute.Request
     OutputMessage message =
         new OutputMessage(
             "message", itemId, incomplete == null ? "completed" : "incomplete", "assistant",
-            List.of(new OutputText("output_text", result.text(), List.of())));
-    return new Response(
-        id,
-        "response",
-        createdAt,
-        result.finishReason() == FinishReason.STOP ? "completed" : "incomplete",
-        model,
-        List.of(message),
-        incomplete,
-        ResponseUsage.of(result.promptTokens(), result.completionTokens()));
+            List.of(OutputText.of(result.text())));
+    return echo.response(
+        id, createdAt, result.finishReason() == FinishReason.STOP ? "completed" : "incomplete", model, List.of(message),
+        incomplete, ResponseUsage.of(result.promptTokens(), result.completionTokens()));
+  }
+
+  /** What a response repeats of its request, and the sampling it was generated with. */
+  private record Echo(
+      String instructions, Integer maxOutputTokens, Double temperature, Double topP, TextConfig text,
+      Map<String, String> metadata) {
+    static Echo of(Request request, SamplingDefaults sampling) {
+      TextFormat format = request.text() == null ? null : request.text().format();
+      FormatEcho echoed =
+          format == null
+              ? new FormatEcho("text", null, null, null, null)
+              : new FormatEcho(format.type(), format.name(), format.description(), format.schema(), format.strict());
+      return new Echo(
+          request.instructions(), sampling.maxTokens(), sampling.temperature(), sampling.topP(), new TextConfig(echoed),
+          request.metadata() == null ? Map.of() : request.metadata());
+    }
+
+    Response response(
+        String id, long createdAt, String status, String model, List<OutputMessage> output, IncompleteDetails incomplete,
+        ResponseUsage usage) {
+      return new Response(
+          id, "response", createdAt, status, null, incomplete, instructions, maxOutputTokens, model, output, false, false,
+          temperature, text, "none", List.of(), topP, metadata, usage);
+    }
   }
 }

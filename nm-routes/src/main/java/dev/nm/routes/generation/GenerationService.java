@@ -16,6 +16,7 @@ import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import dev.nm.routes.settings.AiPreferences;
+import dev.nm.routes.settings.SamplingDefaults;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -115,9 +116,17 @@ public final class GenerationService {
     return new GenerationResult("", FinishReason.CANCELLED, 0, 0, new GenerationTimings(waited, Duration.ZERO, Duration.ZERO));
   }
 
+  /**
+   * The sampling a request of the caller's session gets: each of {@code requested}'s fields, else the session's or
+   * global default ({@code set_params}); a field still null is the engine's own default. A route that reports the
+   * values it generated with (as {@code responses} does) passes the result on as its request's sampling.
+   */
+  public SamplingDefaults effectiveSampling(SamplingDefaults requested, RouteContext context, String sessionId) {
+    return requested.or(preferences.effectiveDefaults(context.origin(), sessionId));
+  }
+
   private SamplingParams sampling(GenerationRequest request, RouteContext context) {
-    SamplingParams params =
-        request.sampling().or(preferences.effectiveDefaults(context.origin(), request.sessionId())).toParams(request.stop());
+    SamplingParams params = effectiveSampling(request.sampling(), context, request.sessionId()).toParams(request.stop());
     return request.outputSchema() == null ? params : params.withJsonSchema(request.outputSchema().json());
   }
 }

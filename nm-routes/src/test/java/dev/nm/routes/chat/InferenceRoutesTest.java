@@ -258,6 +258,9 @@ class InferenceRoutesTest {
       assertEquals(reply.data().get("created"), chunk.get("created"));
       assertEquals(reply.data().get("model"), chunk.get("model"));
     }
+    for (JsonNode chunk : chunks.subList(0, chunks.size() - 1)) {
+      assertTrue(chunk.at("/choices/0").has("logprobs") && chunk.at("/choices/0/logprobs").isNull(), chunk.toString());
+    }
     assertEquals(Json.mapper().readTree("{\"role\": \"assistant\", \"content\": \"\"}"), chunks.get(0).at("/choices/0/delta"));
     assertTrue(chunks.get(0).at("/choices/0/finish_reason").isNull());
     for (JsonNode chunk : chunks.subList(1, chunks.size() - 2)) {
@@ -361,6 +364,57 @@ class InferenceRoutesTest {
     assertEquals(0, usage.get("choices").size());
     assertEquals(reply.data().get("usage"), usage.get("usage"));
     assertEquals(4, usage.at("/usage/completion_tokens").asInt());
+  }
+
+  /**
+   * A chat completion has the fields OpenAI always sends and its SDKs read: the choice's logprobs and the message's
+   * refusal, null, and the usage's details, 0 (no prompt cache, no reasoning).
+   */
+  @Test
+  void aChatCompletionHasOpenAisFieldsOfWhatThisHostDoesNotDo() throws Exception {
+    Reply reply = client.call("chat", chat(FRANCE, 4, false));
+    JsonNode choice = reply.data().at("/choices/0");
+    assertTrue(choice.has("logprobs") && choice.get("logprobs").isNull(), choice.toString());
+    assertTrue(choice.at("/message").has("refusal") && choice.at("/message/refusal").isNull(), choice.toString());
+    assertEquals(Json.mapper().readTree("{\"cached_tokens\": 0}"), reply.data().at("/usage/prompt_tokens_details"));
+    assertEquals(Json.mapper().readTree("{\"reasoning_tokens\": 0}"), reply.data().at("/usage/completion_tokens_details"));
+  }
+
+  /**
+   * A response repeats what it was asked and generated with (instructions, metadata, text.format; the temperature,
+   * top_p and max_output_tokens it sampled with, a session's defaults included), holds the honest constants of what
+   * this host does not do (no error, no tools, nothing stored), in its streamed events too, whose text parts and
+   * deltas carry empty logprobs.
+   */
+  @Test
+  void aResponseRepeatsItsSettingsAndTheConstantsOfWhatThisHostDoesNotDo() throws Exception {
+    assertTrue(client.call("set_params", Map.of("session_id", "echo", "params", Map.of("temperature", 0.0, "max_tokens", 5))).succeeded());
+    Map<String, Object> format = Map.of(
+        "type", "json_schema", "name", "capital", "schema", Map.of("type", "object"), "strict", true);
+    Map<String, Object> request = new java.util.HashMap<>(Map.of(
+        "input", FRANCE, "instructions", "Answer in JSON.", "top_p", 0.5, "session_id", "echo",
+        "metadata", Map.of("app", "notes"), "text", Map.of("format", format), "stream", true));
+    Reply reply = client.stream("responses", request, event -> {});
+    assertTrue(reply.succeeded(), reply.toString());
+    JsonNode response = reply.data();
+    JsonNode expected = Json.mapper().readTree(
+        "{\"error\": null, \"instructions\": \"Answer in JSON.\", \"max_output_tokens\": 5, \"parallel_tool_calls\": false,"
+            + " \"store\": false, \"temperature\": 0.0, \"text\": {\"format\": {\"type\": \"json_schema\", \"name\": \"capital\","
+            + " \"schema\": {\"type\": \"object\"}, \"strict\": true}}, \"tool_choice\": \"none\", \"tools\": [], \"top_p\": 0.5,"
+            + " \"metadata\": {\"app\": \"notes\"}}");
+    JsonNode created = Json.mapper().valueToTree(reply.events().get(0).data());
+    assertEquals("response.created", created.get("type").asText());
+    for (JsonNode whole : List.of(response, created.get("response"))) {
+      expected.fieldNames().forEachRemaining(field -> assertEquals(expected.get(field), whole.get(field), field + " in " + whole));
+    }
+    assertEquals(5, response.at("/usage/output_tokens").asInt(), response.toString());
+    assertEquals(Json.mapper().readTree("[]"), response.at("/output/0/content/0/logprobs"));
+    for (Message.Event event : reply.events()) {
+      JsonNode data = Json.mapper().valueToTree(event.data());
+      if (event.event().startsWith("response.output_text.")) {
+        assertEquals(Json.mapper().readTree("[]"), data.get("logprobs"), data.toString());
+      }
+    }
   }
 
   /** As OpenAI's, a response always carries incomplete_details and usage: null where they do not apply. */
