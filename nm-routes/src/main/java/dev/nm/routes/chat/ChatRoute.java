@@ -219,7 +219,12 @@ public final class ChatRoute implements RouteHandler<ChatRoute.Request, ChatRout
    *     token of the model's chat template (SmolLM2's {@code <|im_end|>}) cannot end its turn or begin another (a model
    *     whose tokenizer cannot take a prompt in parts refuses such a message with {@code VALIDATION_ERROR})
    * @param stop a string or up to four strings that end the answer (not included in it)
-   * @param seed the sampler's seed, for reproducible sampling at temperature above 0
+   * @param temperature 0 (greedy: the likeliest token each time) to 2; identical requests at 0 give identical text
+   *     only as {@code seed} says
+   * @param seed the sampler's seed, for reproducible sampling at temperature above 0. Identical requests give identical
+   *     text only when the model runs one generation at a time ({@code NM_AI_PARALLEL=1}, or {@code load_model}'s
+   *     {@code slots: 1}): generations running together share the engine's batch, and each slot its own part of the
+   *     cache, whose arithmetic differs in the last bits, so a near tie between two tokens may fall either way
    * @param maxTokens the most tokens to generate
    * @param maxCompletionTokens OpenAI's newer name for {@code max_tokens}; give one or the other
    * @param streamOptions only with {@code stream}
