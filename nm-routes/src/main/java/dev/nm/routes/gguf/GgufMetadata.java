@@ -1,6 +1,8 @@
 package dev.nm.routes.gguf;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +28,9 @@ public record GgufMetadata(
           Map.entry(31L, "IQ1_M"), Map.entry(32L, "BF16"), Map.entry(36L, "TQ1_0"), Map.entry(37L, "TQ2_0"));
 
   public GgufMetadata {
-    values = Map.copyOf(values);
+    // Not Map.copyOf: its table probes linearly, so keys of one hash code (a hostile header's) cost quadratic time;
+    // HashMap keeps such keys in a tree.
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
   public Optional<String> string(String key) {

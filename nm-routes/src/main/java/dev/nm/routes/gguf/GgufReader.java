@@ -29,12 +29,26 @@ import java.util.Set;
  * </pre>
  *
  * Every length read from the file is checked against the bytes the file can still hold before anything is
- * allocated, so a corrupt or hostile file fails with a {@link GgufFormatException} naming it.
+ * allocated, so a corrupt or hostile file fails with a {@link GgufFormatException} naming it. What a header may
+ * hold is capped besides, since the file is read on every listing of the models directory: at most
+ * {@value #MAX_METADATA_COUNT} metadata entries (real models have tens: a vocabulary is one array value), keys of at
+ * most {@value #MAX_KEY_BYTES} bytes (the GGUF specification's limit), at most {@value #MAX_METADATA_BYTES} bytes of
+ * keys and values kept besides the arrays the caller asks for, and each key once (llama.cpp refuses a repeated one).
  */
 public final class GgufReader {
   private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
   private static final int MAX_DIMS = 8;
   private static final int MAX_STRING_BYTES = 16 << 20;
+  /** The most metadata entries a header may declare: real models have tens (SmolLM2's has 33). */
+  static final int MAX_METADATA_COUNT = 65_536;
+  /** The longest metadata key, in bytes: the GGUF specification's own limit, 2^16 - 1. */
+  static final int MAX_KEY_BYTES = 65_535;
+  /**
+   * The most bytes of keys and of values (a string's UTF-8 bytes, a number's width) a header may hold besides the
+   * arrays kept: twice the longest string. Real models hold some kilobytes; one that embeds a whole Hugging Face
+   * tokenizer as a string, some megabytes.
+   */
+  static final int MAX_METADATA_BYTES = 2 * MAX_STRING_BYTES;
 
   private static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
       BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
@@ -44,6 +58,8 @@ public final class GgufReader {
   private final DataInputStream in;
   private final Set<String> arraysToKeep;
   private long position;
+  /** The bytes of keys and values read so far that count against {@link #MAX_METADATA_BYTES}. */
+  private long metadataBytes;
 
   private GgufReader(Path file, long fileSize, InputStream in, Set<String> arraysToKeep) {
     this.file = file;
@@ -88,10 +104,22 @@ public final class GgufReader {
       }
       long tensorCount = count("tensor count", 8 + 4 + 4 + 8);
       long kvCount = count("metadata count", 8 + 4);
+      if (kvCount > MAX_METADATA_COUNT) {
+        throw fail("it declares " + kvCount + " metadata entries, over the " + MAX_METADATA_COUNT
+            + " a model's header may have (real models have tens)");
+      }
       Map<String, Object> values = new LinkedHashMap<>();
       for (long i = 0; i < kvCount; i++) {
-        String key = string("metadata key");
-        values.put(key, value(u32(), key));
+        long start = position;
+        String key = string("metadata key " + i, CodingErrorAction.REPORT, MAX_KEY_BYTES, "the GGUF specification allows a key");
+        if (values.containsKey(key)) {
+          throw fail("metadata key " + shown(key) + " appears twice (again as entry " + i + " of " + kvCount
+              + "); llama.cpp refuses a file that repeats a key");
+        }
+        long keyEnd = position;
+        Object value = value(u32(), key);
+        countMetadata(key, (value instanceof GgufArray ? keyEnd + 4 + 4 + 8 : position) - start);
+        values.put(key, value);
       }
       long parameters = 0;
       for (long i = 0; i < tensorCount; i++) {
@@ -113,6 +141,18 @@ public final class GgufReader {
       throw fail("the header ends early, after " + position + " of " + fileSize + " bytes (truncated file?)");
     } catch (ArithmeticException e) {
       throw fail("a tensor's size overflows 64 bits");
+    }
+  }
+
+  /**
+   * Counts an entry's bytes against {@link #MAX_METADATA_BYTES}: its key's and its value's, of an array its type and
+   * length only (its elements are either skipped or asked for).
+   */
+  private void countMetadata(String key, long bytes) throws GgufFormatException {
+    metadataBytes += bytes;
+    if (metadataBytes > MAX_METADATA_BYTES) {
+      throw fail("its metadata up to key " + shown(key) + " holds " + metadataBytes + " bytes besides the arrays' elements,"
+          + " over the " + MAX_METADATA_BYTES + " a model's header may have");
     }
   }
 
@@ -187,10 +227,15 @@ public final class GgufReader {
   }
 
   private String string(String what, CodingErrorAction malformed) throws IOException {
+    // chat templates, the longest strings of most models, are some kilobytes
+    return string(what, malformed, MAX_STRING_BYTES, "a metadata string may have");
+  }
+
+  /** A string of at most {@code maxBytes}, which {@code limit} says who allows, e.g. "a metadata string may have". */
+  private String string(String what, CodingErrorAction malformed, int maxBytes, String limit) throws IOException {
     long length = count("length of " + what, 1);
-    if (length > MAX_STRING_BYTES) { // chat templates, the longest, are some kilobytes
-      throw fail("the length of " + what + " is " + length + " bytes, over the " + MAX_STRING_BYTES
-          + " a metadata string may have");
+    if (length > maxBytes) {
+      throw fail("the length of " + what + " is " + length + " bytes, over the " + maxBytes + " " + limit);
     }
     byte[] bytes = new byte[(int) length];
     in.readFully(bytes);
@@ -240,6 +285,11 @@ public final class GgufReader {
     int v = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
     position += 2;
     return v;
+  }
+
+  /** A key as a message shows it: quoted, and cut short past 64 characters (a key may have 65,535). */
+  private static String shown(String key) {
+    return "'" + (key.length() > 64 ? key.substring(0, 64) + "..." : key) + "'";
   }
 
   private GgufFormatException fail(String problem) {

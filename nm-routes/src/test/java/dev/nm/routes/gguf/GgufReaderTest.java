@@ -2,10 +2,12 @@ package dev.nm.routes.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.routes.TestModels;
 import java.io.RandomAccessFile;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -158,4 +160,96 @@ class GgufReaderTest {
     assertEquals(file + " is not a valid GGUF model: GGUF version 1 is not supported (2 and 3 are)", e.getMessage());
   }
 
+  /**
+   * Keys of one hash code ("Aa" and "BB" hash alike, so do all their concatenations of one length) once cost quadratic
+   * time: 2^17 of them, a 6 MB file, took 35 s. Past the cap on entries the file is refused at once; up to it, the
+   * same keys are read in linear time.
+   */
+  @Test
+  void keysOfOneHashCodeAreRefusedPastTheCapAndReadQuicklyUpToIt() throws Exception {
+    Path over = collidingKeys(17).write(dir.resolve("collisions.gguf"));
+    GgufFormatException e = assertTimeoutPreemptively(
+        Duration.ofSeconds(2), () -> assertThrows(GgufFormatException.class, () -> GgufReader.read(over)));
+    assertEquals(
+        over + " is not a valid GGUF model: it declares 131072 metadata entries, over the 65536 a model's header may"
+            + " have (real models have tens)",
+        e.getMessage());
+
+    Path atTheCap = collidingKeys(16).write(dir.resolve("collisions-at-the-cap.gguf"));
+    GgufMetadata m = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> GgufReader.read(atTheCap));
+    assertEquals(65_536, m.values().size());
+    assertEquals(true, m.values().get("Aa".repeat(16)));
+  }
+
+  /** A header of 2^bits boolean entries whose keys share one hash code. */
+  private static Gguf collidingKeys(int bits) {
+    Gguf g = new Gguf().header(0, 1L << bits);
+    StringBuilder key = new StringBuilder();
+    for (int n = 0; n < 1 << bits; n++) {
+      key.setLength(0);
+      for (int bit = bits - 1; bit >= 0; bit--) {
+        key.append((n >> bit & 1) == 0 ? "Aa" : "BB");
+      }
+      g.key(key.toString()).u32(7).u8(1);
+    }
+    return g;
+  }
+
+  @Test
+  void aKeyOverTheSpecificationsLimitIsRefused() throws Exception {
+    Path file = new Gguf().header(0, 1).key("k".repeat(65_536)).u32(7).u8(1).write(dir.resolve("long-key.gguf"));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: the length of metadata key 0 is 65536 bytes, over the 65535 the GGUF"
+            + " specification allows a key",
+        e.getMessage());
+  }
+
+  @Test
+  void aRepeatedKeyIsRefusedAsLlamaCppRefusesIt() throws Exception {
+    Gguf g = new Gguf().header(0, 3);
+    g.key("general.architecture").u32(8).string("llama");
+    g.key("llama.context_length").u32(4).u32(256);
+    g.key("general.architecture").u32(8).string("evil");
+    Path file = g.write(dir.resolve("repeated.gguf"));
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+    assertEquals(
+        file + " is not a valid GGUF model: metadata key 'general.architecture' appears twice (again as entry 2 of 3);"
+            + " llama.cpp refuses a file that repeats a key",
+        e.getMessage());
+  }
+
+  /**
+   * Strings of 12 MiB each, within the limit one string has: three of them are over what a header may keep (32 MiB),
+   * while an array of 40 MiB that is skipped counts only its type and length. Sparse files: their zeros read as NULs.
+   */
+  @Test
+  void theBytesOfMetadataKeptAreCappedButSkippedArraysAreNotCounted() throws Exception {
+    int twelveMiB = 12 << 20;
+    Path strings = dir.resolve("big-strings.gguf");
+    try (RandomAccessFile file = new RandomAccessFile(strings.toFile(), "rw")) {
+      file.write(new Gguf().header(0, 3).bytes());
+      for (String key : List.of("a.one", "a.two", "a.three")) {
+        file.write(new Gguf().key(key).u32(8).u64(twelveMiB).bytes());
+        file.seek(file.getFilePointer() + twelveMiB);
+      }
+      file.setLength(file.getFilePointer());
+    }
+    GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(strings));
+    assertEquals(
+        strings + " is not a valid GGUF model: its metadata up to key 'a.three' holds 37748813 bytes besides the"
+            + " arrays' elements, over the 33554432 a model's header may have",
+        e.getMessage());
+
+    int fortyMiB = 40 << 20;
+    Path array = dir.resolve("big-array.gguf");
+    try (RandomAccessFile file = new RandomAccessFile(array.toFile(), "rw")) {
+      file.write(new Gguf().header(0, 2).key("a.bytes").u32(9).u32(0).u64(fortyMiB).bytes());
+      file.seek(file.getFilePointer() + fortyMiB);
+      file.write(new Gguf().key("general.architecture").u32(8).string("tiny").bytes());
+    }
+    GgufMetadata m = GgufReader.read(array);
+    assertEquals(new GgufArray(0, fortyMiB, List.of()), m.values().get("a.bytes"));
+    assertEquals(Optional.of("tiny"), m.architecture());
+  }
 }
