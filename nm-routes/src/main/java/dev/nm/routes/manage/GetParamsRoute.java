@@ -12,11 +12,15 @@ import dev.nm.routes.settings.AiPreferences;
 import dev.nm.routes.settings.SamplingDefaults;
 import jakarta.validation.constraints.Size;
 
-/** The sampling defaults that apply when a request omits a parameter. */
+/**
+ * The sampling defaults that apply when a request omits a parameter: what {@link AiPreferences} reads, which leaves
+ * out a saved parameter outside its range.
+ */
 @NativeRoute(
     name = "get_params",
     description = "Returns the sampling defaults: global, the session's own, and the effective ones a request of that"
-        + " session gets for each parameter it omits.",
+        + " session gets for each parameter it omits. A saved parameter outside the range set_params allows (saved by an"
+        + " older version, or edited by hand) does not apply and is left out; the host's log names it.",
     tags = {"ai", "params"},
     rateTier = RateTier.LIGHT)
 @ValidCase(name = "an unknown session has none of its own", request = "{\"session_id\": \"never-used\"}", expect = @Expect(path = "/session", equalTo = "{}"))

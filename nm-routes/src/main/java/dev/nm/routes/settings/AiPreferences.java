@@ -3,10 +3,12 @@ package dev.nm.routes.settings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nm.protocol.Json;
 import dev.nm.routes.models.ModelKind;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Saved defaults are read leniently: another version of the host shares the database (a retired daemon
  * beside its successor, or a downgrade), so a parameter this version does not know is skipped, and a value it
- * cannot read at all is logged and read as unset, left in place for the version that wrote it. Either way
+ * cannot read at all is logged and read as unset, left in place for the version that wrote it. A parameter outside
+ * the range {@code set_params} allows now ({@link SamplingRanges}: saved by an older version that allowed it, or
+ * edited by hand) is logged and read as unset the same way, the others of the entry applying. Either way
  * generations go on; failing them would fail every chat of every caller until someone replaced the value.
  */
 public final class AiPreferences {
@@ -28,7 +32,10 @@ public final class AiPreferences {
       Json.mapper().readerFor(SamplingDefaults.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final SettingsStore store;
-  /** The unreadable value last logged for each key: every generation reads it, the log says it once. */
+  /**
+   * The value last logged as unreadable or out of range for each key: every generation reads it, the log says it
+   * once.
+   */
   private final Map<String, String> loggedUnreadable = new ConcurrentHashMap<>();
 
   public AiPreferences(SettingsStore store) {
@@ -82,7 +89,7 @@ public final class AiPreferences {
         .map(
             json -> {
               try {
-                return SAVED_DEFAULTS.<SamplingDefaults>readValue(json);
+                return withinRanges(key, json, SAVED_DEFAULTS.<SamplingDefaults>readValue(json));
               } catch (JsonProcessingException e) {
                 if (!json.equals(loggedUnreadable.put(key, json))) {
                   LOG.warn("setting '{}' holds defaults this version cannot read, applied as unset: {} ({})",
@@ -92,6 +99,23 @@ public final class AiPreferences {
               }
             })
         .orElse(SamplingDefaults.NONE);
+  }
+
+  /** {@code defaults} without the parameters outside their ranges, which are logged once per saved value. */
+  private SamplingDefaults withinRanges(String key, String json, SamplingDefaults defaults) throws JsonProcessingException {
+    Map<String, String> outside = SamplingRanges.outOfRange(defaults);
+    if (outside.isEmpty()) {
+      return defaults;
+    }
+    ObjectNode fields = Json.mapper().valueToTree(defaults);
+    if (!json.equals(loggedUnreadable.put(key, json))) {
+      StringJoiner which = new StringJoiner("; ");
+      outside.forEach((name, range) -> which.add(name + " " + fields.get(name) + " is outside its range " + range));
+      LOG.warn("setting '{}' holds defaults out of range, applied as unset (the others apply; set_params replaces them): {}",
+          key.replace('\n', ' '), which);
+    }
+    outside.keySet().forEach(fields::remove);
+    return Json.mapper().treeToValue(fields, SamplingDefaults.class);
   }
 
   private static String modelKey(ModelKind kind) {

@@ -7,24 +7,94 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.MessageInterpolator;
+import jakarta.validation.Path;
 import jakarta.validation.Payload;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.metadata.ConstraintDescriptor;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The range of each sampling parameter, declared once: {@code chat}, {@code generate}, {@code responses} and
  * {@code set_params} annotate their fields with these composed constraints, so a request and a stored default
  * are checked alike, and the routes' JSON Schemas show the same bounds. Ranges follow OpenAI's where it has
- * one. Each reports the violation of the constraint it is made of, naming the field.
+ * one. Each reports the violation of the constraint it is made of, naming the field. Defaults read back from the
+ * settings database are checked against the same constraints ({@link #outOfRange}).
  */
 public final class SamplingRanges {
+  private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+      (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
   private SamplingRanges() {}
+
+  /**
+   * The parameters of {@code defaults} outside their ranges, by wire name, each with its range as an interval:
+   * {@code repeat_penalty -> (0, 2]}. Empty if all are within them.
+   */
+  static Map<String, String> outOfRange(SamplingDefaults defaults) {
+    Map<String, String> outside = new TreeMap<>();
+    for (ConstraintViolation<SamplingDefaults> violation : Checks.VALIDATOR.validate(defaults)) {
+      String property = null;
+      for (Path.Node node : violation.getPropertyPath()) {
+        property = node.getName();
+      }
+      outside.put(SNAKE_CASE.translate(property), range(property));
+    }
+    return outside;
+  }
+
+  /** The range the property's constraint declares, as an interval: {@code [0, 2]}, {@code (0, 2]}. */
+  private static String range(String property) {
+    String lower = "", upper = "";
+    for (ConstraintDescriptor<?> declared :
+        Checks.VALIDATOR.getConstraintsForClass(SamplingDefaults.class).getConstraintsForProperty(property).getConstraintDescriptors()) {
+      for (ConstraintDescriptor<?> part : declared.getComposingConstraints()) {
+        Map<String, Object> bound = part.getAttributes();
+        boolean inclusive = !Boolean.FALSE.equals(bound.get("inclusive"));
+        if (part.getAnnotation() instanceof Min || part.getAnnotation() instanceof DecimalMin) {
+          lower = (inclusive ? "[" : "(") + bound.get("value");
+        } else if (part.getAnnotation() instanceof Max || part.getAnnotation() instanceof DecimalMax) {
+          upper = bound.get("value") + (inclusive ? "]" : ")");
+        }
+      }
+    }
+    return lower + ", " + upper;
+  }
+
+  /** Built on first use: most hosts never read a saved default back. */
+  private static final class Checks {
+    static final Validator VALIDATOR =
+        Validation.byDefaultProvider()
+            .configure()
+            .messageInterpolator(new TemplatesOnly()) // no message is shown: the default one needs Expression Language
+            .buildValidatorFactory()
+            .getValidator();
+  }
+
+  private static final class TemplatesOnly implements MessageInterpolator {
+    @Override
+    public String interpolate(String template, Context context) {
+      return template;
+    }
+
+    @Override
+    public String interpolate(String template, Context context, Locale locale) {
+      return template;
+    }
+  }
 
   /** {@code temperature}: 0 (greedy) to 2. */
   @DecimalMin("0")

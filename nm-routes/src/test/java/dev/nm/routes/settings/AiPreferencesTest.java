@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nm.routes.models.ModelKind;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +104,37 @@ class AiPreferencesTest {
       assertEquals(temperatureAndTokens(null, 12), preferences.effectiveDefaults(A, "s1"));
       assertEquals(SamplingDefaults.NONE, preferences.effectiveDefaults(A, null));
       assertEquals(Optional.of("{\"temperature\":\"warm\"}"), store.get("params.global"), "nothing is overwritten");
+    }
+  }
+
+  /**
+   * repeat_penalty 0 was once allowed, and llama.cpp divides by it: a row saved then (or edited by hand) applies
+   * without that parameter, the others as saved, and the log says so once, naming it, its value and its range.
+   */
+  @Test
+  void aSavedParameterOutOfItsRangeIsLoggedOnceAndReadAsUnsetTheOthersApplying() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AiPreferences.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try (SettingsStore store = SettingsStore.open(dir.resolve("nm.db"))) {
+      String saved = "{\"repeat_penalty\":0,\"temperature\":0.3,\"top_k\":5000}";
+      store.put("params.global", saved);
+      AiPreferences preferences = new AiPreferences(store);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(temperatureAndTokens(0.3, null), preferences.effectiveDefaults(A, null));
+        assertEquals(temperatureAndTokens(0.3, null), preferences.globalDefaults(), "get_params shows what applies");
+      }
+      assertEquals(Optional.of(saved), store.get("params.global"), "the row is left in place");
+      assertEquals(
+          List.of("setting 'params.global' holds defaults out of range, applied as unset (the others apply; set_params"
+              + " replaces them): repeat_penalty 0.0 is outside its range (0, 2]; top_k 5000 is outside its range"
+              + " [0, 1000]"),
+          lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+    } finally {
+      logger.detachAppender(lines);
     }
   }
 }
