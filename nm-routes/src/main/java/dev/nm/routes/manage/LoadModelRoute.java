@@ -14,6 +14,7 @@ import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.models.LoadRequest;
 import dev.nm.routes.models.LoadRequestException;
 import dev.nm.routes.models.LoadedModel;
+import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import dev.nm.routes.models.ModelNotFoundException;
 import jakarta.validation.constraints.Max;
@@ -28,7 +29,8 @@ import java.util.Optional;
     description = "Loads a generation or embedding model into memory (shared by every connection) and says how: context"
         + " size, slots, threads. A generation model takes context_size, slots and threads (else the host's settings),"
         + " which it keeps until it is unloaded; asking for others while it is loaded is a VALIDATION_ERROR naming the"
-        + " option. Refused with BACKEND_ERROR if a generation model would not fit in the available memory.",
+        + " option. Refused with BACKEND_ERROR if a generation model would not fit in the available memory, and with"
+        + " VALIDATION_ERROR if a .gguf file and an embedding model's directory share the name.",
     tags = {"ai", "models"},
     scope = "models.manage",
     rateTier = RateTier.HEAVY)
@@ -73,6 +75,12 @@ public final class LoadModelRoute implements RouteHandler<LoadModelRoute.Request
   public LoadedModelView handle(Request request, RouteContext context) {
     Optional<EmbeddingBackend> embeddings = context.findService(EmbeddingBackend.class);
     if (embeddings.isPresent() && embeddings.get().models().contains(request.model())) {
+      boolean generationToo = context.findService(ModelManager.class)
+          .flatMap(models -> models.registry().find(request.model(), ModelKind.GENERATION))
+          .isPresent();
+      if (generationToo) {
+        throw RouteException.validation("model", SharedModelId.problem(request.model(), "load_model"));
+      }
       refuseGenerationOptions(request);
       return LoadedModelView.of(embeddings.get().load(request.model()));
     }

@@ -18,13 +18,15 @@ import dev.nm.routes.models.ModelEntry;
 import dev.nm.routes.models.ModelManager;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Describes one model from its file's header, without loading it. */
 @NativeRoute(
     name = "model_info",
     description = "Describes one model from its file header without loading it: architecture, parameters, quantization,"
-        + " context length, tokenizer, chat template, size, and its load state.",
+        + " context length, tokenizer, chat template, size, and its load state. A name that a .gguf file and an embedding"
+        + " model's directory share is a VALIDATION_ERROR saying which to rename.",
     tags = {"ai", "models"},
     rateTier = RateTier.LIGHT)
 @ValidCase(
@@ -72,7 +74,14 @@ public final class ModelInfoRoute implements RouteHandler<ModelInfoRoute.Request
   @Override
   public Reply handle(Request request, RouteContext context) {
     ModelManager models = context.service(ModelManager.class);
-    ModelEntry entry = models.registry().find(request.model()).orElseThrow(() -> RouteException.notFound("model", request.model()));
+    List<ModelEntry> named = models.registry().named(request.model());
+    if (named.isEmpty()) {
+      throw RouteException.notFound("model", request.model());
+    }
+    if (named.size() > 1) {
+      throw RouteException.validation("model", SharedModelId.problem(request.model(), "model_info"));
+    }
+    ModelEntry entry = named.get(0);
     Stream<LoadedModelView> embeddings =
         context.findService(EmbeddingBackend.class).stream().flatMap(b -> b.loaded().stream()).map(LoadedModelView::of);
     LoadedModelView loaded =

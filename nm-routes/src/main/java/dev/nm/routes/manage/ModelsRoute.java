@@ -12,11 +12,13 @@ import dev.nm.routes.embeddings.EmbeddingBackend;
 import dev.nm.routes.embeddings.EmbeddingsRoute;
 import dev.nm.routes.generation.GenerationService;
 import dev.nm.routes.models.LoadedModel;
+import dev.nm.routes.models.ModelEntry;
 import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelManager;
 import jakarta.validation.constraints.Pattern;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,13 +55,16 @@ public final class ModelsRoute implements RouteHandler<ModelsRoute.Request, Mode
     // The models a request naming none is served by: the selected ones, else each kind's own fallback.
     String generationDefault = context.service(GenerationService.class).defaultModel().orElse(null);
     String embeddingDefault = embeddings.map(backend -> EmbeddingsRoute.defaultModel(context, backend)).orElse(null);
+    List<ModelEntry> all = models.registry().list();
+    Map<String, Long> named = all.stream().collect(Collectors.groupingBy(ModelEntry::id, Collectors.counting()));
     List<ModelView> data =
-        models.registry().list().stream()
+        all.stream()
             .filter(m -> request.kind() == null || m.kind().wireName().equals(request.kind()))
             .map(m -> ModelView.of(
                 m,
                 loaded.contains(m.id()),
-                m.id().equals(m.kind() == ModelKind.GENERATION ? generationDefault : embeddingDefault)))
+                m.id().equals(m.kind() == ModelKind.GENERATION ? generationDefault : embeddingDefault),
+                named.get(m.id()) > 1 ? Optional.of(SharedModelId.problem(m.id(), "model_info and load_model")) : Optional.empty()))
             .toList();
     return new Reply("list", data);
   }

@@ -46,8 +46,7 @@ public final class SelectModelRoute implements RouteHandler<SelectModelRoute.Req
     ModelKind kind = request.kind() == null ? ModelKind.GENERATION : ModelKind.valueOf(request.kind().toUpperCase(Locale.ROOT));
     ModelRegistry registry = context.service(ModelRegistry.class);
     registry
-        .find(request.model())
-        .filter(m -> m.kind() == kind)
+        .find(request.model(), kind)
         .orElseThrow(() -> RouteException.notFound(kind.wireName() + " model", request.model()).withDetail("model", request.model()));
     context.service(AiPreferences.class).selectModel(kind, request.model());
     return new Reply(kind.wireName(), request.model());

@@ -292,8 +292,7 @@ public final class ModelManager implements AutoCloseable {
 
   private ModelEntry generationModel(String id) {
     return registry
-        .find(id)
-        .filter(m -> m.kind() == ModelKind.GENERATION)
+        .find(id, ModelKind.GENERATION)
         .orElseThrow(() -> new ModelNotFoundException(id, ModelKind.GENERATION, registry.directory()));
   }
 

@@ -38,7 +38,7 @@ public final class ModelRegistry {
     return directory;
   }
 
-  /** Every model in the directory, sorted by id; empty if the directory does not exist. */
+  /** Every model in the directory, sorted by id, then kind; empty if the directory does not exist. */
   public List<ModelEntry> list() {
     return listing().models;
   }
@@ -66,9 +66,17 @@ public final class ModelRegistry {
     return listing;
   }
 
-  /** The model with that id, if the directory holds one. */
-  public Optional<ModelEntry> find(String id) {
-    return list().stream().filter(m -> m.id().equals(id)).findFirst();
+  /** The model of that id and kind, if the directory holds one. */
+  public Optional<ModelEntry> find(String id, ModelKind kind) {
+    return list().stream().filter(m -> m.id().equals(id) && m.kind() == kind).findFirst();
+  }
+
+  /**
+   * Every model of that id, by kind: none, one, or two where a GGUF file and an embedding directory share a name
+   * ({@code x.gguf} beside {@code x/}), which only a caller that knows the kind can tell apart.
+   */
+  public List<ModelEntry> named(String id) {
+    return list().stream().filter(m -> m.id().equals(id)).toList();
   }
 
   private Listing listing() {
@@ -100,7 +108,7 @@ public final class ModelRegistry {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the models directory " + directory, e);
     }
-    models.sort(Comparator.comparing(ModelEntry::id));
+    models.sort(Comparator.comparing(ModelEntry::id).thenComparing(ModelEntry::kind)); // not as the listing gave them
     return List.copyOf(models);
   }
 

@@ -147,7 +147,7 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
     Path directory = registry.get().directory();
     Optional<String> selected = generation.get().selectedModel();
     if (selected.isPresent()) {
-      String why = registry.get().find(selected.get()).flatMap(ModelEntry::problem)
+      String why = registry.get().find(selected.get(), ModelKind.GENERATION).flatMap(ModelEntry::problem)
           .map(problem -> "is unreadable (" + problem + ")")
           .orElse("is not in " + directory);
       return Optional.of("the default chat model '" + selected.get() + "' " + why

@@ -120,6 +120,43 @@ class EmbeddingModelManagementTest {
     assertEquals(List.of(true, true), loadedAndDefault(EMBEDDING), "models calls the default the default again");
   }
 
+  /**
+   * An embedding model's directory named as the chat model's file: the routes that know the kind take the model of
+   * that kind; model_info and load_model, which cannot tell, refuse the name saying which to rename, and models
+   * lists the clash as both models' problem.
+   */
+  @Test
+  void aNameAGgufFileAndAnEmbeddingDirectoryShareIsToldApartWhereTheKindIsKnownAndRefusedWhereNot() throws Exception {
+    Path twin = Files.createDirectories(home.resolve("models").resolve(CHAT));
+    for (String file : List.of("model.onnx", "tokenizer.json")) {
+      Files.createSymbolicLink(twin.resolve(file), TestEmbeddingModel.modelsDir().resolve(EMBEDDING).resolve(file));
+    }
+    String problem = "'" + CHAT + "' names two models in the models directory, the generation model " + CHAT + ".gguf and"
+        + " the embedding model " + CHAT + "/, which %s cannot tell apart; rename one of them (" + CHAT + ".gguf to "
+        + CHAT + "-chat.gguf, say)";
+
+    List<JsonNode> listed = new ArrayList<>();
+    data("models", Map.of()).get("data").forEach(m -> {
+      if (m.get("id").asText().equals(CHAT)) {
+        listed.add(m);
+      }
+    });
+    assertEquals(List.of("generation", "embedding"), listed.stream().map(m -> m.get("kind").asText()).toList());
+    for (JsonNode model : listed) {
+      assertEquals(String.format(problem, "model_info and load_model"), model.get("problem").asText());
+    }
+    for (String route : List.of("model_info", "load_model")) {
+      Reply refused = client.call(route, Map.of("model", CHAT));
+      assertEquals("VALIDATION_ERROR", refused.error().code(), refused.toString());
+      assertEquals("model: " + String.format(problem, route), refused.error().message());
+      assertEquals("model", refused.error().field(), refused.toString());
+    }
+
+    assertEquals("generation", data("select_model", Map.of("model", CHAT)).get("kind").asText());
+    assertEquals("embedding", data("select_model", Map.of("model", CHAT, "kind", "embedding")).get("kind").asText());
+    assertEquals(CHAT, data("embeddings", Map.of("input", "hi")).get("model").asText());
+  }
+
   @Test
   void unloadingDuringACallNeitherBreaksItNorTheModelsNextUse() throws Exception {
     List<String> texts = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.nm.routes.backend.llama.LlamaCppBackend;
 import dev.nm.routes.backend.process.EngineProcessBackend;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.models.MemoryEstimate;
+import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class LoadedModelMemoryTest {
     JsonNode loaded = data("get_loaded_models", Map.of()).get("models");
     assertEquals(1, loaded.size(), loaded.toString());
     JsonNode model = loaded.get(0);
-    GgufMetadata metadata = host.ai().models().registry().find(MODEL).orElseThrow().metadata().orElseThrow();
+    GgufMetadata metadata = host.ai().models().registry().find(MODEL, ModelKind.GENERATION).orElseThrow().metadata().orElseThrow();
     MemoryEstimate estimate = MemoryEstimate.of(metadata, model.get("context_size").asInt());
     assertEquals(estimate.totalBytes(), model.get("memory_bytes").asLong(), model.toString());
     long resident = model.get("resident_bytes").asLong();

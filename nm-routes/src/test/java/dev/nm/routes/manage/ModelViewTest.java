@@ -18,6 +18,6 @@ class ModelViewTest {
         "broken", ModelKind.GENERATION, file, 4, Optional.empty(), Optional.of(file + " is not a valid GGUF model: too short"));
     assertEquals(
         "~/.local/share/nm-host/models/broken.gguf is not a valid GGUF model: too short",
-        ModelView.of(broken, false, false).problem());
+        ModelView.of(broken, false, false, Optional.empty()).problem());
   }
 }

@@ -74,7 +74,7 @@ class ModelManagerTest {
 
   @Test
   void estimatesWeightsPlusTheF16KvCache() throws Exception {
-    ModelEntry entry = new ModelRegistry(models).find(MODEL).orElseThrow();
+    ModelEntry entry = new ModelRegistry(models).find(MODEL, ModelKind.GENERATION).orElseThrow();
     MemoryEstimate estimate = MemoryEstimate.of(entry.metadata().orElseThrow(), 1024);
     // 2 (K and V) x 30 layers x 1024 tokens x (576 / 9 heads x 3 KV heads) x 2 bytes
     assertEquals(2L * 30 * 1024 * 192 * 2, estimate.kvCacheBytes());
@@ -146,7 +146,7 @@ class ModelManagerTest {
   @Test
   void theMemoryOfALoadInProgressAndTheWeightsOfALoadedModelAreSetAside() throws Exception {
     Files.createSymbolicLink(models.resolve("other.gguf"), TestModels.chatModel());
-    MemoryEstimate oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL).orElseThrow().metadata().orElseThrow(), 1024);
+    MemoryEstimate oneModel = MemoryEstimate.of(new ModelRegistry(models).find(MODEL, ModelKind.GENERATION).orElseThrow().metadata().orElseThrow(), 1024);
     CountDownLatch loading = new CountDownLatch(1);
     CountDownLatch mayFinish = new CountDownLatch(1);
     GenerationBackend backend = stubBackend(options -> {
@@ -235,6 +235,38 @@ class ModelManagerTest {
 
   private static LoadedModel load(ModelManager manager, String id, LoadRequest request) {
     return manager.load(id, request, () -> false).orElseThrow();
+  }
+
+  /**
+   * {@code x.gguf} beside an embedding model's directory {@code x/}: the registry listed both as {@code x} and found
+   * whichever the directory listing gave first, so loading the chat model was NOT_FOUND when that was the
+   * directory. Pairs made in either order, since the file system's order is its own.
+   */
+  @Test
+  void aGgufFileAndAnEmbeddingDirectoryOfOneNameAreToldApartByKind() throws Exception {
+    List<String> names = List.of("llama", "mistral", "qwen", "phi", "gemma", "falcon", "olmo", "granite");
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (i % 2 == 0) {
+        tinyModel(name, 256);
+      }
+      Path embedding = Files.createDirectories(models.resolve(name));
+      Files.write(embedding.resolve("model.onnx"), new byte[10]);
+      Files.writeString(embedding.resolve("tokenizer.json"), "{}");
+      if (i % 2 == 1) {
+        tinyModel(name, 256);
+      }
+    }
+    ModelRegistry registry = new ModelRegistry(models);
+    try (ModelManager manager = new ModelManager(registry, stubBackend(o -> {}), SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      for (String name : names) {
+        LoadedModel loaded = manager.load(name);
+        assertEquals(models.resolve(name + ".gguf"), loaded.path(), name);
+      }
+    }
+    assertEquals(
+        List.of(ModelKind.GENERATION, ModelKind.EMBEDDING), registry.named("llama").stream().map(ModelEntry::kind).toList());
+    assertEquals(models.resolve("llama"), registry.find("llama", ModelKind.EMBEDDING).orElseThrow().path());
   }
 
   private void tinyModel(String name, int contextLength) throws Exception {

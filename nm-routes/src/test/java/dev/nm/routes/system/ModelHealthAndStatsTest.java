@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nm.routes.AiTestHost;
 import dev.nm.routes.backend.llama.LlamaCppBackend;
+import dev.nm.routes.models.ModelKind;
 import dev.nm.routes.models.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +76,7 @@ class ModelHealthAndStatsTest {
     JsonNode model = data("health", Map.of()).get("models").get(0);
     assertEquals(MODEL, model.get("name").asText());
     assertEquals("generation", model.get("kind").asText());
-    long weights = host.ai().models().registry().find(MODEL).orElseThrow().sizeBytes();
+    long weights = host.ai().models().registry().find(MODEL, ModelKind.GENERATION).orElseThrow().sizeBytes();
     assertTrue(model.get("memory_bytes").asLong() > weights, "weights plus a KV cache: " + model);
     Instant loadedAt = Instant.parse(model.get("loaded_at").asText());
     assertFalse(loadedAt.isBefore(beforeLoad.minusSeconds(1)), model.toString());
