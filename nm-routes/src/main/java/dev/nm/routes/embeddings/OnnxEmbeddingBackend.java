@@ -5,6 +5,7 @@ import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link EmbeddingBackend}: ONNX Runtime on the CPU, over the embedding models in a models
  * directory. Each model is a subdirectory holding {@code model.onnx} and {@code tokenizer.json} (and optionally
- * an {@code nm-model.json}, see {@link EmbeddingModelConfig}); the directory's name is the model's name. A
+ * an {@code nm-model.json}, see {@link EmbeddingModelConfig}); the directory's name is the model's name, whatever
+ * it holds ({@code all-MiniLM-L6-v2 (copy)}), unless it starts with a dot ({@link #isModelName}). A
  * model is loaded on its first request (or by {@link #load}) and then shared by every caller until it is
  * unloaded; unloading waits for the calls using it and frees its native memory.
  *
@@ -33,8 +34,6 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
   private static final Logger log = LoggerFactory.getLogger(OnnxEmbeddingBackend.class);
   /** The model {@code scripts/models/fetch-embedding-model.sh} installs: all-MiniLM-L6-v2, 384 dimensions. */
   public static final String DEFAULT_MODEL = "all-minilm-l6-v2";
-
-  private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private final Path modelsDir;
   private final Options options;
@@ -90,7 +89,11 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
       return List.of();
     }
     try (Stream<Path> entries = Files.list(modelsDir)) {
-      return entries.filter(OnnxEmbeddingBackend::isModelDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+      return entries
+          .filter(p -> isModelName(p.getFileName().toString()) && isModelDirectory(p))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the models directory " + modelsDir, e);
     }
@@ -193,7 +196,7 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
     if (resident != null) {
       return resident;
     }
-    Path directory = MODEL_NAME.matcher(name).matches() ? modelsDir.resolve(name) : null;
+    Path directory = directoryOf(name);
     if (directory == null || !isModelDirectory(directory)) {
       throw RouteException.notFound("model", name);
     }
@@ -240,6 +243,31 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
       return new LoadedEmbeddingModel(
           id, model.dimensions(), model.maxTokens(), options.threads(), weightBytes, loadedAt, lastUsedAt,
           lock.getReadLockCount());
+    }
+  }
+
+  /**
+   * Whether a directory of that name in the models directory is a model's (given it holds the files): any name
+   * but a hidden one (a leading dot, which also keeps out {@code .} and {@code ..}). {@code ModelRegistry} lists
+   * embedding models by the same rule.
+   */
+  public static boolean isModelName(String name) {
+    return !name.isEmpty() && !name.startsWith(".");
+  }
+
+  /**
+   * The directory a model name stands for: an entry of the models directory itself, never one a separator or
+   * {@code ..} would reach; null for a name that is not one.
+   */
+  private Path directoryOf(String name) {
+    if (!isModelName(name) || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+      return null;
+    }
+    try {
+      Path directory = modelsDir.resolve(name);
+      return modelsDir.equals(directory.getParent()) && directory.getFileName().toString().equals(name) ? directory : null;
+    } catch (InvalidPathException e) { // a NUL, or a character the platform's paths cannot hold
+      return null;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.nm.routes.models;
 
+import dev.nm.routes.embeddings.OnnxEmbeddingBackend;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.gguf.GgufReader;
 import java.io.IOException;
@@ -18,9 +19,9 @@ import java.util.stream.Stream;
 /**
  * The models in one directory, read afresh on every {@link #list()} so that a model copied in is seen at once:
  * each {@code *.gguf} file is a generation model, each directory holding {@code model.onnx} and
- * {@code tokenizer.json} an embedding model. GGUF headers are cached per file size and modification time.
- * {@link #firstUsable} serves the requests that name no model from the last listing while the directory is
- * unchanged. Thread-safe.
+ * {@code tokenizer.json} an embedding model (but a hidden one: {@link OnnxEmbeddingBackend#isModelName}). GGUF
+ * headers are cached per file size and modification time. {@link #firstUsable} serves the requests that name no
+ * model from the last listing while the directory is unchanged. Thread-safe.
  */
 public final class ModelRegistry {
   private static final String GGUF_SUFFIX = ".gguf";
@@ -100,7 +101,9 @@ public final class ModelRegistry {
         String name = child.getFileName().toString();
         if (Files.isRegularFile(child) && name.endsWith(GGUF_SUFFIX) && name.length() > GGUF_SUFFIX.length()) {
           models.add(generationModel(child, name.substring(0, name.length() - GGUF_SUFFIX.length())));
-        } else if (Files.isRegularFile(child.resolve("model.onnx")) && Files.isRegularFile(child.resolve("tokenizer.json"))) {
+        } else if (OnnxEmbeddingBackend.isModelName(name)
+            && Files.isRegularFile(child.resolve("model.onnx"))
+            && Files.isRegularFile(child.resolve("tokenizer.json"))) {
           models.add(
               new ModelEntry(name, ModelKind.EMBEDDING, child, Files.size(child.resolve("model.onnx")), Optional.empty(), Optional.empty()));
         }

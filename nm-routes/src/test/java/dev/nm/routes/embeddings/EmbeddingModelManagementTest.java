@@ -157,6 +157,33 @@ class EmbeddingModelManagementTest {
     assertEquals(CHAT, data("embeddings", Map.of("input", "hi")).get("model").asText());
   }
 
+  /**
+   * A copy of a model's directory, named as a file manager names copies: listed, selected and used alike (the
+   * backend took only names of letters, digits, '.', '_' and '-', so every use of it was NOT_FOUND). A name that
+   * would reach out of the models directory is no model's, nor is a hidden directory.
+   */
+  @Test
+  void anEmbeddingModelIsUsedByWhateverNameItsDirectoryHas() throws Exception {
+    String copy = "all-MiniLM-L6-v2 (copy)";
+    Files.createSymbolicLink(home.resolve("models").resolve(copy), TestEmbeddingModel.modelsDir().resolve(EMBEDDING));
+    assertEquals(List.of(false, true), loadedAndDefault(EMBEDDING));
+    assertEquals(List.of(false, false), loadedAndDefault(copy));
+    assertEquals(copy, data("select_model", Map.of("model", copy, "kind", "embedding")).get("model").asText());
+    assertEquals(copy, data("embeddings", Map.of("input", "hi")).get("model").asText());
+    assertEquals(List.of(true, true), loadedAndDefault(copy));
+    assertEquals("embedding", data("load_model", Map.of("model", copy)).get("kind").asText());
+    assertEquals(copy, data("model_info", Map.of("model", copy)).get("file").asText());
+
+    Files.createSymbolicLink(home.resolve("models/.hidden"), TestEmbeddingModel.modelsDir().resolve(EMBEDDING));
+    List<String> listed = new ArrayList<>();
+    data("models", Map.of()).get("data").forEach(m -> listed.add(m.get("id").asText()));
+    assertEquals(List.of(CHAT, copy, EMBEDDING), listed, "a hidden directory is no model's, as the backend serves none");
+    for (String outside : List.of("../models/" + EMBEDDING, "..", ".", "./" + EMBEDDING, ".hidden")) {
+      Reply refused = client.call("embeddings", Map.of("input", "hi", "model", outside));
+      assertEquals("NOT_FOUND", refused.error().code(), refused.toString());
+    }
+  }
+
   @Test
   void unloadingDuringACallNeitherBreaksItNorTheModelsNextUse() throws Exception {
     List<String> texts = new ArrayList<>();
