@@ -1,18 +1,25 @@
 package dev.nm.routes.models;
 
+import dev.nm.host.HomeDirectories;
+import dev.nm.route.RouteException;
 import dev.nm.routes.embeddings.OnnxEmbeddingBackend;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.gguf.GgufReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -39,7 +46,11 @@ public final class ModelRegistry {
     return directory;
   }
 
-  /** Every model in the directory, sorted by id, then kind; empty if the directory does not exist. */
+  /**
+   * Every model in the directory, sorted by id, then kind; empty if the directory does not exist.
+   *
+   * @throws RouteException {@code BACKEND_ERROR} if the directory exists but cannot be listed
+   */
   public List<ModelEntry> list() {
     return listing().models;
   }
@@ -91,28 +102,73 @@ public final class ModelRegistry {
     return listing;
   }
 
+  /**
+   * Reads each entry of the directory. One removed since the directory was listed is skipped, and one that cannot
+   * be read is listed with that as its problem: a single file copied in or out does not fail the whole catalogue.
+   *
+   * @throws RouteException {@code BACKEND_ERROR} if the directory exists but cannot be listed
+   */
   private List<ModelEntry> entries() {
     if (!Files.isDirectory(directory)) {
       return List.of();
     }
-    List<ModelEntry> models = new ArrayList<>();
-    try (Stream<Path> children = Files.list(directory)) {
-      for (Path child : children.toList()) {
-        String name = child.getFileName().toString();
-        if (Files.isRegularFile(child) && name.endsWith(GGUF_SUFFIX) && name.length() > GGUF_SUFFIX.length()) {
-          models.add(generationModel(child, name.substring(0, name.length() - GGUF_SUFFIX.length())));
-        } else if (OnnxEmbeddingBackend.isModelName(name)
-            && Files.isRegularFile(child.resolve("model.onnx"))
-            && Files.isRegularFile(child.resolve("tokenizer.json"))) {
-          models.add(
-              new ModelEntry(name, ModelKind.EMBEDDING, child, Files.size(child.resolve("model.onnx")), Optional.empty(), Optional.empty()));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the models directory " + directory, e);
+    List<Path> children;
+    try (Stream<Path> listing = Files.list(directory)) {
+      children = listing.toList();
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return List.of(); // removed or replaced since it was looked at
+    } catch (IOException | UncheckedIOException e) {
+      IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+      throw RouteException.backend(
+          HomeDirectories.forThisUser().redact("the models directory " + directory + " cannot be listed (" + why(cause)
+              + "); give the host's user read access to it, or set NM_HOST_MODELS_DIR to another directory"),
+          cause);
     }
+    List<ModelEntry> models = new ArrayList<>();
+    Set<Path> ggufFiles = new HashSet<>();
+    for (Path child : children) {
+      String name = child.getFileName().toString();
+      if (Files.isRegularFile(child) && name.endsWith(GGUF_SUFFIX) && name.length() > GGUF_SUFFIX.length()) {
+        ggufFiles.add(child);
+        String id = name.substring(0, name.length() - GGUF_SUFFIX.length());
+        read(id, ModelKind.GENERATION, child, () -> generationModel(child, id)).ifPresent(models::add);
+      } else if (OnnxEmbeddingBackend.isModelName(name)
+          && Files.isRegularFile(child.resolve("model.onnx"))
+          && Files.isRegularFile(child.resolve("tokenizer.json"))) {
+        read(name, ModelKind.EMBEDDING, child, () -> new ModelEntry(
+                name, ModelKind.EMBEDDING, child, Files.size(child.resolve("model.onnx")), Optional.empty(), Optional.empty()))
+            .ifPresent(models::add);
+      }
+    }
+    headers.keySet().retainAll(ggufFiles); // a file removed or renamed keeps no header
     models.sort(Comparator.comparing(ModelEntry::id).thenComparing(ModelEntry::kind)); // not as the listing gave them
     return List.copyOf(models);
+  }
+
+  /** What reads an entry's files. */
+  @FunctionalInterface
+  private interface EntryReader {
+    ModelEntry read() throws IOException;
+  }
+
+  /** The entry {@code reader} reads; empty if it has been removed since the listing; its problem if it cannot be read. */
+  private static Optional<ModelEntry> read(String id, ModelKind kind, Path path, EntryReader reader) {
+    try {
+      return Optional.of(reader.read());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(new ModelEntry(id, kind, path, 0, Optional.empty(), Optional.of(path + " cannot be read: " + why(e))));
+    }
+  }
+
+  /**
+   * What went wrong, without the path a file system exception's message starts with: its kind, and the system's
+   * reason where it gives one ({@code AccessDeniedException}, {@code FileSystemException: Input/output error}).
+   */
+  static String why(IOException e) {
+    String reason = e instanceof FileSystemException failure ? failure.getReason() : e.getMessage();
+    return e.getClass().getSimpleName() + (reason == null ? "" : ": " + reason);
   }
 
   /** The directory's modification time; the epoch if it does not exist. */
