@@ -15,12 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Durable key/value settings of the AI routes, in the host's SQLite database ({@code HostPaths.database()}),
  * table {@code ai_settings}. Values are JSON text. Thread-safe; one connection, statements serialised.
  *
- * <p>A database that cannot be opened stops nothing but the calls that need a setting: see {@link #open}.
+ * <p>A database that cannot be opened stops nothing but the calls that need a setting: see {@link #open}. One that
+ * turns out damaged once open (SQLite reports it corrupt, not a database, failing to read or write the file, or
+ * moved) fails the call that found it, and the store closes its connection, so that the next call opens the file
+ * anew: once the damaged file is moved aside, a new one.
  *
  * <p>Every generation reads several settings (the selected model, global and session defaults), so values are
  * kept once read. Before each read the store asks SQLite whether another connection (another host process on
@@ -206,9 +211,49 @@ public final class SettingsStore implements AutoCloseable {
    * home, goes to the log, not to the extension.
    */
   private RouteException failure(String action, String key, SQLException e) {
-    LOG.warn("cannot {} setting '{}' in {}: {}", action, key, file, e.getMessage());
+    if (!damaged(e)) {
+      LOG.warn("cannot {} setting '{}' in {}: {}", action, key, file, e.getMessage());
+      return RouteException.backend("cannot " + action + " setting '" + key + "' in the host's settings database: "
+              + e.getMessage(), e)
+          .withDetail("setting", key);
+    }
+    // Kept, this connection would fail every call, and write into the file even after it is moved aside.
+    dropConnection();
+    LOG.warn(
+        "cannot {} setting '{}' in {}: {}. The database is damaged: every call that needs a saved setting fails until"
+            + " it is replaced; move {} and its -wal and -shm files aside and nm-host creates a new one on the next call"
+            + " (what the old one held stays in the moved files)",
+        action, key, file, e.getMessage(), file);
     return RouteException.backend("cannot " + action + " setting '" + key + "' in the host's settings database: "
-            + e.getMessage(), e)
+            + e.getMessage() + "; the database is damaged: move it aside (the host's log names the file) and the host"
+            + " creates a new one on the next call", e)
         .withDetail("setting", key);
+  }
+
+  /**
+   * Whether SQLite's failure says the file itself is damaged or gone (corrupt, not a database, an I/O error, or
+   * moved while open), which no retry on this connection mends; not a busy lock or a full disk, which pass.
+   */
+  private static boolean damaged(SQLException e) {
+    int code = e instanceof SQLiteException sqlite ? sqlite.getResultCode().code : e.getErrorCode();
+    int primary = code & 0xff;
+    return primary == SQLiteErrorCode.SQLITE_CORRUPT.code
+        || primary == SQLiteErrorCode.SQLITE_NOTADB.code
+        || primary == SQLiteErrorCode.SQLITE_IOERR.code
+        || code == SQLiteErrorCode.SQLITE_READONLY_DBMOVED.code;
+  }
+
+  /** Closes the connection, so that the next call opens the file anew, and forgets the values kept from it. */
+  private void dropConnection() {
+    try {
+      dataVersion.close();
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("closing the settings database's damaged connection", e);
+    }
+    connection = null;
+    dataVersion = null;
+    values.clear();
+    valuesVersion = -1;
   }
 }

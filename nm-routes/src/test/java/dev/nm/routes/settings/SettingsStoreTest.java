@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nm.protocol.ErrorCode;
 import dev.nm.route.RouteException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-
-import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +103,50 @@ class SettingsStoreTest {
       assertEquals(Optional.empty(), store.get("params.global"), "opened anew once the file is moved aside");
       store.put("params.global", "{\"temperature\":0.2}");
       assertEquals(Optional.of("{\"temperature\":0.2}"), store.get("params.global"));
+    }
+  }
+
+  /**
+   * Damage found once the database is open (pages of its table overwritten): the connection that found it was kept,
+   * so after the user moved the files aside as the log advises, every call still failed, and writes went into the
+   * moved file. The store now drops that connection, and the next call opens a new database.
+   */
+  @Test
+  void aDatabaseFoundDamagedOnceOpenIsOpenedAnewOnceItIsMovedAside() throws Exception {
+    Path db = dir.resolve("data/nm.db");
+    try (SettingsStore store = SettingsStore.open(db)) {
+      for (int i = 0; i < 20; i++) {
+        store.put("params.session.o\n" + i, "{\"temperature\":0.2}");
+      }
+      assertEquals(Optional.of("{\"temperature\":0.2}"), store.get("params.session.o\n1"));
+      // Another process commits, so that the store reads afresh, and the log is checkpointed into the file.
+      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + db);
+          Statement statement = other.createStatement()) {
+        statement.execute("INSERT INTO ai_settings (key, value) VALUES ('other', '{}')");
+        statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+      try (RandomAccessFile file = new RandomAccessFile(db.toFile(), "rw")) {
+        byte[] garbage = new byte[2 * 4096];
+        Arrays.fill(garbage, (byte) 0x5a);
+        file.seek(4096); // pages 2 and 3: the table and its key's index
+        file.write(garbage);
+      }
+      RouteException e = assertThrows(RouteException.class, () -> store.get("params.session.o\n1"));
+      assertEquals(ErrorCode.BACKEND_ERROR, e.code());
+      assertTrue(e.getMessage().contains("SQLITE_CORRUPT") && e.getMessage().contains("move it aside"), e.getMessage());
+
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Path part = dir.resolve("data/nm.db" + suffix);
+        if (Files.exists(part)) {
+          Files.move(part, dir.resolve("data/nm.db.damaged" + suffix));
+        }
+      }
+      assertEquals(Optional.empty(), store.get("params.session.o\n1"), "a new database");
+      store.put("params.global", "{}");
+      assertEquals(Optional.of("{}"), store.get("params.global"));
+    }
+    try (SettingsStore reopened = SettingsStore.open(db)) {
+      assertEquals(Optional.of("{}"), reopened.get("params.global"), "written into the new file, not the moved one");
     }
   }
 }
