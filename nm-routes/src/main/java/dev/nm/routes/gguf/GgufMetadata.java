@@ -3,6 +3,7 @@ package dev.nm.routes.gguf;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,6 +11,8 @@ import java.util.Optional;
  * The header of a GGUF model file, as read by {@link GgufReader}. Integer values are {@link Long}, floats
  * {@link Double}, booleans {@link Boolean}, strings {@link String} and arrays {@link GgufArray}.
  *
+ * @param fileSize the bytes of the file; of all its files, for a model split across several ({@link #withParts})
+ * @param tensorCount the tensors of the file; of all its files, for a split model
  * @param parameterCount the sum of the element counts of all tensors
  */
 public record GgufMetadata(
@@ -100,6 +103,30 @@ public record GgufMetadata(
   /** Whether the tokenizer prepends a BOS token to a prompt, {@code tokenizer.ggml.add_bos_token}, if declared. */
   public Optional<Boolean> addBosToken() {
     return bool("tokenizer.ggml.add_bos_token");
+  }
+
+  /** How many files a model split across several has ({@code split.count}); empty for a model of one file. */
+  public Optional<Long> splitCount() {
+    return integer("split.count").filter(count -> count > 1);
+  }
+
+  /** Which file of a split model this is, counted from 0 ({@code split.no}); empty for a model of one file. */
+  public Optional<Long> splitNumber() {
+    return splitCount().isPresent() ? integer("split.no") : Optional.empty();
+  }
+
+  /**
+   * The split model this file is the first part of, with {@code parts}, the headers of its other files: this file's
+   * metadata, with the parts' tensors, parameters and bytes added.
+   */
+  public GgufMetadata withParts(List<GgufMetadata> parts) {
+    return new GgufMetadata(
+        file,
+        fileSize + parts.stream().mapToLong(GgufMetadata::fileSize).sum(),
+        version,
+        tensorCount + parts.stream().mapToLong(GgufMetadata::tensorCount).sum(),
+        parameterCount + parts.stream().mapToLong(GgufMetadata::parameterCount).sum(),
+        values);
   }
 
   private Optional<Long> architectureInteger(String suffix) {

@@ -3,9 +3,9 @@ package dev.nm.routes.models;
 import dev.nm.routes.gguf.GgufMetadata;
 
 /**
- * A lower bound on the memory a GGUF model needs once loaded: its weights (the file) plus llama.cpp's F16 key
- * and value caches, {@code 2 x layers x context x (embedding / heads x kv_heads) x 2} bytes. Compute buffers
- * come on top.
+ * A lower bound on the memory a GGUF model needs once loaded: its weights (the file, or every file of a model split
+ * across several: {@link GgufMetadata#withParts}) plus llama.cpp's F16 key and value caches,
+ * {@code 2 x layers x context x (embedding / heads x kv_heads) x 2} bytes. Compute buffers come on top.
  */
 public record MemoryEstimate(long weightBytes, long kvCacheBytes, int contextSize) {
   private static final int F16_BYTES = 2;

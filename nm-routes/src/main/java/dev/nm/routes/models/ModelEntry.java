@@ -9,8 +9,12 @@ import java.util.Optional;
  * A model found in the models directory.
  *
  * @param id the name callers use: the GGUF file name without {@code .gguf}, or the embedding directory's name
- * @param metadata the GGUF header, for generation models whose header is valid
- * @param problem why the model cannot be used (an unreadable header), if it cannot
+ * @param sizeBytes the bytes of the GGUF file (of all its files, for a model split across several) or of the
+ *     embedding model's {@code model.onnx}
+ * @param metadata the GGUF header, for generation models whose header is valid (a split model's, with the other
+ *     parts' tensors and sizes added)
+ * @param problem why the model cannot be used (an unreadable header, a split model's part other than the first or
+ *     its first part with another missing), if it cannot
  */
 public record ModelEntry(
     String id, ModelKind kind, Path path, long sizeBytes, Optional<GgufMetadata> metadata, Optional<String> problem) {

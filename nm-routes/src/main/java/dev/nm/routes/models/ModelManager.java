@@ -298,7 +298,10 @@ public final class ModelManager implements AutoCloseable {
 
   private Resident loadNow(String id, LoadRequest request) {
     ModelEntry entry = generationModel(id);
-    GgufMetadata metadata = entry.metadata().orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
+    // A file with a problem is not loaded, though its header may read (a split model's second part).
+    GgufMetadata metadata = entry.metadata()
+        .filter(readable -> entry.problem().isEmpty())
+        .orElseThrow(() -> new BackendException(entry.problem().orElseThrow()));
     LoadOptions options = request.options(entry, metadata, settings);
     MemoryEstimate estimate = MemoryEstimate.of(metadata, options.contextSize());
     reserve(id, estimate);

@@ -15,12 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +36,8 @@ import java.util.stream.Stream;
 public final class ModelRegistry {
   private static final String GGUF_SUFFIX = ".gguf";
   private static final long SETTLED_MILLIS = 1_000;
+  /** A split model's file name, as llama.cpp names the parts: prefix, part number, count. */
+  private static final Pattern SPLIT_NAME = Pattern.compile("(.+)-(\\d{5})-of-(\\d{5})\\.gguf");
 
   private final Path directory;
   private final Map<Path, CachedHeader> headers = new ConcurrentHashMap<>();
@@ -141,8 +146,73 @@ public final class ModelRegistry {
       }
     }
     headers.keySet().retainAll(ggufFiles); // a file removed or renamed keeps no header
+    Map<Path, ModelEntry> files = new HashMap<>();
+    models.stream().filter(m -> m.kind() == ModelKind.GENERATION).forEach(m -> files.put(m.path(), m));
+    models.replaceAll(entry -> splitPart(entry, files));
     models.sort(Comparator.comparing(ModelEntry::id).thenComparing(ModelEntry::kind)); // not as the listing gave them
     return List.copyOf(models);
+  }
+
+  /**
+   * A part of a model split across files ({@code name-00001-of-00003.gguf}, header keys {@code split.no} and
+   * {@code split.count}) as llama.cpp loads it: the first part stands for the model, reading the others beside it, so
+   * its size, tensors and parameters are the parts' together, and a part missing is its problem; every other part is
+   * listed with the problem of being one. Any other entry as it is.
+   */
+  private static ModelEntry splitPart(ModelEntry entry, Map<Path, ModelEntry> files) {
+    if (entry.metadata().isEmpty() || entry.metadata().get().splitCount().isEmpty()) {
+      return entry;
+    }
+    GgufMetadata metadata = entry.metadata().get();
+    long count = metadata.splitCount().get();
+    long number = metadata.splitNumber().orElse(0L) + 1;
+    String name = entry.path().getFileName().toString();
+    Matcher parts = SPLIT_NAME.matcher(name);
+    if (!parts.matches() || Long.parseLong(parts.group(2)) != number || Long.parseLong(parts.group(3)) != count) {
+      return withProblem(entry, entry.path() + " is part " + number + " of " + count + " of a model split across files,"
+          + " but its name does not end in " + splitSuffix(number, count) + ", which llama.cpp needs to find the other"
+          + " parts; rename it");
+    }
+    String prefix = parts.group(1);
+    if (number > 1) {
+      return withProblem(entry, entry.path() + " is part " + number + " of " + count + " of the model "
+          + prefix + splitSuffix(1, count) + "; load that one, '" + prefix + splitSuffix(1, count).replace(GGUF_SUFFIX, "")
+          + "', which reads every part");
+    }
+    List<GgufMetadata> others = new ArrayList<>();
+    for (long other = 2; other <= count; other++) {
+      String otherName = prefix + splitSuffix(other, count);
+      Path otherFile = entry.path().resolveSibling(otherName);
+      ModelEntry listed = files.get(otherFile);
+      String missing = entry.path() + " is part 1 of " + count + " of a model split across files, and part " + other
+          + ", " + otherName;
+      if (listed == null) {
+        return withProblem(entry, missing + ", is not beside it; copy it there");
+      }
+      Optional<GgufMetadata> part = listed.metadata();
+      if (part.isEmpty()) {
+        return withProblem(entry, missing + ", cannot be read (models lists why)");
+      }
+      long otherNumber = other;
+      if (!part.get().splitCount().equals(Optional.of(count)) || !part.get().splitNumber().equals(Optional.of(otherNumber - 1))) {
+        return withProblem(entry, entry.path() + " is part 1 of " + count + " of a model split across files, but "
+            + otherName + " is not its part " + other + " (its header says part "
+            + part.get().splitNumber().map(n -> n + 1).map(String::valueOf).orElse("none") + " of "
+            + part.get().splitCount().map(String::valueOf).orElse("none") + ")");
+      }
+      others.add(part.get());
+    }
+    GgufMetadata model = metadata.withParts(others);
+    return new ModelEntry(entry.id(), entry.kind(), entry.path(), model.fileSize(), Optional.of(model), entry.problem());
+  }
+
+  /** The end of a split model's file names, as llama.cpp writes them: {@code -00002-of-00003.gguf}. */
+  private static String splitSuffix(long number, long count) {
+    return String.format("-%05d-of-%05d%s", number, count, GGUF_SUFFIX);
+  }
+
+  private static ModelEntry withProblem(ModelEntry entry, String problem) {
+    return new ModelEntry(entry.id(), entry.kind(), entry.path(), entry.sizeBytes(), entry.metadata(), Optional.of(problem));
   }
 
   /** What reads an entry's files. */

@@ -269,6 +269,24 @@ class ModelManagerTest {
     assertEquals(models.resolve("llama"), registry.find("llama", ModelKind.EMBEDDING).orElseThrow().path());
   }
 
+  /** A split model loads by its first part, estimated with every part's weights; another part is no model to load. */
+  @Test
+  void aSplitModelLoadsByItsFirstPartWithEveryPartsWeights() throws Exception {
+    List<Path> parts = ModelRegistryTest.splitModel(models, "tiny");
+    long weights = 0;
+    for (Path part : parts) {
+      weights += Files.size(part);
+    }
+    try (ModelManager manager = new ModelManager(new ModelRegistry(models), stubBackend(o -> {}), SETTINGS, () -> Long.MAX_VALUE, clock)) {
+      BackendException e = assertThrows(BackendException.class, () -> manager.load("tiny-00002-of-00003"));
+      assertEquals(
+          parts.get(1) + " is part 2 of 3 of the model tiny-00001-of-00003.gguf; load that one, 'tiny-00001-of-00003',"
+              + " which reads every part",
+          e.getMessage());
+      assertEquals(weights, manager.load("tiny-00001-of-00003").memory().weightBytes());
+    }
+  }
+
   private void tinyModel(String name, int contextLength) throws Exception {
     new Gguf().header(0, 2)
         .key("general.architecture").u32(8).string("tiny")

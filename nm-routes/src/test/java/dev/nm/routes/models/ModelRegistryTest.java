@@ -152,4 +152,59 @@ class ModelRegistryTest {
       return true;
     }
   }
+
+  /**
+   * A model split across three files, as llama.cpp's gguf-split writes it: the first part stands for the model, with
+   * the three files' size and parameters; the others are listed as parts of it. A part missing is the first's problem.
+   * Every part was listed as a model of its own, the others failing in llama.cpp and the first estimated as one file.
+   */
+  @Test
+  void aModelSplitAcrossFilesIsItsFirstPartWithTheOthersAddedUp() throws Exception {
+    List<Path> parts = splitModel(models, "tiny");
+    long size = 0;
+    for (Path part : parts) {
+      size += Files.size(part);
+    }
+    ModelRegistry registry = new ModelRegistry(models);
+    List<ModelEntry> listed = registry.list();
+    assertEquals(List.of("tiny-00001-of-00003", "tiny-00002-of-00003", "tiny-00003-of-00003"), listed.stream().map(ModelEntry::id).toList());
+    ModelEntry model = listed.get(0);
+    assertEquals(Optional.empty(), model.problem());
+    assertEquals(size, model.sizeBytes());
+    assertEquals(size, model.metadata().orElseThrow().fileSize());
+    assertEquals(100 + 200 + 300, model.metadata().orElseThrow().parameterCount());
+    assertEquals(3, model.metadata().orElseThrow().tensorCount());
+    assertEquals(Optional.of("tiny"), model.metadata().orElseThrow().architecture());
+    assertEquals(
+        Optional.of(parts.get(1) + " is part 2 of 3 of the model tiny-00001-of-00003.gguf; load that one,"
+            + " 'tiny-00001-of-00003', which reads every part"),
+        listed.get(1).problem());
+    assertEquals(Files.size(parts.get(1)), listed.get(1).sizeBytes());
+    assertEquals(Optional.of("tiny-00001-of-00003"), registry.firstUsable(ModelKind.GENERATION).map(ModelEntry::id));
+
+    Files.delete(parts.get(2));
+    assertEquals(
+        Optional.of(parts.get(0) + " is part 1 of 3 of a model split across files, and part 3, tiny-00003-of-00003.gguf,"
+            + " is not beside it; copy it there"),
+        registry.list().get(0).problem());
+    Files.setLastModifiedTime(models, AN_HOUR_AGO);
+    assertEquals(Optional.empty(), registry.firstUsable(ModelKind.GENERATION));
+  }
+
+  /** A model split in three files in {@code directory}, each holding one tensor: of 100, 200 and 300 parameters. */
+  static List<Path> splitModel(Path directory, String name) throws Exception {
+    List<Path> parts = new ArrayList<>();
+    for (int part = 0; part < 3; part++) {
+      Gguf g = new Gguf().header(1, part == 0 ? 4 : 2);
+      if (part == 0) { // the first part holds the model's metadata
+        g.key("general.architecture").u32(8).string("tiny");
+        g.key("tiny.context_length").u32(4).u32(256);
+      }
+      g.key("split.no").u32(2).u16(part);
+      g.key("split.count").u32(2).u16(3);
+      g.string("weight-" + part).u32(1).u64(100L * (part + 1)).u32(0).u64(0);
+      parts.add(g.write(directory.resolve(String.format("%s-%05d-of-00003.gguf", name, part + 1))));
+    }
+    return parts;
+  }
 }
