@@ -3,6 +3,7 @@ package dev.nm.routes.models;
 import dev.nm.host.HomeDirectories;
 import dev.nm.route.RouteException;
 import dev.nm.routes.embeddings.OnnxEmbeddingBackend;
+import dev.nm.routes.gguf.GgufFormatException;
 import dev.nm.routes.gguf.GgufMetadata;
 import dev.nm.routes.gguf.GgufReader;
 import java.io.IOException;
@@ -264,8 +265,10 @@ public final class ModelRegistry {
   private static CachedHeader readHeader(Path file, long size, FileTime modified) {
     try {
       return new CachedHeader(size, modified, Optional.of(GgufReader.read(file)), Optional.empty());
-    } catch (IOException e) {
+    } catch (GgufFormatException e) { // names the file and what is wrong in it
       return new CachedHeader(size, modified, Optional.empty(), Optional.of(e.getMessage()));
+    } catch (IOException e) { // whose message is often the path alone (AccessDeniedException)
+      return new CachedHeader(size, modified, Optional.empty(), Optional.of(file + " cannot be read: " + why(e)));
     } catch (RuntimeException e) { // a header the reader fails on is this file's problem, not every listing's
       return new CachedHeader(size, modified, Optional.empty(), Optional.of(file + " cannot be read: " + e));
     }

@@ -11,7 +11,9 @@ import dev.nm.routes.TestModels;
 import dev.nm.routes.gguf.Gguf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -189,6 +191,36 @@ class ModelRegistryTest {
         registry.list().get(0).problem());
     Files.setLastModifiedTime(models, AN_HOUR_AGO);
     assertEquals(Optional.empty(), registry.firstUsable(ModelKind.GENERATION));
+  }
+
+  /**
+   * A file the host may not read (here /proc/1/mem, which Linux refuses to open to root without CAP_SYS_PTRACE) says
+   * so: its problem was its path alone, the message of an AccessDeniedException.
+   */
+  @Test
+  void aFileThatCannotBeReadSaysWhy() throws Exception {
+    Path denied = Path.of("/proc/1/mem");
+    assumeTrue(Files.isRegularFile(denied) && cannotOpen(denied), denied + " can be read here");
+    Path file = Files.createSymbolicLink(models.resolve("denied.gguf"), denied);
+    assertEquals(
+        Optional.of(file + " cannot be read: AccessDeniedException"), new ModelRegistry(models).list().get(0).problem());
+  }
+
+  private static boolean cannotOpen(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Test
+  void whyAFileCannotBeReadIsItsKindAndTheSystemsReasonWithoutThePath() {
+    assertEquals("NoSuchFileException", ModelRegistry.why(new NoSuchFileException("/home/u/models/a.gguf")));
+    assertEquals(
+        "FileSystemException: Input/output error",
+        ModelRegistry.why(new FileSystemException("/home/u/models/a.gguf", null, "Input/output error")));
+    assertEquals("IOException: Stale file handle", ModelRegistry.why(new IOException("Stale file handle")));
   }
 
   /** A model split in three files in {@code directory}, each holding one tensor: of 100, 200 and 300 parameters. */
