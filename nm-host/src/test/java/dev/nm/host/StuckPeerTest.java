@@ -67,6 +67,10 @@ class StuckPeerTest {
               })
               .build(),
           route("oom_reply", Empty.class, OutOfMemoryReply.class, () -> (request, context) -> new OutOfMemoryReply("x"))
+              .build(),
+          route("in_flight", Empty.class, Reply.class,
+                  () -> (request, context) -> new Reply(Integer.toString(context.service(HostStatus.class).inFlightCalls())))
+              .rateTier(RateTier.UNLIMITED)
               .build());
     }
 
@@ -140,6 +144,30 @@ class StuckPeerTest {
       assertInstanceOf(Message.Success.class, replyTo(client, "first"));
       Message second = replyTo(client, "second", "hold");
       assertInstanceOf(Message.Success.class, second, "one token was spent, by the call that ran: " + second);
+    }
+  }
+
+  /**
+   * The calls of a port that closes while they wait for a worker leave the pool's queue at once, requests and all,
+   * instead of waiting there for a worker to drop them.
+   */
+  @Test
+  void callsCancelledWhileTheyWaitForAWorkerLeaveThePoolAtOnce() throws Exception {
+    start(HostConfig.permissive().withWorkers(1));
+    try (PipeClient holder = PipeClient.connect(server, ORIGIN)) {
+      holder.send("held", "hold", "{}");
+      PipeClient leaving = PipeClient.connect(server, ORIGIN);
+      for (int i = 0; i < 5; i++) {
+        leaving.send("queued-" + i, "hold", "{}");
+      }
+      assertEquals("7", leaving.ok("count", "in_flight", "{}").get("value").asText(), "held, five queued, and this call");
+      leaving.close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      String inFlight;
+      while (!(inFlight = holder.ok("n", "in_flight", "{}").get("value").asText()).equals("2") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals("2", inFlight, "the held call and this one; the worker is still held");
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -346,13 +347,22 @@ public final class ServerConnection implements Connection {
     try {
       // The heavy pool's queue (RoundRobinQueue) reads the caller from the task: its origin's calls take turns
       // with other origins' while they wait for a worker.
-      admitted.pool().execute(new RoundRobinQueue.CallerTask(origin, () -> {
+      Runnable task = new RoundRobinQueue.CallerTask(origin, () -> {
         try {
           run(call);
         } finally {
           callEnded(admitted);
         }
-      }));
+      });
+      // A call cancelled while it waits for a worker leaves the pool's queue at once, with its request: a caller
+      // that cancels (or reconnects) while the workers are busy leaves nothing behind to be read later.
+      call.onCancel(() -> {
+        if (admitted.pool() instanceof ThreadPoolExecutor queued && queued.remove(task)) {
+          context.inFlightCalls().decrementAndGet();
+          callEnded(admitted);
+        }
+      });
+      admitted.pool().execute(task);
     } catch (RejectedExecutionException e) {
       context.inFlightCalls().decrementAndGet();
       call.answer(Message.Failure.of(call.requestId(), ErrorCode.CANCELLED, "the host is shutting down"));
