@@ -150,7 +150,6 @@ public final class Installer {
     Set<String> removed = new LinkedHashSet<>();
     List<InstallTarget> targets = where.targets(locations);
     for (InstallTarget target : targets) {
-      requireNoOtherReader(where, target);
       if (Files.exists(target.manifestFile())) {
         requireWritable(where, target.manifestFile());
       }
@@ -212,27 +211,6 @@ public final class Installer {
           : "cannot write " + file + ": this user may not write in " + existing + "; give it back to this user (ls -ld "
               + Doctor.shellWord(existing.toString()) + " shows its owner and mode)");
     }
-  }
-
-  /**
-   * Refuses to change a manifest that browsers outside {@code where} read too (Brave reads Google Chrome's on macOS):
-   * removing it, or callers from it, for one browser would remove them for the other.
-   */
-  private void requireNoOtherReader(Placement where, InstallTarget target) {
-    Path file = target.manifestFile();
-    List<Browser> others = where.alsoReadBy(file, locations);
-    if (others.isEmpty() || !Files.exists(file)) {
-      return;
-    }
-    String place = target.registryKey() != null ? "registry key " + target.registryKey() : "folder";
-    String otherNames = others.stream().map(Browser::displayName).collect(Collectors.joining(" and "));
-    Set<Browser> together = EnumSet.copyOf(where.browsers());
-    together.addAll(others);
-    throw new InstallException(
-        file + " serves " + otherNames + " as well as " + target.browser().displayName() + ", which read the same "
-            + place + ", so uninstalling it for " + target.browser().displayName() + " alone would uninstall it for "
-            + otherNames + " too: name them together, --browser "
-            + together.stream().map(Browser::id).collect(Collectors.joining(",")));
   }
 
   /**

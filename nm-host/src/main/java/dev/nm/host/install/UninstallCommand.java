@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code nm-host uninstall}: the reverse of {@code install}. With extension ids, removes just those from the
  * manifests; without, removes the manifests. Callers no manifest lists any more leave the host's allowlist. A
- * manifest that browsers outside {@code --browser} read too (Brave reads Google Chrome's on macOS) is changed only
- * with them named.
+ * manifest that browsers outside {@code --browser} read too (Brave reads Google Chrome's on macOS) changes for them
+ * too, and the output says so.
  */
 @Command(
     name = "uninstall",
@@ -25,8 +26,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Removes the host's browser manifests and the extensions they allowed.",
         "A manifest two browsers read (Brave reads Google Chrome's on macOS, Chrome's machine-wide folder on Linux and"
-            + " Chrome's registry key on Windows, as Vivaldi does there) is removed only with both named, e.g."
-            + " --browser chrome,brave."})
+            + " Chrome's registry key on Windows, as Vivaldi does there) changes for both; the output names the other."})
 public final class UninstallCommand implements Callable<Integer> {
   @Mixin PlacementOptions placement;
 
@@ -65,7 +65,12 @@ public final class UninstallCommand implements Callable<Integer> {
         out.println("nothing to uninstall: no manifest for host '" + placement.hostName + "' found");
       }
       for (Path file : changed) {
-        out.println((Files.exists(file) ? "updated " : "removed ") + file);
+        // A manifest another browser reads too (Brave reads Google Chrome's on macOS): the change is that browser's too.
+        List<Browser> sharing = where.alsoReadBy(file, context.locations());
+        out.println((Files.exists(file) ? "updated " : "removed ") + file
+            + (sharing.isEmpty() ? "" : " (" + sharing.stream().map(Browser::displayName).collect(Collectors.joining(" and "))
+                + (sharing.size() == 1 ? " reads" : " read") + " it too, and " + (sharing.size() == 1 ? "finds" : "find")
+                + " the same)"));
       }
       return 0;
     } catch (InstallException e) { // a file-system failure goes to the command line's handler, which names it

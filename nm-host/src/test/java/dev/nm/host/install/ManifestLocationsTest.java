@@ -119,10 +119,10 @@ class ManifestLocationsTest {
 
   /**
    * On macOS Brave's manifest is Google Chrome's: installing Brave keeps Chrome's callers and says Chrome reads it,
-   * uninstalling Brave alone is refused (it would uninstall Chrome), both together remove it; doctor examines it once.
+   * uninstalling a caller for Brave says Chrome finds the same, and doctor examines the file once.
    */
   @Test
-  void aManifestBraveSharesWithChromeIsChangedForBothOrNeither(@TempDir Path root) throws IOException {
+  void aManifestBraveSharesWithChromeSaysWhoElseReadsIt(@TempDir Path root) throws IOException {
     InstallFixture mac = new InstallFixture(root, OperatingSystem.MACOS);
     Path shared = mac.home.resolve("Library/Application Support/Google/Chrome/NativeMessagingHosts/nm_host.json");
     assertEquals(0, mac.install("--browser", "chrome", "--extension-id", InstallFixture.OTHER_ID).status());
@@ -135,20 +135,15 @@ class ManifestLocationsTest {
         List.of("chrome-extension://" + InstallFixture.OTHER_ID + "/", "chrome-extension://" + InstallFixture.ID + "/"),
         callers(shared));
 
-    var braveAlone = mac.uninstall("--browser", "brave");
-
-    assertEquals(1, braveAlone.status());
-    assertEquals(
-        "nm-host uninstall: " + shared + " serves Google Chrome as well as Brave, which read the same folder, so"
-            + " uninstalling it for Brave alone would uninstall it for Google Chrome too: name them together,"
-            + " --browser chrome,brave\n",
-        braveAlone.err());
-    assertEquals(1, mac.uninstall("--browser", "brave", "--extension-id", InstallFixture.ID).status());
-    assertEquals(2, callers(shared).size());
-
     var doctor = mac.doctor();
     assertEquals(1, doctor.out().lines().filter(line -> line.contains(shared.toString())).count(), doctor.out());
     assertTrue(doctor.out().contains("[ok]      chrome,brave " + shared + " starts "), doctor.out());
+
+    // Brave's caller leaves the file both read; Chrome's stays.
+    var braveCaller = mac.uninstall("--browser", "brave", "--extension-id", InstallFixture.ID);
+    assertEquals(0, braveCaller.status(), braveCaller.err());
+    assertEquals("updated " + shared + " (Google Chrome reads it too, and finds the same)\n", braveCaller.out());
+    assertEquals(List.of("chrome-extension://" + InstallFixture.OTHER_ID + "/"), callers(shared));
 
     var both = mac.uninstall("--browser", "chrome,brave");
 
@@ -228,12 +223,8 @@ class ManifestLocationsTest {
     Placement chrome = new Placement(Set.of(Browser.CHROME), "nm_host", false, null);
 
     installer.install(chrome, root.resolve("nm-host.exe"), List.of(InstallFixture.ID), List.of(), Set.of());
-    InstallException alone = assertThrows(InstallException.class, () -> installer.uninstall(chrome, List.of(), List.of()));
-    // Brave and Vivaldi read Chrome's key: removing it is for the three together.
-    assertTrue(alone.getMessage().endsWith(", which read the same registry key HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\nm_host,"
-        + " so uninstalling it for Google Chrome alone would uninstall it for Brave and Vivaldi too: name them together,"
-        + " --browser chrome,brave,vivaldi"), alone.getMessage());
-    installer.uninstall(new Placement(Set.of(Browser.CHROME, Browser.BRAVE, Browser.VIVALDI), "nm_host", false, null), List.of(), List.of());
+    // Brave and Vivaldi read Chrome's key: a Chrome user who never installed them uninstalls Chrome alone.
+    installer.uninstall(chrome, List.of(), List.of());
 
     Path file = root.resolve("local/nm-host/NativeMessagingHosts/chrome/nm_host.json");
     assertEquals(
