@@ -312,6 +312,8 @@ public final class NmClient implements AutoCloseable {
       if (e.code() != ErrorCode.MESSAGE_TOO_LARGE) {
         throw e;
       }
+      // It may have been one of the call's events: what the host still sends for it is dropped, as for a call given up.
+      abandoned.add(chunk.requestId());
       return e.toFailure();
     }
   }
