@@ -54,9 +54,9 @@ final class RelayHost {
    * first launch, starting the daemon, does not make: later launches map those classes from the archive.
    */
   static final String TRAINING_PROPERTY = "nm.host.training";
-  /** The exit code until one side ends the relay. */
   /** How long the request side waits, once the daemon stopped taking its frames, for the reply side's answers. */
   private static final long DAEMON_LOSS_ANSWER_MILLIS = 5_000;
+  /** The exit code until one side ends the relay. */
   private static final int RUNNING = -1;
   /** What {@link #offerPipesOnTheSocket} returns when the server it reached takes no more ports. */
   private static final int RETIRED = -2;
@@ -267,7 +267,7 @@ final class RelayHost {
         } catch (IOException daemonGone) {
           // Not the browser leaving: the reply side sees the daemon gone too, answers every request in flight (this
           // one included) with the failure, and sets the exit code. Return only once it has.
-          awaitReplySide(replies, daemon);
+          awaitReplySide(replies, daemon, toBrowser);
           return;
         }
       }
@@ -288,16 +288,19 @@ final class RelayHost {
     end(0, daemon);
   }
 
-  private void awaitReplySide(Thread replies, SocketChannel daemon) {
+  private void awaitReplySide(Thread replies, SocketChannel daemon, FrameWriter toBrowser) {
     try {
       replies.join(DAEMON_LOSS_ANSWER_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (replies.isAlive()) {
-      Log.LOG.warn("{} stopped taking requests but its replies go on; ending this port", settings.serverName());
-      end(1, daemon);
+    if (!replies.isAlive()) {
+      // It may have answered what was in flight just before this side recorded its last frame: the only writer now.
+      failInFlight(toBrowser);
+      return;
     }
+    Log.LOG.warn("{} stopped taking requests but its replies go on; ending this port", settings.serverName());
+    end(1, daemon);
   }
 
   /**
