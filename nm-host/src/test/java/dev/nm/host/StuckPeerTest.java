@@ -125,6 +125,43 @@ class StuckPeerTest {
     }
   }
 
+  /**
+   * A peer that sends requests and reads no reply is given no further call once it leaves twice the largest frame
+   * unread: the replies queued for it are bounded by that and the calls running then, as when workers wrote replies
+   * themselves.
+   */
+  @Test
+  void aPeerThatReadsNoReplyIsReadNoFurther() throws Exception {
+    start(HostConfig.permissive().withWorkers(2).withMaxInFlightPerConnection(8));
+    try (PipeClient stuck = PipeClient.connect(server, ORIGIN)) {
+      CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 200; i++) {
+          stuck.send("big-" + i, "big", "{\"chars\": 1000000}");
+        }
+      });
+      Thread.sleep(3_000);
+      long unsent = unsentBytes(stuck.connection);
+      // The limit, and the replies of the calls running when it was reached: at most 8, of a megabyte each.
+      assertTrue(unsent <= dev.nm.host.connection.ServerConnection.MAX_UNREAD_BYTES + (9 << 20),
+          "replies queued for a peer that reads none: " + unsent);
+      java.util.Set<String> answered = new java.util.HashSet<>();
+      for (int i = 0; i < 200; i++) {
+        answered.add(stuck.next().requestId());
+      }
+      sender.get(10, TimeUnit.SECONDS);
+      assertEquals(200, answered.size(), "every request answered once the peer reads");
+    }
+  }
+
+  private static long unsentBytes(Connection connection) throws ReflectiveOperationException {
+    java.lang.reflect.Field outbound = connection.getClass().getDeclaredField("outbound");
+    outbound.setAccessible(true);
+    Object queue = outbound.get(connection);
+    java.lang.reflect.Method unsent = queue.getClass().getDeclaredMethod("unsentBytes");
+    unsent.setAccessible(true);
+    return (long) unsent.invoke(queue);
+  }
+
   private static String jsonValue(Message message) {
     return dev.nm.protocol.Json.mapper().valueToTree(((Message.Success) message).data()).get("value").asText();
   }

@@ -13,8 +13,9 @@ import java.util.List;
  * and goes on. A peer that stops reading so holds up the one thread writing to it, not every pool thread (shared by
  * all connections) that has a reply for it. Thread-safe.
  *
- * <p>Replies never wait: what they hold is bounded by the calls a connection may have running. A streaming route
- * could produce events faster than a slow peer reads, so its events wait for {@link #awaitRoom room} first.
+ * <p>Replies never wait; the connection's reader reads no further request while its peer leaves over
+ * {@link ServerConnection#MAX_UNREAD_BYTES} bytes unread ({@link #awaitUnsentAtMost}). A streaming route could
+ * produce events faster than a slow peer reads, so its events wait for {@link #awaitRoom room} first.
  */
 final class Outbound {
   /** The most bytes queued before a route's next event waits for the peer to read. */
@@ -27,11 +28,43 @@ final class Outbound {
   private boolean writing;
   private boolean flushWanted;
   private boolean failed;
+  /** Actions waiting for at most {@link #roomBytes} bytes to be unsent; run by the writing thread, or on close. */
+  private final List<Runnable> whenRoom = new ArrayList<>();
+  private final long roomBytes;
   /** {@link System#nanoTime()} when the last write ended, or the writing began. */
   private long progressNanos = System.nanoTime();
 
-  Outbound(MessageWriter writer) {
+  /**
+   * @param roomBytes how many bytes may wait unsent before {@link #whenRoom} defers its actions
+   */
+  Outbound(MessageWriter writer, long roomBytes) {
     this.writer = writer;
+    this.roomBytes = roomBytes;
+  }
+
+  /**
+   * Runs {@code action} now if at most the room's bytes wait unsent, else once they do, on the thread writing them (or
+   * on the thread that closes the queue). A call's end is so deferred while its peer leaves too much unread: the
+   * connection admits no further call in its place meanwhile, and no pool thread waits.
+   */
+  void whenRoom(Runnable action) {
+    synchronized (this) {
+      if (pendingBytes > roomBytes && !failed) {
+        whenRoom.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
+  /** The actions waiting for room, if there is room now; the caller runs them outside the lock. */
+  private List<Runnable> roomMade() {
+    if (whenRoom.isEmpty() || (pendingBytes > roomBytes && !failed)) {
+      return List.of();
+    }
+    List<Runnable> ready = new ArrayList<>(whenRoom);
+    whenRoom.clear();
+    return ready;
   }
 
   /**
@@ -82,22 +115,26 @@ final class Outbound {
           flushNow = flushWanted;
           flushWanted = false;
         }
-        writer.write(batch, flushNow);
-        long written = batch.stream().mapToLong(frame -> frame.length).sum();
-        synchronized (this) {
-          pendingBytes -= written;
-          progressNanos = System.nanoTime();
-          notifyAll();
+        // Frame by frame, so that a peer reading slowly through a large batch is seen making progress.
+        for (int i = 0; i < batch.size(); i++) {
+          byte[] frame = batch.get(i);
+          writer.write(List.of(frame), flushNow && i == batch.size() - 1);
+          List<Runnable> ready;
+          synchronized (this) {
+            pendingBytes -= frame.length;
+            progressNanos = System.nanoTime();
+            notifyAll();
+            ready = roomMade();
+          }
+          ready.forEach(Runnable::run);
+        }
+        if (batch.isEmpty() && flushNow) {
+          writer.flush();
         }
       }
     } finally {
       if (!drained) {
-        synchronized (this) {
-          writing = false;
-          failed = true;
-          queue.clear();
-          notifyAll();
-        }
+        close();
       }
     }
   }
@@ -109,6 +146,21 @@ final class Outbound {
    */
   boolean awaitRoom(Duration stall) throws InterruptedException {
     return awaitPendingAtMost(EVENT_ROOM_BYTES, stall);
+  }
+
+  /** Bytes queued or being written. */
+  synchronized long unsentBytes() {
+    return pendingBytes;
+  }
+
+  /**
+   * Waits, however long it takes, until at most {@code bytes} wait to be written, or the queue is closed: the reader
+   * reads no further request while its peer leaves that much unread, as it would if it wrote the replies itself.
+   */
+  synchronized void awaitUnsentAtMost(long bytes) throws InterruptedException {
+    while (pendingBytes > bytes && !failed) {
+      wait();
+    }
   }
 
   /**
@@ -132,10 +184,16 @@ final class Outbound {
     return true;
   }
 
-  /** Ends the queue: what is queued is dropped, later sends fail, and waiters return. */
-  synchronized void close() {
-    failed = true;
-    queue.clear();
-    notifyAll();
+  /** Ends the queue: what is queued is dropped, later sends fail, waiters return, and deferred actions run. */
+  void close() {
+    List<Runnable> ready;
+    synchronized (this) {
+      writing = false;
+      failed = true;
+      queue.clear();
+      notifyAll();
+      ready = roomMade();
+    }
+    ready.forEach(Runnable::run);
   }
 }

@@ -54,6 +54,11 @@ public final class ServerConnection implements Connection {
    */
   static final long HELD_BYTES_LIMIT = 2L * ProtocolLimits.MAX_INBOUND_FRAME_BYTES;
   /**
+   * The most bytes of replies a peer may leave unread before the connection's reader reads no further request: a
+   * caller that sends requests and reads no reply is stopped, not given more replies to hold.
+   */
+  public static final long MAX_UNREAD_BYTES = 2L * ProtocolLimits.MAX_INBOUND_FRAME_BYTES;
+  /**
    * The most calls one connection may have waiting for a permit before its reader waits. Far above what a caller
    * queues on purpose, so that its {@code cancel} (read only while the reader reads) reaches calls it queued; and
    * low enough that a caller of tiny requests holds a few megabytes of calls at most.
@@ -92,7 +97,7 @@ public final class ServerConnection implements Connection {
       FrameReader frames, MessageWriter writer, String origin, AutoCloseable transport, ServingContext context) {
     this.frames = Objects.requireNonNull(frames, "frames");
     this.writer = Objects.requireNonNull(writer, "writer");
-    this.outbound = new Outbound(writer);
+    this.outbound = new Outbound(writer, MAX_UNREAD_BYTES);
     this.origin = Objects.requireNonNull(origin, "origin");
     this.transport = transport;
     this.context = Objects.requireNonNull(context, "context");
@@ -244,6 +249,14 @@ public final class ServerConnection implements Connection {
     }
   }
 
+  /** Returns once the peer has at most {@link #MAX_UNREAD_BYTES} bytes of replies unread. */
+  private void awaitPeerReading() throws InterruptedException {
+    if (outbound.unsentBytes() > MAX_UNREAD_BYTES) {
+      flushReplies();
+      outbound.awaitUnsentAtMost(MAX_UNREAD_BYTES);
+    }
+  }
+
   /** Waits, a while at most, for what other threads are writing to be sent before the connection ends. */
   private void awaitSent() {
     try {
@@ -254,6 +267,7 @@ public final class ServerConnection implements Connection {
   }
 
   private void accept(byte[] body) throws InterruptedException {
+    awaitPeerReading();
     Message.Request request;
     try {
       request = writer.codec().decodeRequest(body);
@@ -351,7 +365,8 @@ public final class ServerConnection implements Connection {
         try {
           run(call);
         } finally {
-          callEnded(admitted);
+          // While the peer leaves too much unread, no call takes this one's place (its reply waits in the queue).
+          outbound.whenRoom(() -> callEnded(admitted));
         }
       });
       // A call cancelled while it waits for a worker leaves the pool's queue at once, with its request: a caller

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class OutboundTest {
   private final Pipe pipe = openPipe();
-  private final Outbound outbound = new Outbound(new MessageWriter(FrameWriter.of(pipe.sink()), new EnvelopeCodec()));
+  private final Outbound outbound = new Outbound(new MessageWriter(FrameWriter.of(pipe.sink()), new EnvelopeCodec()), 1 << 20);
 
   private static Pipe openPipe() {
     try {
