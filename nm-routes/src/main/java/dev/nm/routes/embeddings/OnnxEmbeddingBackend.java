@@ -257,10 +257,11 @@ public final class OnnxEmbeddingBackend implements EmbeddingBackend, AutoCloseab
 
   /**
    * The directory a model name stands for: an entry of the models directory itself, never one a separator or
-   * {@code ..} would reach; null for a name that is not one.
+   * {@code ..} would reach; null for a name that is not one. A backslash is a separator on Windows only, and an
+   * ordinary character of a directory's name elsewhere, which the listing lists.
    */
   private Path directoryOf(String name) {
-    if (!isModelName(name) || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+    if (!isModelName(name) || name.indexOf('/') >= 0 || name.indexOf(java.io.File.separatorChar) >= 0) {
       return null;
     }
     try {

@@ -184,6 +184,14 @@ class EmbeddingModelManagementTest {
     }
   }
 
+  /** A backslash is an ordinary character of a directory's name on Linux: such a model is listed and used alike. */
+  @Test
+  void aModelWhoseDirectoryNameHoldsABackslashIsUsed() throws Exception {
+    String name = "mini\\v2";
+    Files.createSymbolicLink(home.resolve("models").resolve(name), TestEmbeddingModel.modelsDir().resolve(EMBEDDING));
+    assertEquals(name, data("embeddings", Map.of("input", "hi", "model", name)).get("model").asText());
+  }
+
   @Test
   void unloadingDuringACallNeitherBreaksItNorTheModelsNextUse() throws Exception {
     List<String> texts = new ArrayList<>();
