@@ -4,6 +4,7 @@ import dev.nm.route.RouteException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,8 @@ public final class SettingsStore implements AutoCloseable {
   /** The most values kept once read. */
   static final int MAX_KEPT = 1024;
   private final Path file;
+  /** {@link #fileKey()} when the connection was opened. */
+  private Object openedFileKey;
   /** Null until the database opens: a store that cannot open it tries again on each use. */
   private Connection connection;
   private PreparedStatement dataVersion;
@@ -154,7 +158,12 @@ public final class SettingsStore implements AutoCloseable {
   /** The open connection, opening the database first (and creating its table) if it is not open yet. */
   private Connection connection() {
     if (connection != null) {
-      return connection;
+      if (Objects.equals(fileKey(), openedFileKey)) {
+        return connection;
+      }
+      // Moved aside (or replaced) while open: SQLite in WAL mode goes on with the moved file and reports nothing.
+      LOG.info("the settings database {} was moved or replaced; opening the file now at that path", file);
+      dropConnection();
     }
     if (closed) {
       throw new IllegalStateException("the settings store of " + file + " is closed");
@@ -170,6 +179,7 @@ public final class SettingsStore implements AutoCloseable {
       }
       dataVersion = opened.prepareStatement("PRAGMA data_version");
       connection = opened;
+      openedFileKey = fileKey();
       if (lastOpenFailure != null) {
         LOG.info("opened the settings database {}", file);
         lastOpenFailure = null;
@@ -190,6 +200,15 @@ public final class SettingsStore implements AutoCloseable {
       }
       throw RouteException.backend(
           "the host's settings database cannot be opened: " + reason + "; the host's log names the file and how to recover", e);
+    }
+  }
+
+  /** The identity of the file now at the path (its inode on Linux), or null if there is none or no such notion. */
+  private Object fileKey() {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -231,16 +250,16 @@ public final class SettingsStore implements AutoCloseable {
   }
 
   /**
-   * Whether SQLite's failure says the file itself is damaged or gone (corrupt, not a database, an I/O error, or
-   * moved while open), which no retry on this connection mends; not a busy lock or a full disk, which pass.
+   * Whether SQLite's failure says the file itself is damaged (corrupt, not a database, an I/O error), which no retry on
+   * this connection mends; not a busy lock or a full disk, which pass. A file moved while open is caught before the
+   * call ({@link #connection()}).
    */
   private static boolean damaged(SQLException e) {
     int code = e instanceof SQLiteException sqlite ? sqlite.getResultCode().code : e.getErrorCode();
     int primary = code & 0xff;
     return primary == SQLiteErrorCode.SQLITE_CORRUPT.code
         || primary == SQLiteErrorCode.SQLITE_NOTADB.code
-        || primary == SQLiteErrorCode.SQLITE_IOERR.code
-        || code == SQLiteErrorCode.SQLITE_READONLY_DBMOVED.code;
+        || primary == SQLiteErrorCode.SQLITE_IOERR.code;
   }
 
   /** Closes the connection, so that the next call opens the file anew, and forgets the values kept from it. */

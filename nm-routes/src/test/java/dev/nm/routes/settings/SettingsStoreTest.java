@@ -53,6 +53,30 @@ class SettingsStoreTest {
     }
   }
 
+  /**
+   * A database moved aside while open (SQLite in WAL mode goes on with the moved file, reporting nothing): the next
+   * call opens the file now at the path, so a write is not lost into the moved one.
+   */
+  @Test
+  void aDatabaseMovedAsideWhileOpenIsLeftForTheFileAtItsPath() throws Exception {
+    Path db = dir.resolve("data/nm.db");
+    try (SettingsStore store = SettingsStore.open(db)) {
+      store.put("a", "1");
+      Path aside = Files.createDirectories(dir.resolve("aside"));
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Path part = db.resolveSibling("nm.db" + suffix);
+        if (Files.exists(part)) {
+          Files.move(part, aside.resolve("nm.db" + suffix));
+        }
+      }
+      store.put("params.global", "{}");
+      assertEquals(Optional.empty(), store.get("a"), "the new file has none of the moved one's values");
+    }
+    try (SettingsStore reopened = SettingsStore.open(db)) {
+      assertEquals(Optional.of("{}"), reopened.get("params.global"));
+    }
+  }
+
   @Test
   void valuesSurviveReopening() {
     Path db = dir.resolve("data/nm.db");
