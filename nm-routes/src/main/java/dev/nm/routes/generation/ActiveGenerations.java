@@ -4,7 +4,6 @@ import dev.nm.host.connection.CallRegistry;
 import dev.nm.route.Cancellation;
 import dev.nm.route.RouteContext;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,14 +31,11 @@ public final class ActiveGenerations {
   private final Map<String, LastStop> lastStops = new ConcurrentHashMap<>();
   /** When each origin last stopped all of its generations, as {@link System#nanoTime()}. */
   private final Map<String, Long> allStopped = new ConcurrentHashMap<>();
-  /** When each session of an origin was last stopped: the latest {@value #SESSION_STOPS_KEPT} sessions stopped. */
-  private final Map<SessionOf, Long> sessionsStopped =
-      Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<SessionOf, Long> eldest) {
-          return size() > SESSION_STOPS_KEPT;
-        }
-      });
+  /**
+   * When each session was last stopped, by origin: each origin's latest {@value #SESSION_STOPS_KEPT} sessions stopped
+   * (one origin's stops never push out another's).
+   */
+  private final Map<String, SessionStops> sessionsStopped = new ConcurrentHashMap<>();
 
   static final int SESSION_STOPS_KEPT = 1024;
 
@@ -75,7 +71,7 @@ public final class ActiveGenerations {
       if (sessionId == null) {
         allStopped.put(caller.origin(), now);
       } else {
-        sessionsStopped.put(new SessionOf(caller.origin(), sessionId), now);
+        sessionsStopped.computeIfAbsent(caller.origin(), origin -> new SessionStops()).stopped(sessionId, now);
       }
       List<Generation> matching =
           mine(caller.origin()).stream().filter(g -> sessionId == null || sessionId.equals(g.sessionId)).toList();
@@ -93,7 +89,8 @@ public final class ActiveGenerations {
       return false;
     }
     Long all = allStopped.get(origin);
-    Long session = sessionId == null ? null : sessionsStopped.get(new SessionOf(origin, sessionId));
+    SessionStops stops = sessionId == null ? null : sessionsStopped.get(origin);
+    Long session = stops == null ? null : stops.lastStop(sessionId);
     return (all != null && all - read.getAsLong() > 0) || (session != null && session - read.getAsLong() > 0);
   }
 
@@ -146,7 +143,22 @@ public final class ActiveGenerations {
     }
   }
 
-  private record SessionOf(String origin, String sessionId) {}
+  /** One origin's sessions stopped, by when, the latest stopped last; at most {@value #SESSION_STOPS_KEPT}. */
+  private static final class SessionStops {
+    private final LinkedHashMap<String, Long> bySession = new LinkedHashMap<>();
+
+    synchronized void stopped(String sessionId, long nanos) {
+      bySession.remove(sessionId); // stopped again: now the latest
+      bySession.put(sessionId, nanos);
+      if (bySession.size() > SESSION_STOPS_KEPT) {
+        bySession.remove(bySession.keySet().iterator().next());
+      }
+    }
+
+    synchronized Long lastStop(String sessionId) {
+      return bySession.get(sessionId);
+    }
+  }
 
   /** A call still queued when it was asked to stop: its key and its cancellation, which no later call shares. */
   private record Queued(Key key, Cancellation call) {

@@ -688,6 +688,36 @@ class InferenceRoutesTest {
     assertEquals("length", after.data().at("/choices/0/finish_reason").asText(), "a call made after the stop runs: " + after);
   }
 
+  /**
+   * A session stopped again is the latest stopped, and another origin's stops never push a caller's out: a call queued
+   * before the stop still starts stopped after 1,024 other sessions were stopped.
+   */
+  @Test
+  void aSessionsStopIsKeptWhileOthersAreStopped() throws Exception {
+    restart(new LlamaCppBackend(), HostConfig.permissive().withWorkers(1));
+    CompletableFuture<Reply> running = client.callAsync("a", "chat", inSession("s0", 300));
+    awaitRunning(1);
+    CompletableFuture<Reply> queued = client.callAsync("x", "chat", inSession("A", 300));
+    client.call("stop_generation", Map.of("session_id", "A"));
+    for (int i = 1; i < 1024; i++) {
+      client.call("stop_generation", Map.of("session_id", "B" + i));
+    }
+    client.call("stop_generation", Map.of("session_id", "A"));
+    client.call("stop_generation", Map.of("session_id", "C"));
+    NmClient other = NmClient.connect(server, "chrome-extension://another-origin/");
+    try {
+      for (int i = 0; i < 1100; i++) {
+        other.call("stop_generation", Map.of("session_id", "D" + i));
+      }
+    } finally {
+      other.close();
+    }
+    assertEquals(List.of("a"), stopped(client.call("stop_generation", Map.of("request_id", "a"))));
+    assertEquals("cancelled", running.get(60, TimeUnit.SECONDS).data().at("/choices/0/finish_reason").asText());
+    Reply x = queued.get(60, TimeUnit.SECONDS);
+    assertEquals("cancelled", x.data().at("/choices/0/finish_reason").asText(), x.toString());
+  }
+
   private static Map<String, Object> inSession(String session, int maxTokens) {
     Map<String, Object> request = new java.util.HashMap<>(chat("Tell me a long story about a dragon.", maxTokens, false));
     request.put("session_id", session);
