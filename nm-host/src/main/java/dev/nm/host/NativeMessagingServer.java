@@ -35,6 +35,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +101,8 @@ public final class NativeMessagingServer implements AutoCloseable {
   private final List<Closeable> listeners = new ArrayList<>();
   private final ExecutorService lightPool;
   private final ExecutorService heavyPool;
+  /** Closes connections whose peer reads nothing while replies wait for it (see {@link Builder#writeStallTimeout}). */
+  private final ScheduledExecutorService stallWatch;
   /** Calls between their arrival and their reply, on every connection. */
   private final AtomicInteger inFlightCalls;
   private final Object activity = new Object();
@@ -147,7 +151,12 @@ public final class NativeMessagingServer implements AutoCloseable {
             heavyPool,
             builder.config.maxInFlightPerConnection(),
             inFlightCalls,
-            this::ended);
+            this::ended,
+            builder.writeStallTimeout);
+    long watchMillis = Math.max(100, Math.min(5_000, builder.writeStallTimeout.toMillis() / 4));
+    this.stallWatch = Executors.newSingleThreadScheduledExecutor(daemonThreads("nm-stall-watch-"));
+    stallWatch.scheduleWithFixedDelay(
+        () -> connections.forEach(ServerConnection::closeIfStalled), watchMillis, watchMillis, TimeUnit.MILLISECONDS);
   }
 
   public static Builder builder() {
@@ -476,6 +485,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     }
     lightPool.shutdown();
     heavyPool.shutdown();
+    stallWatch.shutdownNow();
     touch();
   }
 
@@ -498,6 +508,7 @@ public final class NativeMessagingServer implements AutoCloseable {
     private HostPaths paths;
     private String hostVersion = "development";
     private HostStatus.Mode mode = HostStatus.Mode.EMBEDDED;
+    private Duration writeStallTimeout = Duration.ofSeconds(30);
     private Function<String, String> howToAllow;
 
     private Builder() {
@@ -549,6 +560,19 @@ public final class NativeMessagingServer implements AutoCloseable {
      */
     public Builder howToAllow(Function<String, String> howToAllow) {
       this.howToAllow = Objects.requireNonNull(howToAllow, "howToAllow");
+      return this;
+    }
+
+    /**
+     * How long a connection's peer may read nothing while frames wait for it before the connection is closed and its
+     * calls cancelled; default 30 s. A browser reads as fast as it can, so such a peer is stuck or gone, and the thread
+     * writing to it is freed.
+     */
+    public Builder writeStallTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("writeStallTimeout must be positive: " + timeout);
+      }
+      this.writeStallTimeout = timeout;
       return this;
     }
 

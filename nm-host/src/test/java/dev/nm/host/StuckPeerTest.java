@@ -87,7 +87,11 @@ class StuckPeerTest {
   private NativeMessagingServer server;
 
   private NativeMessagingServer start(HostConfig config) {
-    server = NativeMessagingServer.builder().routes(new Routes()).services(Services.builder().build()).config(config).build();
+    return start(NativeMessagingServer.builder().config(config));
+  }
+
+  private NativeMessagingServer start(NativeMessagingServer.Builder builder) {
+    server = builder.routes(new Routes()).services(Services.builder().build()).build();
     return server;
   }
 
@@ -160,6 +164,25 @@ class StuckPeerTest {
     java.lang.reflect.Method unsent = queue.getClass().getDeclaredMethod("unsentBytes");
     unsent.setAccessible(true);
     return (long) unsent.invoke(queue);
+  }
+
+  /**
+   * A peer that reads nothing while a reply waits for it is closed after the write-stall time, which frees the worker
+   * writing to it; a peer that reads is not.
+   */
+  @Test
+  void aPeerThatReadsNothingForTheStallTimeIsClosed() throws Exception {
+    start(NativeMessagingServer.builder().config(HostConfig.permissive()).writeStallTimeout(Duration.ofMillis(800)));
+    try (PipeClient reading = PipeClient.connect(server, ORIGIN);
+        PipeClient stuck = PipeClient.connect(server, ORIGIN)) {
+      stuck.send("big", "big", "{\"chars\": 4000000}");
+      assertTrue(stuck.connection.await(Duration.ofSeconds(10)), "the stuck peer's connection was closed");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(4_000_000, jsonValue(reading.call("r" + i, "big", "{\"chars\": 4000000}")).length());
+        Thread.sleep(400);
+      }
+      assertTrue(reading.connection.isOpen(), "a peer that reads stays");
+    }
   }
 
   private static String jsonValue(Message message) {

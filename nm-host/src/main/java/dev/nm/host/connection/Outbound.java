@@ -148,6 +148,11 @@ final class Outbound {
     return awaitPendingAtMost(EVENT_ROOM_BYTES, stall);
   }
 
+  /** How long a write has waited for the peer without a frame written; 0 while nothing waits to be written. */
+  synchronized long stalledNanos() {
+    return writing && pendingBytes > 0 ? System.nanoTime() - progressNanos : 0;
+  }
+
   /** Bytes queued or being written. */
   synchronized long unsentBytes() {
     return pendingBytes;

@@ -64,11 +64,6 @@ public final class ServerConnection implements Connection {
    * low enough that a caller of tiny requests holds a few megabytes of calls at most.
    */
   public static final int MAX_WAITING = 4096;
-  /**
-   * How long a stream's next event waits for a peer that reads nothing, with {@value Outbound#EVENT_ROOM_BYTES} bytes
-   * unread, before the connection is closed: a browser reads as fast as it can, so such a peer is stuck or gone.
-   */
-  static final Duration WRITE_STALL = Duration.ofSeconds(30);
 
   private final FrameReader frames;
   private final MessageWriter writer;
@@ -193,18 +188,30 @@ public final class ServerConnection implements Connection {
 
   /**
    * Returns once the peer has room for a stream's next event: at once unless it has over
-   * {@value Outbound#EVENT_ROOM_BYTES} bytes unread. Closes the connection if it reads none of them for
-   * {@link #WRITE_STALL}. Called outside the call's lock, which a {@code cancel} needs.
+   * {@value Outbound#EVENT_ROOM_BYTES} bytes unread. Closes the connection if it reads none of them for the server's
+   * write-stall time. Called outside the call's lock, which a {@code cancel} needs.
    */
   void awaitRoomForEvents() {
     try {
-      if (!outbound.awaitRoom(WRITE_STALL)) {
-        log.warn("{} read nothing for {} s while a stream waited to send it more; closing its connection", origin, WRITE_STALL.toSeconds());
+      if (!outbound.awaitRoom(context.writeStall())) {
+        log.warn("{} read nothing for {} while a stream waited to send it more; closing its connection", origin, context.writeStall());
         open.set(false);
         close();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Closes the connection if its peer has read nothing for the server's write-stall time while frames wait for it,
+   * which frees the thread blocked writing to it; the server's watch calls it now and then.
+   */
+  public void closeIfStalled() {
+    if (open.get() && outbound.stalledNanos() >= context.writeStall().toNanos()) {
+      log.warn("{} read nothing for {} while replies waited for it; closing its connection", origin, context.writeStall());
+      open.set(false);
+      close();
     }
   }
 

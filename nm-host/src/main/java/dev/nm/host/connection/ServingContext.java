@@ -3,6 +3,7 @@ package dev.nm.host.connection;
 import dev.nm.host.RouteCatalog;
 import dev.nm.host.middleware.Middleware;
 import dev.nm.route.Services;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  * @param maxInFlight requests a connection may have running; later ones wait their turn
  * @param inFlightCalls calls running on all connections
  * @param onClosed told once when a connection ends
+ * @param writeStall how long a peer may read nothing while frames wait for it before its connection is closed
  */
 public record ServingContext(
     RouteCatalog catalog,
@@ -27,4 +29,5 @@ public record ServingContext(
     ExecutorService heavyPool,
     int maxInFlight,
     AtomicInteger inFlightCalls,
-    Consumer<ServerConnection> onClosed) {}
+    Consumer<ServerConnection> onClosed,
+    Duration writeStall) {}
