@@ -68,6 +68,18 @@ class StuckPeerTest {
               .build(),
           route("oom_reply", Empty.class, OutOfMemoryReply.class, () -> (request, context) -> new OutOfMemoryReply("x"))
               .build(),
+          route("throws_error", Empty.class, Reply.class, () -> (request, context) -> {
+                throw new OutOfMemoryError("test: a handler's Error");
+              })
+              .build(),
+          route("errors_counted", Empty.class, Reply.class,
+                  () -> (request, context) -> new Reply(context.service(RouteStats.class).snapshot(o -> true).stream()
+                      .filter(route -> route.route().equals("throws_error"))
+                      .map(route -> route.calls() + " " + route.errors())
+                      .findFirst()
+                      .orElse("none")))
+              .rateTier(RateTier.UNLIMITED)
+              .build(),
           route("in_flight", Empty.class, Reply.class,
                   () -> (request, context) -> new Reply(Integer.toString(context.service(HostStatus.class).inFlightCalls())))
               .rateTier(RateTier.UNLIMITED)
@@ -228,6 +240,16 @@ class StuckPeerTest {
         Thread.sleep(20);
       }
       assertEquals("2", inFlight, "the held call and this one; the worker is still held");
+    }
+  }
+
+  /** A handler's Error is answered INTERNAL_ERROR and counted as one in the route's statistics, not left out. */
+  @Test
+  void aHandlersErrorIsCountedAsAnInternalError() {
+    start(HostConfig.permissive());
+    try (PipeClient client = PipeClient.connect(server, ORIGIN)) {
+      assertEquals(ErrorCode.INTERNAL_ERROR.name(), client.fail("1", "throws_error", "{}").error().code());
+      assertEquals("1 {INTERNAL_ERROR=1}", client.ok("2", "errors_counted", "{}").get("value").asText());
     }
   }
 

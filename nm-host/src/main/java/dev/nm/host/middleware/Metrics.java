@@ -2,6 +2,7 @@ package dev.nm.host.middleware;
 
 import dev.nm.host.AccessPolicy;
 import dev.nm.host.RouteStats;
+import dev.nm.protocol.ErrorCode;
 import dev.nm.route.RouteException;
 import java.util.Objects;
 
@@ -32,6 +33,10 @@ public final class Metrics implements Middleware {
       return data;
     } catch (RouteException e) {
       stats.record(origin, call.routeName(), System.nanoTime() - call.receivedNanos(), e.code().name());
+      throw e;
+    } catch (RuntimeException | Error e) {
+      // Answered INTERNAL_ERROR further out (ServerConnection), and counted as such here.
+      stats.record(origin, call.routeName(), System.nanoTime() - call.receivedNanos(), ErrorCode.INTERNAL_ERROR.name());
       throw e;
     }
   }

@@ -50,6 +50,8 @@ public final class ModelManager implements AutoCloseable {
   private final LongSupplier availableMemory;
   private final Clock clock;
   private final Map<String, CompletableFuture<Resident>> residents = new ConcurrentHashMap<>();
+  /** Why each model's latest load failed in its backend, until one succeeds: health's ready probe reports it. */
+  private final Map<String, String> loadFailures = new ConcurrentHashMap<>();
   private final ExecutorService loader = Executors.newCachedThreadPool(task -> {
     Thread thread = new Thread(task, "nm-model-load");
     thread.setDaemon(true);
@@ -154,6 +156,14 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Why the model's latest load failed in its backend (an engine that cannot start, a file it cannot load, too little
+   * memory), if it did and none has succeeded since; empty otherwise.
+   */
+  public Optional<String> lastLoadFailure(String id) {
+    return Optional.ofNullable(loadFailures.get(id));
+  }
+
   /** Unloads the model, cancelling its generations in progress; false if it was not loaded. */
   public boolean unload(String id) {
     CompletableFuture<Resident> loading = residents.remove(id);
@@ -249,7 +259,11 @@ public final class ModelManager implements AutoCloseable {
       loader.execute(() -> {
         try {
           mine.complete(loadNow(id, request));
+          loadFailures.remove(id);
         } catch (Throwable e) { // an Error too: the callers waiting for this load must not wait forever
+          if (e instanceof BackendException || e instanceof Error) {
+            loadFailures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
+          }
           fail(id, mine, e);
           if (e instanceof Error) {
             log.error("loading '{}' failed", id, e);

@@ -29,11 +29,11 @@ import java.util.stream.Stream;
 /**
  * Says whether the host is up, and how busy: for monitors and for an extension deciding whether to start a
  * long request. When the host serves models it also lists the loaded ones, and the {@code ready} probe passes
- * only if a request naming no model has a model file to run on.
+ * only if a request naming no model has a model file to run on, and that model's latest load did not fail.
  */
 @NativeRoute(
     name = "health",
-    description = "Reports that the host is up: status, version, uptime, process id, mode, open connections, in-flight calls and loaded models; the ready probe also checks that a default chat model is available.",
+    description = "Reports that the host is up: status, version, uptime, process id, mode, open connections, in-flight calls and loaded models; the ready probe also checks that a default chat model is available and its latest load did not fail.",
     tags = {"system"},
     rateTier = RateTier.LIGHT)
 @ValidCase(
@@ -54,7 +54,8 @@ import java.util.stream.Stream;
 public final class HealthRoute implements RouteHandler<HealthRoute.Request, HealthRoute.Reply> {
   /**
    * @param probe {@code live} (default): the host answers; {@code ready}: it can also serve work now, that is,
-   *     if it serves models, the default chat model's file is present and readable
+   *     if it serves models, the default chat model's file is present and readable, and its latest load (if any)
+   *     did not fail
    */
   public record Request(@Pattern(regexp = "live|ready", message = "must be live or ready") String probe) {}
 
@@ -134,15 +135,21 @@ public final class HealthRoute implements RouteHandler<HealthRoute.Request, Heal
     return Stream.concat(generation, embedding).sorted(Comparator.comparing(Model::name)).toList();
   }
 
-  /** Why a chat request naming no model could not run now, if the host serves models and it could not. */
+  /**
+   * Why a chat request naming no model could not run now, if the host serves models and it could not: no chat model,
+   * or the default one's latest load failed.
+   */
   private static Optional<String> notReady(RouteContext context) {
     Optional<GenerationService> generation = context.findService(GenerationService.class);
     Optional<ModelRegistry> registry = context.findService(ModelRegistry.class);
     if (generation.isEmpty() || registry.isEmpty()) {
       return Optional.empty();
     }
-    if (generation.get().defaultModel().isPresent()) {
-      return Optional.empty();
+    Optional<String> model = generation.get().defaultModel();
+    if (model.isPresent()) {
+      return context.findService(ModelManager.class)
+          .flatMap(manager -> manager.lastLoadFailure(model.get()))
+          .map(why -> "the default chat model '" + model.get() + "' failed to load: " + why + " (the next chat tries again)");
     }
     Path directory = registry.get().directory();
     Optional<String> selected = generation.get().selectedModel();

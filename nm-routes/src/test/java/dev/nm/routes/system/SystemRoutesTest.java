@@ -127,6 +127,51 @@ class SystemRoutesTest {
     }
   }
 
+  /** An engine that cannot load the default model: chat fails, and the ready probe says why until a load succeeds. */
+  @Test
+  void notReadyWhileTheDefaultModelsLoadFails(@TempDir Path home) throws Exception {
+    Path models = Files.createDirectories(home.resolve("models"));
+    Files.createSymbolicLink(models.resolve(dev.nm.routes.TestModels.CHAT_MODEL_FILE), dev.nm.routes.TestModels.chatModel());
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+    LlamaCppBackend llama = new LlamaCppBackend();
+    dev.nm.routes.backend.GenerationBackend backend = new dev.nm.routes.backend.GenerationBackend() {
+      @Override
+      public String name() {
+        return "sometimes broken " + llama.name();
+      }
+
+      @Override
+      public dev.nm.routes.backend.GenerationModel load(Path file, dev.nm.routes.backend.LoadOptions options) {
+        if (broken.get()) {
+          throw new dev.nm.routes.backend.BackendException("the engine's native library cannot be loaded on this system");
+        }
+        return llama.load(file, options);
+      }
+    };
+    ModelSettings settings = new ModelSettings(1, 256, 1, Duration.ZERO);
+    try (AiServices ai = AiServices.create(new HostPaths(home, models), backend, settings);
+        NativeMessagingServer withModels =
+            NativeMessagingServer.builder()
+                .routesFromClassPath(SystemRoutesTest.class.getClassLoader())
+                .config(HostConfig.permissive())
+                .services(ai.addTo(Services.builder()).build())
+                .build();
+        NmClient client = NmClient.connect(withModels, "chrome-extension://test/")) {
+      Map<String, Object> chat = Map.of("messages", List.of(Map.of("role", "user", "content", "hi")), "max_tokens", 2);
+      assertEquals("ok", client.call("health", Map.of("probe", "ready")).data().get("status").asText(), "nothing failed yet");
+      assertEquals("BACKEND_ERROR", client.call("chat", chat).error().code());
+      JsonNode failed = client.call("health", Map.of("probe", "ready")).data();
+      assertEquals("unavailable", failed.get("status").asText());
+      assertEquals("the default chat model '" + dev.nm.routes.TestModels.CHAT_MODEL_FILE.replace(".gguf", "")
+              + "' failed to load: the engine's native library cannot be loaded on this system (the next chat tries again)",
+          failed.get("problem").asText());
+
+      broken.set(false);
+      assertTrue(client.call("chat", chat).succeeded());
+      assertEquals("ok", client.call("health", Map.of("probe", "ready")).data().get("status").asText(), "a load succeeded since");
+    }
+  }
+
   @Test
   void healthRefusesAnUnknownProbe() throws IOException {
     JsonNode error = call("health", "{\"probe\": \"deep\"}").get("error");
