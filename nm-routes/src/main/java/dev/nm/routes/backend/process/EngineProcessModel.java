@@ -177,6 +177,7 @@ final class EngineProcessModel implements GenerationModel {
     long started = System.nanoTime();
     StringBuilder passedOn = new StringBuilder();
     int tokensPassedOn = 0;
+    long firstPieceNanos = 0;
     boolean cancelSent = false;
     long cancelSentNanos = 0;
     boolean decoding = false;
@@ -188,14 +189,14 @@ final class EngineProcessModel implements GenerationModel {
       if (unloaded || cancelled.getAsBoolean()) {
         // Stopped while it waited for the model to load: the engine would evaluate the whole prompt before it looked.
         ended = true;
-        return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
+        return cancelledResult(passedOn, 0, tokensPassedOn, started, firstPieceNanos, null);
       }
       try {
         send(generation.apply(id));
       } catch (BackendException e) {
         if (unloaded) { // unloaded meanwhile
           ended = true;
-          return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
+          return cancelledResult(passedOn, 0, tokensPassedOn, started, firstPieceNanos, null);
         }
         throw e;
       }
@@ -204,21 +205,21 @@ final class EngineProcessModel implements GenerationModel {
         if (reply != null && reply.failure() != null) {
           ended = true;
           if ((cancelSent || unloaded) && gone != null) {
-            return cancelledResult(passedOn, 0, tokensPassedOn, started, null); // stopped while it was being unloaded
+            return cancelledResult(passedOn, 0, tokensPassedOn, started, firstPieceNanos, null); // stopped while it was being unloaded
           }
           throw reply.failure().toException();
         }
         if (reply != null && reply.result() != null) {
           ended = true;
           GenerationResult result = reply.result().toGenerationResult();
-          return cancelSent ? cancelledResult(passedOn, result.promptTokens(), tokensPassedOn, started, result) : result;
+          return cancelSent ? cancelledResult(passedOn, result.promptTokens(), tokensPassedOn, started, firstPieceNanos, result) : result;
         }
         if (cancelSent && System.nanoTime() - cancelSentNanos > (decoding ? CANCEL_WAIT_DECODING_NANOS : CANCEL_GRACE_NANOS)) {
           // The engine looks for a cancel between tokens only. A prefill may take seconds: the caller's answer does
           // not wait for it. Once decoding, its result (with the prompt's count and the timings) is a token away.
           // A result that comes later is dropped.
           ended = true;
-          return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
+          return cancelledResult(passedOn, 0, tokensPassedOn, started, firstPieceNanos, null);
         }
         // Checked before a piece is passed on, so that none follows the caller's cancel.
         if (!cancelSent && (unloaded || cancelled.getAsBoolean())) {
@@ -231,6 +232,9 @@ final class EngineProcessModel implements GenerationModel {
         }
         if (reply != null && !cancelSent) {
           int tokens = reply.count() == null ? 1 : reply.count();
+          if (firstPieceNanos == 0) {
+            firstPieceNanos = System.nanoTime();
+          }
           passedOn.append(reply.text());
           tokensPassedOn += tokens;
           listener.onText(reply.text(), tokens);
@@ -238,7 +242,7 @@ final class EngineProcessModel implements GenerationModel {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return cancelledResult(passedOn, 0, tokensPassedOn, started, null);
+      return cancelledResult(passedOn, 0, tokensPassedOn, started, firstPieceNanos, null);
     } finally {
       if (!ended && gone == null && !cancelSent) {
         // Left early (an interrupt, or the listener threw): the engine would generate on for no one.
@@ -254,12 +258,21 @@ final class EngineProcessModel implements GenerationModel {
    * A cancelled generation's result: the text passed on, the engine's timings if it answered (else the wait as
    * queueing). Its prompt tokens are the engine's count, or 0 where the engine did not answer.
    */
+  /**
+   * A cancelled generation's result: the engine's timings where it gave its result, else this side's: until the first
+   * piece (0 if none came) and from it on, so that a time to first token never counts the decoding after it.
+   */
   private static GenerationResult cancelledResult(
-      CharSequence passedOn, int promptTokens, int completionTokens, long started, GenerationResult engines) {
+      CharSequence passedOn, int promptTokens, int completionTokens, long started, long firstPieceNanos,
+      GenerationResult engines) {
+    long now = System.nanoTime();
     GenerationTimings timings =
         engines != null
             ? engines.timings()
-            : new GenerationTimings(Duration.ofNanos(System.nanoTime() - started), Duration.ZERO, Duration.ZERO);
+            : firstPieceNanos == 0
+                ? new GenerationTimings(Duration.ofNanos(now - started), Duration.ZERO, Duration.ZERO)
+                : new GenerationTimings(
+                    Duration.ofNanos(firstPieceNanos - started), Duration.ZERO, Duration.ofNanos(now - firstPieceNanos));
     return new GenerationResult(passedOn.toString(), FinishReason.CANCELLED, promptTokens, completionTokens, timings);
   }
 

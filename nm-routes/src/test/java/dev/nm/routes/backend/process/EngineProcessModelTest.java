@@ -169,6 +169,37 @@ class EngineProcessModelTest {
   }
 
   /**
+   * A generation cancelled while decoding whose engine gives no result in time ends with what it passed on; its time
+   * to first token is until its first piece, not until the end (the statistics' time to first token counted the
+   * whole decoding).
+   */
+  @Test
+  void aGenerationCancelledWhileDecodingKeepsItsTimeToFirstToken() throws Exception {
+    scripted.holdAfterFirstPiece = true;
+    AtomicBoolean cancelled = new AtomicBoolean();
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    long started = System.nanoTime();
+    CompletableFuture<GenerationResult> chat =
+        CompletableFuture.supplyAsync(() -> model.generateChat(HI, SamplingParams.greedy(8), pieces::add, cancelled::get));
+    assertTrue(scripted.firstPieceSent.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (pieces.isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the first piece never came");
+      Thread.sleep(5);
+    }
+    long firstPieceMillis = (System.nanoTime() - started) / 1_000_000;
+    Thread.sleep(300);
+    cancelled.set(true);
+    GenerationResult result = result(chat);
+    assertEquals(FinishReason.CANCELLED, result.finishReason());
+    assertEquals("Hello", result.text());
+    assertEquals(1, result.completionTokens());
+    long ttftMillis = result.timings().timeToFirstToken().toMillis();
+    assertTrue(ttftMillis <= firstPieceMillis, "time to first token " + ttftMillis + " ms, the first piece at " + firstPieceMillis);
+    assertTrue(result.timings().decode().toMillis() >= 1_000, "decoding went on past the cancel: " + result.timings());
+  }
+
+  /**
    * A chat stopped before it reached the engine (stop_generation while it waited for the model to load) is not sent:
    * the engine would evaluate the whole prompt before it looked for a cancel.
    */
@@ -199,6 +230,9 @@ class EngineProcessModelTest {
     final CountDownLatch release = new CountDownLatch(1);
     /** Whether the template waits for {@link #release} before it renders. */
     volatile boolean holdTemplate;
+    /** Whether generating waits for {@link #release} after its first piece, heeding no cancel. */
+    volatile boolean holdAfterFirstPiece;
+    final CountDownLatch firstPieceSent = new CountDownLatch(1);
 
     @Override
     public LoadOptions options() {
@@ -238,6 +272,14 @@ class EngineProcessModelTest {
       }
       asked.add("generate " + prompt);
       listener.onText("Hello", 1);
+      if (holdAfterFirstPiece) {
+        firstPieceSent.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       listener.onText(" there", 1);
       return new GenerationResult("Hello there", FinishReason.STOP, 3, 2, none);
     }
