@@ -36,7 +36,8 @@ public record Placement(Set<Browser> browsers, String hostName, boolean system, 
   /**
    * The browsers outside this placement that read {@code manifestFile} too, at the same level: Brave reads Google
    * Chrome's folders on macOS, its machine-wide one on Linux and its registry key on Windows (Vivaldi too), so
-   * installing Brave's manifest there installs Chrome's, and the installer removes it only for both. None for a
+   * installing Brave's manifest there installs Chrome's, and uninstalling it for one removes it for the other too (the
+   * commands' output names the other). None for a
    * {@code userDataDir}: a profile directory is one browser's.
    */
   public List<Browser> alsoReadBy(Path manifestFile, ManifestLocations locations) {
