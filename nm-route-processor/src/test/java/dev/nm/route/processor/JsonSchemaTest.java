@@ -96,6 +96,35 @@ class JsonSchemaTest {
         .inOrder();
   }
 
+  /**
+   * A constraint given twice reaches the processor as its container (@Size.List): each still shapes the schema, every
+   * bound holding, as the host's validator enforces them all.
+   */
+  @Test
+  void repeatedConstraintsEachShapeTheSchema() throws Exception {
+    Compilation compilation =
+        Fixtures.compile(
+            Fixtures.route(
+                "Repeated",
+                "repeated",
+                List.of(),
+                "  public record Q(@NotNull Integer n, @Size(min = 2) @Size(max = 5) @Size(min = 3) String s,"
+                    + " @Pattern(regexp = \"a+\") @Pattern(regexp = \"[ab]{2}\") String t) {}"));
+    assertThat(compilation).succeeded();
+    JsonNode repeated =
+        new ObjectMapper()
+            .readTree(new CompiledClasses(compilation).newInstance("test.NmRouteTable", RouteTable.class).routes().get(0).requestSchema())
+            .get("properties");
+    assertThat(repeated.get("s").get("minLength").asInt()).isEqualTo(3);
+    assertThat(repeated.get("s").get("maxLength").asInt()).isEqualTo(5);
+    String pattern = repeated.get("t").get("pattern").asText();
+    assertThat(pattern).isEqualTo("^(?=(?:a+)$)(?:[ab]{2})$");
+    java.util.regex.Pattern both = java.util.regex.Pattern.compile(pattern);
+    assertThat(both.matcher("aa").matches()).isTrue();
+    assertThat(both.matcher("ab").matches()).isFalse();
+    assertThat(both.matcher("aaa").matches()).isFalse();
+  }
+
   @Test
   void stringConstraints() {
     JsonNode name = properties.get("name");

@@ -46,7 +46,10 @@ final class ConstraintKeywords {
         case "Pattern" -> {
           String regexp = values.string(mirror, "regexp");
           if (values.strings(mirror, "flags").isEmpty() && EcmaPatterns.portable(regexp)) {
-            schema.put("pattern", "^(?:" + regexp + ")$");
+            // A repeated @Pattern: the value must match each, as a lookahead for the ones before.
+            String whole = "(?:" + regexp + ")$";
+            String earlier = schema.path("pattern").asText("");
+            schema.put("pattern", earlier.isEmpty() ? "^" + whole : "^(?=" + earlier.substring(1) + ")" + whole);
           }
         }
         case "Email" -> schema.put("format", "email");
@@ -72,11 +75,12 @@ final class ConstraintKeywords {
       min = base64Length(min);
       max = max < Integer.MAX_VALUE ? base64Length(max) : max;
     }
+    // Every constraint holds (a repeated @Size, @NotEmpty beside @Size): the tighter bound wins.
     if (min > 0) {
-      schema.put("min" + prefix, min);
+      schema.put("min" + prefix, Math.max(min, schema.path("min" + prefix).asLong(0)));
     }
     if (max < Integer.MAX_VALUE) {
-      schema.put("max" + prefix, max);
+      schema.put("max" + prefix, Math.min(max, schema.path("max" + prefix).asLong(Long.MAX_VALUE)));
     }
   }
 

@@ -3,9 +3,12 @@ package dev.nm.route.processor.model;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.RecordComponentElement;
 
 /**
@@ -61,6 +64,12 @@ public final class BuiltInConstraints {
   private static void collect(
       List<? extends AnnotationMirror> annotations, Set<String> composedSeen, List<AnnotationMirror> builtIns) {
     for (AnnotationMirror mirror : annotations) {
+      List<AnnotationMirror> repeated = repeatedIn(mirror);
+      if (!repeated.isEmpty()) {
+        // @Size(min = 2) @Size(max = 5) reaches the processor as one @Size.List holding both.
+        collect(repeated, composedSeen, builtIns);
+        continue;
+      }
       if (!AnnotationValues.inDefaultGroup(mirror)) {
         continue; // the host validates the default group only
       }
@@ -72,6 +81,37 @@ public final class BuiltInConstraints {
         collect(type.getAnnotationMirrors(), composedSeen, builtIns);
       }
     }
+  }
+
+  /**
+   * The annotations {@code mirror} holds if it is the container of a repeated annotation (its {@code value} an array
+   * of an annotation type {@code @Repeatable} with this container); empty otherwise.
+   */
+  private static List<AnnotationMirror> repeatedIn(AnnotationMirror mirror) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> member : mirror.getElementValues().entrySet()) {
+      if (!member.getKey().getSimpleName().contentEquals("value") || !(member.getValue().getValue() instanceof List<?> items)) {
+        continue;
+      }
+      List<AnnotationMirror> held = new ArrayList<>();
+      for (Object item : items) {
+        if (!(((AnnotationValue) item).getValue() instanceof AnnotationMirror element)
+            || !containerOf(element).equals(AnnotationValues.typeName(mirror))) {
+          return List.of();
+        }
+        held.add(element);
+      }
+      return held;
+    }
+    return List.of();
+  }
+
+  /** The qualified name of the container {@code @Repeatable} names on the mirror's annotation type; "" if none. */
+  private static String containerOf(AnnotationMirror mirror) {
+    return AnnotationValues.find(mirror.getAnnotationType().asElement(), "java.lang.annotation.Repeatable")
+        .flatMap(repeatable -> repeatable.getElementValues().values().stream().findFirst())
+        .map(container -> ((javax.lang.model.type.DeclaredType) container.getValue()).asElement())
+        .map(element -> ((javax.lang.model.element.TypeElement) element).getQualifiedName().toString())
+        .orElse("");
   }
 
   private static String constraint(String simpleName) {
