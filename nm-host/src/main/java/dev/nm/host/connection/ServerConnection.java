@@ -194,9 +194,7 @@ public final class ServerConnection implements Connection {
   void awaitRoomForEvents() {
     try {
       if (!outbound.awaitRoom(context.writeStall())) {
-        log.warn("{} read nothing for {} while a stream waited to send it more; closing its connection", origin, context.writeStall());
-        open.set(false);
-        close();
+        closeStalled("a stream waited to send it more");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -209,10 +207,13 @@ public final class ServerConnection implements Connection {
    */
   public void closeIfStalled() {
     if (open.get() && outbound.stalledNanos() >= context.writeStall().toNanos()) {
-      log.warn("{} read nothing for {} while replies waited for it; closing its connection", origin, context.writeStall());
-      open.set(false);
-      close();
+      closeStalled("replies waited for it");
     }
+  }
+
+  private void closeStalled(String meanwhile) {
+    log.warn("{} read nothing for {} while {}; closing its connection", origin, context.writeStall(), meanwhile);
+    close();
   }
 
   private void writeFailed(IOException e) {
