@@ -15,13 +15,10 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.nm.protocol.Json;
 import dev.nm.route.RateTier;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -409,36 +406,11 @@ public record HostConfig(
     return path;
   }
 
-  /** Replaces {@code file} with {@code text} and a final newline: temporary file, forced to the disk, rename. */
+  /** Replaces {@code file} with {@code text} and a final newline, keeping the file's permissions. */
   private static void writeAtomically(Path file, byte[] text) throws IOException {
-    Path dir = file.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "config", ".json.tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.allocate(text.length + 1).put(text).put((byte) '\n').flip();
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      if (Files.exists(file) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    forceDirectory(dir);
-  }
-
-  /** Puts a rename in {@code dir} on the disk; where a directory cannot be opened (Windows) the rename stands as is. */
-  private static void forceDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // not supported for directories here
-    }
+    byte[] withNewline = Arrays.copyOf(text, text.length + 1);
+    withNewline[text.length] = '\n';
+    AtomicFiles.replace(file, withNewline, null);
   }
 
   private static String location(UnrecognizedPropertyException e) {

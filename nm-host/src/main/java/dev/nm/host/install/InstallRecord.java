@@ -1,12 +1,12 @@
 package dev.nm.host.install;
 
+import dev.nm.host.AtomicFiles;
 import dev.nm.host.HostPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,13 +64,8 @@ final class InstallRecord {
   }
 
   private void write(List<String> entries) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-    try {
-      Files.write(temp, entries, StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    StringBuilder lines = new StringBuilder();
+    entries.forEach(entry -> lines.append(entry).append(System.lineSeparator()));
+    AtomicFiles.replace(file, lines.toString().getBytes(StandardCharsets.UTF_8), null);
   }
 }
